@@ -1,0 +1,46 @@
+"""Shared CLI helpers: consoles, error display, exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from assign.errors import AssignError, DataError
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+T = TypeVar("T")
+
+EXIT_INVALID_INPUT = 2  # some rows or arguments were invalid (valid ones still processed)
+EXIT_FAILED = 1
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Turn domain errors into a readable message on stderr and a non-zero exit."""
+    try:
+        yield
+    except DataError as e:
+        err.print(f"[red]invalid input:[/red] {e}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+    except AssignError as e:
+        err.print(f"[red]error:[/red] {e}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_FAILED) from None
+
+
+def write_json_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    if not text.endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def run(fn: Callable[[], T]) -> T:
+    with cli_errors():
+        return fn()

@@ -1,0 +1,78 @@
+"""One family of named errors. `api.main` maps each family to one HTTP status.
+
+- ``NotFound``        -> 404
+- ``Conflict``        -> 409 (concurrent decision, job already running, lock held)
+- ``DataError``       -> 422 (invalid input: bad rows, bad network, bad parameters)
+- ``RulebookError``   -> 422 (defined here so rules/ and api/ share it without importing each other)
+- ``AccessDenied``    -> 403
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class AssignError(Exception):
+    """Base of every error this service raises on purpose."""
+
+
+class NotFound(AssignError):
+    pass
+
+
+class Conflict(AssignError):
+    pass
+
+
+class AccessDenied(AssignError):
+    pass
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One thing wrong with one input row (1-based row number as the user counts rows)."""
+
+    row: int
+    field: str
+    reason: str
+    key: str | None = None  # case_no or court code when known
+
+    def __str__(self) -> str:
+        who = f" ({self.key})" if self.key else ""
+        return f"row {self.row}{who}: {self.field}: {self.reason}"
+
+
+class DataError(AssignError):
+    """Invalid input. ``problems`` names each offending row and field when there are rows."""
+
+    def __init__(self, message: str, problems: list[RowProblem] | None = None) -> None:
+        self.problems: list[RowProblem] = list(problems or [])
+        if self.problems:
+            shown = "; ".join(str(p) for p in self.problems[:20])
+            more = f" (+{len(self.problems) - 20} more)" if len(self.problems) > 20 else ""
+            message = f"{message}: {shown}{more}"
+        super().__init__(message)
+
+
+class RulebookError(AssignError):
+    """A rulebook that fails schema, fact, operator, id, coverage or engine-limit checks."""
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        self.details = list(details or [])
+        if self.details:
+            message = message + ":\n  - " + "\n  - ".join(self.details)
+        super().__init__(message)
+
+
+@dataclass
+class ImportReport:
+    """Row-level outcome of an import: what was stored, updated, rejected."""
+
+    stored: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected

@@ -1,0 +1,417 @@
+"""Interchange format v1 (`shared/spec/case-format.md`) as pydantic models.
+
+Field names are the contract with the command centre; inputs may carry more fields
+(ignored), never fewer. Checks that need only the record itself live here as validators;
+checks that need context (evaluation date, the court network) live in
+`assign.interchange.context_problems`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DivisionCode = Annotated[str, Field(pattern=r"^\d{6}$")]
+Money = Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=2)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=False)
+
+
+# ---------------------------------------------------------------- courts
+
+
+class CourtLevel(StrEnum):
+    HIGH = "high"
+    INTERMEDIATE = "intermediate"
+    BASIC = "basic"
+    SPECIAL = "special"
+
+
+class Court(_Model):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1)
+    level: CourtLevel
+    parent_code: str | None = None
+    division_code: DivisionCode
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    enforcement_staff: int = Field(ge=0)
+    open_cases: int = Field(ge=0)
+
+    @field_validator("parent_code", mode="before")
+    @classmethod
+    def _blank_parent_is_none(cls, v: Any) -> Any:
+        return None if v in ("", None) else v
+
+
+# ---------------------------------------------------------------- cases
+
+
+class Obligation(StrEnum):
+    MONEY = "money"
+    DELIVERY = "delivery"
+    BEHAVIOUR = "behaviour"
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CONCLUDED = "concluded"
+    ZHONGBEN = "zhongben"
+    TERMINATED = "terminated"
+    TRANSFERRED = "transferred"
+
+
+class PartyKind(StrEnum):
+    PERSON = "person"
+    COMPANY = "company"
+    STATE_OWNED = "state_owned"
+    GOVERNMENT = "government"
+    PUBLIC_INSTITUTION = "public_institution"
+
+
+class AssetKind(StrEnum):
+    DEPOSIT = "deposit"
+    REAL_ESTATE = "real_estate"
+    VEHICLE = "vehicle"
+    EQUITY = "equity"
+    RECEIVABLE = "receivable"
+    OTHER = "other"
+
+
+class MeasureKind(StrEnum):
+    NOTICE = "notice"
+    ASSET_QUERY = "asset_query"
+    FREEZE = "freeze"
+    SEIZE = "seize"
+    VALUATION = "valuation"
+    AUCTION = "auction"
+    EVICTION_NOTICE = "eviction_notice"
+    FINE = "fine"
+    DETENTION = "detention"
+    CONSUMPTION_RESTRICTION = "consumption_restriction"
+    DISHONEST_LIST = "dishonest_list"
+    SUBSTITUTE_PERFORMANCE = "substitute_performance"
+    OTHER = "other"
+
+
+class PeriodKind(StrEnum):
+    # the six kinds Art. 13 of the 2008/2020 interpretation removes from the six months
+    PUBLIC_NOTICE = "public_notice"
+    APPRAISAL = "appraisal"
+    JURISDICTION_DISPUTE = "jurisdiction_dispute"
+    DISPUTE_COORDINATION = "dispute_coordination"
+    STAY = "stay"
+    SUSPENSION = "suspension"
+    # periods that do not stop the Art. 237 clock
+    OBJECTION_REVIEW = "objection_review"
+    AUCTION = "auction"
+    SETTLEMENT_TALKS = "settlement_talks"
+    OTHER = "other"
+
+
+EXCLUDED_PERIOD_KINDS: frozenset[PeriodKind] = frozenset(
+    {
+        PeriodKind.PUBLIC_NOTICE,
+        PeriodKind.APPRAISAL,
+        PeriodKind.JURISDICTION_DISPUTE,
+        PeriodKind.DISPUTE_COORDINATION,
+        PeriodKind.STAY,
+        PeriodKind.SUSPENSION,
+    }
+)
+OTHER_PERIOD_KINDS: frozenset[PeriodKind] = frozenset(set(PeriodKind) - EXCLUDED_PERIOD_KINDS)
+
+
+class Party(_Model):
+    id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1)
+    kind: PartyKind
+    domicile_division: DivisionCode | None = None
+    key_local_taxpayer: bool = False
+
+
+class Asset(_Model):
+    id: str = Field(min_length=1)
+    kind: AssetKind
+    value: Money
+    available_at_application: bool
+    discovered_on: date | None = None
+    seized_on: date | None = None
+    disposed_on: date | None = None
+    location_division: DivisionCode | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Asset:
+        if self.discovered_on and self.seized_on and self.seized_on < self.discovered_on:
+            raise ValueError("seized_on is before discovered_on")
+        if self.seized_on and self.disposed_on and self.disposed_on < self.seized_on:
+            raise ValueError("disposed_on is before seized_on")
+        return self
+
+
+class Measure(_Model):
+    kind: MeasureKind
+    on: date
+
+
+class Period(_Model):
+    kind: PeriodKind
+    start: date
+    end: date | None = None
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Period:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class Order(_Model):
+    issued_by: str = Field(min_length=1)
+    issued_on: date
+    deadline: date
+    good_reason: str | None = None
+
+    @model_validator(mode="after")
+    def _deadline_after_issue(self) -> Order:
+        if self.deadline < self.issued_on:
+            raise ValueError(f"deadline {self.deadline} is before issued_on {self.issued_on}")
+        return self
+
+
+class ZhongBen(_Model):
+    ruled_on: date
+    asset_queries: list[date] = Field(default_factory=list)
+    undisposed_asset_ids: list[str] = Field(default_factory=list)
+
+
+class Entrustment(_Model):
+    to_court: str = Field(min_length=1)
+    filed_on: date
+
+
+class Application(_Model):
+    filed_with: str = Field(min_length=1)
+    on: date
+
+
+class Case(_Model):
+    case_no: str = Field(min_length=1, max_length=128)
+    court_code: str = Field(min_length=1)
+    obligation: Obligation
+    non_litigation: bool = False
+    received_on: date
+    filed_on: date
+    amount: Money = Decimal(0)
+    recovered: Money = Decimal(0)
+    status: CaseStatus = CaseStatus.OPEN
+    debtor: Party
+    applicant: Party
+    assets: list[Asset] = Field(default_factory=list)
+    measures: list[Measure] = Field(default_factory=list)
+    excluded_periods: list[Period] = Field(default_factory=list)
+    other_periods: list[Period] = Field(default_factory=list)
+    supervision_orders: list[Order] = Field(default_factory=list)
+    zhongben: ZhongBen | None = None
+    restored_on: date | None = None
+    entrusted: Entrustment | None = None
+    application: Application | None = None
+    petitions: list[date] = Field(default_factory=list)
+    interference_reports: list[date] = Field(default_factory=list)
+    officer_conflict: bool = False
+    related_case_nos: list[str] = Field(default_factory=list)
+
+    @field_validator("excluded_periods")
+    @classmethod
+    def _only_excluded_kinds(cls, periods: list[Period]) -> list[Period]:
+        for i, p in enumerate(periods):
+            if p.kind not in EXCLUDED_PERIOD_KINDS:
+                raise ValueError(
+                    f"[{i}] kind {p.kind.value!r} is not one of the six Art. 13 kinds "
+                    f"({', '.join(sorted(k.value for k in EXCLUDED_PERIOD_KINDS))}); put it in other_periods"
+                )
+        return periods
+
+    @field_validator("other_periods")
+    @classmethod
+    def _only_other_kinds(cls, periods: list[Period]) -> list[Period]:
+        for i, p in enumerate(periods):
+            if p.kind in EXCLUDED_PERIOD_KINDS:
+                raise ValueError(f"[{i}] kind {p.kind.value!r} is an Art. 13 kind; put it in excluded_periods")
+        return periods
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> Case:
+        if self.filed_on < self.received_on:
+            raise ValueError(f"filed_on {self.filed_on} is before received_on {self.received_on}")
+        ids = [a.id for a in self.assets]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate asset ids: {', '.join(dupes)}")
+        if self.zhongben:
+            unknown = sorted(set(self.zhongben.undisposed_asset_ids) - set(ids))
+            if unknown:
+                raise ValueError(f"zhongben.undisposed_asset_ids names unknown assets: {', '.join(unknown)}")
+        if self.case_no in self.related_case_nos:
+            raise ValueError("related_case_nos lists the case itself")
+        return self
+
+    def latest_date(self) -> date:
+        """The latest date the record mentions (for the 'no date after the evaluation date' check)."""
+        days: list[date] = [self.received_on, self.filed_on]
+        for a in self.assets:
+            days += [d for d in (a.discovered_on, a.seized_on, a.disposed_on) if d]
+        days += [m.on for m in self.measures]
+        for p in (*self.excluded_periods, *self.other_periods):
+            days += [d for d in (p.start, p.end) if d]
+        days += [o.issued_on for o in self.supervision_orders]
+        if self.zhongben:
+            days += [self.zhongben.ruled_on, *self.zhongben.asset_queries]
+        days += [d for d in (self.restored_on,) if d]
+        if self.entrusted:
+            days.append(self.entrusted.filed_on)
+        if self.application:
+            days.append(self.application.on)
+        days += [*self.petitions, *self.interference_reports]
+        return max(days)
+
+    def court_codes(self) -> dict[str, str]:
+        """Every court code the record names, keyed by field path (for the unknown-court check)."""
+        codes = {"court_code": self.court_code}
+        for i, o in enumerate(self.supervision_orders):
+            codes[f"supervision_orders[{i}].issued_by"] = o.issued_by
+        if self.entrusted:
+            codes["entrusted.to_court"] = self.entrusted.to_court
+        if self.application:
+            codes["application.filed_with"] = self.application.filed_with
+        return codes
+
+
+# ---------------------------------------------------------------- verdicts
+
+
+class Outcome(StrEnum):
+    NO_ACTION = "NO_ACTION"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    NOT_YET = "NOT_YET"
+    ELIGIBLE = "ELIGIBLE"
+    WAIT = "WAIT"
+    MANDATORY_TRANSFER = "MANDATORY_TRANSFER"
+    ROUTE_TO_PROPER_COURT = "ROUTE_TO_PROPER_COURT"
+
+
+class Mode(StrEnum):
+    ORDER = "order"  # 督促执行令 / 限期执行
+    ESCALATE = "escalate"  # 提级执行
+    DESIGNATE = "designate"  # 指定执行
+    CONCENTRATE = "concentrate"  # 集中执行
+    JOINT = "joint"  # 共同执行
+
+
+# Least cost first (SPC Q&A 2024-07-03): used to break ties between modes.
+MODE_COST: dict[Mode, int] = {
+    Mode.ORDER: 0,
+    Mode.JOINT: 1,
+    Mode.DESIGNATE: 2,
+    Mode.CONCENTRATE: 2,
+    Mode.ESCALATE: 3,
+}
+# Modes that need a receiving court chosen by the solver.
+MODES_NEEDING_TARGET: frozenset[Mode] = frozenset({Mode.DESIGNATE, Mode.CONCENTRATE})
+
+
+class Flag(StrEnum):
+    LOCAL_PROTECTION_RISK = "LOCAL_PROTECTION_RISK"
+    ASSET_UNDISPOSED = "ASSET_UNDISPOSED"
+    PETITIONS = "PETITIONS"
+    INTERFERENCE = "INTERFERENCE"
+    RELATED_CASES_CONCENTRATION = "RELATED_CASES_CONCENTRATION"
+    RECUSAL_OFFICER = "RECUSAL_OFFICER"
+    CONSIDER_ZHONGBEN = "CONSIDER_ZHONGBEN"
+    IMPROPER_ZHONGBEN_TOO_EARLY = "IMPROPER_ZHONGBEN_TOO_EARLY"
+    IMPROPER_ZHONGBEN_ASSET_NOT_DISPOSED = "IMPROPER_ZHONGBEN_ASSET_NOT_DISPOSED"
+    ZHONGBEN_MONITORING_LAPSE = "ZHONGBEN_MONITORING_LAPSE"
+    CLOSING_DEADLINE_OVERDUE = "CLOSING_DEADLINE_OVERDUE"
+    SUPERVISION_POSSIBLE = "SUPERVISION_POSSIBLE"
+    SUSPENDED_REVIEW = "SUSPENDED_REVIEW"
+    MANUAL_REVIEW_10_4 = "MANUAL_REVIEW_10_4"
+    CROSS_ENFORCEMENT_CANDIDATE = "CROSS_ENFORCEMENT_CANDIDATE"
+
+
+class FiredRule(_Model):
+    rule_id: str
+    label_zh: str
+    legal_basis: str
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+class RulebookVersion(_Model):
+    id: str
+    hash: str
+
+
+class Verdict(_Model):
+    case_no: str
+    as_of: date
+    outcome: Outcome
+    basis: str | None = None  # "10(1)" | "10(2)" | "10(3)" | "10(4)" | None
+    clock_start: date | None = None
+    eligible_from: date | None = None
+    countable_days: int | None = None
+    forum: str | None = None
+    permitted_modes: list[Mode] = Field(default_factory=list)
+    recommended_mode: Mode | None = None
+    flags: list[str] = Field(default_factory=list)
+    fired: list[FiredRule] = Field(default_factory=list)
+    rulebook_version: RulebookVersion
+
+    @property
+    def needs_target(self) -> bool:
+        """True when the recommended mode needs the solver to pick a receiving court."""
+        return self.recommended_mode in MODES_NEEDING_TARGET
+
+
+# ---------------------------------------------------------------- recommendations
+
+
+class Alternative(_Model):
+    court: str
+    delta: float  # score difference against the chosen court (>= 0 means worse)
+    score: dict[str, float] = Field(default_factory=dict)
+
+
+class Exclusion(_Model):
+    court: str
+    constraint: str  # constraint id, e.g. "hard.not_original_court"
+    reason: str = ""
+
+
+class SolverInfo(_Model):
+    status: str
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    seed: int | None = None
+    workers: int | None = None
+    time_s: float | None = None
+    versions: dict[str, str] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Recommendation(_Model):
+    case_nos: list[str]
+    mode: Mode | None
+    target_court: str | None
+    forum: str | None
+    score: dict[str, float] = Field(default_factory=dict)
+    alternatives: list[Alternative] = Field(default_factory=list)
+    excluded: list[Exclusion] = Field(default_factory=list)
+    plan_id: str | None = None
+    solver: SolverInfo | None = None
+    unplaced_reason: str | None = None  # constraint family that left the group without a court
