@@ -1,0 +1,33 @@
+"""Settings from the environment (prefix ASSIGN_, plus DATABASE_URL), read once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSIGN_", extra="ignore")
+
+    # SQLite file by default; PostgreSQL in production via DATABASE_URL.
+    database_url: str = Field(
+        default=f"sqlite:///{REPO_ROOT / 'var' / 'assign.sqlite'}",
+        validation_alias=AliasChoices("DATABASE_URL", "ASSIGN_DATABASE_URL"),
+    )
+    rulebook_dir: Path = REPO_ROOT / "rules" / "rulebook"
+    solver_time_limit_s: float = 30.0
+    solver_workers: int = 0  # 0 = the machine's cores
+    solver_seed: int = 20240617
+    nightly_cron: str = "30 1 * * *"  # 01:30 every night
+    webhook_secret: str = ""
+    log_level: str = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
