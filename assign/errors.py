@@ -66,13 +66,38 @@ class RulebookError(AssignError):
 
 @dataclass
 class ImportReport:
-    """Row-level outcome of an import: what was stored, updated, rejected."""
+    """Row-level outcome of an import: what was stored (new), updated, unchanged, rejected.
+
+    Counts are always kept; the case numbers per kind only when the importer records keys.
+    """
 
     stored: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[RowProblem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {"stored": 0, "updated": 0, "unchanged": 0})
+
+    def count(self, kind: str, key: str | None) -> None:
+        self.counts[kind] += 1
+        if key is not None:
+            getattr(self, kind).append(key)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({p.row for p in self.rejected})
 
     @property
     def ok(self) -> bool:
         return not self.rejected
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **self.counts,
+            "rejected": self.rejected_rows,
+            "stored_case_nos": self.stored,
+            "updated_case_nos": self.updated,
+            "unchanged_case_nos": self.unchanged,
+            "problems": [
+                {"row": p.row, "case_no": p.key, "field": p.field, "reason": p.reason} for p in self.rejected
+            ],
+        }

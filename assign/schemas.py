@@ -253,7 +253,7 @@ class Case(_Model):
         ids = [a.id for a in self.assets]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"duplicate asset ids: {', '.join(dupes)}")
+            raise ValueError(f"assets has duplicate ids: {', '.join(dupes)}")
         if self.zhongben:
             unknown = sorted(set(self.zhongben.undisposed_asset_ids) - set(ids))
             if unknown:

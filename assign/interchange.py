@@ -1,0 +1,234 @@
+"""Reading and writing cases in the interchange format (JSON array, JSON lines, CSV).
+
+Parsing never stops at the first bad row: every invalid row is reported with its row
+number (1-based position of the record in the file), the field and the reason, and every
+valid row is returned. Context checks that need the evaluation date and the court network
+(dates after the evaluation date, unknown court codes, duplicate case numbers in one
+file) run in the same pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from assign.errors import DataError, RowProblem
+from assign.network import CourtNetwork
+from assign.schemas import Case
+
+# Case fields that are lists or objects: in CSV they are JSON in one cell.
+NESTED_FIELDS = (
+    "debtor", "applicant", "assets", "measures", "excluded_periods", "other_periods", "supervision_orders",
+    "zhongben", "entrusted", "application", "petitions", "interference_reports", "related_case_nos",
+)
+CSV_COLUMNS = [
+    "case_no", "court_code", "obligation", "non_litigation", "received_on", "filed_on", "amount", "recovered",
+    "status", "debtor", "applicant", "assets", "measures", "excluded_periods", "other_periods", "supervision_orders",
+    "zhongben", "restored_on", "entrusted", "application", "petitions", "interference_reports", "officer_conflict",
+    "related_case_nos",
+]
+_FIELD_PREFIX = re.compile(r"^(?:Value error, )?([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+)*) ")
+
+
+@dataclass
+class ParsedCases:
+    cases: list[Case] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)  # row number of each valid case
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def _loc_to_field(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validation_problems(row: int, err: ValidationError, key: str | None) -> list[RowProblem]:
+    problems = []
+    for e in err.errors():
+        fld = _loc_to_field(tuple(e["loc"]))
+        msg = str(e["msg"])
+        if e["type"] == "value_error":
+            msg = msg.removeprefix("Value error, ")
+            m = _FIELD_PREFIX.match(msg)
+            if m and not fld:
+                fld = m.group(1)
+        problems.append(RowProblem(row, fld or "-", msg, key))
+    return problems
+
+
+def context_problems(case: Case, row: int, *, as_of: date | None, network: CourtNetwork | None) -> list[RowProblem]:
+    """Checks that need the evaluation date or the network."""
+    problems = []
+    if as_of is not None:
+        latest = case.latest_date()
+        if latest > as_of:
+            problems.append(RowProblem(row, "dates", f"a date ({latest}) is after the evaluation date {as_of}", case.case_no))
+    if network is not None:
+        for path, code in case.court_codes().items():
+            if code not in network:
+                problems.append(RowProblem(row, path, f"unknown court code {code!r}", case.case_no))
+    return problems
+
+
+def validate_records(
+    records: Iterable[tuple[int, dict[str, Any] | RowProblem]],
+    *,
+    as_of: date | None = None,
+    network: CourtNetwork | None = None,
+) -> ParsedCases:
+    """Validate raw records (row number, dict) into Cases, collecting every problem."""
+    out = ParsedCases()
+    first_row: dict[str, int] = {}
+    for row, rec in records:
+        if isinstance(rec, RowProblem):
+            out.problems.append(rec)
+            continue
+        key = str(rec.get("case_no")) if isinstance(rec, dict) and rec.get("case_no") else None
+        if not isinstance(rec, dict):
+            out.problems.append(RowProblem(row, "-", "a case must be a JSON object"))
+            continue
+        try:
+            case = Case.model_validate(rec)
+        except ValidationError as e:
+            out.problems.extend(validation_problems(row, e, key))
+            continue
+        extra = context_problems(case, row, as_of=as_of, network=network)
+        if case.case_no in first_row:
+            extra.append(RowProblem(row, "case_no", f"duplicate case_no in this input (first at row {first_row[case.case_no]})", key))
+        if extra:
+            out.problems.extend(extra)
+            continue
+        first_row[case.case_no] = row
+        out.cases.append(case)
+        out.rows.append(row)
+    return out
+
+
+# ---------------------------------------------------------------- readers
+
+
+def iter_json_records(text: str) -> Iterator[tuple[int, dict[str, Any] | RowProblem]]:
+    """A JSON array of cases, {"cases": [...]}, or JSON lines."""
+    stripped = text.lstrip()
+    if stripped.startswith("[") or stripped.startswith("{") and not _looks_like_jsonl(stripped):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise DataError(f"not valid JSON: {e}") from None
+        if isinstance(data, dict):
+            data = data.get("cases", [data] if "case_no" in data else None)
+        if not isinstance(data, list):
+            raise DataError("expected a JSON array of cases (or {'cases': [...]})")
+        yield from enumerate(data, start=1)
+        return
+    for n, line in enumerate((ln for ln in text.splitlines() if ln.strip()), start=1):
+        try:
+            yield n, json.loads(line)
+        except json.JSONDecodeError as e:
+            yield n, RowProblem(n, "-", f"not valid JSON: {e.msg}")
+
+
+def _looks_like_jsonl(text: str) -> bool:
+    first = text.split("\n", 1)[0].strip()
+    try:
+        json.loads(first)
+    except json.JSONDecodeError:
+        return False
+    return "\n" in text.strip()
+
+
+def iter_csv_records(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | RowProblem]]:
+    """CSV with the format's field names as columns; lists and objects as JSON in one cell."""
+    reader = csv.DictReader(stream)
+    missing = {"case_no", "court_code", "obligation", "received_on", "filed_on", "debtor", "applicant"} - set(
+        reader.fieldnames or []
+    )
+    if missing:
+        raise DataError(f"CSV header lacks required columns: {', '.join(sorted(missing))}")
+    for n, raw in enumerate(reader, start=1):
+        rec: dict[str, Any] = {}
+        bad: RowProblem | None = None
+        for k, v in raw.items():
+            if k is None:
+                bad = RowProblem(n, "-", "more cells than header columns", raw.get("case_no"))
+                break
+            if v is None or v == "":
+                continue
+            if k in NESTED_FIELDS:
+                try:
+                    rec[k] = json.loads(v)
+                except json.JSONDecodeError as e:
+                    bad = RowProblem(n, k, f"cell is not valid JSON: {e.msg}", raw.get("case_no"))
+                    break
+            else:
+                rec[k] = v
+        yield n, (bad or rec)
+
+
+def read_cases(
+    source: str | Path | bytes, *, fmt: str | None = None, as_of: date | None = None, network: CourtNetwork | None = None
+) -> ParsedCases:
+    """Parse a file path or in-memory text/bytes. `fmt`: 'json', 'jsonl', 'csv' (guessed from the suffix)."""
+    if isinstance(source, Path) or (isinstance(source, str) and fmt is None and "\n" not in source and Path(source).exists()):
+        path = Path(source)
+        fmt = fmt or ("csv" if path.suffix.lower() == ".csv" else "json")
+        text = path.read_text(encoding="utf-8-sig")
+    else:
+        text = source.decode("utf-8-sig") if isinstance(source, bytes) else str(source)
+        fmt = fmt or ("json" if text.lstrip()[:1] in "[{" else "csv")
+    records = iter_csv_records(io.StringIO(text)) if fmt == "csv" else iter_json_records(text)
+    return validate_records(records, as_of=as_of, network=network)
+
+
+# ---------------------------------------------------------------- writers
+
+
+def case_to_csv_row(case: Case) -> dict[str, str]:
+    d = case.model_dump(mode="json")
+    row: dict[str, str] = {}
+    for k in CSV_COLUMNS:
+        v = d.get(k)
+        if v is None:
+            row[k] = ""
+        elif k in NESTED_FIELDS:
+            row[k] = json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+        elif isinstance(v, bool):
+            row[k] = "true" if v else "false"
+        else:
+            row[k] = str(v)
+    return row
+
+
+def write_cases(cases: Iterable[Case], stream: TextIO, fmt: str) -> int:
+    """Stream cases as 'json' (array), 'jsonl' or 'csv'. Returns how many were written."""
+    n = 0
+    if fmt == "csv":
+        w = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for c in cases:
+            w.writerow(case_to_csv_row(c))
+            n += 1
+    elif fmt == "jsonl":
+        for c in cases:
+            stream.write(c.model_dump_json() + "\n")
+            n += 1
+    elif fmt == "json":
+        stream.write("[")
+        for c in cases:
+            stream.write(("\n" if n == 0 else ",\n") + c.model_dump_json())
+            n += 1
+        stream.write("\n]\n")
+    else:
+        raise DataError(f"unknown case format {fmt!r} (json, jsonl or csv)")
+    return n

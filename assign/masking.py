@@ -1,0 +1,47 @@
+"""Party ID numbers never reach a log unmasked.
+
+`mask_id` keeps enough to tell records apart for a human (first 4, last 4) and hides the
+rest; `MaskingFilter` rewrites any 15/18-digit ID number or 18-character unified social
+credit code that slips into a log message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# 18-digit resident ID (last char may be X), 15-digit old ID, 18-char unified social credit code.
+_ID_PATTERN = re.compile(r"(?<![0-9A-Z])(?:\d{17}[\dXx]|\d{15}|[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Z])")
+
+
+def mask_id(value: str | None) -> str | None:
+    """'510104198001010011' -> '5101**********0011'. Short values are fully starred."""
+    if value is None:
+        return None
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_text(text: str) -> str:
+    return _ID_PATTERN.sub(lambda m: mask_id(m.group(0)) or "", text)
+
+
+class MaskingFilter(logging.Filter):
+    """Attach to handlers: masks ID-like tokens in the formatted message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        masked = mask_text(msg)
+        if masked != msg:
+            record.msg, record.args = masked, None
+        return True
+
+
+def install_log_masking(logger: logging.Logger | None = None) -> None:
+    target = logger or logging.getLogger()
+    for handler in target.handlers or []:
+        if not any(isinstance(f, MaskingFilter) for f in handler.filters):
+            handler.addFilter(MaskingFilter())
+    if not any(isinstance(f, MaskingFilter) for f in target.filters):
+        target.addFilter(MaskingFilter())

@@ -1,0 +1,110 @@
+"""Tables for the domain core: the active court network, cases, verdicts, plans.
+
+Cases, verdicts and plans keep their full interchange JSON in a text column (`data`) next
+to the few columns queries filter on. The JSON is what `Case.model_dump_json()` wrote, so
+reading it back is one `Case.model_validate_json` call, the fastest path pydantic has,
+and the stored record is exactly the record the command centre sent (after validation).
+
+Tables of the API (keys, decisions, audit, events) and of the nightly job live in their own
+modules of this package and share `SQLModel.metadata`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class CourtRow(SQLModel, table=True):
+    """A court of the active network. Empty table = the built-in network is active."""
+
+    __tablename__ = "court"
+    code: str = Field(primary_key=True, max_length=32)
+    name: str
+    level: str = Field(max_length=16)
+    parent_code: str | None = Field(default=None, index=True, max_length=32)
+    division_code: str = Field(index=True, max_length=6)
+    lat: float | None = None
+    lon: float | None = None
+    enforcement_staff: int
+    open_cases: int
+    position: int = 0  # row order of the loaded file, so the network round-trips as loaded
+
+
+class NetworkMeta(SQLModel, table=True):
+    __tablename__ = "network_meta"
+    id: int = Field(default=1, primary_key=True)
+    source: str
+    content_hash: str = Field(max_length=64)
+    court_count: int
+    loaded_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseRow(SQLModel, table=True):
+    __tablename__ = "case_record"
+    case_no: str = Field(primary_key=True, max_length=128)
+    court_code: str = Field(index=True, max_length=32)
+    status: str = Field(index=True, max_length=16)
+    debtor_id: str = Field(index=True, max_length=64)
+    obligation: str = Field(max_length=16)
+    received_on: date
+    filed_on: date
+    content_hash: str = Field(max_length=32)
+    data: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class VerdictRow(SQLModel, table=True):
+    """One verdict per (case, evaluation date, rulebook hash): re-running a night adds nothing."""
+
+    __tablename__ = "verdict"
+    __table_args__ = (sa.UniqueConstraint("case_no", "as_of", "rulebook_hash", name="uq_verdict_case_day_rulebook"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(index=True, max_length=128)
+    as_of: date = Field(index=True)
+    outcome: str = Field(index=True, max_length=32)
+    forum: str | None = Field(default=None, index=True, max_length=32)
+    recommended_mode: str | None = Field(default=None, max_length=16)
+    rulebook_hash: str = Field(max_length=64)
+    data: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PlanRow(SQLModel, table=True):
+    """A placement plan for one scope (a forum's jurisdiction or a whole night's run).
+
+    `published` is false while a nightly run is still writing it: readers only see
+    published plans, so a night's plan becomes visible at once and only when complete.
+    """
+
+    __tablename__ = "plan"
+    plan_id: str = Field(primary_key=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    as_of: date = Field(index=True)
+    scope: str = Field(index=True, max_length=32)
+    status: str = Field(max_length=32)
+    previous_plan_id: str | None = Field(default=None, max_length=64)
+    run_id: str | None = Field(default=None, index=True, max_length=64)
+    published: bool = Field(default=True, index=True)
+    summary: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False))
+    data: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False))
+
+
+class RecommendationRow(SQLModel, table=True):
+    """One placed group (a case, or one debtor's linked cases) of a plan."""
+
+    __tablename__ = "recommendation"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(foreign_key="plan.plan_id", index=True, max_length=64)
+    group_key: str = Field(index=True, max_length=128)  # the first case_no of the group
+    case_nos: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # JSON list
+    mode: str | None = Field(default=None, max_length=16)
+    target_court: str | None = Field(default=None, index=True, max_length=32)
+    forum: str | None = Field(default=None, index=True, max_length=32)
+    data: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
