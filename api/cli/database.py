@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
     db = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 
     @db.command("upgrade")
-    def upgrade(revision: str = typer.Argument("head", help="target revision")) -> None:
+    def upgrade(revision: str = typer.Argument("heads", help="target revision (default: every head)")) -> None:
         """Apply migrations up to REVISION on DATABASE_URL (SQLite file by default)."""
         with cli_errors():
             settings = get_settings()
