@@ -124,7 +124,10 @@ class CourtNetwork:
 
     def in_jurisdiction(self, code: str, of: str) -> bool:
         """True when `code` is `of` itself or a court below it (本辖区)."""
-        return self._tin[of] <= self._tin[code] < self._tout[of]
+        try:
+            return self._tin[of] <= self._tin[code] < self._tout[of]
+        except KeyError as e:  # an unknown code is the caller's NotFound, not a crash
+            raise NotFound(f"unknown court code {e.args[0]!r}") from None
 
     def subtree(self, code: str) -> list[Court]:
         """`code` and every court under it, in a stable pre-order."""
