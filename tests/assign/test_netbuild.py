@@ -152,8 +152,8 @@ def test_build_rules_on_a_small_division_list() -> None:
     assert (by_code["B500237"].lat, by_code["B500237"].lon) == (31.07, 109.88)  # polygon fallback
     # I500100, I500200: no point or polygon of their own in this list, so the high court's
     assert report.coordinate_source == Counter({"cpca": 8, "parent": 2, "centroid": 1})
-    assert by_code["B440103"].enforcement_staff == 18  # 20 街道 x 1.0 x 0.9
-    assert by_code["B500237"].enforcement_staff == 7  # 10 镇 x 0.8 x 0.9
+    assert by_code["B440103"].enforcement_staff == 24  # 20 街道 x 2.0 x 0.6
+    assert by_code["B500237"].enforcement_staff == 6  # 10 镇 x 1.0 x 0.6
     assert by_code["B440183"].enforcement_staff == 4  # no townships: the floor
     assert summarise(report.courts).cases_per_officer == pytest.approx(928, rel=0.01)
     CourtNetwork(report.courts)  # a valid network
@@ -177,3 +177,20 @@ def test_cli_build_stats_show(tmp_path) -> None:
     assert "重庆市巫山县人民法院" in show.output and "H500000" in show.output
     missing = runner.invoke(app, ["network", "show", "B000000"])
     assert missing.exit_code == 1 and "unknown court code" in missing.output
+
+
+def test_missing_extra_is_a_data_error_naming_the_install_command(monkeypatch, tmp_path) -> None:
+    from importlib import metadata
+
+    import assign.netbuild as netbuild
+    from assign.errors import DataError
+
+    def not_installed(name: str) -> None:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(netbuild.metadata, "distribution", not_installed)
+    with pytest.raises(DataError, match=r"pip install '\.\[network\]'"):
+        netbuild.read_sources()
+    result = CliRunner().invoke(app, ["network", "build", "--out", str(tmp_path / "c.csv")])
+    assert result.exit_code == 2 and "pip install '.[network]'" in result.output
+    assert not (tmp_path / "c.csv").exists()
