@@ -84,7 +84,7 @@ GROUP_NAMES = {
 GROUP_SEATS = {"419000": "419001", "429000": "429004", "469000": "469002", "659000": "659001"}
 # Real names that differ from the rule "province + prefecture + 中级/人民法院".
 NAME_OVERRIDES = {
-    "I460400": "海南省第二中级人民法院",  # seated in 儋州, which has no court of its own name
+    "I460400": "海南省第二中级人民法院",  # the real intermediate court seated in 儋州
     "B441900": "广东省东莞市第一人民法院",  # 东莞 has three basic courts, modelled as one
     "B442000": "广东省中山市第一人民法院",  # 中山 has two, modelled as one
     "B620200": "甘肃省嘉峪关市城区人民法院",
@@ -140,22 +140,28 @@ def _package_text(dist_name: str, path: str) -> str:
 
 
 def _centroid(geometry: dict[str, Any]) -> tuple[float, float] | None:
-    """Area-weighted centroid of a (Multi)Polygon's outer rings; vertex mean for lines."""
-    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    """(lat, lon) of a (Multi)Polygon: its parts' outer-ring centroids weighted by area, so ring
+    orientation does not matter. Line geometries (a few islands) take their vertex mean."""
     if "Polygon" not in geometry["type"]:
         pts = [p for line in geometry["coordinates"] for p in line]
-        return (sum(p[1] for p in pts) / len(pts), sum(p[0] for p in pts) / len(pts)) if pts else None
-    area = cx = cy = 0.0
+        if not pts:
+            return None
+        return (round(sum(p[1] for p in pts) / len(pts), 6), round(sum(p[0] for p in pts) / len(pts), 6))
+    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    total = lat = lon = 0.0
     for poly in polys:
         ring = poly[0]
+        area = cx = cy = 0.0
         for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
             cross = x0 * y1 - x1 * y0
             area += cross
             cx += (x0 + x1) * cross
             cy += (y0 + y1) * cross
-    if abs(area) < 1e-12:
-        return None
-    return (round(cy / (3 * area), 6), round(cx / (3 * area), 6))
+        if abs(area) > 1e-12:  # signed area is 2A; centroid = c / (3 x 2A), weight |A|
+            total += abs(area)
+            lon += cx / (3 * area) * abs(area)
+            lat += cy / (3 * area) * abs(area)
+    return (round(lat / total, 6), round(lon / total, 6)) if total else None
 
 
 def read_sources() -> Sources:

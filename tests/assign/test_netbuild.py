@@ -194,3 +194,13 @@ def test_missing_extra_is_a_data_error_naming_the_install_command(monkeypatch, t
     result = CliRunner().invoke(app, ["network", "build", "--out", str(tmp_path / "c.csv")])
     assert result.exit_code == 2 and "pip install '.[network]'" in result.output
     assert not (tmp_path / "c.csv").exists()
+
+
+def test_polygon_centroid_ignores_ring_orientation() -> None:
+    from assign.netbuild import _centroid
+
+    square = [[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]  # lon, lat; centroid (1, 1)
+    far = [[10, 10], [10, 11], [11, 11], [11, 10], [10, 10]]  # clockwise, a quarter of the area
+    assert _centroid({"type": "Polygon", "coordinates": [square]}) == (1.0, 1.0)
+    assert _centroid({"type": "MultiPolygon", "coordinates": [[square], [far]]}) == (2.9, 2.9)
+    assert _centroid({"type": "MultiLineString", "coordinates": [[[0, 0], [2, 4]]]}) == (2.0, 1.0)
