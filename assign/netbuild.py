@@ -232,6 +232,8 @@ def _groups(src: Sources) -> dict[str, list[_Group]]:
         province = by_code.get(d.code[:2] + "0000")
         if province is None or province.code in EXCLUDED_PROVINCES or d.code in EXCLUDED_COUNTIES:
             continue
+        if d.level in (2, 3) and d.parent not in by_code:
+            raise DataError(f"division {d.code} {d.name} names an unknown parent {d.parent!r}")
         if d.level == 2:
             groups[d.code] = _Group(d.code, f"{province.name}{d.name}中级人民法院", d)
         elif d.level == 3 and by_code[d.parent].level == 1:

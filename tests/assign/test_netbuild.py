@@ -204,3 +204,12 @@ def test_polygon_centroid_ignores_ring_orientation() -> None:
     assert _centroid({"type": "Polygon", "coordinates": [square]}) == (1.0, 1.0)
     assert _centroid({"type": "MultiPolygon", "coordinates": [[square], [far]]}) == (2.9, 2.9)
     assert _centroid({"type": "MultiLineString", "coordinates": [[[0, 0], [2, 4]]]}) == (2.0, 1.0)
+
+
+def test_a_division_with_an_unknown_parent_is_a_data_error() -> None:
+    from assign.errors import DataError
+
+    src = tiny_sources()
+    src.divisions.append(Division(3, "440999", "440900", "某县"))
+    with pytest.raises(DataError, match="440999"):
+        build_courts(src)
