@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, write_json_stdout
@@ -50,7 +51,7 @@ def register(app: typer.Typer) -> None:
             else:
                 out.print(_report_table(d))
                 for p in report.rejected[:200]:
-                    err.print(f"[red]rejected[/red] {p}", highlight=False)
+                    err.print(f"[red]rejected[/red] {escape(str(p))}", highlight=False)
                 if len(report.rejected) > 200:
                     err.print(f"... and {len(report.rejected) - 200} more problems")
             if not report.ok:

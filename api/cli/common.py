@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from assign.errors import AssignError, DataError
 
@@ -27,10 +28,10 @@ def cli_errors() -> Iterator[None]:
     try:
         yield
     except DataError as e:
-        err.print(f"[red]invalid input:[/red] {e}", markup=True, highlight=False)
+        err.print(f"[red]invalid input:[/red] {escape(str(e))}", markup=True, highlight=False)
         raise typer.Exit(EXIT_INVALID_INPUT) from None
     except AssignError as e:
-        err.print(f"[red]error:[/red] {e}", markup=True, highlight=False)
+        err.print(f"[red]error:[/red] {escape(str(e))}", markup=True, highlight=False)
         raise typer.Exit(EXIT_FAILED) from None
 
 
