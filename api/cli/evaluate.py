@@ -1,0 +1,71 @@
+"""`assign evaluate`: verdicts for a case file (stdout JSON) or for every open case in the store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, write_json_stdout
+from api.config import get_settings
+from api.service import evaluation
+from assign.errors import DataError
+from assign.interchange import read_cases
+from assign.network import builtin_network, load_network
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("evaluate")
+    def evaluate(
+        cases_file: Path = typer.Argument(None, help="CASES.json: a list of cases (interchange format v1)"),
+        as_of: str = typer.Option(None, "--as-of", help="evaluation date YYYY-MM-DD (default: today)"),
+        courts: Path = typer.Option(None, "--courts", help="court network (JSON or CSV); default: built-in"),
+        use_store: bool = typer.Option(False, "--store", help="evaluate every open case in the store and save"),
+        rulebook: Path = typer.Option(None, "--rulebook", help="rulebook file or directory (default: settings)"),
+        workers: int = typer.Option(2, "--workers", min=1, help="processes for --store"),
+    ) -> None:
+        """Print a JSON array of verdicts; invalid cases go to stderr (exit status 2), valid ones are evaluated."""
+        with cli_errors():
+            day = date.fromisoformat(as_of) if as_of else date.today()
+            rulebook_dir = rulebook or get_settings().rulebook_dir
+            if use_store:
+                if cases_file is not None:
+                    raise DataError("give either CASES.json or --store, not both")
+                _evaluate_store(day, rulebook_dir, courts, workers)
+                return
+            if cases_file is None:
+                raise DataError("CASES.json is required unless --store is given")
+            if not cases_file.exists():
+                raise DataError(f"no such file: {cases_file}")
+            network = load_network(courts) if courts else builtin_network()
+            engine = evaluation.get_engine(rulebook_dir)
+            parsed = read_cases(cases_file, as_of=day, network=network)
+            verdicts = evaluation.evaluate_cases(parsed.cases, network, day, engine=engine)
+            write_json_stdout(json.dumps([v.model_dump(mode="json") for v in verdicts], ensure_ascii=False,
+                                         indent=2))
+            for problem in parsed.problems:
+                err.print(f"[red]invalid case[/red] {problem}", highlight=False)
+            if parsed.problems:
+                err.print(f"{len(parsed.problems)} problem(s); {len(verdicts)} case(s) evaluated", highlight=False)
+                raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+def _evaluate_store(day: date, rulebook_dir: Path, courts: Path | None, workers: int) -> None:
+    from api.service import store
+
+    url = get_settings().database_url
+    db = store.open_store(url)
+    network = load_network(courts) if courts else store.current_network(db)
+    with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=False) as bar:
+        task = bar.add_task("evaluate", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        run = evaluation.evaluate_store(url, day, network=network, rulebook_dir=rulebook_dir, workers=workers,
+                                        progress=progress)
+    err.print(f"{run.evaluated} verdicts saved for {day} with {run.rulebook} ({run.ranges} ranges)", highlight=False)

@@ -1,0 +1,176 @@
+"""Cases -> verdicts: the one pipeline the CLI, the API and the nightly job call.
+
+- `evaluate_cases`: a batch of validated cases on one network and date.
+- `get_engine`: one RuleEngine per process, reloaded when the rulebook file changes. A new
+  version gets a new engine (durable cannot re-register a ruleset name); the swap is atomic
+  and the old ruleset is retired, so memory stays flat; verdicts carry the version that made
+  them. A rulebook that fails its checks is never loaded: the old engine stays in service.
+- `evaluate_store`: every open case in the store, in case_no ranges over a pool of worker
+  processes (each with its own engine: the engine is not thread-safe), linked cases counted
+  across the whole store first (GROUP BY debtor).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from assign import repository
+from assign.db import make_engine, session_scope
+from assign.errors import RulebookError
+from assign.models import CaseRow
+from assign.network import CourtNetwork
+from assign.schemas import Case, CaseStatus, Verdict
+from rules.engine import RuleEngine
+from rules.evaluate import evaluate_cases as rules_evaluate
+from rules.facts import BatchContext
+from rules.loader import load_rulebook, rulebook_file
+
+log = logging.getLogger(__name__)
+
+_engine_lock = threading.Lock()
+_current: dict[str, tuple[tuple[int, int], RuleEngine]] = {}  # rulebook path -> (file stamp, engine)
+
+
+def default_rulebook_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "rules" / "rulebook"
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size)
+
+
+def get_engine(rulebook_dir: str | Path | None = None) -> RuleEngine:
+    """The process's engine for `rulebook_dir`, rebuilt when the file changed (hot reload)."""
+    file = rulebook_file(rulebook_dir or default_rulebook_dir())
+    key = str(file.resolve())
+    stamp = _stamp(file)
+    with _engine_lock:
+        cached = _current.get(key)
+        if cached and cached[0] == stamp and not cached[1].retired:
+            return cached[1]
+        try:
+            rulebook = load_rulebook(file)
+        except RulebookError:
+            if cached is None:
+                raise
+            log.exception("rulebook %s changed but fails its checks; keeping version %s", file, cached[1].name)
+            _current[key] = (stamp, cached[1])
+            return cached[1]
+        if cached and cached[1].rulebook.content_hash == rulebook.content_hash:
+            _current[key] = (stamp, cached[1])  # touched, not changed
+            return cached[1]
+        engine = RuleEngine(rulebook)
+        _current[key] = (stamp, engine)
+    if cached:
+        cached[1].retire()  # waits for evaluations in flight (they hold the engine lock)
+        log.info("rulebook reloaded: %s -> %s", cached[1].name, engine.name)
+    return engine
+
+
+def evaluate_cases(
+    cases: Sequence[Case], network: CourtNetwork, as_of: date, *, engine: RuleEngine | None = None,
+    batch: BatchContext | None = None,
+) -> list[Verdict]:
+    """Verdicts for validated cases, in input order. Linked cases are counted across `cases`
+    unless a store-wide `batch` context is given."""
+    eng = engine or get_engine()
+    try:
+        return rules_evaluate(cases, network, as_of, eng, batch)
+    except RulebookError:
+        if engine is not None or not eng.retired:
+            raise
+        return rules_evaluate(cases, network, as_of, get_engine(), batch)  # reloaded mid-call
+
+
+# ---------------------------------------------------------------- store-wide pass
+
+
+@dataclass(frozen=True)
+class StoreRun:
+    evaluated: int
+    saved: int
+    ranges: int
+    rulebook: str
+
+
+_worker: dict[str, object] = {}
+
+
+def _init_worker(url: str, rulebook_dir: str, network: CourtNetwork, counts: dict[str, int]) -> None:
+    _worker["db"] = make_engine(url)
+    _worker["engine"] = RuleEngine(load_rulebook(rulebook_dir))
+    _worker["network"] = network
+    _worker["batch"] = BatchContext(counts)
+
+
+def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> int:
+    db: Engine = _worker["db"]  # type: ignore[assignment]
+    engine: RuleEngine = _worker["engine"]  # type: ignore[assignment]
+    network: CourtNetwork = _worker["network"]  # type: ignore[assignment]
+    batch: BatchContext = _worker["batch"]  # type: ignore[assignment]
+    done = 0
+    with session_scope(db) as session:
+        q = (select(CaseRow.data).where(CaseRow.status == CaseStatus.OPEN.value)
+             .where(CaseRow.case_no >= lo).where(CaseRow.case_no <= hi).order_by(CaseRow.case_no))
+        rows = session.execute(q).scalars().all()
+        cases = [Case.model_validate_json(d) for d in rows]
+    for start in range(0, len(cases), page):
+        chunk = cases[start : start + page]
+        verdicts = rules_evaluate(chunk, network, as_of, engine, batch)
+        with session_scope(db) as session:
+            repository.save_verdicts(session=session, verdicts=verdicts)
+        done += len(verdicts)
+    return done
+
+
+def _case_no_ranges(db: Engine, size: int) -> Iterator[tuple[str, str, int]]:
+    """(first, last, count) of consecutive open case numbers, `size` at a time (keyset scan)."""
+    after = ""
+    with session_scope(db) as session:
+        while True:
+            q = (select(CaseRow.case_no).where(CaseRow.status == CaseStatus.OPEN.value)
+                 .where(CaseRow.case_no > after).order_by(CaseRow.case_no).limit(size))
+            keys = session.execute(q).scalars().all()
+            if not keys:
+                return
+            yield keys[0], keys[-1], len(keys)
+            after = keys[-1]
+
+
+def evaluate_store(
+    url: str, as_of: date, *, network: CourtNetwork, rulebook_dir: str | Path | None = None, workers: int = 2,
+    range_size: int = 20_000, page: int = 5_000, progress: Callable[[int, int], None] | None = None,
+) -> StoreRun:
+    """Evaluate every open case in the store on `as_of` and save the verdicts.
+
+    `progress(done, total)` is called as ranges finish. Each worker process builds its own
+    engine; linked cases are counted over the whole store before any range starts.
+    """
+    directory = str(rulebook_file(rulebook_dir or default_rulebook_dir()))
+    rulebook = load_rulebook(directory)  # fail before starting workers
+    db = make_engine(url)
+    with session_scope(db) as session:
+        counts = repository.debtor_case_counts(session=session)
+        total = repository.count_cases(session=session, status=CaseStatus.OPEN)
+    ranges = list(_case_no_ranges(db, range_size))
+    done = 0
+    if progress:
+        progress(0, total)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                             initargs=(url, directory, network, counts)) as pool:
+        futures = [pool.submit(_evaluate_range, lo, hi, as_of, page) for lo, hi, _ in ranges]
+        for f in as_completed(futures):
+            done += f.result()
+            if progress:
+                progress(done, total)
+    return StoreRun(evaluated=done, saved=done, ranges=len(ranges), rulebook=rulebook.versioned_name)

@@ -1,0 +1,175 @@
+"""The two clocks, as pure date arithmetic (legal-reference §2 CONVENTION, §6).
+
+- The Art. 237 clock starts on receipt of the application (Art. 10(1), 10(3)) or on the
+  discovery of the assets (10(2)); only the six Art. 13 kinds are excluded.
+- The closing-deadline clock (结案期限) starts the day after filing; its exclusions are the
+  wider 审限规定 Art. 9 list.
+
+Both use the same counting rule (the §2 CONVENTION): the start day is not counted; the
+nominal end is the corresponding day N months later (or that month's last day); the budget is
+the number of days from the start to the nominal end; excluded days, merged so overlaps
+count once, do not consume the budget; E is the day the budget is used up; "more than N
+months" holds from E + 1. An excluded period still running on the evaluation date is taken
+to end on the evaluation date (a projection, recomputed every day).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from assign.schemas import EXCLUDED_PERIOD_KINDS, Period, PeriodKind
+
+ONE_DAY = timedelta(days=1)
+
+# 审限规定 Art. 9 (6)(7)(9)(10)(11)(12): what the closing-deadline clock leaves out. 执行争议协调
+# (dispute_coordination) is not in that list, so it counts on this clock (CONVENTION: the text).
+CLOSING_EXCLUDED_KINDS: frozenset[PeriodKind] = frozenset(
+    {
+        PeriodKind.PUBLIC_NOTICE,
+        PeriodKind.APPRAISAL,
+        PeriodKind.JURISDICTION_DISPUTE,
+        PeriodKind.SUSPENSION,
+        PeriodKind.STAY,
+        PeriodKind.AUCTION,
+    }
+)
+ART237_EXCLUDED_KINDS: frozenset[PeriodKind] = EXCLUDED_PERIOD_KINDS
+
+Interval = tuple[date, date]  # inclusive
+
+
+def add_months(day: date, months: int) -> date:
+    """The corresponding day `months` later; the month's last day when it has no such day."""
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def whole_months_between(start: date, end: date) -> int:
+    """The largest m with add_months(start, m) <= end (0 when end is before start)."""
+    if end <= start:
+        return 0
+    m = (end.year - start.year) * 12 + end.month - start.month
+    while m > 0 and add_months(start, m) > end:
+        m -= 1
+    return m
+
+
+def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, disjoint, non-adjacent-merged union of inclusive intervals."""
+    merged: list[list[date]] = []
+    for s, e in sorted(intervals):
+        if merged and s <= merged[-1][1] + ONE_DAY:
+            if e > merged[-1][1]:
+                merged[-1][1] = e
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def excluded_intervals(periods: Iterable[Period], kinds: frozenset[PeriodKind], as_of: date) -> list[Interval]:
+    """The periods of `kinds` known on `as_of`, running ones cut at `as_of`, merged."""
+    out: list[Interval] = []
+    for p in periods:
+        if p.kind not in kinds or p.start > as_of:
+            continue
+        end = as_of if p.end is None or p.end > as_of else p.end
+        out.append((p.start, end))
+    return merge_intervals(out)
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    start: date  # the day the period runs from (not itself counted)
+    nominal_end: date  # E0
+    budget_days: int  # D
+    end: date  # E: the day the budget is used up after excluded days
+    counted_days: int  # days in (start, as_of] not excluded
+    excluded_days: int  # excluded days in (start, as_of]
+
+    @property
+    def exceeded_from(self) -> date:
+        """The first day on which "more than N months" holds (E + 1)."""
+        return self.end + ONE_DAY
+
+    def exceeded_on(self, as_of: date) -> bool:
+        return as_of > self.end
+
+
+def read_clock(start: date, months: int, excluded: list[Interval], as_of: date) -> ClockReading:
+    """Merged-interval arithmetic; `excluded` must come from `merge_intervals`."""
+    nominal_end = add_months(start, months)
+    budget = (nominal_end - start).days
+    first_day = start + ONE_DAY
+    end = start + timedelta(days=budget)
+    excluded_to_date = 0
+    for s, e in excluded:
+        if e < first_day:
+            continue
+        s = max(s, first_day)
+        if s <= end:
+            end += timedelta(days=(e - s).days + 1)
+        if s <= as_of:
+            excluded_to_date += (min(e, as_of) - s).days + 1
+    elapsed = max(0, (as_of - start).days)
+    return ClockReading(start, nominal_end, budget, end, elapsed - excluded_to_date, excluded_to_date)
+
+
+def reference_clock_end(start: date, months: int, periods: list[Interval]) -> date:
+    """Day-by-day reference for tests: walk from start + 1, skip excluded days, stop at D."""
+    budget = (add_months(start, months) - start).days
+    day, counted = start, 0
+    while counted < budget:
+        day += ONE_DAY
+        if not any(s <= day <= e for s, e in periods):
+            counted += 1
+    return day
+
+
+def reference_counted_days(start: date, periods: list[Interval], as_of: date) -> int:
+    day, counted = start, 0
+    while day < as_of:
+        day += ONE_DAY
+        if not any(s <= day <= e for s, e in periods):
+            counted += 1
+    return counted
+
+
+def art237_clock(start: date, periods: Iterable[Period], as_of: date) -> ClockReading:
+    """Six months from `start` less the Art. 13 periods (legal-reference §2)."""
+    return read_clock(start, 6, excluded_intervals(periods, ART237_EXCLUDED_KINDS, as_of), as_of)
+
+
+def closing_clock(filed_on: date, non_litigation: bool, periods: Iterable[Period], as_of: date) -> ClockReading:
+    """Closing deadline: 6 months (3 for 非诉) from the day after filing, less 审限规定 Art. 9 periods.
+
+    Extensions approved by the president are not in the interchange format, so none is applied.
+    """
+    months = 3 if non_litigation else 6
+    return read_clock(filed_on, months, excluded_intervals(periods, CLOSING_EXCLUDED_KINDS, as_of), as_of)
+
+
+def three_months_passed(filed_on: date, on: date) -> bool:
+    """终本规定 Art. 1(4): "more than three months since filing" (立案 2024-01-10 -> 2024-04-11)."""
+    return on > add_months(filed_on, 3)
+
+
+def monitoring_lapse(ruled_on: date, queries: Iterable[date], as_of: date) -> bool:
+    """终本规定 Art. 9 ¶2: within five years of 终本, one online asset query in every six months.
+
+    A window (ruled_on + 6(k-1) months, ruled_on + 6k months] that has fully elapsed on
+    `as_of` (and starts within the five years) without a query is a lapse.
+    """
+    days = sorted(q for q in queries if q > ruled_on)
+    limit = add_months(ruled_on, 60)
+    k = 1
+    while True:
+        lo, hi = add_months(ruled_on, 6 * (k - 1)), add_months(ruled_on, 6 * k)
+        if hi > limit or hi >= as_of:
+            return False
+        if not any(lo < q <= hi for q in days):
+            return True
+        k += 1

@@ -1,0 +1,141 @@
+"""RuleEngine: the only module that imports durable-rules.
+
+Usage pattern from shared/domain/durable-rules-notes.md, followed exactly:
+- a Host subclass with no-op timers (the stock timer threads steal actions and crash);
+- one ruleset per rulebook version under a versioned name (names cannot be re-registered);
+- flat typed facts with a record-type marker, asserted as facts (not events) in chunks of at
+  most `chunk_size` into one sid, every rule with `cap` = chunk size, state deleted after
+  every chunk; sids are small integers, fact ids the position in the chunk (no case numbers:
+  identities are 32-bit hashes);
+- a marker rule that every record fires, so results are counted against inputs and
+  stragglers (silently dropped records) are re-run one at a time;
+- one process-wide lock around the engine (its host is not thread-safe);
+- `retire()` deletes the ruleset so memory stays flat across reloads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import durable_rules_engine
+from durable import engine as durable_engine
+
+from assign.errors import DataError, RulebookError
+from rules.compiler import MARKER, check_engine_limits, compile_rulebook
+from rules.facts import RESERVED_FIELDS
+from rules.spec import Rulebook
+
+MAX_LIVE_SESSIONS = 1024  # MAX_STATE_INDEX_LENGTH: past it MemoryError, then SIGSEGV
+MAX_CHUNK = 250
+SEEN_RULE = "_record"  # cannot clash: rulebook ids start with a letter
+
+# The C engine keeps global state behind every host: one lock for the whole process.
+ENGINE_LOCK = threading.RLock()
+
+
+class _QuietHost(durable_engine.Host):
+    """A Host without the two re-arming timer threads; the caller alone drives the engine."""
+
+    def _run(self) -> None:
+        return None
+
+
+class RuleEngine:
+    """One compiled rulebook registered on its own host under a versioned ruleset name."""
+
+    def __init__(self, rulebook: Rulebook, *, chunk_size: int = MAX_CHUNK) -> None:
+        if not 1 <= chunk_size <= MAX_CHUNK:
+            raise RulebookError(f"chunk_size {chunk_size} outside 1..{MAX_CHUNK}")
+        self.rulebook = rulebook
+        self.compiled = compile_rulebook(rulebook)
+        check_engine_limits(self.compiled, rulebook.source)
+        self.name = rulebook.versioned_name
+        self.chunk_size = chunk_size
+        self._rule_ids = [r.id for r in rulebook.rules]
+        self._hits: dict[str, set[int]] = {}
+        self._next_sid = 0
+        self._live_sids: set[int] = set()
+        self._retired = False
+        definition: dict[str, Any] = {
+            SEEN_RULE: {"all": [{"m": dict(MARKER)}], "cap": chunk_size, "run": self._collector(SEEN_RULE)}
+        }
+        for rule_id, rule in self.compiled.items():
+            definition[rule_id] = {**rule, "cap": chunk_size, "run": self._collector(rule_id)}
+        with ENGINE_LOCK:
+            self._host = _QuietHost()
+            try:
+                self._host.register_rulesets({self.name: definition})
+            except Exception as e:  # the engine reports create errors as bare exceptions
+                raise RulebookError(f"{rulebook.source}: the engine refused ruleset {self.name}: {e}") from None
+
+    def _collector(self, rule_id: str) -> Any:
+        def run(c: Any) -> None:
+            matched = c.m if isinstance(c.m, list) else [c.m]
+            self._hits.setdefault(rule_id, set()).update(int(f["id"]) for f in matched)
+
+        return run
+
+    @property
+    def retired(self) -> bool:
+        return self._retired
+
+    def _sid(self) -> int:
+        # Rotate over a small range: even if a delete failed, live sessions stay far below the cap.
+        self._next_sid = self._next_sid % 1000 + 1
+        if len(self._live_sids) >= MAX_LIVE_SESSIONS - 1:
+            raise RulebookError(f"ruleset {self.name}: {len(self._live_sids)} live sessions (cap {MAX_LIVE_SESSIONS})")
+        return self._next_sid
+
+    def _run_chunk(self, records: Sequence[Mapping[str, Any]]) -> dict[int, list[str]]:
+        sid = self._sid()
+        facts = [{**r, **MARKER, "id": i, "sid": sid} for i, r in enumerate(records)]
+        self._hits = {}
+        self._live_sids.add(sid)
+        error: Exception | None = None
+        try:
+            self._host.assert_facts(self.name, facts)
+        except Exception as e:  # noqa: BLE001 - counted below; stragglers re-run one by one
+            error = e
+        finally:
+            self._host.delete_state(self.name, sid)
+            self._live_sids.discard(sid)
+        seen = self._hits.get(SEEN_RULE, set())
+        out = {i: [rid for rid in self._rule_ids if i in self._hits.get(rid, ())] for i in seen}
+        if error is not None and len(records) == 1 and not seen:
+            raise DataError(f"ruleset {self.name}: the engine rejected a record: {error}")
+        return out
+
+    def fire(self, records: Sequence[Mapping[str, Any]], case_nos: Sequence[str] | None = None) -> list[list[str]]:
+        """The ids of the rules each record fires (rulebook order). Records must be validated facts."""
+        for r in records:
+            if RESERVED_FIELDS & r.keys():
+                raise DataError(f"a fact record uses reserved fields {sorted(RESERVED_FIELDS & r.keys())}")
+        results: list[list[str]] = []
+        with ENGINE_LOCK:
+            if self._retired:
+                raise RulebookError(f"ruleset {self.name} was retired by a reload; use the current engine")
+            for lo in range(0, len(records), self.chunk_size):
+                chunk = records[lo : lo + self.chunk_size]
+                got = self._run_chunk(chunk)
+                for i in range(len(chunk)):
+                    if i not in got:  # silently dropped by the engine: run it alone
+                        alone = self._run_chunk([chunk[i]])
+                        if 0 not in alone:
+                            who = case_nos[lo + i] if case_nos else f"record {lo + i}"
+                            raise DataError(f"ruleset {self.name}: case {who} produced no result")
+                        got[i] = alone[0]
+                    results.append(got[i])
+        return results
+
+    def retire(self) -> None:
+        """Delete the ruleset from the engine (dropping only the name leaks ~83 KB per reload)."""
+        with ENGINE_LOCK:
+            if self._retired:
+                return
+            self._retired = True
+            ruleset = self._host._ruleset_directory.pop(self.name, None)
+            if ruleset is not None:
+                self._host._ruleset_list.remove(ruleset)
+                durable_rules_engine.delete_ruleset(ruleset._handle)

@@ -1,0 +1,92 @@
+"""Facts + the ids of the rules that fired -> Verdict.
+
+Which outcome applies, which modes are permitted and which is recommended are all read
+from the rulebook's data (outcome rules carry `modes` and `may_add_modes`; any rule may
+carry `add_modes`, `prefer_modes` and a `priority`); nothing here names a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+
+from assign.errors import RulebookError
+from assign.network import CourtNetwork
+from assign.schemas import MODE_COST, Case, FiredRule, Mode, Outcome, RulebookVersion, Verdict
+from rules.facts import BatchContext, CaseFacts, build_facts
+from rules.spec import Rule, Rulebook
+
+
+class FiresRules(Protocol):
+    rulebook: Rulebook
+
+    def fire(self, records: Sequence[dict], case_nos: Sequence[str] | None = None) -> list[list[str]]: ...
+
+
+def rulebook_version(rulebook: Rulebook) -> RulebookVersion:
+    return RulebookVersion(id=f"{rulebook.id}@{rulebook.version}", hash=rulebook.content_hash)
+
+
+def recommend(permitted: list[Mode], rules: Sequence[Rule]) -> Mode | None:
+    """The highest-priority preference that names a permitted mode; else the least costly mode."""
+    ranked = sorted((r for r in rules if r.sets.prefer_modes), key=lambda r: -r.sets.priority)
+    for rule in ranked:
+        for name in rule.sets.prefer_modes:
+            if Mode(name) in permitted:
+                return Mode(name)
+    return min(permitted, key=lambda m: MODE_COST[m]) if permitted else None
+
+
+def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rulebook, as_of: date,
+                 version: RulebookVersion | None = None) -> Verdict:
+    rules = [rulebook.rule(rule_id) for rule_id in fired_ids]
+    deciding = [r for r in rules if r.is_outcome_rule]
+    if len(deciding) != 1:
+        raise RulebookError(
+            f"{rulebook.source}: case {case_facts.case_no}: {len(deciding)} outcome rules fired "
+            f"({', '.join(r.id for r in deciding) or 'none'}); the coverage check should have refused this rulebook"
+        )
+    outcome_rule = deciding[0]
+    effects = outcome_rule.sets
+    permitted = [Mode(m) for m in effects.modes]
+    for rule in rules:
+        for name in rule.sets.add_modes:
+            if name in effects.may_add_modes and Mode(name) not in permitted:
+                permitted.append(Mode(name))
+    permitted.sort(key=lambda m: (MODE_COST[m], m.value))
+    facts = case_facts.facts
+    basis = facts["basis"] if effects.basis_from_facts and facts["basis"] != "none" else None
+    flags: list[str] = []
+    for rule in rules:
+        flags += [f for f in rule.sets.flags if f not in flags]
+    has_clock = case_facts.clock_start is not None
+    return Verdict(
+        case_no=case_facts.case_no,
+        as_of=as_of,
+        outcome=Outcome(effects.outcome),
+        basis=str(basis) if basis is not None else None,
+        clock_start=case_facts.clock_start,
+        eligible_from=case_facts.eligible_from,
+        countable_days=int(facts["countable_days"]) if has_clock else None,
+        forum=case_facts.forum,
+        permitted_modes=permitted,
+        recommended_mode=recommend(permitted, rules),
+        flags=flags,
+        fired=[FiredRule(rule_id=r.id, label_zh=r.label_zh, legal_basis=r.legal_basis,
+                         facts={name: facts[name] for name in r.fact_names()}) for r in rules],
+        rulebook_version=version or rulebook_version(rulebook),
+    )
+
+
+def evaluate_facts(case_facts: Sequence[CaseFacts], engine: FiresRules, as_of: date) -> list[Verdict]:
+    fired = engine.fire([cf.facts for cf in case_facts], [cf.case_no for cf in case_facts])
+    version = rulebook_version(engine.rulebook)
+    return [make_verdict(cf, ids, engine.rulebook, as_of, version) for cf, ids in zip(case_facts, fired, strict=True)]
+
+
+def evaluate_cases(cases: Sequence[Case], network: CourtNetwork, as_of: date, engine: FiresRules,
+                   batch: BatchContext | None = None) -> list[Verdict]:
+    """Validated cases -> verdicts, in input order. Linked cases are counted across `cases` by default."""
+    context = batch if batch is not None else BatchContext.from_cases(cases)
+    return evaluate_facts([build_facts(c, network, as_of, context) for c in cases], engine, as_of)

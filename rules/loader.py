@@ -1,0 +1,154 @@
+"""Read a rulebook: YAML -> JSON Schema -> frozen AST (+ content hash) -> semantic checks.
+
+A rulebook that fails any check raises RulebookError naming the file and the rule, and is
+never handed to an engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from assign.errors import RulebookError
+from assign.schemas import Flag, Outcome
+from rules.compiler import OPERATORS
+from rules.facts import FACTS, RESERVED_FIELDS
+from rules.spec import Comparison, Effects, Group, ParamRef, Rule, Rulebook
+
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+def content_hash(document: Any) -> str:
+    """sha256 of the canonical JSON of the parsed document (comments and layout do not count)."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def rulebook_file(path: str | Path) -> Path:
+    """The rulebook file itself, or the single *.yml in a directory."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted([*p.glob("*.yml"), *p.glob("*.yaml")])
+        if len(files) != 1:
+            raise RulebookError(f"{p}: expected exactly one rulebook file (*.yml), found {len(files)}",
+                                [f.name for f in files])
+        return files[0]
+    if not p.exists():
+        raise RulebookError(f"{p}: no such rulebook")
+    return p
+
+
+def parse_document(text: str, source: str) -> dict[str, Any]:
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise RulebookError(f"{source}: not valid YAML: {e}") from None
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        details = [f"{'/'.join(str(x) for x in e.absolute_path) or '(top)'}: {e.message}" for e in errors]
+        raise RulebookError(f"{source}: schema errors", details)
+    return document
+
+
+def _condition(raw: dict[str, Any], rule_id: str, params: dict[str, Any], problems: list[str]) -> Comparison | Group:
+    if "all" in raw or "any" in raw:
+        kind = "all" if "all" in raw else "any"
+        return Group(kind, tuple(_condition(i, rule_id, params, problems) for i in raw[kind]))
+    fact, op, value = raw["fact"], raw["op"], raw["value"]
+    where = f"rule {rule_id}: fact {fact}"
+    spec = FACTS.get(fact)
+    operator = OPERATORS.get(op)
+    if fact in RESERVED_FIELDS:
+        problems.append(f"{where}: reserved engine field")
+    elif spec is None:
+        problems.append(f"{where}: unknown fact (known: {', '.join(sorted(FACTS))})")
+    if operator is None:
+        problems.append(f"{where}: unknown operator {op!r} (known: {', '.join(OPERATORS)})")
+    if isinstance(value, dict):
+        if value["param"] not in params:
+            problems.append(f"{where}: unknown param {value['param']!r}")
+            return Comparison(fact, op, ParamRef(value["param"]))
+        resolved, ref = params[value["param"]], ParamRef(value["param"])
+    else:
+        resolved, ref = value, tuple(value) if isinstance(value, list) else value
+    if spec is None or operator is None:
+        return Comparison(fact, op, ref)
+    if spec.type not in operator.types:
+        problems.append(f"{where}: operator {op} does not apply to a {spec.type.__name__} fact")
+    values = resolved if isinstance(resolved, list) else [resolved]
+    if operator.takes_list != isinstance(resolved, list):
+        problems.append(f"{where}: operator {op} takes {'a list' if operator.takes_list else 'one value'}")
+    for v in values:
+        if type(v) is not spec.type:
+            problems.append(f"{where}: value {v!r} is not a {spec.type.__name__}")
+        elif spec.values and v not in spec.values:
+            problems.append(f"{where}: value {v!r} is not one of {', '.join(spec.values)}")
+    return Comparison(fact, op, ref)
+
+
+def build_rulebook(document: dict[str, Any], source: str, digest: str) -> Rulebook:
+    """Schema-valid document -> AST; unknown facts/operators/params/flags and duplicate ids are errors."""
+    problems: list[str] = []
+    params = dict(document["params"])
+    known_flags = {f.value for f in Flag} | set(document.get("extra_flags", []))
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for raw in document["rules"]:
+        rule_id = raw["id"]
+        if rule_id in seen:
+            problems.append(f"rule {rule_id}: duplicate id")
+        seen.add(rule_id)
+        when = _condition(raw["when"], rule_id, params, problems)
+        if not isinstance(when, Group):
+            when = Group("all", (when,))
+        s = raw["sets"]
+        for flag in s.get("flags", []):
+            if flag not in known_flags:
+                problems.append(f"rule {rule_id}: unknown flag {flag!r} (declare it in extra_flags)")
+        outcome = s.get("outcome")
+        if outcome is None and any(k in s for k in ("modes", "may_add_modes", "basis")):
+            problems.append(f"rule {rule_id}: modes, may_add_modes and basis belong to outcome rules")
+        if outcome is not None and "add_modes" in s:
+            problems.append(f"rule {rule_id}: an outcome rule lists its modes in `modes`, not `add_modes`")
+        effects = Effects(
+            outcome=Outcome(outcome).value if outcome else None,
+            basis_from_facts=s.get("basis") == "fact",
+            modes=tuple(s.get("modes", ())), may_add_modes=tuple(s.get("may_add_modes", ())),
+            add_modes=tuple(s.get("add_modes", ())), prefer_modes=tuple(s.get("prefer_modes", ())),
+            priority=int(s.get("priority", 0)), flags=tuple(s.get("flags", ())),
+        )
+        rules.append(Rule(rule_id, raw["label_zh"], raw["legal_basis"], when, effects, raw.get("description", "")))
+    if problems:
+        raise RulebookError(f"{source}: invalid rulebook", problems)
+    return Rulebook(
+        id=document["id"], version=str(document["version"]), description=document.get("description", ""),
+        params=params, rules=tuple(rules), content_hash=digest, source=source,
+        conventions=tuple(document.get("conventions", ())),
+    )
+
+
+def parse_rulebook(text: str, source: str = "<text>") -> Rulebook:
+    """Parse and check text without the coverage and engine-limit checks (see `load_rulebook`)."""
+    document = parse_document(text, source)
+    return build_rulebook(document, source, content_hash(document))
+
+
+def load_rulebook(path: str | Path) -> Rulebook:
+    """Load a rulebook and run every check; raises RulebookError on the first failing stage."""
+    from rules.checks import check_rulebook  # noqa: PLC0415 - checks imports this module
+
+    file = rulebook_file(path)
+    rulebook = parse_rulebook(file.read_text(encoding="utf-8"), str(file))
+    check_rulebook(rulebook)
+    return rulebook

@@ -1,0 +1,95 @@
+"""The rulebook as small frozen objects (the loader builds them; the compiler reads them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Scalar = bool | int | str
+
+
+@dataclass(frozen=True)
+class ParamRef:
+    """A condition value taken from the rulebook's params (a policy threshold)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Comparison:
+    fact: str
+    op: str  # a key of rules.compiler.OPERATORS
+    value: Scalar | tuple[Scalar, ...] | ParamRef
+
+
+@dataclass(frozen=True)
+class Group:
+    """`all` (every item holds) or `any` (at least one holds); items nest one level."""
+
+    kind: str  # "all" | "any"
+    items: tuple[Comparison | Group, ...]
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What a fired rule sets on the verdict."""
+
+    outcome: str | None = None  # only outcome rules set it
+    basis_from_facts: bool = False  # copy facts["basis"] into the verdict
+    modes: tuple[str, ...] = ()  # outcome rules: the permitted modes
+    may_add_modes: tuple[str, ...] = ()  # outcome rules: modes other rules may add
+    add_modes: tuple[str, ...] = ()  # other rules: modes to add when the outcome allows them
+    prefer_modes: tuple[str, ...] = ()  # preferred order among permitted modes
+    priority: int = 0  # the highest-priority preference with a permitted mode wins
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    label_zh: str
+    legal_basis: str
+    when: Group
+    sets: Effects
+    description: str = ""
+
+    @property
+    def is_outcome_rule(self) -> bool:
+        return self.sets.outcome is not None
+
+    def fact_names(self) -> tuple[str, ...]:
+        """The facts the conditions read, in first-use order."""
+        seen: dict[str, None] = {}
+
+        def walk(g: Group) -> None:
+            for item in g.items:
+                if isinstance(item, Group):
+                    walk(item)
+                else:
+                    seen.setdefault(item.fact, None)
+
+        walk(self.when)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    id: str
+    version: str
+    description: str
+    params: dict[str, Any]
+    rules: tuple[Rule, ...]
+    content_hash: str
+    source: str = ""  # the file it came from (for messages)
+    conventions: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def versioned_name(self) -> str:
+        """A ruleset name unique per content (the engine cannot re-register a name)."""
+        return f"{self.id}_{self.content_hash[:12]}"
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
