@@ -15,15 +15,16 @@ from assign.generator.court_mix import CourtMix
 from assign.generator.draws import Weighted, randint
 from assign.schemas import Court
 
-# Days from seizure to the proceeds being paid out, by asset kind (uniform lo..hi).
+# Days from seizure to the proceeds being paid out, by asset kind (uniform lo..hi): a
+# deposit is transferred within weeks, real estate needs valuation and up to three auctions.
 DISPOSAL_DAYS = {
-    "deposit": (3, 40), "vehicle": (60, 240), "equity": (90, 360), "receivable": (30, 200),
-    "real_estate": (150, 540), "other": (60, 300),
+    "deposit": (3, 30), "vehicle": (45, 180), "equity": (60, 240), "receivable": (30, 150),
+    "real_estate": (120, 420), "other": (45, 200),
 }
 # (probability the asset gets seized at all, days after the clock start lo..hi)
 SEIZURE = {
-    "deposit": (0.92, 0, 7), "vehicle": (0.85, 2, 45), "equity": (0.85, 2, 45),
-    "real_estate": (0.85, 2, 45), "receivable": (0.60, 5, 60), "other": (0.50, 5, 60),
+    "deposit": (0.97, 0, 7), "vehicle": (0.95, 2, 45), "equity": (0.95, 2, 45),
+    "real_estate": (0.95, 2, 45), "receivable": (0.85, 5, 60), "other": (0.80, 5, 60),
 }
 _KINDS = Weighted(dist.ASSET_KIND_WEIGHTS)
 _LOCATION_BANDS = Weighted(dist.ASSET_LOCATION_WEIGHTS)
@@ -132,7 +133,7 @@ def decide_status(rng: random.Random, *, situation: str, obligation: str, filed:
     if days > 20 and rng.random() < dist.TERMINATED_SHARE:
         return "terminated", filed + randint(rng, 20, days), False
     for a in assets:
-        if a.disposal_due is not None and a.disposal_due <= as_of and rng.random() < 0.45:
+        if a.disposal_due is not None and a.disposal_due <= as_of and rng.random() < dist.DISPOSED_WHEN_DUE_SHARE:
             a.disposed = a.disposal_due
     return "open", None, False
 

@@ -78,11 +78,14 @@ RELATED_LINK_SHARE = 0.5  # a repeat debtor's case lists up to 5 earlier cases o
 # ---------------------------------------------------------------- status
 
 # No-asset cases: 终本 once the three months of 终本规定 Art. 1(4) have passed (§5).
-ZHONGBEN_SHARE_NO_ASSETS = 0.50
+ZHONGBEN_SHARE_NO_ASSETS = 0.40
 ZHONGBEN_TOO_EARLY_SHARE = 0.05  # ruled within three months of filing (improper)
 ZHONGBEN_ASSETS_UNDISPOSED_SHARE = 0.05  # of cases with assets: 终本 with a seized asset left
 TERMINATED_SHARE = 0.03
-CONCLUDED_SHARE_WITH_ASSETS = 0.35  # when the disposal dates allow it by as_of
+CONCLUDED_SHARE_WITH_ASSETS = 0.85  # when the disposal dates allow it by as_of
+# An open case's asset whose disposal was due by as_of has been disposed this often (the
+# rest are the stalled cases Art. 10(1)/(2) is about).
+DISPOSED_WHEN_DUE_SHARE = 0.90
 CONCLUDED_SHARE_BEHAVIOUR = 0.40
 # 终本规定 Art. 9: a query every six months for five years; lapses are flagged (§5).
 ZHONGBEN_QUERY_LAPSE_SHARE = 0.20
