@@ -1,0 +1,242 @@
+"""Fan-out of independent tasks (the nightly job's per-forum subproblems) to worker processes.
+
+Both executors take the same inputs: a top-level task function `fn(task, shared) -> dict`,
+tasks as plain JSON-able dicts keyed by a name, and one `shared` dict every task needs (the
+court network), sent once per worker rather than once per task. Results come back one by
+one through `on_result` in the calling thread, so the caller can store each as it lands.
+
+Each task has a wall-clock limit and a retry budget. A task that raises, overruns its
+limit, or was running in a worker that died is retried until its budget is spent; then it
+is reported as failed. Solver objects never cross a process boundary, only plain data.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from assign.errors import DataError
+
+TaskFn = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    key: str
+    result: dict[str, Any] | None
+    error: str | None
+    attempts: int
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class Executor(Protocol):
+    name: str
+
+    def run(self, fn: TaskFn, tasks: Mapping[str, dict[str, Any]], *, shared: dict[str, Any],
+            on_result: Callable[[TaskOutcome], None]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+# ---------------------------------------------------------------- local process pool
+
+_WORKER_SHARED: dict[str, Any] = {}
+
+
+def _init_worker(shared: dict[str, Any]) -> None:
+    _WORKER_SHARED.clear()
+    _WORKER_SHARED.update(shared)
+
+
+def _call_with_shared(fn: TaskFn, task: dict[str, Any]) -> dict[str, Any]:
+    return fn(task, _WORKER_SHARED)
+
+
+class LocalPoolExecutor:
+    """A `ProcessPoolExecutor` ("spawn": no forked threads or solver state) with limits and retries.
+
+    At most `workers` tasks are in flight, so a task's clock starts when a worker takes it.
+    A task over its limit cannot be cancelled inside a process pool, so the pool's
+    processes are killed and a new pool started; the overrunning task is charged an
+    attempt, the others in flight are resubmitted free. When a worker dies, the pool
+    cannot say which task killed it, so every task in flight is charged one attempt.
+    """
+
+    name = "local"
+
+    def __init__(self, *, workers: int = 2, time_limit_s: float = 600.0, retries: int = 2,
+                 poll_s: float = 0.2) -> None:
+        self.workers = max(1, workers)
+        self.time_limit_s = time_limit_s
+        self.retries = retries
+        self.poll_s = poll_s
+        self.restarts = 0
+
+    def _pool(self, shared: dict[str, Any]) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(shared,))
+
+    @staticmethod
+    def _kill(pool: ProcessPoolExecutor) -> None:
+        # Python 3.11 has no public way to stop a running task; killing the processes is it.
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, fn: TaskFn, tasks: Mapping[str, dict[str, Any]], *, shared: dict[str, Any],
+            on_result: Callable[[TaskOutcome], None]) -> None:
+        pending: deque[str] = deque(tasks)
+        attempts: dict[str, int] = {k: 0 for k in tasks}
+        errors: dict[str, str] = {}
+        pool = self._pool(shared)
+        inflight: dict[Future[dict[str, Any]], tuple[str, float]] = {}
+
+        def charge(key: str, error: str) -> None:
+            attempts[key] += 1
+            errors[key] = error
+            if attempts[key] <= self.retries:
+                pending.appendleft(key)
+            else:
+                on_result(TaskOutcome(key, None, error, attempts[key]))
+
+        try:
+            while pending or inflight:
+                while pending and len(inflight) < self.workers:
+                    key = pending.popleft()
+                    inflight[pool.submit(_call_with_shared, fn, tasks[key])] = (key, time.monotonic())
+                done, _ = wait(list(inflight), timeout=self.poll_s, return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in done:
+                    key, _started = inflight.pop(fut)
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        charge(key, "worker process died")
+                    except Exception as e:  # the task's own error: retry it
+                        charge(key, f"{type(e).__name__}: {e}")
+                    else:
+                        on_result(TaskOutcome(key, result, None, attempts[key] + 1))
+                now = time.monotonic()
+                overdue = {k for k, started in inflight.values() if now - started > self.time_limit_s}
+                if broken or overdue:
+                    for key, _started in inflight.values():
+                        if key in overdue:
+                            charge(key, f"over the time limit of {self.time_limit_s:g} s")
+                        elif broken:
+                            charge(key, "worker process died")
+                        else:
+                            pending.appendleft(key)
+                    inflight.clear()
+                    self._kill(pool)
+                    self.restarts += 1
+                    pool = self._pool(shared)
+        finally:
+            if inflight:
+                self._kill(pool)
+            else:
+                pool.shutdown(wait=True)
+
+    def close(self) -> None:
+        return None
+
+
+# ---------------------------------------------------------------- Ray
+
+
+def ray_available() -> bool:
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _ray_call(fn: TaskFn, task: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
+    return fn(task, shared)
+
+
+class RayExecutor:
+    """The same interface on Ray: a local cluster of `workers` CPUs, or an existing one at `address`.
+
+    Ray retries a task whose worker died (`max_retries`) and a task that raised
+    (`retry_exceptions`); the time limit is enforced here with `ray.cancel(force=True)`.
+    `shared` goes into the object store once (`ray.put`) and every task reads it there.
+    """
+
+    name = "ray"
+
+    def __init__(self, *, address: str | None = None, workers: int = 2, time_limit_s: float = 600.0,
+                 retries: int = 2, poll_s: float = 0.2) -> None:
+        import ray
+
+        self._ray = ray
+        self.time_limit_s = time_limit_s
+        self.retries = retries
+        self.poll_s = poll_s
+        self._owns_cluster = address is None and not ray.is_initialized()
+        if not ray.is_initialized():
+            if address:
+                ray.init(address=address, log_to_driver=False)
+            else:
+                ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
+                         configure_logging=False)
+        self.workers = max(1, int(ray.cluster_resources().get("CPU", workers)))
+
+    def run(self, fn: TaskFn, tasks: Mapping[str, dict[str, Any]], *, shared: dict[str, Any],
+            on_result: Callable[[TaskOutcome], None]) -> None:
+        ray = self._ray
+        remote = ray.remote(num_cpus=1, max_retries=self.retries, retry_exceptions=True)(_ray_call)
+        shared_ref = ray.put(shared)
+        pending: deque[str] = deque(tasks)
+        attempts: dict[str, int] = {k: 0 for k in tasks}
+        inflight: dict[Any, tuple[str, float]] = {}
+        while pending or inflight:
+            while pending and len(inflight) < self.workers:
+                key = pending.popleft()
+                inflight[remote.remote(fn, tasks[key], shared_ref)] = (key, time.monotonic())
+            done, _ = ray.wait(list(inflight), num_returns=1, timeout=self.poll_s)
+            for ref in done:
+                key, _started = inflight.pop(ref)
+                attempts[key] += 1
+                try:
+                    result = ray.get(ref)
+                except Exception as e:  # retries inside Ray are spent: report it
+                    on_result(TaskOutcome(key, None, f"{type(e).__name__}: {e}", attempts[key]))
+                else:
+                    on_result(TaskOutcome(key, result, None, attempts[key]))
+            now = time.monotonic()
+            for ref, (key, started) in list(inflight.items()):
+                if now - started > self.time_limit_s:
+                    ray.cancel(ref, force=True)
+                    del inflight[ref]
+                    attempts[key] += 1
+                    if attempts[key] <= self.retries:
+                        pending.appendleft(key)
+                    else:
+                        on_result(TaskOutcome(key, None, f"over the time limit of {self.time_limit_s:g} s",
+                                              attempts[key]))
+
+    def close(self) -> None:
+        if self._owns_cluster:
+            self._ray.shutdown()
+
+
+def make_executor(kind: str, *, workers: int, time_limit_s: float, retries: int = 2,
+                  address: str | None = None) -> Executor:
+    if kind == "local":
+        return LocalPoolExecutor(workers=workers, time_limit_s=time_limit_s, retries=retries)
+    if kind == "ray":
+        if not ray_available():
+            raise DataError("--executor ray needs Ray: pip install 'cross-enforcement-assign[ray]'")
+        return RayExecutor(address=address, workers=workers, time_limit_s=time_limit_s, retries=retries)
+    raise DataError(f"unknown executor {kind!r} (local or ray)")

@@ -1,0 +1,205 @@
+"""The nightly rebalancing run: evaluate -> select -> solve per forum -> validate -> store
+unpublished -> publish atomically (with the events).
+
+Resumable: the run id is deterministic (as_of, network, rulebook, seed), the run row
+records the stage reached, and each forum's plan is stored with its progress row in one
+transaction. A rerun after kill -9 skips a finished evaluation, skips stored forums and
+solves only the rest; a rerun of a published run changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from api.executors import Executor, TaskOutcome, make_executor
+from api.nightly import stages
+from api.nightly.lock import RunLockKeeper
+from api.nightly.services import NightlyServices
+from api.nightly.worker import network_payload, solve_forum
+from assign import repository, runs
+from assign.db import session_scope
+from assign.errors import AssignError
+from assign.network import CourtNetwork
+
+ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
+STAGES = ("evaluate", "select", "solve", "publish")
+
+
+@dataclass(frozen=True)
+class NightlyOptions:
+    executor: str = "local"  # or "ray"
+    address: str | None = None  # Ray cluster address; None starts a local one
+    workers: int = 2
+    task_time_limit_s: float = 600.0  # per forum, wall clock, around the solver's own limit
+    retries: int = 2
+    stale_after_s: float = 300.0  # a lock whose heartbeat is older than this is taken over
+    heartbeat_s: float = 10.0
+
+
+@dataclass
+class NightlyReport:
+    run_id: str
+    as_of: date
+    status: str  # "published" | "already published"
+    stage_times_s: dict[str, float] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    resumed_forums: int = 0
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def run_nightly(engine: Engine, *, as_of: date, services: NightlyServices, options: NightlyOptions,
+                network: CourtNetwork | None = None, executor: Executor | None = None,
+                progress: ProgressFn = _noop) -> NightlyReport:
+    """Run (or resume, or confirm) the night of `as_of`. Raises Conflict if another run holds the lock."""
+    if network is None:
+        with session_scope(engine) as session:
+            network = repository.active_network(session=session)
+    seed = int(services.solve_params.get("seed", 0))
+    run_id = stages.make_run_id(as_of=as_of, network_hash=network.content_hash,
+                                rulebook_hash=services.rulebook_hash, seed=seed, placer=services.placer)
+    with RunLockKeeper(engine, run_id=run_id, stale_after_s=options.stale_after_s,
+                       heartbeat_s=options.heartbeat_s) as keeper:
+        try:
+            return _run(engine, run_id, as_of, services, options, network, executor, progress, keeper)
+        except AssignError as e:
+            with session_scope(engine) as session:
+                runs.finish_run(session=session, run_id=run_id, status=runs.RunStatus.FAILED, error=str(e))
+            raise
+
+
+def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, options: NightlyOptions,
+         network: CourtNetwork, executor: Executor | None, progress: ProgressFn,
+         keeper: RunLockKeeper) -> NightlyReport:
+    with session_scope(engine) as session:
+        run = runs.start_run(session=session, run_id=run_id, as_of=as_of, network_hash=network.content_hash,
+                             rulebook_hash=services.rulebook_hash)
+        if run.status == runs.RunStatus.PUBLISHED:
+            summary = runs.run_summary(run)
+            return NightlyReport(run_id, as_of, "already published", summary.get("stage_times_s", {}), summary)
+        reached = run.stage
+    times: dict[str, float] = {}
+
+    def mark(stage: str, reached: str, started: float) -> None:
+        times[stage] = round(time.perf_counter() - started, 3)
+        keeper.check()
+        with session_scope(engine) as s:
+            runs.set_stage(session=s, run_id=run_id, stage=reached, stage_times={stage: times[stage]})
+
+    # evaluate: the store-wide pass saves verdicts (upserts); once recorded done, a rerun skips it
+    started = time.perf_counter()
+    if reached in ("start", "evaluate"):
+        with session_scope(engine) as s:
+            runs.set_stage(session=s, run_id=run_id, stage="evaluate")
+        url = engine.url.render_as_string(hide_password=False)
+        services.evaluate_store(url, as_of, network, lambda done, total: progress("evaluate", done, total))
+        mark("evaluate", "evaluated", started)
+
+    # select: the day's verdicts that place a case, grouped by forum; pins from accepted decisions
+    started = time.perf_counter()
+    with session_scope(engine) as s:
+        by_forum = runs.cases_needing_court(session=s, as_of=as_of, rulebook_hash=services.rulebook_hash,
+                                            modes=stages.PLACED_MODE_VALUES)
+        last = runs.latest_published_run(session=s, before=as_of)
+        earlier_forums = runs.run_scopes(session=s, run_id=last.run_id) if last else []
+        all_pins = services.pinned(s)
+        stored = runs.stored_forums(session=s, run_id=run_id)
+    forums = sorted(set(by_forum) | set(earlier_forums))
+    needing = sum(len(v) for v in by_forum.values())
+    pins_used = {n: all_pins[n] for nos in by_forum.values() for n in nos if n in all_pins}
+    progress("select", needing, needing)
+    mark("select", "selected", started)
+
+    # solve + validate + store, forum by forum as results arrive
+    started = time.perf_counter()
+    todo = [f for f in forums if f not in stored]
+    failures = _solve_forums(engine, run_id, as_of, todo, by_forum, pins_used, services, options, network,
+                             executor, progress, keeper, done_before=len(stored), total=len(forums))
+    if failures:
+        detail = "; ".join(f"{forum}: {why}" for forum, why in sorted(failures.items())[:10])
+        raise AssignError(f"nightly run {run_id}: {len(failures)} forum(s) without a valid plan ({detail}); "
+                          f"rerun to retry them (stored forums are kept)")
+    mark("solve", "solved", started)
+
+    # publish: plans, events and the run's status in one transaction
+    started = time.perf_counter()
+    with session_scope(engine) as s:
+        summary = stages.night_summary(session=s, run_id=run_id, as_of=as_of, rulebook_hash=services.rulebook_hash,
+                                       needing_court=needing, pinned=len(pins_used))
+        earlier_times = runs.stage_times(session=s, run_id=run_id)
+    keeper.check()
+    times["publish"] = round(time.perf_counter() - started, 3)
+    all_times = {**earlier_times, **times}
+    with session_scope(engine) as s:
+        stages.publish_night(session=s, run_id=run_id, summary=summary, stage_times=all_times)
+    progress("publish", 1, 1)
+    return NightlyReport(run_id, as_of, "published", all_times, {**summary, "stage_times_s": all_times},
+                         resumed_forums=len(stored))
+
+
+def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_forum: dict[str, list[str]],
+                  pins: dict[str, str], services: NightlyServices, options: NightlyOptions, network: CourtNetwork,
+                  executor: Executor | None, progress: ProgressFn, keeper: RunLockKeeper, *, done_before: int,
+                  total: int) -> dict[str, str]:
+    """Store every forum in `todo`; returns forum -> reason for those that got no valid plan."""
+    failures: dict[str, str] = {}
+    done = done_before
+    progress("solve", done, total)
+    with session_scope(engine) as s:
+        previous = stages.previous_plans(session=s, forums=todo)
+
+    def store(forum: str, result: dict[str, Any], attempts: int) -> None:
+        nonlocal done
+        keeper.check()
+        case_nos = by_forum.get(forum, [])
+        problems = stages.check_result(result, forum=forum, case_nos=case_nos, pins=pins, network=network)
+        if problems:
+            failures[forum] = "; ".join(problems[:5])
+            return
+        with session_scope(engine) as s:
+            stages.store_forum(session=s, run_id=run_id, as_of=as_of, forum=forum, result=result,
+                               previous=previous.get(forum), cases=len(case_nos), attempts=attempts)
+        done += 1
+        progress("solve", done, total)
+
+    for forum in [f for f in todo if not by_forum.get(f)]:
+        store(forum, stages.empty_result(stages.make_plan_id(run_id, forum), forum), 1)
+    tasks: dict[str, dict[str, Any]] = {}
+    with session_scope(engine) as s:
+        for forum in [f for f in todo if by_forum.get(f)]:
+            case_nos = by_forum[forum]
+            cases = repository.get_cases(session=s, case_nos=case_nos)
+            verdicts = runs.day_verdicts(session=s, as_of=as_of, rulebook_hash=services.rulebook_hash,
+                                         case_nos=case_nos)
+            tasks[forum] = stages.forum_task(
+                run_id=run_id, forum=forum, cases=[c.model_dump_json() for c in cases],
+                verdicts=[verdicts[c.case_no] for c in cases], previous=previous.get(forum),
+                pins={n: pins[n] for n in case_nos if n in pins}, placer=services.placer,
+                params=services.solve_params)
+    if not tasks:
+        return failures
+
+    def on_result(outcome: TaskOutcome) -> None:
+        if outcome.result is None:
+            failures[outcome.key] = outcome.error or "failed"
+        else:
+            store(outcome.key, outcome.result, outcome.attempts)
+
+    own = executor is None
+    pool = executor or make_executor(options.executor, workers=options.workers,
+                                     time_limit_s=options.task_time_limit_s, retries=options.retries,
+                                     address=options.address)
+    try:
+        pool.run(solve_forum, tasks, shared=network_payload(network), on_result=on_result)
+    finally:
+        if own:
+            pool.close()
+    return failures

@@ -1,0 +1,143 @@
+"""The nightly stages after evaluation: select, build tasks, validate, store, publish.
+
+Every write is idempotent or atomic: a forum's plan and its progress row commit together,
+so a forum is either stored (and skipped by a rerun) or absent (and solved again); the
+publish step flips every plan of the run, writes the events and marks the run published
+in one transaction, so the command centre sees the whole night or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from assign import events, repository, runs
+from assign.models import PlanRow
+from assign.network import CourtNetwork
+from assign.schemas import Recommendation
+from solver.build import PLACED_MODES
+from solver.instance import AssignmentPlan, PlanStatus
+
+PLACED_MODE_VALUES = sorted(m.value for m in PLACED_MODES)
+
+
+def make_run_id(*, as_of: date, network_hash: str, rulebook_hash: str, seed: int, placer: str) -> str:
+    """Same day, same network, same rulebook, same seed -> same run (a rerun resumes it)."""
+    digest = hashlib.sha256(f"{as_of}|{network_hash}|{rulebook_hash}|{seed}|{placer}".encode()).hexdigest()
+    return f"{as_of.isoformat()}-{digest[:16]}"
+
+
+def make_plan_id(run_id: str, forum: str) -> str:
+    return f"N{run_id[:10].replace('-', '')}-{forum}-{run_id[-8:]}"
+
+
+def previous_plans(*, session: Session, forums: Sequence[str]) -> dict[str, PlanRow]:
+    """The plan dispatchers see now for each forum (the latest published one)."""
+    found: dict[str, PlanRow] = {}
+    for forum in forums:
+        row = repository.latest_plan(session=session, scope=forum)
+        if row is not None:
+            found[forum] = row
+    return found
+
+
+def forum_task(*, run_id: str, forum: str, cases: Sequence[str], verdicts: Sequence[str], previous: PlanRow | None,
+               pins: Mapping[str, str], placer: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """One forum's subproblem as plain data (JSON strings of cases and verdicts)."""
+    return {
+        "run_id": run_id, "forum": forum, "plan_id": make_plan_id(run_id, forum), "placer": placer,
+        "cases": list(cases), "verdicts": list(verdicts),
+        "previous_plan": json.loads(previous.data) if previous is not None else None,
+        "pinned": dict(pins), "params": dict(params),
+    }
+
+
+def check_result(result: Mapping[str, Any], *, forum: str, case_nos: Sequence[str], pins: Mapping[str, str],
+                 network: CourtNetwork) -> list[str]:
+    """What is wrong with a forum's plan: the solver validator's findings, then the job's own
+    invariants (only this forum's cases, receiving courts inside its jurisdiction, pins kept)."""
+    plan = result["plan"]
+    problems = [f"validator: {v}" for v in plan.get("violations", [])]
+    asked = set(case_nos)
+    for case_no, court in plan.get("assignments", {}).items():
+        if case_no not in asked:
+            problems.append(f"{case_no} is not a case of forum {forum}")
+        elif court not in network or not network.in_jurisdiction(court, forum):
+            problems.append(f"{case_no} placed on {court}, outside the jurisdiction of {forum}")
+        elif case_no in pins and pins[case_no] != court:
+            problems.append(f"{case_no} is pinned to {pins[case_no]} by a decision but placed on {court}")
+    return problems
+
+
+def count_moves(previous: PlanRow | None, assignments: Mapping[str, str]) -> int:
+    """Cases placed yesterday and today on different courts."""
+    if previous is None:
+        return 0
+    before: dict[str, str] = AssignmentPlan.model_validate_json(previous.data).assignments
+    return sum(1 for case_no, court in assignments.items() if before.get(case_no) not in (None, court))
+
+
+def empty_result(plan_id: str, forum: str) -> dict[str, Any]:
+    """A forum planned yesterday with nothing to place today gets an empty plan (its queue clears)."""
+    plan = AssignmentPlan(plan_id=plan_id, status=PlanStatus.EMPTY, assignments={})
+    return {"forum": forum, "plan": plan.model_dump(mode="json"), "recommendations": [], "time_s": 0.0}
+
+
+def store_forum(*, session: Session, run_id: str, as_of: date, forum: str, result: Mapping[str, Any],
+                previous: PlanRow | None, cases: int, attempts: int) -> runs.ForumProgress:
+    """The forum's plan (unpublished) and its progress row, in the caller's transaction."""
+    plan = result["plan"]
+    assignments: dict[str, str] = plan.get("assignments", {})
+    recommendations = [Recommendation.model_validate(r) for r in result["recommendations"]]
+    moves = count_moves(previous, assignments)
+    summary = {"forum": forum, "cases": cases, "placed": len(assignments), "unplaced": len(plan.get("unplaced", {})),
+               "moves": moves, "gap": plan.get("gap"), "status": plan["status"]}
+    repository.save_plan(session=session, plan_id=plan["plan_id"], as_of=as_of, scope=forum, status=plan["status"],
+                         data=plan, summary=summary, recommendations=recommendations,
+                         previous_plan_id=previous.plan_id if previous else None, run_id=run_id, published=False)
+    progress = runs.ForumProgress(run_id=run_id, forum=forum, status="stored", plan_id=plan["plan_id"], cases=cases,
+                                  placed=len(assignments), moves=moves, gap=plan.get("gap"), attempts=attempts,
+                                  time_s=float(result.get("time_s") or 0.0))
+    runs.record_forum(session=session, progress=progress)
+    return progress
+
+
+def night_summary(*, session: Session, run_id: str, as_of: date, rulebook_hash: str,
+                  needing_court: int, pinned: int) -> dict[str, Any]:
+    """Counts from the stored rows, so a resumed night reports what an uninterrupted one would."""
+    outcomes = runs.outcome_counts(session=session, as_of=as_of, rulebook_hash=rulebook_hash)
+    forums = runs.stored_forums(session=session, run_id=run_id)
+    gaps = [f.gap for f in forums.values() if f.gap is not None]
+    return {
+        "run_id": run_id, "as_of": as_of.isoformat(), "cases_evaluated": sum(outcomes.values()),
+        "outcomes": dict(sorted(outcomes.items())), "needing_court": needing_court, "pinned": pinned,
+        "forums": len(forums), "placed": sum(f.placed for f in forums.values()),
+        "unplaced": needing_court - sum(f.placed for f in forums.values()),
+        "moves_against_previous": sum(f.moves for f in forums.values()),
+        "worst_gap": max(gaps) if gaps else None,
+    }
+
+
+def publish_night(*, session: Session, run_id: str, summary: dict[str, Any], stage_times: dict[str, float]) -> int:
+    """Make the night visible and tell the command centre, all in the caller's transaction.
+
+    The events commit with the run's `published` status, so a rerun (which finds the run
+    published and stops) can never emit them twice; each payload also carries an
+    idempotency key for consumers of the at-least-once webhooks.
+    """
+    count = repository.publish_plans(session=session, run_id=run_id)
+    for forum, progress in sorted(runs.stored_forums(session=session, run_id=run_id).items()):
+        events.publish(session=session, kind="plan.published", subject=progress.plan_id, payload={
+            "idempotency_key": f"nightly:{run_id}:{forum}", "run_id": run_id, "plan_id": progress.plan_id,
+            "forum": forum, "cases": progress.cases, "placed": progress.placed, "moves": progress.moves,
+        })
+    events.publish(session=session, kind="nightly.completed", subject=run_id,
+                   payload={"idempotency_key": f"nightly:{run_id}", **summary})
+    runs.finish_run(session=session, run_id=run_id, status=runs.RunStatus.PUBLISHED,
+                    summary={**summary, "stage_times_s": stage_times})
+    return count

@@ -1,0 +1,239 @@
+"""Nightly runs: the run record, the run lock and per-forum progress.
+
+A run's id is deterministic from what it computes over (as_of + network hash + rulebook
+hash + solver seed), so a rerun after a crash finds the same run and resumes it.
+
+The lock is one row (`run_lock`, name "nightly"), taken with a conditional UPDATE that is
+atomic on SQLite (one writer at a time) and on PostgreSQL (READ COMMITTED re-checks the
+WHERE clause after waiting for a concurrent writer's row lock):
+
+    UPDATE run_lock SET holder = :me ... WHERE name = 'nightly'
+      AND (holder IS NULL OR holder = :me OR heartbeat_at < :stale_before)
+
+The holder refreshes `heartbeat_at` while it works. A holder killed with -9 never releases
+the lock; once its heartbeat is older than the stale timeout, the next run takes it over.
+A holder whose heartbeat UPDATE finds it no longer holds the lock stops (`LockLost`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlmodel import Field, Session, SQLModel, select
+
+from assign.errors import Conflict
+from assign.models import CaseRow, PlanRow, VerdictRow, utcnow
+from assign.schemas import CaseStatus
+
+NIGHTLY_LOCK = "nightly"
+
+
+class RunStatus:
+    RUNNING = "running"  # started, or interrupted (a rerun resumes it)
+    FAILED = "failed"  # a stage raised; a rerun resumes it
+    PUBLISHED = "published"  # every plan visible; a rerun changes nothing
+
+
+class NightlyRun(SQLModel, table=True):
+    __tablename__ = "nightly_run"
+    run_id: str = Field(primary_key=True, max_length=64)
+    as_of: date = Field(index=True)
+    network_hash: str = Field(max_length=64)
+    rulebook_hash: str = Field(max_length=64)
+    status: str = Field(default=RunStatus.RUNNING, index=True, max_length=16)
+    stage: str = Field(default="start", max_length=32)
+    attempts: int = 0
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    heartbeat_at: datetime = Field(default_factory=utcnow)
+    error: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    summary: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False))
+
+
+class RunLock(SQLModel, table=True):
+    __tablename__ = "run_lock"
+    name: str = Field(primary_key=True, max_length=32)
+    holder: str | None = Field(default=None, max_length=128)
+    run_id: str | None = Field(default=None, max_length=64)
+    acquired_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+
+
+class ForumProgress(SQLModel, table=True):
+    """One forum's subproblem in one run: present once its plan is stored (unpublished)."""
+
+    __tablename__ = "nightly_forum"
+    run_id: str = Field(primary_key=True, max_length=64)
+    forum: str = Field(primary_key=True, max_length=32)
+    status: str = Field(max_length=16)  # "stored"
+    plan_id: str = Field(max_length=64)
+    cases: int = 0
+    placed: int = 0
+    moves: int = 0
+    gap: float | None = None
+    attempts: int = 1
+    time_s: float = 0.0
+    stored_at: datetime = Field(default_factory=utcnow)
+
+
+# ---------------------------------------------------------------- lock
+
+
+def _aware(ts: datetime) -> datetime:
+    return ts if ts.tzinfo else ts.replace(tzinfo=utcnow().tzinfo)
+
+
+def acquire_lock(conn: Connection, *, holder: str, run_id: str, stale_after_s: float,
+                 name: str = NIGHTLY_LOCK) -> None:
+    """Take the lock for `holder` or raise Conflict naming the current holder. Commits."""
+    table = RunLock.__table__  # type: ignore[attr-defined]
+    now = utcnow()
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    conn.execute(insert(table).values(name=name).on_conflict_do_nothing(index_elements=["name"]))
+    stale_before = now - timedelta(seconds=stale_after_s)
+    taken = conn.execute(
+        sa.update(table)
+        .where(table.c.name == name)
+        .where(sa.or_(table.c.holder.is_(None), table.c.holder == holder, table.c.heartbeat_at < stale_before))
+        .values(holder=holder, run_id=run_id, acquired_at=now, heartbeat_at=now)
+    ).rowcount
+    conn.commit()
+    if taken != 1:
+        row = conn.execute(sa.select(table).where(table.c.name == name)).one()
+        beat = _aware(row.heartbeat_at).isoformat(timespec="seconds") if row.heartbeat_at else "never"
+        raise Conflict(
+            f"a nightly run is already running (run {row.run_id}, holder {row.holder}, last heartbeat {beat}); "
+            f"it is taken over once its heartbeat is older than {stale_after_s:.0f} s"
+        )
+
+
+def heartbeat(conn: Connection, *, holder: str, name: str = NIGHTLY_LOCK) -> bool:
+    """Refresh the lock's heartbeat; False when `holder` no longer holds it. Commits."""
+    table = RunLock.__table__  # type: ignore[attr-defined]
+    n = conn.execute(sa.update(table).where(table.c.name == name, table.c.holder == holder)
+                     .values(heartbeat_at=utcnow())).rowcount
+    conn.commit()
+    return n == 1
+
+
+def release_lock(conn: Connection, *, holder: str, name: str = NIGHTLY_LOCK) -> None:
+    table = RunLock.__table__  # type: ignore[attr-defined]
+    conn.execute(sa.update(table).where(table.c.name == name, table.c.holder == holder)
+                 .values(holder=None, heartbeat_at=None))
+    conn.commit()
+
+
+# ---------------------------------------------------------------- runs and progress
+
+
+def start_run(*, session: Session, run_id: str, as_of: date, network_hash: str, rulebook_hash: str) -> NightlyRun:
+    """The run row, created on first start; a rerun counts one more attempt."""
+    run = session.get(NightlyRun, run_id)
+    if run is None:
+        run = NightlyRun(run_id=run_id, as_of=as_of, network_hash=network_hash, rulebook_hash=rulebook_hash)
+    if run.status != RunStatus.PUBLISHED:
+        run.status = RunStatus.RUNNING
+        run.error = None
+    run.attempts += 1
+    run.heartbeat_at = utcnow()
+    session.add(run)
+    return run
+
+
+def set_stage(*, session: Session, run_id: str, stage: str, stage_times: dict[str, float] | None = None) -> None:
+    run = session.get(NightlyRun, run_id)
+    if run is None:
+        return
+    run.stage = stage
+    if stage_times is not None:
+        summary = run_summary(run)
+        summary.setdefault("stage_times_s", {}).update(stage_times)
+        run.summary = json.dumps(summary, ensure_ascii=False, default=str)
+    session.add(run)
+
+
+def run_summary(run: NightlyRun) -> dict[str, Any]:
+    return dict(json.loads(run.summary or "{}"))
+
+
+def stage_times(*, session: Session, run_id: str) -> dict[str, float]:
+    run = session.get(NightlyRun, run_id)
+    return dict(run_summary(run).get("stage_times_s", {})) if run else {}
+
+
+def finish_run(*, session: Session, run_id: str, status: str, summary: dict[str, Any] | None = None,
+               error: str | None = None) -> None:
+    run = session.get(NightlyRun, run_id)
+    if run is None:
+        return
+    run.status = status
+    run.error = error
+    run.finished_at = utcnow()
+    if summary is not None:
+        run.summary = json.dumps(summary, ensure_ascii=False, default=str)
+    session.add(run)
+
+
+def stored_forums(*, session: Session, run_id: str) -> dict[str, ForumProgress]:
+    rows = session.exec(select(ForumProgress).where(ForumProgress.run_id == run_id)).all()
+    return {r.forum: r for r in rows}
+
+
+def record_forum(*, session: Session, progress: ForumProgress) -> None:
+    session.merge(progress)
+
+
+def latest_published_run(*, session: Session, before: date | None = None) -> NightlyRun | None:
+    q = select(NightlyRun).where(NightlyRun.status == RunStatus.PUBLISHED)
+    if before is not None:
+        q = q.where(NightlyRun.as_of < before)
+    return session.exec(q.order_by(sa.desc(NightlyRun.as_of), sa.desc(NightlyRun.finished_at)).limit(1)).first()
+
+
+# ---------------------------------------------------------------- what the night reads
+
+
+def outcome_counts(*, session: Session, as_of: date, rulebook_hash: str) -> dict[str, int]:
+    q = (sa.select(VerdictRow.outcome, sa.func.count()).where(VerdictRow.as_of == as_of)
+         .where(VerdictRow.rulebook_hash == rulebook_hash).group_by(VerdictRow.outcome))
+    return {o: int(n) for o, n in session.execute(q).all()}
+
+
+def cases_needing_court(*, session: Session, as_of: date, rulebook_hash: str,
+                        modes: Iterable[str]) -> dict[str, list[str]]:
+    """forum -> case_nos (sorted) of the day's open-case verdicts whose mode places the case."""
+    q = (sa.select(VerdictRow.forum, VerdictRow.case_no)
+         .join(CaseRow, CaseRow.case_no == VerdictRow.case_no)
+         .where(VerdictRow.as_of == as_of, VerdictRow.rulebook_hash == rulebook_hash)
+         .where(CaseRow.status == CaseStatus.OPEN.value)
+         .where(VerdictRow.forum.is_not(None), VerdictRow.recommended_mode.in_(list(modes)))  # type: ignore[union-attr]
+         .order_by(VerdictRow.forum, VerdictRow.case_no))
+    out: dict[str, list[str]] = {}
+    for forum, case_no in session.execute(q).all():
+        out.setdefault(forum, []).append(case_no)
+    return out
+
+
+def day_verdicts(*, session: Session, as_of: date, rulebook_hash: str, case_nos: Sequence[str]) -> dict[str, str]:
+    """case_no -> verdict JSON for the given cases on `as_of`."""
+    found: dict[str, str] = {}
+    for start in range(0, len(case_nos), 5000):
+        chunk = list(case_nos[start : start + 5000])
+        q = (sa.select(VerdictRow.case_no, VerdictRow.data).where(VerdictRow.as_of == as_of)
+             .where(VerdictRow.rulebook_hash == rulebook_hash).where(VerdictRow.case_no.in_(chunk)))  # type: ignore[attr-defined]
+        found.update({no: data for no, data in session.execute(q).all()})
+    return found
+
+
+def run_scopes(*, session: Session, run_id: str) -> list[str]:
+    """The forums a run planned (its plans' scopes)."""
+    q = sa.select(PlanRow.scope).where(PlanRow.run_id == run_id).distinct().order_by(PlanRow.scope)
+    return [s for (s,) in session.execute(q).all()]

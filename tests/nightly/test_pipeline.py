@@ -1,0 +1,101 @@
+"""The nightly pipeline end to end on the test network, with stand-in services."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from api.nightly import run_nightly
+from assign import repository, runs
+from assign.db import session_scope
+from assign.decisions import Action, record_decision
+from assign.errors import Conflict
+from assign.models import RecommendationRow, utcnow
+from tests.nightly.helpers import AS_OF, InlineExecutor, fast_options, seed_store, snapshot, standin_services
+
+
+def night(engine: Engine, as_of=AS_OF, **kw):  # type: ignore[no-untyped-def]
+    return run_nightly(engine, as_of=as_of, services=standin_services(), options=fast_options(**kw),
+                       executor=InlineExecutor())
+
+
+def test_night_evaluates_places_and_publishes_every_forum(engine: Engine) -> None:
+    seed_store(engine, 120)
+    report = night(engine)
+    s = report.summary
+    assert report.status == "published"
+    assert s["cases_evaluated"] == 120
+    assert sum(s["outcomes"].values()) == 120 and s["needing_court"] == s["outcomes"]["ELIGIBLE"]
+    assert s["forums"] == 3 and s["placed"] == s["needing_court"] and s["moves_against_previous"] == 0
+    assert set(report.stage_times_s) == {"evaluate", "select", "solve", "publish"}
+    snap = snapshot(engine)
+    assert {p[1] for p in snap["plans"]} == {"H510000", "I510100", "I510700"}
+    assert all(p[3] for p in snap["plans"])  # published
+    assert [e[0] for e in snap["events"]].count("plan.published") == 3
+    assert snap["events"][-1][0] == "nightly.completed"
+    with session_scope(engine) as session:
+        assert repository.latest_plan(session=session, scope="I510100") is not None
+
+
+def test_rerun_of_a_published_night_changes_nothing(engine: Engine) -> None:
+    seed_store(engine, 60)
+    first = night(engine)
+    before = snapshot(engine)
+    again = night(engine)
+    assert again.status == "already published" and again.run_id == first.run_id
+    assert snapshot(engine) == before
+
+
+def test_second_run_refused_while_the_lock_is_held(engine: Engine) -> None:
+    seed_store(engine, 30)
+    with engine.connect() as conn:
+        runs.acquire_lock(conn, holder="other-host:1:abc", run_id="someone", stale_after_s=30)
+    with pytest.raises(Conflict, match="already running"):
+        night(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT holder FROM run_lock")).scalar() == "other-host:1:abc"
+
+
+def test_stale_lock_is_taken_over(engine: Engine) -> None:
+    seed_store(engine, 30)
+    with engine.connect() as conn:
+        runs.acquire_lock(conn, holder="dead-host:1:abc", run_id="someone", stale_after_s=30)
+        conn.execute(sa.text("UPDATE run_lock SET heartbeat_at = :t"), {"t": utcnow() - timedelta(hours=1)})
+        conn.commit()
+    assert night(engine, stale_after_s=60).status == "published"
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT holder FROM run_lock")).scalar() is None  # released
+
+
+def test_overridden_decision_is_pinned_and_the_move_counted(engine: Engine) -> None:
+    seed_store(engine, 90)
+    night(engine)
+    with session_scope(engine) as session:
+        rec = session.exec(sa.select(RecommendationRow).where(RecommendationRow.forum == "I510100")  # type: ignore[call-overload]
+                           .order_by(RecommendationRow.group_key).limit(1)).scalar_one()
+        before = rec.target_court
+        other = next(c for c in ("B510104", "B510105", "B510112") if c != before and c not in rec.data)
+        record_decision(session=session, recommendation=rec, action=Action.OVERRIDE, target_court=other,
+                        reason="test", justification=None, violations=[], key_id=None)
+        case_no = json.loads(rec.case_nos)[0]
+    report = night(engine, as_of=AS_OF + timedelta(days=1))
+    assert report.summary["pinned"] == 1
+    assert report.summary["moves_against_previous"] == 1
+    with session_scope(engine) as session:
+        plan = repository.latest_plan(session=session, scope="I510100")
+        assert plan is not None and json.loads(plan.data)["assignments"][case_no] == other
+
+
+def test_forum_planned_yesterday_with_nothing_today_gets_an_empty_plan(engine: Engine) -> None:
+    seed_store(engine, 60)
+    night(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE case_record SET status = 'concluded' WHERE court_code LIKE 'B5107%'"))
+    report = night(engine, as_of=AS_OF + timedelta(days=1))
+    with session_scope(engine) as session:
+        plan = repository.latest_plan(session=session, scope="I510700")
+        assert plan is not None and plan.status == "EMPTY" and plan.run_id == report.run_id
