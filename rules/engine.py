@@ -99,13 +99,20 @@ class RuleEngine:
         except Exception as e:  # noqa: BLE001 - counted below; stragglers re-run one by one
             error = e
         finally:
-            self._host.delete_state(self.name, sid)
-            self._live_sids.discard(sid)
+            self._delete_state(sid)
         seen = self._hits.get(SEEN_RULE, set())
         out = {i: [rid for rid in self._rule_ids if i in self._hits.get(rid, ())] for i in seen}
         if error is not None and len(records) == 1 and not seen:
             raise DataError(f"ruleset {self.name}: the engine rejected a record: {error}")
         return out
+
+    def _delete_state(self, sid: int) -> None:
+        try:
+            self._host.delete_state(self.name, sid)
+        except durable_rules_engine.error as e:
+            if "309" not in str(e):  # 309: no state for this sid (nothing was asserted)
+                raise RulebookError(f"ruleset {self.name}: could not delete session {sid}: {e}") from None
+        self._live_sids.discard(sid)
 
     def fire(self, records: Sequence[Mapping[str, Any]], case_nos: Sequence[str] | None = None) -> list[list[str]]:
         """The ids of the rules each record fires (rulebook order). Records must be validated facts."""

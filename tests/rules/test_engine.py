@@ -1,0 +1,128 @@
+"""The engine wrapper: results equal the plain evaluator, chunks, stragglers, the lock, reload and retirement."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from api.service import evaluation
+from assign.errors import DataError, RulebookError
+from rules.engine import RuleEngine
+from rules.facts import FACTS
+from rules.plain import PlainEvaluator
+from rules.spec import Rulebook
+from tests.factories import make_case, make_network
+from tests.rules.conftest import base_facts
+
+RULEBOOK_FILE = Path(__file__).resolve().parents[2] / "rules" / "rulebook" / "art237.yml"
+
+
+def fact_strategy() -> st.SearchStrategy[dict[str, Any]]:
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for name, spec in FACTS.items():
+        if spec.type is bool:
+            fields[name] = st.booleans()
+        elif spec.values:
+            fields[name] = st.sampled_from(spec.values)
+        else:
+            fields[name] = st.integers(min_value=0, max_value=20_000_000)
+    return st.fixed_dictionaries(fields)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(fact_strategy(), min_size=1, max_size=600))
+def test_engine_equals_plain_python_on_random_facts(engine: RuleEngine, plain: PlainEvaluator,
+                                                    records: list[dict[str, Any]]) -> None:
+    assert engine.fire(records) == plain.evaluate(records)
+
+
+def test_more_records_than_one_chunk_all_come_back_in_order(engine: RuleEngine, plain: PlainEvaluator) -> None:
+    records = [base_facts(countable_days=i, period_exceeded=i % 2 == 0, petition_count=i % 3) for i in range(1001)]
+    assert engine.fire(records) == plain.evaluate(records)
+    assert engine._live_sids == set()
+
+
+def test_silently_dropped_records_are_rerun_one_by_one(rulebook: Rulebook, plain: PlainEvaluator) -> None:
+    eng = RuleEngine(rulebook)
+    original = eng._host.assert_facts
+
+    def drop_the_tail(name: str, facts: list[dict[str, Any]]) -> Any:
+        return original(name, facts[: max(1, len(facts) // 2)])
+
+    eng._host.assert_facts = drop_the_tail  # type: ignore[method-assign]
+    records = [base_facts(petition_count=i) for i in range(10)]
+    assert eng.fire(records) == plain.evaluate(records)
+    eng.retire()
+
+
+def test_a_record_the_engine_never_answers_is_reported_by_case(rulebook: Rulebook) -> None:
+    eng = RuleEngine(rulebook)
+    eng._host.assert_facts = lambda name, facts: None  # type: ignore[method-assign]
+    with pytest.raises(DataError, match="case X-1 produced no result"):
+        eng.fire([base_facts()], ["X-1"])
+    eng.retire()
+
+
+def test_reserved_fields_are_refused(engine: RuleEngine) -> None:
+    with pytest.raises(DataError, match="reserved"):
+        engine.fire([{**base_facts(), "sid": 1}])
+
+
+def test_threads_share_the_engine_safely(engine: RuleEngine, plain: PlainEvaluator) -> None:
+    records = [base_facts(period_exceeded=True, interference_count=i % 2) for i in range(300)]
+    expected = plain.evaluate(records)
+    results: list[bool] = []
+
+    def work() -> None:
+        for _ in range(5):
+            results.append(engine.fire(records) == expected)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True] * 20
+
+
+def test_retired_engine_refuses_and_memory_stays_flat_across_reloads(rulebook: Rulebook) -> None:
+    proc = psutil.Process()
+    for _ in range(50):
+        RuleEngine(rulebook).retire()
+    before = proc.memory_info().rss
+    for _ in range(1000):
+        eng = RuleEngine(rulebook)
+        eng.fire([base_facts()])
+        eng.retire()
+    grown_mb = (proc.memory_info().rss - before) / 2**20
+    assert grown_mb < 20, f"RSS grew {grown_mb:.1f} MB over 1000 reloads"
+    with pytest.raises(RulebookError, match="retired"):
+        eng.fire([base_facts()])
+
+
+def test_hot_reload_swaps_engines_and_keeps_verdict_versions(tmp_path: Path) -> None:
+    shutil.copy(RULEBOOK_FILE, tmp_path / "art237.yml")
+    network = make_network()
+    first = evaluation.get_engine(tmp_path)
+    assert evaluation.get_engine(tmp_path) is first
+    from datetime import date
+
+    old = evaluation.evaluate_cases([make_case()], network, date(2024, 8, 1), engine=first)[0]
+    path = tmp_path / "art237.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "1.0.1"'),
+                    encoding="utf-8")
+    second = evaluation.get_engine(tmp_path)
+    assert second is not first and first.retired and second.name != first.name
+    new = evaluation.evaluate_cases([make_case()], network, date(2024, 8, 1))  # default dir: unaffected
+    assert old.rulebook_version.hash == first.rulebook.content_hash != second.rulebook.content_hash
+    assert new[0].outcome == old.outcome
+    path.write_text("id: broken\n", encoding="utf-8")  # a failing rulebook is never loaded
+    assert evaluation.get_engine(tmp_path) is second
+    second.retire()
