@@ -61,3 +61,16 @@ def make_case(case_no: str = "(2024)川0104执1号", **overrides: Any) -> Case:
     }
     data.update(overrides)
     return Case.model_validate(data)
+
+
+def make_verdict(case_no: str = "(2024)川0104执1号", *, forum: str | None = "I510100", mode: str | None = "designate",
+                 flags: list[str] | None = None, as_of: date = date(2024, 9, 1), outcome: str = "ELIGIBLE") -> Any:
+    """A Verdict as the rules would return it, for solver tests that must not depend on rules/."""
+    from assign.schemas import Verdict
+
+    return Verdict.model_validate({
+        "case_no": case_no, "as_of": as_of, "outcome": outcome, "basis": "10(1)", "forum": forum,
+        "permitted_modes": ["order", "escalate", "designate"] + (["concentrate"] if mode == "concentrate" else []),
+        "recommended_mode": mode, "flags": flags or [],
+        "rulebook_version": {"id": "test", "hash": "0" * 16},
+    })

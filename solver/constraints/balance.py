@@ -1,0 +1,122 @@
+"""The two load-balance terms of the objective (solver-objective.md items 1 and 2).
+
+Both work per pool (one forum's receiving courts at one level) and have the same shape:
+weight x (worst per-officer figure + ratio x weighted cases above the pool's fair share),
+where a court's fair share is its officers x the pool's mean per officer. "Worst first, then
+the spread": the max makes the worst court the first concern, the overload sum spreads the
+rest. Both are linear: M >= load_c / staff_c for every court, o_c >= load_c - staff_c x mean.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from solver.constraints.base import ConstraintUnit, Level
+from solver.variables import BURDEN_RES, OBJ_SCALE, ModelContext
+from solver.view import PlanView
+from solver.weights import BACKLOG_WEIGHT, WEIGHT_SCALE
+
+
+class _Balance(ConstraintUnit):
+    level = Level.SOFT
+    with_backlog: bool
+
+    def _ratio(self, ctx_params: Any) -> float:
+        raise NotImplementedError
+
+    def _base(self, open_cases: int) -> int:
+        return round(open_cases * BACKLOG_WEIGHT * WEIGHT_SCALE) if self.with_backlog else 0
+
+    def build(self, ctx: ModelContext) -> Any:
+        be, weight, ratio = ctx.backend, ctx.params.weight(self.id), self._ratio(ctx.params)
+        terms: list[Any] = []
+        coefs: list[float] = []
+        constant = 0.0
+        with_vars = set(ctx.courts_with_vars())
+        for pool in ctx.inst.pools:
+            codes = [c for c in pool.courts if c in ctx.inst.courts and ctx.inst.courts[c].staff > 0]
+            if not with_vars & set(codes):
+                continue  # nothing to decide here: a constant the plan's report adds
+            courts = [ctx.inst.courts[c] for c in codes]
+            top = [self._base(c.open_cases) + max(c.capacity, c.fixed_load + ctx.vars.pinned_load(c.code))
+                   for c in courts]
+            loads = [ctx.load(c) + self._base(court.open_cases) for c, court in zip(codes, courts, strict=True)]
+            staff_total = sum(c.staff for c in courts)
+            total = be.int_var(0, sum(top), f"{self.id}.total[{pool.id}]")
+            be.add(be.dot([total], [1]) == _sum(loads))
+            worst = be.int_var(0, max(BURDEN_RES * t // c.staff + 1 for t, c in zip(top, courts, strict=True)),
+                               f"{self.id}.worst[{pool.id}]")
+            for load, court in zip(loads, courts, strict=True):
+                be.add(be.dot([worst], [court.staff]) >= load * BURDEN_RES)
+                over = be.int_var(0, sum(top), f"{self.id}.over[{court.code}]")
+                be.add(be.dot([over, total], [staff_total, court.staff]) >= load * staff_total)
+                terms.append(over)
+                coefs.append(weight * ratio * OBJ_SCALE / WEIGHT_SCALE)
+            terms.append(worst)
+            coefs.append(weight * OBJ_SCALE / (WEIGHT_SCALE * BURDEN_RES))
+            constant += self._before(courts, weight, ratio)
+        return be.dot(terms, coefs) - int(round(constant))
+
+    def _before(self, courts: list[Any], weight: float, ratio: float) -> float:
+        """The pool's figure with no transfer placed, in objective units and the model's rounding."""
+        base = [self._base(c.open_cases) + c.fixed_load for c in courts]
+        staff_total = sum(c.staff for c in courts)
+        worst = max(-(-BURDEN_RES * b // c.staff) for b, c in zip(base, courts, strict=True))
+        over = sum(max(0, -(-(staff_total * b - c.staff * sum(base)) // staff_total))
+                   for b, c in zip(base, courts, strict=True))
+        return weight * OBJ_SCALE * (worst / (WEIGHT_SCALE * BURDEN_RES) + ratio * over / WEIGHT_SCALE)
+
+    def score(self, view: PlanView) -> float:
+        """Points the batch adds: the pool's figure with this plan minus with no transfers placed.
+
+        Subtracting the before-batch figure (a constant) leaves the optimum unchanged but keeps
+        the pending backlog from swamping the reported objective and its gap.
+        """
+        weight, ratio = view.inst.params.weight(self.id), self._ratio(view.inst.params)
+        points = 0.0
+        for pool in view.inst.pools:
+            staff, load, backlog = view.pool_stats(pool)
+            if not staff:
+                continue
+            before = [view.inst.courts[c].fixed_load for c in pool.courts if view.inst.courts[c].staff > 0]
+            points += weight * (self.figure(staff, load, backlog, ratio) - self.figure(staff, before, backlog, ratio))
+        return points
+
+    def figure(self, staff: list[int], load: list[int], backlog: list[int], ratio: float) -> float:
+        """Worst per officer + ratio x weighted cases above fair share, in weighted cases."""
+        loads = [w + self._base(b) for w, b in zip(load, backlog, strict=True)]
+        worst = max(w / s for w, s in zip(loads, staff, strict=True)) / WEIGHT_SCALE
+        share = sum(loads) / sum(staff)
+        over = sum(max(0.0, w - s * share) for w, s in zip(loads, staff, strict=True)) / WEIGHT_SCALE
+        return worst + ratio * over
+
+
+def _sum(exprs: list[Any]) -> Any:
+    out = exprs[0]
+    for e in exprs[1:]:
+        out = out + e
+    return out
+
+
+class TransferBurdenBalance(_Balance):
+    """Received weighted transfers per officer: the hard cases should not pile up on one court."""
+
+    id = "soft.transfer_burden_balance"
+    label_zh = "交叉执行案件（加权）人均负担均衡"
+    basis = "solver-objective.md item 1; 2024 opinion Art. 2 两便 (执行力量)"
+    with_backlog = False
+
+    def _ratio(self, params: Any) -> float:
+        return float(params.transfer_spread_ratio)
+
+
+class TotalLoadBalance(_Balance):
+    """Backlog plus transfers per officer: an already swamped court receives less."""
+
+    id = "soft.total_load_balance"
+    label_zh = "总（加权）案件量人均均衡"
+    basis = "solver-objective.md item 2; 2024 opinion Art. 2 两便 (执行法院案件数量)"
+    with_backlog = True
+
+    def _ratio(self, params: Any) -> float:
+        return float(params.total_spread_ratio)

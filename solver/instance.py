@@ -1,0 +1,182 @@
+"""Typed input and output of the placement solver (pydantic, JSON-serialisable).
+
+An `AssignmentInstance` holds everything a solve needs as plain data, so a plan can be
+stored as JSON and re-checked later by `solver.validate` without the court network.
+
+Vocabulary:
+- a *demand* is one case that needs a receiving court (or an escalation, fixed on the forum);
+- a *pool* is the set of courts one forum may designate to at one level (本辖区, other than
+  itself); pools are disjoint, so each pool is an independent subproblem;
+- a *class* is a set of interchangeable demands (same pool, weight, legal courts, costs,
+  previous court, pin): the model creates one integer variable per (class, legal court).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from assign.errors import DataError
+from assign.schemas import Mode
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "medium.group_together": 50.0,  # points per extra court a debtor group is split over
+    "soft.transfer_burden_balance": 100.0,  # points per weighted transfer per officer (worst court)
+    "soft.total_load_balance": 10.0,  # points per weighted case per officer (worst court)
+    "soft.distance": 0.02,  # points per km (receiving court to debtor + to main assets)
+    "soft.churn": 5.0,  # points per case moved against the previous plan
+    "soft.mode_cost": 1.0,  # points per MODE_COST unit
+}
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SolveParams(_Data):
+    time_limit_s: float = Field(default=10.0, gt=0)
+    workers: int = Field(default=0, ge=0)  # 0 = the machine's cores
+    seed: int = 20240617
+    deterministic: bool = False  # one worker, deterministic time limit: same seed -> same plan
+    capacity_per_officer: float = Field(default=20.0, ge=0)  # weighted transfers per officer per batch
+    weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    transfer_spread_ratio: float = 0.02  # spread (weighted cases above fair share) vs worst per officer
+    total_spread_ratio: float = 0.1
+    unplaced_penalty: float = 10_000.0  # points per case left without a court
+    relative_gap: float = 0.0  # stop a subproblem once within this gap
+    hint: str = "previous_or_greedy"  # or "none"
+
+    def weight(self, unit_id: str) -> float:
+        return self.weights.get(unit_id, DEFAULT_WEIGHTS.get(unit_id, 0.0))
+
+
+class CourtState(_Data):
+    code: str
+    level: str
+    staff: int
+    open_cases: int
+    lat: float | None = None
+    lon: float | None = None
+    capacity: int  # scaled weighted transfers this court may hold in the batch
+    fixed_load: int = 0  # scaled weight of escalations placed on it (not a decision)
+
+
+class Pool(_Data):
+    id: str  # "<forum>:<level>"
+    forum: str
+    level: str
+    courts: list[str]
+
+
+class Demand(_Data):
+    case_no: str
+    forum: str
+    pool: str | None  # None for escalations (fixed on the forum)
+    mode: Mode
+    weight: int  # scaled, see solver.weights
+    court: str  # the original (enforcing) court
+    group: str  # masked debtor id + pool: linked cases
+    protect: bool  # LOCAL_PROTECTION_RISK or INTERFERENCE is set
+    debtor_home: str | None = None  # court at the pool's level local to the debtor's domicile
+    asset_local: str | None = None  # same, for the main assets' location
+    parties: list[str] = Field(default_factory=list)  # masked party ids
+    debtor_point: tuple[float, float] | None = None
+    asset_point: tuple[float, float] | None = None
+    previous: str | None = None
+    pinned: str | None = None
+
+
+class DemandClass(_Data):
+    id: str
+    pool: str
+    case_nos: list[str]
+    weight: int
+    group: str | None  # set only for debtors with more than one case in the pool
+    candidates: list[str]  # legal courts
+    km: list[int]  # per-case distance cost at each candidate, aligned with candidates
+    previous: str | None = None
+    pinned: str | None = None
+    mode: Mode
+
+
+class Conflict(_Data):
+    """A dispatcher-declared conflict: the court must not receive cases of the party, or from the other court."""
+
+    court: str
+    party: str | None = None  # masked party id
+    other_court: str | None = None
+    reason: str = ""
+
+
+class AssignmentInstance(_Data):
+    courts: dict[str, CourtState]
+    pools: list[Pool]
+    demands: list[Demand]
+    classes: list[DemandClass]
+    conflicts: list[Conflict] = Field(default_factory=list)
+    excluded: dict[str, dict[str, str]] = Field(default_factory=dict)  # class id -> court -> constraint
+    infeasible: dict[str, str] = Field(default_factory=dict)  # case_no -> constraint family
+    params: SolveParams = Field(default_factory=SolveParams)
+    network_hash: str = ""
+
+    @model_validator(mode="after")
+    def _invariants(self) -> AssignmentInstance:
+        nos = [d.case_no for d in self.demands]
+        if len(set(nos)) != len(nos):
+            raise DataError("instance: duplicate case numbers among demands")
+        known = set(nos)
+        for k in self.classes:
+            if not k.candidates:
+                raise DataError(f"instance: class {k.id} has no legal court")
+            if len(k.km) != len(k.candidates) or set(k.case_nos) - known:
+                raise DataError(f"instance: class {k.id} names unknown cases or misaligned costs")
+            if set(k.candidates) - set(self.courts):
+                raise DataError(f"instance: class {k.id} names unknown courts")
+        return self
+
+    def demand_by_case(self) -> dict[str, Demand]:
+        return {d.case_no: d for d in self.demands}
+
+    def pool_by_id(self) -> dict[str, Pool]:
+        return {p.id: p for p in self.pools}
+
+    def subinstance(self, pool_id: str) -> AssignmentInstance:
+        """The part of the instance one pool's subproblem needs (plain data for a worker process)."""
+        pool = self.pool_by_id()[pool_id]
+        classes = [k for k in self.classes if k.pool == pool_id]
+        nos = {n for k in classes for n in k.case_nos}
+        return AssignmentInstance(
+            courts={c: self.courts[c] for c in pool.courts}, pools=[pool],
+            demands=[d for d in self.demands if d.case_no in nos], classes=classes,
+            conflicts=self.conflicts, excluded={k.id: self.excluded.get(k.id, {}) for k in classes},
+            params=self.params, network_hash=self.network_hash,
+        )
+
+
+class PlanStatus(StrEnum):
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"  # a plan, not proven optimal within the time limit
+    GREEDY = "GREEDY"  # the greedy heuristic's plan (baseline or fallback)
+    EMPTY = "EMPTY"  # nothing to place
+
+
+class AssignmentPlan(_Data):
+    plan_id: str
+    status: PlanStatus
+    assignments: dict[str, str]  # case_no -> receiving court (escalations: the forum)
+    modes: dict[str, Mode] = Field(default_factory=dict)
+    unplaced: dict[str, str] = Field(default_factory=dict)  # case_no -> constraint family
+    objective: float | None = None  # validator's recomputed total, points
+    bound: float | None = None  # best proven lower bound, points
+    gap: float | None = None
+    contributions: dict[str, float] = Field(default_factory=dict)
+    metrics: dict[str, float] = Field(default_factory=dict)
+    violations: list[str] = Field(default_factory=list)  # validator findings (should be empty)
+    subproblems: list[dict[str, Any]] = Field(default_factory=list)
+    seed: int | None = None
+    workers: int | None = None
+    time_s: float | None = None
+    versions: dict[str, str] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,93 @@
+"""The CP-SAT model of one subproblem (a pool), and the solve of a whole instance pool by pool."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from solver.constraints import REGISTRY, ConstraintUnit
+from solver.greedy import greedy_assign
+from solver.instance import AssignmentInstance, SolveParams
+from solver.variables import OBJ_SCALE, CpSatBackend, ModelContext
+
+_STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
+           cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
+
+
+class TransferModel:
+    """CP-SAT over the instance's classes: build once, optionally `vars.fix(...)`, then `solve`."""
+
+    def __init__(self, inst: AssignmentInstance, params: SolveParams | None = None,
+                 units: Sequence[ConstraintUnit] = REGISTRY) -> None:
+        self.inst = inst
+        self.params = params or inst.params
+        self.backend = CpSatBackend()
+        self.ctx = ModelContext(self.backend, inst, self.params)
+        self.vars = self.ctx.vars
+        self.terms: dict[str, Any] = {u.id: u.build(self.ctx) for u in units}
+        penalty = int(round(self.params.unplaced_penalty * OBJ_SCALE))
+        self.terms["unplaced"] = self.backend.dot(list(self.vars.unplaced.values()), [penalty] * len(self.vars.unplaced))
+        self.backend.model.minimize(sum(self.terms.values()))
+
+    def hint(self, assignment: Mapping[str, str]) -> None:
+        """Warm start from a case_no -> court assignment (previous plan or greedy)."""
+        for k in self.inst.classes:
+            counts = Counter(assignment.get(no) for no in k.case_nos)
+            placed = 0
+            for court in k.candidates:
+                n = counts.get(court, 0)
+                placed += n
+                self.backend.model.add_hint(self.vars.x[(k.id, court)], n)
+            self.backend.model.add_hint(self.vars.unplaced[k.id], len(k.case_nos) - placed)
+
+    def solve(self, time_limit_s: float | None = None) -> dict[str, Any]:
+        """Plain-data result: status, assignment, unplaced, objective/bound in points, per-term values."""
+        p = self.params
+        solver = cp_model.CpSolver()
+        limit = time_limit_s if time_limit_s is not None else p.time_limit_s
+        solver.parameters.random_seed = p.seed
+        # The balance terms are max/overload rows over one pool: the LP relaxation closes the
+        # gap almost at once (measured: 35 ms with it against 3.5 s without on 18 classes).
+        solver.parameters.linearization_level = 2
+        if p.deterministic:
+            solver.parameters.num_workers = 1
+            solver.parameters.max_deterministic_time = limit
+        else:
+            workers = p.workers or os.cpu_count() or 1
+            solver.parameters.num_workers = workers
+            if workers > 1:
+                solver.parameters.subsolvers.extend(["max_lp", "reduced_costs", "core", "quick_restart"][:workers])
+            solver.parameters.max_time_in_seconds = limit
+        if p.relative_gap:
+            solver.parameters.relative_gap_limit = p.relative_gap
+        started = time.perf_counter()
+        code = solver.solve(self.backend.model)
+        out: dict[str, Any] = {"status": _STATUS.get(code, str(code)), "time_s": time.perf_counter() - started,
+                               "classes": len(self.inst.classes), "variables": len(self.vars.x)}
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            assign, left = self.vars.extract({v: solver.value(v) for v in self.vars.x.values()})
+            out.update(assignments=assign, unplaced=left, objective=solver.objective_value / OBJ_SCALE,
+                       bound=solver.best_objective_bound / OBJ_SCALE,
+                       terms={k: solver.value(t) / OBJ_SCALE for k, t in self.terms.items()})
+        return out
+
+
+def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Solve one pool's subinstance; falls back to greedy when CP-SAT finds nothing in time."""
+    greedy, greedy_left = greedy_assign(sub)
+    model = TransferModel(sub)
+    if sub.params.hint != "none":
+        start = dict(greedy)
+        if hint:
+            start.update({no: c for no, c in hint.items() if no in start or no in greedy_left})
+        model.hint(start)
+    result = model.solve(time_limit_s)
+    result["pool"] = sub.pools[0].id if sub.pools else ""
+    if "assignments" not in result:
+        result.update(assignments=greedy, unplaced=list(greedy_left), fallback="greedy")
+    return result

@@ -1,0 +1,163 @@
+"""Rank every legal court for one new case (or one debtor group) against the current plan.
+
+No solve: per-court loads of the plan are kept in numpy arrays per pool, and each candidate's
+score delta is the change of every objective term when the case is added there, computed
+with the same formulas as `solver.validate` (the tests check they agree).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from assign.network import CourtNetwork
+from assign.schemas import MODE_COST, Alternative, Exclusion, Recommendation
+from solver.build import court_state, pool_courts
+from solver.geo import case_km
+from solver.instance import AssignmentInstance, CourtState, Demand, Pool, SolveParams
+from solver.legality import Legality
+from solver.view import PlanView
+from solver.weights import BACKLOG_WEIGHT, WEIGHT_SCALE
+
+BALANCE = (("soft.transfer_burden_balance", False, "transfer_spread_ratio"),
+           ("soft.total_load_balance", True, "total_spread_ratio"))
+
+
+class PlanState:
+    """The current plan as per-court loads and per-group courts; cheap to query, cheap to extend."""
+
+    def __init__(self, inst: AssignmentInstance, assignments: Mapping[str, str]) -> None:
+        view = PlanView(inst, assignments)
+        self.params: SolveParams = inst.params
+        self.courts: dict[str, CourtState] = dict(inst.courts)
+        self.pools: dict[str, Pool] = {p.id: p for p in inst.pools}
+        self.load: dict[str, int] = dict(view.load)
+        self.groups: dict[str, Counter[str]] = defaultdict(Counter)
+        for no, court in view.placed_transfers():
+            self.groups[view.demand[no].group][court] += 1
+        self.legality = Legality({p.id: p.courts for p in inst.pools}, inst.conflicts)
+        self._arrays: dict[str, tuple[list[str], np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def without(self, demands: Sequence[Demand], assignments: Mapping[str, str]) -> PlanState:
+        """A view of the plan with these demands taken out (to explain where they went)."""
+        other = copy.copy(self)
+        other.load = dict(self.load)
+        other.groups = defaultdict(Counter, self.groups)
+        for d in demands:
+            court = assignments.get(d.case_no)
+            if court is not None and d.pool is not None:
+                other.load[court] -= d.weight
+                other.groups[d.group] = other.groups[d.group] - Counter({court: 1})
+        return other
+
+    def ensure_pool(self, network: CourtNetwork, pool_id: str) -> Pool:
+        """Add a pool the plan never touched (a forum with no case in the batch)."""
+        if pool_id not in self.pools:
+            forum, level = pool_id.split(":")
+            codes = pool_courts(network, forum, level)
+            for code in codes:
+                self.courts.setdefault(code, court_state(network, code, self.params))
+            self.pools[pool_id] = Pool(id=pool_id, forum=forum, level=level, courts=codes)
+            self.legality.pool_courts[pool_id] = frozenset(codes)
+        return self.pools[pool_id]
+
+    def arrays(self, pool_id: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """(codes with officers, staff, transfer load, backlog in scaled units) of a pool."""
+        if pool_id not in self._arrays:
+            codes = [c for c in self.pools[pool_id].courts if self.courts[c].staff > 0]
+            staff = np.array([self.courts[c].staff for c in codes], dtype=float)
+            backlog = np.array([round(self.courts[c].open_cases * BACKLOG_WEIGHT * WEIGHT_SCALE) for c in codes],
+                               dtype=float)
+            self._arrays[pool_id] = (codes, staff, np.zeros(len(codes)), backlog)
+        codes, staff, _, backlog = self._arrays[pool_id]
+        load = np.array([self.load.get(c, 0) for c in codes], dtype=float)
+        return codes, staff, load, backlog
+
+
+def _figure(loads: np.ndarray, staff: np.ndarray, ratio: float) -> np.ndarray:
+    """Row-wise worst per officer + ratio x overload above fair share (weighted cases)."""
+    worst = (loads / staff).max(axis=1) / WEIGHT_SCALE
+    share = loads.sum(axis=1) / staff.sum()
+    over = np.maximum(0.0, loads - staff * share[:, None]).sum(axis=1) / WEIGHT_SCALE
+    return worst + ratio * over
+
+
+def rank_courts(state: PlanState, demands: Sequence[Demand]) -> tuple[list[tuple[str, dict[str, float]]], list[Exclusion]]:
+    """Legal courts with per-term score deltas (best first) and excluded courts with their unit."""
+    p, first = state.params, demands[0]
+    pool = state.pools[first.pool or ""]
+    excluded: dict[str, str] = {}
+    for d in demands:
+        _, excl, _ = state.legality.split(d, [state.courts[c] for c in pool.courts])
+        for court, unit in excl.items():
+            excluded.setdefault(court, unit)
+    if first.pinned:
+        excluded.update({c: "hard.pinned" for c in pool.courts if c != first.pinned})
+    codes, staff, load, backlog = state.arrays(pool.id)
+    index = {c: i for i, c in enumerate(codes)}
+    legal = [c for c in pool.courts if c not in excluded and c in index and
+             state.load.get(c, 0) + sum(d.weight for d in demands) <= max(state.courts[c].capacity, state.load.get(c, 0))]
+    excluded.update({c: "hard.capacity" for c in pool.courts if c not in excluded and c not in legal})
+    add = float(sum(d.weight for d in demands))
+    rows = np.array([index[c] for c in legal], dtype=int)
+    deltas: dict[str, np.ndarray] = {}
+    for unit_id, with_backlog, ratio_name in BALANCE:
+        base = load + (backlog if with_backlog else 0.0)
+        after = np.repeat(base[None, :], len(rows), axis=0)
+        after[np.arange(len(rows)), rows] += add
+        ratio = getattr(p, ratio_name)
+        deltas[unit_id] = p.weight(unit_id) * (_figure(after, staff, ratio) - _figure(base[None, :], staff, ratio))
+    group = state.groups.get(first.group, Counter())
+    ranked = []
+    for j, court in enumerate(legal):
+        c = state.courts[court]
+        point = (c.lat, c.lon) if c.lat is not None and c.lon is not None else None
+        terms = {unit_id: float(deltas[unit_id][j]) for unit_id, _, _ in BALANCE}
+        terms["soft.distance"] = p.weight("soft.distance") * sum(case_km(point, d.debtor_point, d.asset_point)
+                                                                 for d in demands)
+        terms["soft.churn"] = p.weight("soft.churn") * sum(1 for d in demands if d.previous not in (None, court))
+        terms["soft.mode_cost"] = p.weight("soft.mode_cost") * sum(MODE_COST[d.mode] for d in demands)
+        terms["medium.group_together"] = p.weight("medium.group_together") * (1 if group and court not in group else 0)
+        ranked.append((court, terms))
+    ranked.sort(key=lambda ct: (sum(ct[1].values()), ct[0]))
+    from solver.constraints import BY_ID
+
+    reasons = [Exclusion(court=c, constraint=u, reason=BY_ID[u].label_zh) for c, u in sorted(excluded.items())]
+    return ranked, reasons
+
+
+def recommend_demands(state: PlanState, network: CourtNetwork, demands: Sequence[Demand],
+                      top: int | None = None, chosen: str | None = None) -> Recommendation:
+    """A Recommendation for one case or one debtor group: best court, alternatives, exclusions.
+
+    `chosen` (a solved plan's court) replaces the locally best court as the reference: the
+    alternatives' deltas then say what moving the group alone would change.
+    """
+    first = demands[0]
+    nos = [d.case_no for d in demands]
+    if first.pool is None:  # escalation: the forum enforces it itself
+        return Recommendation(case_nos=nos, mode=first.mode, target_court=first.forum, forum=first.forum)
+    state.ensure_pool(network, first.pool)
+    ranked, excluded = rank_courts(state, demands)
+    outside = Exclusion(court="*", constraint="hard.in_forum_jurisdiction",
+                        reason=f"every court outside 本辖区 of {first.forum} at level {first.pool.split(':')[1]}, "
+                               f"and {first.forum} itself (that is 提级)")
+    if not ranked:
+        from solver.constraints import HARD_FILTERS
+
+        order = [u.id for u in HARD_FILTERS]
+        found = [e.constraint for e in excluded if e.constraint in order]
+        return Recommendation(case_nos=nos, mode=first.mode, target_court=None, forum=first.forum,
+                              excluded=[*excluded, outside],
+                              unplaced_reason=max(found, key=order.index) if found else "hard.in_forum_jurisdiction")
+    best, best_terms = next(((c, t) for c, t in ranked if c == chosen), ranked[0])
+    best_total = sum(best_terms.values())
+    alternatives = [Alternative(court=c, delta=round(sum(t.values()) - best_total, 6),
+                                score={k: round(v, 6) for k, v in t.items()}) for c, t in ranked if c != best]
+    alternatives = alternatives[:top] if top is not None else alternatives
+    return Recommendation(case_nos=nos, mode=first.mode, target_court=best, forum=first.forum,
+                          score={k: round(v, 6) for k, v in best_terms.items()}, alternatives=alternatives,
+                          excluded=[*excluded, outside])

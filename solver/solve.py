@@ -1,0 +1,101 @@
+"""Solve an instance pool by pool and assemble one validated, reproducible AssignmentPlan."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import ortools
+
+import assign
+from solver.greedy import greedy_assign
+from solver.instance import AssignmentInstance, AssignmentPlan, PlanStatus
+from solver.model import solve_pool
+from solver.validate import validate_plan
+
+MIN_POOL_S = 0.2
+PoolMap = Callable[[Callable[[Any], dict[str, Any]], Iterable[Any]], Iterable[dict[str, Any]]]
+
+
+def _job(args: tuple[str, float, dict[str, str]]) -> dict[str, Any]:
+    """A worker's unit of work: plain JSON in, plain data out (solver objects do not pickle)."""
+    sub_json, budget, hint = args
+    return solve_pool(AssignmentInstance.model_validate_json(sub_json), budget, hint)
+
+
+def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
+          pool_map: PoolMap | None = None) -> AssignmentPlan:
+    """CP-SAT per pool, warm-started from `hint` (else previous courts, else greedy).
+
+    Sequentially, each pool gets the remaining time in proportion to its remaining share of
+    cases, so time a small pool does not need passes on. With `pool_map` (e.g. a process
+    pool's map) pools run in parallel, each with its static share.
+    """
+    started = time.perf_counter()
+    hint = dict(hint or {d.case_no: d.previous for d in inst.demands if d.previous})
+    pools = [p.id for p in inst.pools if any(k.pool == p.id for k in inst.classes)]
+    sizes = {p: sum(len(k.case_nos) for k in inst.classes if k.pool == p) for p in pools}
+    total = sum(sizes.values()) or 1
+    results: list[dict[str, Any]] = []
+    if pool_map is not None:
+        jobs = [(inst.subinstance(p).model_dump_json(), max(MIN_POOL_S, inst.params.time_limit_s * sizes[p] / total),
+                 hint) for p in pools]
+        results = list(pool_map(_job, jobs))
+    else:
+        left = total
+        for p in sorted(pools, key=lambda p: -sizes[p]):
+            remaining = inst.params.time_limit_s - (time.perf_counter() - started)
+            budget = max(MIN_POOL_S, remaining * sizes[p] / left)
+            results.append(solve_pool(inst.subinstance(p), budget, hint))
+            left -= sizes[p]
+    assignments = {d.case_no: d.forum for d in inst.demands if d.pool is None}
+    unplaced = dict(inst.infeasible)
+    for r in results:
+        assignments.update(r["assignments"])
+        unplaced.update({no: "hard.capacity" for no in r["unplaced"]})
+    statuses = {r["status"] for r in results}
+    if not inst.demands:
+        status = PlanStatus.EMPTY
+    elif any("fallback" in r for r in results):
+        status = PlanStatus.GREEDY
+    else:
+        status = PlanStatus.OPTIMAL if statuses <= {"OPTIMAL"} else PlanStatus.FEASIBLE
+    slack = sum(max(0.0, r["objective"] - r["bound"]) for r in results if "bound" in r and "fallback" not in r)
+    reports = [{k: v for k, v in r.items() if k not in ("assignments", "unplaced")} for r in results]
+    return finish_plan(inst, assignments, unplaced, status, time.perf_counter() - started, reports, slack)
+
+
+def greedy_plan(inst: AssignmentInstance) -> AssignmentPlan:
+    started = time.perf_counter()
+    assignments, unplaced = greedy_assign(inst)
+    return finish_plan(inst, assignments, unplaced, PlanStatus.GREEDY if inst.demands else PlanStatus.EMPTY,
+                       time.perf_counter() - started, [], None)
+
+
+def finish_plan(inst: AssignmentInstance, assignments: Mapping[str, str], unplaced: Mapping[str, str],
+                status: PlanStatus, time_s: float, reports: list[dict[str, Any]], slack: float | None) -> AssignmentPlan:
+    """Validate, score and stamp the plan with everything needed to re-derive it."""
+    check = validate_plan(inst, assignments)
+    bound = check.objective - slack if slack is not None else None
+    gap = (check.objective - bound) / max(abs(check.objective), 1e-9) if bound is not None else None
+    p = inst.params
+    digest = hashlib.sha256(json.dumps([inst.network_hash, sorted(assignments.items())]).encode()).hexdigest()
+    return AssignmentPlan(
+        plan_id=f"plan-{digest[:12]}", status=status, assignments=dict(assignments),
+        modes={d.case_no: d.mode for d in inst.demands if d.case_no in assignments}, unplaced=dict(unplaced),
+        objective=round(check.objective, 4), bound=None if bound is None else round(bound, 4),
+        gap=None if gap is None else round(gap, 6), contributions={k: round(v, 4) for k, v in check.contributions.items()},
+        metrics=check.metrics, violations=check.violations, subproblems=reports, seed=p.seed,
+        workers=1 if p.deterministic else (p.workers or os.cpu_count() or 1), time_s=round(time_s, 3),
+        versions=versions(inst), params=p.model_dump(mode="json"),
+    )
+
+
+def versions(inst: AssignmentInstance) -> dict[str, str]:
+    return {"ortools": ortools.__version__, "python": platform.python_version(), "solver": assign.__version__,
+            "network": inst.network_hash}

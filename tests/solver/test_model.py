@@ -1,0 +1,99 @@
+"""The whole solve: infeasibility as an answer, determinism, classes, bounds, warm starts."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+
+import pytest
+
+from solver import Conflict, greedy_plan, solve
+from solver.bound import lp_bound, model_objective
+from solver.instance import AssignmentPlan, PlanStatus
+from tests.solver.verifier import FAST, instance
+
+MANY = [{"no": f"c{i:02}", "court": ["B510104", "B510105", "B510112", "B510703", "B510781"][i % 5],
+         "debtor": f"D{i % 7}", "home": ["510104", "510105", "510703"][i % 3], "amount": str(20_000 * (i + 1) ** 2),
+         "flags": ["INTERFERENCE"] if i % 4 == 0 else []} for i in range(30)]
+
+
+@pytest.mark.parametrize("spec, family", [
+    ({"no": "x1", "court": "B510104", "forum": "B510112"}, "hard.in_forum_jurisdiction"),
+    ({"no": "x1", "court": "B510703", "home": "510781", "asset": "510703", "flags": ["INTERFERENCE"]},
+     "hard.not_debtor_home"),
+    ({"no": "x1", "court": "B510703", "home": "510703", "asset": "510781", "flags": ["INTERFERENCE"]},
+     "hard.not_asset_local"),
+    ({"no": "x1", "court": "B510703", "debtor": "Y"}, "hard.declared_conflict"),
+])
+def test_infeasible_is_named_per_family_and_the_rest_is_placed(spec, family) -> None:
+    inst = instance([spec, {"no": "ok", "court": "B510104"}], conflicts=[Conflict(court="B510781", party="Y")])
+    plan = solve(inst)
+    assert plan.unplaced == {"x1": family}
+    assert "ok" in plan.assignments and plan.violations == []
+    assert greedy_plan(inst).unplaced == {"x1": family}
+
+
+def test_a_group_that_no_court_can_take_whole_is_split_not_dropped() -> None:
+    specs = [{"no": "a", "court": "B510104", "debtor": "D"}, {"no": "b", "court": "B510105", "debtor": "D"},
+             {"no": "c", "court": "B510112", "debtor": "D"}]
+    plan = solve(instance(specs))
+    assert len(plan.assignments) == 3 and plan.contributions["medium.group_together"] >= 50
+
+
+def test_deterministic_mode_same_seed_same_plan() -> None:
+    a, b = solve(instance(MANY)), solve(instance(MANY))
+    assert a.assignments == b.assignments and a.plan_id == b.plan_id and a.objective == b.objective
+
+
+def test_plan_is_json_and_carries_reproducibility_fields() -> None:
+    plan = solve(instance(MANY))
+    again = AssignmentPlan.model_validate_json(plan.model_dump_json())
+    assert again == plan
+    assert plan.seed == FAST.seed and plan.workers == 1 and plan.params["deterministic"] is True
+    assert {"ortools", "python", "solver", "network"} <= set(plan.versions)
+    assert plan.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
+    assert {s["pool"] for s in plan.subproblems} == {"I510100:basic", "I510700:basic"}
+
+
+def test_interchangeable_cases_share_one_class() -> None:
+    inst = instance([{"no": f"c{i}", "court": "B510104"} for i in range(50)])
+    assert len(inst.classes) == 1 and len(inst.classes[0].case_nos) == 50
+    plan = solve(inst)
+    assert len(plan.assignments) == 50 and plan.status == PlanStatus.OPTIMAL
+
+
+def test_bounds_sit_below_the_objective_and_greedy_above() -> None:
+    inst = instance(MANY)
+    plan = solve(inst)
+    greedy = greedy_plan(inst)
+    lp = lp_bound(inst)
+    solved = model_objective(inst, plan.assignments)
+    assert lp <= solved + 1e-6
+    assert solved <= model_objective(inst, greedy.assignments) + 1e-6
+    assert plan.bound is not None and plan.bound <= plan.objective + 1e-6
+    assert plan.objective <= greedy.objective + 0.5  # model rounding is within half a point
+
+
+def test_yesterdays_plan_is_kept_when_nothing_changed() -> None:
+    first = solve(instance(MANY))
+    second = solve(instance(MANY, previous=first.assignments))
+    assert second.assignments == first.assignments and second.contributions["soft.churn"] == 0
+
+
+def test_pinned_never_move_when_everything_else_changes() -> None:
+    first = solve(instance(MANY))
+    pins = dict(list(first.assignments.items())[:5])
+    swapped = [{**s, "amount": "90000000"} for s in MANY]
+    plan = solve(instance(swapped, pinned=pins))
+    assert all(plan.assignments[no] == court for no, court in pins.items())
+
+
+def test_pools_solve_in_worker_processes() -> None:
+    inst = instance(MANY)
+    with ProcessPoolExecutor(max_workers=2) as ex:
+        parallel = solve(inst, pool_map=ex.map)
+    assert parallel.assignments == solve(inst).assignments
+
+
+def test_nothing_to_place_is_an_empty_plan() -> None:
+    plan = solve(instance([]))
+    assert plan.status == PlanStatus.EMPTY and plan.assignments == {} and plan.objective == 0
