@@ -29,13 +29,23 @@ def rulebook_version(rulebook: Rulebook) -> RulebookVersion:
 
 
 def recommend(permitted: list[Mode], rules: Sequence[Rule]) -> Mode | None:
-    """The highest-priority preference that names a permitted mode; else the least costly mode."""
-    ranked = sorted((r for r in rules if r.sets.prefer_modes), key=lambda r: -r.sets.priority)
-    for rule in ranked:
+    """The highest-priority preference that names a permitted mode; else the least costly mode.
+
+    Ties in priority go to the rule listed first in the rulebook.
+    """
+    best: Mode | None = None
+    best_priority = 0
+    for rule in rules:
+        if best is not None and rule.sets.priority <= best_priority:
+            continue
         for name in rule.sets.prefer_modes:
-            if Mode(name) in permitted:
-                return Mode(name)
-    return min(permitted, key=lambda m: MODE_COST[m]) if permitted else None
+            mode = Mode(name)
+            if mode in permitted:
+                best, best_priority = mode, rule.sets.priority
+                break
+    if best is not None:
+        return best
+    return min(permitted, key=MODE_COST.__getitem__) if permitted else None
 
 
 def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rulebook, as_of: date,
@@ -61,7 +71,9 @@ def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rule
     for rule in rules:
         flags += [f for f in rule.sets.flags if f not in flags]
     has_clock = case_facts.clock_start is not None
-    return Verdict(
+    # Every value below already has its exact type, so the models are constructed without
+    # re-validation (the store pass builds a million of them; tests re-validate every verdict).
+    return Verdict.model_construct(
         case_no=case_facts.case_no,
         as_of=as_of,
         outcome=Outcome(effects.outcome),
@@ -73,8 +85,8 @@ def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rule
         permitted_modes=permitted,
         recommended_mode=recommend(permitted, rules),
         flags=flags,
-        fired=[FiredRule(rule_id=r.id, label_zh=r.label_zh, legal_basis=r.legal_basis,
-                         facts={name: facts[name] for name in r.fact_names()}) for r in rules],
+        fired=[FiredRule.model_construct(rule_id=r.id, label_zh=r.label_zh, legal_basis=r.legal_basis,
+                                         facts={name: facts[name] for name in r.fact_names()}) for r in rules],
         rulebook_version=version or rulebook_version(rulebook),
     )
 

@@ -58,7 +58,10 @@ class Rule:
         return self.sets.outcome is not None
 
     def fact_names(self) -> tuple[str, ...]:
-        """The facts the conditions read, in first-use order."""
+        """The facts the conditions read, in first-use order (computed once per rule)."""
+        cached = self.__dict__.get("_fact_names")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
         seen: dict[str, None] = {}
 
         def walk(g: Group) -> None:
@@ -69,7 +72,9 @@ class Rule:
                     seen.setdefault(item.fact, None)
 
         walk(self.when)
-        return tuple(seen)
+        names = tuple(seen)
+        object.__setattr__(self, "_fact_names", names)  # frozen: cache via the instance dict
+        return names
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,8 @@ class Rulebook:
         return f"{self.id}_{self.content_hash[:12]}"
 
     def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
+        by_id = self.__dict__.get("_by_id")
+        if by_id is None:
+            by_id = {r.id: r for r in self.rules}
+            object.__setattr__(self, "_by_id", by_id)  # frozen: cache via the instance dict
+        return by_id[rule_id]  # type: ignore[no-any-return]

@@ -157,3 +157,13 @@ def test_not_yet_to_eligible_never_goes_back(network: CourtNetwork, engine: Rule
             assert v.outcome == Outcome.ELIGIBLE
         seen_eligible = v.outcome == Outcome.ELIGIBLE
         assert (v.outcome == Outcome.ELIGIBLE) == (day >= v.eligible_from)
+
+
+def test_constructed_verdicts_are_valid_interchange_verdicts(network: CourtNetwork, engine: RuleEngine) -> None:
+    cases = [make_case(), make_case("(2024)川0104执2号", debtor=GOV, supervision_orders=[order(D(2024, 7, 31))]),
+             make_case("(2024)川0104执3号", assets=[], status="zhongben",
+                       zhongben={"ruled_on": D(2024, 3, 1), "asset_queries": [], "undisposed_asset_ids": []})]
+    for v in evaluate_cases(cases, network, AS_OF, engine):
+        again = Verdict.model_validate_json(v.model_dump_json())
+        assert again == Verdict.model_validate(v.model_dump())
+        assert again.model_dump(mode="json") == v.model_dump(mode="json")

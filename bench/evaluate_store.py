@@ -1,0 +1,134 @@
+"""The store-wide pass: load, facts, rules and saved verdicts for every open case (issue 3 target:
+1,000,000 generated cases in <= 60 s on 2 cores, peak RSS <= 1 GiB).
+
+    .venv/bin/python bench/evaluate_store.py [N] [--url URL] [--workers 2] [--as-of DATE]
+
+Setup (not timed): generate N cases with `assign.generator.generate_cases` and import them
+with `assign.importer.import_cases` into a SQLite file, reused when it already holds N cases.
+Timed: `api.service.evaluation.evaluate_store`. Peak RSS is sampled every 0.2 s over the main
+process and its workers (sum) and per process. Figures depend on the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import psutil
+
+from api.service import evaluation, store
+from assign import repository
+from assign.db import session_scope
+from assign.generator import generate_cases
+from assign.importer import import_cases
+from assign.network import builtin_network
+from assign.schemas import CaseStatus
+
+
+def _executemany_save_verdicts(*, session, verdicts) -> int:  # type: ignore[no-untyped-def]
+    """save_verdicts with one compiled upsert executed over all rows (SQLAlchemy executemany).
+
+    The repository's multi-VALUES statement is compiled anew for every page (one bind parameter
+    per cell), which the profile shows as half of a worker's time.
+    """
+    from sqlalchemy.dialects.sqlite import insert
+
+    from assign.models import VerdictRow
+
+    if not verdicts:
+        return 0
+    values = [repository._verdict_values(v) for v in verdicts]
+    stmt = insert(VerdictRow.__table__)  # type: ignore[attr-defined]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["case_no", "as_of", "rulebook_hash"],
+        set_={k: stmt.excluded[k] for k in ("outcome", "forum", "recommended_mode", "data", "created_at")},
+    )
+    session.execute(stmt, values)
+    return len(values)
+
+
+class PeakRss:
+    """Samples the RSS of this process and its children until stopped."""
+
+    def __init__(self) -> None:
+        self.total_mb = 0.0
+        self.process_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            procs = [me, *me.children(recursive=True)]
+            sizes = []
+            for p in procs:
+                try:  # PSS: pages shared by the forked workers are split between them, not counted twice
+                    sizes.append(p.memory_full_info().pss / 2**20)
+                except psutil.Error:
+                    pass
+            self.total_mb = max(self.total_mb, sum(sizes))
+            self.process_mb = max(self.process_mb, max(sizes, default=0.0))
+            self._stop.wait(0.2)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("n", nargs="?", type=int, default=1_000_000)
+    ap.add_argument("--url", default=None)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--as-of", default="2025-06-30")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--executemany-save", action="store_true",
+                    help="measure with save_verdicts as one executemany upsert (a proposed repository change); "
+                         "patched in this process and inherited by the forked workers only")
+    args = ap.parse_args(argv)
+    if args.executemany_save:
+        repository.save_verdicts = _executemany_save_verdicts  # type: ignore[assignment]
+    as_of = date.fromisoformat(args.as_of)
+    url = args.url or f"sqlite:///{Path('/tmp/assign-bench') / f'store-{args.n}.sqlite'}"
+    out = sys.stdout
+    network = builtin_network()
+    db = store.open_store(url)
+    with session_scope(db) as session:
+        stored = repository.count_cases(session=session)
+    if stored < args.n:
+        out.write(f"setup: generating and importing {args.n - stored:,} cases into {url} (not timed)\n")
+        out.flush()
+        t = time.perf_counter()
+        cases = generate_cases(network, args.n, seed=args.seed, as_of=as_of)
+        report = import_cases(db, cases, as_of=as_of, network=network, record_keys=False)
+        out.write(f"setup: {report.as_dict()} in {time.perf_counter() - t:.0f} s\n")
+    with session_scope(db) as session:
+        total = repository.count_cases(session=session)
+        open_cases = repository.count_cases(session=session, status=CaseStatus.OPEN)
+    out.write(f"store: {total:,} cases, {open_cases:,} open; {args.workers} workers; "
+              f"{psutil.cpu_count()} CPUs, load average {psutil.getloadavg()}\n")
+    out.flush()
+    t = time.perf_counter()
+    with PeakRss() as peak:
+        run = evaluation.evaluate_store(url, as_of, network=network, workers=args.workers)
+    wall = time.perf_counter() - t
+    out.write(f"evaluated {run.evaluated:,} open cases in {wall:.1f} s = {run.evaluated / wall:,.0f} cases/s "
+              f"({run.ranges} ranges, {run.rulebook})\n")
+    out.write(f"peak PSS: {peak.total_mb:.0f} MB summed over processes, {peak.process_mb:.0f} MB largest process\n")
+    target_s = 60 * total / 1_000_000
+    out.write(f"target: <= {target_s:.0f} s for a store of {total:,} cases (1M in 60 s) -> "
+              f"{'met' if wall <= target_s else 'NOT met'}; PSS <= 1024 MB -> "
+              f"{'met' if peak.total_mb <= 1024 else 'NOT met'}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""`evaluate_store`: every open case in a SQLite store, two worker processes, linked cases counted store-wide."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from api.service import evaluation, store
+from assign import repository
+from assign.db import session_scope
+from assign.importer import import_cases
+from tests.factories import make_case, make_network
+
+AS_OF = date(2024, 8, 1)
+
+
+def test_store_pass_evaluates_and_saves_every_open_case(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    db = store.open_store(url)
+    network = make_network()
+    debtor = {"id": "91510104MA6C0000LK", "name": "关联公司", "kind": "company", "domicile_division": "510104"}
+    linked = [make_case(f"(2024)川0104执{i}号", debtor=debtor) for i in range(10)]
+    others = [make_case(f"(2024)川0105执{i}号", court_code="B510105", debtor=dict(debtor, id=f"9151010500000{i:05d}"))
+              for i in range(40)]
+    closed = [make_case("(2023)川0104执1号", status="concluded")]
+    report = import_cases(db, [*linked, *others, *closed], as_of=AS_OF, network=network)
+    assert report.ok
+    seen: list[tuple[int, int]] = []
+    run = evaluation.evaluate_store(url, AS_OF, network=network, workers=2, range_size=7, page=3,
+                                    progress=lambda done, total: seen.append((done, total)))
+    assert run.evaluated == 50 and run.ranges == 8
+    assert seen[-1] == (50, 50)
+    with session_scope(db) as session:
+        verdicts = {v.case_no: v for v in repository.verdicts_on(session=session, as_of=AS_OF)}
+    assert len(verdicts) == 50 and "(2023)川0104执1号" not in verdicts
+    # the ten cases of one debtor sit in different ranges; the store-wide count still sees all ten
+    assert all("RELATED_CASES_CONCENTRATION" in verdicts[c.case_no].flags for c in linked)
+    assert not any("RELATED_CASES_CONCENTRATION" in verdicts[c.case_no].flags for c in others)
+    again = evaluation.evaluate_store(url, AS_OF, network=network, workers=1)
+    assert again.evaluated == 50
+    with session_scope(db) as session:
+        assert len(repository.verdicts_on(session=session, as_of=AS_OF)) == 50  # re-runs replace
