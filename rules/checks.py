@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assign.errors import RulebookError
-from rules.compiler import MARKER, compile_rulebook, engine_limit_problems
-from rules.facts import FACTS
+from rules.compiler import MARKER, MAX_FACT_FIELDS, compile_rulebook, engine_limit_problems
+from rules.facts import FACTS, RESERVED_FIELDS
 from rules.plain import matches
 from rules.spec import Rulebook
 
@@ -89,6 +89,8 @@ def check_rulebook(rulebook: Rulebook) -> CoverageReport:
     report = coverage(rulebook)
     problems = [f"{rulebook.source}: {line}" for line in report.lines()]
     problems += engine_limit_problems(compile_rulebook(rulebook), rulebook.source)
+    if len(FACTS) + len(RESERVED_FIELDS) > MAX_FACT_FIELDS:
+        problems.append(f"{len(FACTS)} facts per record; the engine takes {MAX_FACT_FIELDS} fields (error 302)")
     if problems:
         raise RulebookError(f"{rulebook.source}: rulebook {rulebook.id} fails its checks", problems)
     return report

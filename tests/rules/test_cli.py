@@ -66,3 +66,27 @@ def test_rules_compile_prints_the_durable_json() -> None:
     result = runner.invoke(app, ["rules", "compile"])
     assert result.exit_code == 0
     assert "outcome.eligible" in json.loads(result.stdout)
+
+
+def test_evaluate_store_saves_verdicts_for_open_cases(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from api.config import get_settings
+    from api.service import store
+    from assign import repository
+    from assign.db import session_scope
+    from assign.importer import import_cases
+
+    courts, _ = write_inputs(tmp_path)
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    db = store.open_store(url)
+    network = make_network()
+    import_cases(db, [make_case(f"(2024)川0104执{i}号") for i in range(5)], as_of=date(2024, 8, 1), network=network)
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["evaluate", "--store", "--as-of", "2024-08-01", "--courts", str(courts),
+                                     "--workers", "1"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.stderr
+    with session_scope(db) as session:
+        assert len(repository.verdicts_on(session=session, as_of=date(2024, 8, 1))) == 5

@@ -126,3 +126,17 @@ def test_hot_reload_swaps_engines_and_keeps_verdict_versions(tmp_path: Path) -> 
     path.write_text("id: broken\n", encoding="utf-8")  # a failing rulebook is never loaded
     assert evaluation.get_engine(tmp_path) is second
     second.retire()
+
+
+def fnv1a_32(text: str) -> int:
+    h = 0x811C9DC5
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def test_fact_ids_and_sids_never_share_a_32_bit_hash() -> None:
+    from rules.engine import MAX_CHUNK
+
+    assert len({fnv1a_32(str(i)) for i in range(MAX_CHUNK)}) == MAX_CHUNK
+    assert len({fnv1a_32(str(i)) for i in range(1, 1001)}) == 1000
