@@ -13,6 +13,7 @@ TABLE_MODULES = [
     "assign.audit",  # hash-chained audit log (api issue)
     "assign.events",  # event feed and webhook deliveries (api issue)
     "assign.decisions",  # dispatcher decisions (api issue)
+    "assign.jobs",  # batch placement jobs (api issue)
     "assign.runs",  # nightly runs and the run lock (nightly issue)
 ]
 

@@ -74,3 +74,10 @@ def make_verdict(case_no: str = "(2024)川0104执1号", *, forum: str | None = "
         "recommended_mode": mode, "flags": flags or [],
         "rulebook_version": {"id": "test", "hash": "0" * 16},
     })
+
+
+def make_transfer_case(case_no: str = "(2024)川0104执900号", **overrides: Any) -> Case:
+    """A case whose supervision order's deadline passed without good reason (MANDATORY_TRANSFER, designate)
+    on any evaluation date after 2024-09-01; forum I510100."""
+    orders = [{"issued_by": "I510100", "issued_on": date(2024, 8, 1), "deadline": date(2024, 9, 1)}]
+    return make_case(case_no, **{"supervision_orders": orders, **overrides})

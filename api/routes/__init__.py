@@ -1,0 +1,26 @@
+"""HTTP routers, one module per area; `api.main.create_app` includes them in this order."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import (  # the dispatchers' console and document drafts (issue 7)
+    audit,
+    cases,
+    console,
+    courts,
+    decisions,
+    documents,
+    evaluate,
+    events,
+    health,
+    keys,
+    plans,
+    recommendations,
+)
+
+ROUTERS: list[APIRouter] = [
+    health.router, courts.router, cases.router, evaluate.router, recommendations.router, plans.router,
+    decisions.router, audit.router, events.router, keys.router,
+    console.router, documents.router,
+]

@@ -1,0 +1,105 @@
+"""Cases: batch import (JSON or CSV), read one, push status and events."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AnyKeyDep, EngineDep, ImporterKeyDep, NetworkDep, SessionDep
+from api.routes._shared import AUTH_ERRORS, TextPath, errors, today
+from api.security import case_view
+from api.service import store
+from api.service.case_updates import CaseUpdate, update_case
+from assign import events, repository
+from assign.db import session_scope
+from assign.masking import mask_text
+from assign.schemas import Case
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"], responses=AUTH_ERRORS)
+
+
+class ImportProblem(BaseModel):
+    row: int
+    case_no: str | None
+    field: str
+    reason: str
+
+
+class ImportReportOut(BaseModel):
+    stored: int
+    updated: int
+    unchanged: int
+    rejected: int
+    stored_case_nos: list[str]
+    updated_case_nos: list[str]
+    unchanged_case_nos: list[str]
+    problems: list[ImportProblem]
+
+
+class CaseUpdated(BaseModel):
+    case: dict[str, Any]
+    changed: list[str]
+
+
+IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "Cases in the interchange format: a JSON array (or {\"cases\": [...]}), JSON lines, or CSV "
+                       "with the field names as columns (lists and objects as JSON in one cell).",
+        "content": {
+            "application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}},
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+def _format(content_type: str) -> str:
+    if "csv" in content_type:
+        return "csv"
+    if "ndjson" in content_type or "jsonl" in content_type:
+        return "jsonl"
+    return "json"
+
+
+@router.post("/import", response_model=ImportReportOut, openapi_extra=IMPORT_BODY,
+             summary="Import cases (upsert by case_no): every row stored, updated, unchanged or rejected with a reason")
+async def import_cases(request: Request, _key: ImporterKeyDep, engine: EngineDep, network: NetworkDep,
+                       as_of: date | None = None) -> dict[str, Any]:
+    body = await request.body()
+    fmt = _format(request.headers.get("content-type", ""))
+    day = as_of or today()
+
+    def run() -> dict[str, Any]:
+        report = store.import_case_file(engine, body, fmt="json" if fmt == "jsonl" else fmt, as_of=day, network=network)
+        with session_scope(engine) as session:
+            events.publish(session=session, kind="cases.imported", subject=f"{report.counts['stored']} new",
+                           payload={**report.counts, "rejected": report.rejected_rows})
+        out = report.as_dict()
+        for p in out["problems"]:  # type: ignore[attr-defined]
+            p["reason"] = mask_text(p["reason"])
+        return out
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/{case_no}", response_model=None, responses={200: {"model": Case}, **errors(404)},
+            summary="One stored case (party IDs masked unless integration)")
+def get_case(case_no: TextPath, key: AnyKeyDep, session: SessionDep, network: NetworkDep) -> dict[str, Any]:
+    case = repository.get_case(session=session, case_no=case_no)
+    key.check_case(network, case)
+    return case_view(case, key)
+
+
+@router.patch("/{case_no}", response_model=CaseUpdated, responses=errors(404),
+              summary="Push status and events: measures, periods, orders, petitions (merged, then validated)")
+def patch_case(case_no: TextPath, update: CaseUpdate, key: ImporterKeyDep, session: SessionDep,
+               network: NetworkDep, as_of: date | None = None) -> dict[str, Any]:
+    case = repository.get_case(session=session, case_no=case_no)
+    new, changed = update_case(session=session, network=network, case=case, update=update, as_of=as_of or today())
+    return {"case": case_view(new, key), "changed": changed}

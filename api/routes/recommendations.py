@@ -1,0 +1,136 @@
+"""Recommendations: one case -> ranked courts (stored, decidable); a batch -> a plan job."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, SessionDep
+from api.routes._shared import AUTH_ERRORS, CodePath, IdPath, Limit, errors, today
+from api.service.recommendations import recommend_case
+from assign import jobs, repository
+from assign.decisions import decision_for, get_recommendation_row
+from assign.errors import DataError
+from assign.schemas import Recommendation, Verdict
+
+router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], responses=AUTH_ERRORS)
+
+
+class RecommendOne(BaseModel):
+    case_no: str = Field(min_length=1, max_length=128)
+    as_of: date | None = None
+
+
+class SingleOut(BaseModel):
+    recommendation_id: int | None
+    plan_id: str | None
+    verdict: Verdict
+    recommendation: Recommendation | None
+    message: str | None = None
+
+
+class StoredRecommendation(BaseModel):
+    id: int
+    plan_id: str
+    recommendation: Recommendation
+    decision: dict[str, Any] | None
+
+
+class BatchRequest(BaseModel):
+    court: str | None = Field(default=None, max_length=32,
+                              description="the forum whose jurisdiction is planned (default: the key's court)")
+    case_nos: list[str] | None = Field(default=None, max_length=50_000,
+                                       description="only these stored cases (default: every open case in scope)")
+    as_of: date | None = None
+    time_limit_s: float | None = Field(default=None, gt=0, le=600)
+
+
+class JobOut(BaseModel):
+    id: str
+    status: str
+    scope: str
+    params: dict[str, Any]
+    cancel_requested: bool
+    best_so_far: dict[str, Any] | None
+    plan_id: str | None
+    error: str | None
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+
+
+class JobsPage(BaseModel):
+    data: list[JobOut]
+    count: int
+
+
+@router.post("", response_model=SingleOut, responses=errors(404),
+             summary="Rank courts for one stored case: score breakdown, alternatives, exclusions")
+def recommend_one(body: RecommendOne, request: Request, key: DeciderKeyDep, session: SessionDep,
+                  network: NetworkDep) -> dict[str, Any]:
+    case = repository.get_case(session=session, case_no=body.case_no)
+    key.check_case(network, case)
+    result = recommend_case(session=session, network=network, states=request.app.state.baselines, case=case,
+                            as_of=body.as_of or today(), actor=key.actor)
+    return {"recommendation_id": result.recommendation_id,
+            "plan_id": result.recommendation.plan_id if result.recommendation else None,
+            "verdict": result.verdict, "recommendation": result.recommendation, "message": result.message}
+
+
+@router.post("/batch", response_model=JobOut, status_code=202, responses=errors(404),
+             summary="Start a batch placement job for a forum's jurisdiction; poll it, cancel it")
+def start_batch(body: BatchRequest, request: Request, key: DeciderKeyDep, session: SessionDep,
+                network: NetworkDep) -> dict[str, Any]:
+    scope = body.court or key.court_code
+    if not scope:
+        raise DataError("name the forum to plan for (court)")
+    network.get(scope)
+    key.check_court(network, scope, "batch placement")
+    params = {"as_of": (body.as_of or today()).isoformat(), "case_nos": body.case_nos,
+              "time_limit_s": body.time_limit_s}
+    job = jobs.create_job(session=session, scope=scope, params=params, key_id=key.key_id)
+    session.commit()  # the runner reads the job from its own session
+    request.app.state.jobs.submit(job.id, network)
+    return job.as_dict()
+
+
+@router.get("/batch", response_model=JobsPage, summary="Batch jobs (a dispatcher sees its jurisdiction's)")
+def list_batches(key: AnyKeyDep, session: SessionDep, network: NetworkDep, limit: Limit = 50) -> dict[str, Any]:
+    rows = jobs.list_jobs(session=session, scopes=key.scope_codes(network), limit=limit)
+    return {"data": [j.as_dict() for j in rows], "count": len(rows)}
+
+
+@router.get("/batch/{job_id}", response_model=JobOut, responses=errors(404),
+            summary="A job's status and best plan so far")
+def get_batch(job_id: CodePath, key: AnyKeyDep, session: SessionDep, network: NetworkDep) -> dict[str, Any]:
+    job = jobs.get_job(session=session, job_id=job_id)
+    key.check_court(network, job.scope, f"job {job_id}")
+    return job.as_dict()
+
+
+@router.delete("/batch/{job_id}", response_model=JobOut, responses=errors(404, 409),
+               summary="Cancel a job (queued: at once; running: at its next stage)")
+def cancel_batch(job_id: CodePath, key: DeciderKeyDep, session: SessionDep, network: NetworkDep) -> dict[str, Any]:
+    job = jobs.get_job(session=session, job_id=job_id)
+    key.check_court(network, job.scope, f"job {job_id}")
+    return jobs.request_cancel(session=session, job_id=job_id).as_dict()
+
+
+@router.get("/{recommendation_id}", response_model=StoredRecommendation, responses=errors(404),
+            summary="A stored recommendation and its decision, if any")
+def get_recommendation(recommendation_id: IdPath, key: AnyKeyDep, session: SessionDep,
+                       network: NetworkDep) -> dict[str, Any]:
+    row = get_recommendation_row(session=session, recommendation_id=recommendation_id)
+    rec = Recommendation.model_validate_json(row.data)
+    if rec.forum:
+        key.check_court(network, rec.forum, f"recommendation {recommendation_id}")
+    else:
+        for case in repository.get_cases(session=session, case_nos=json.loads(row.case_nos)):
+            key.check_case(network, case)
+    decision = decision_for(session=session, recommendation_id=recommendation_id)
+    return {"id": row.id, "plan_id": row.plan_id, "recommendation": rec,
+            "decision": decision.as_dict() if decision else None}

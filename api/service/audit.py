@@ -1,0 +1,66 @@
+"""What goes into the audit chain, in one place: verdicts, plans and decisions.
+
+Payloads hold what a reviewer needs to re-derive the event (case numbers, outcomes,
+rulebook hash, courts, reasons) and never a party ID number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from assign import audit
+from assign.db import session_scope
+from assign.schemas import Recommendation, Verdict
+
+
+def verdicts_digest(verdicts: Sequence[Verdict]) -> str:
+    h = hashlib.sha256()
+    for v in verdicts:
+        h.update(v.model_dump_json().encode())
+    return h.hexdigest()
+
+
+def record_verdicts(*, session: Session, verdicts: Sequence[Verdict], actor: str, stored: bool) -> None:
+    """One record per evaluation request: every case's outcome plus a digest of the full verdicts."""
+    if not verdicts:
+        return
+    first = verdicts[0]
+    payload = {
+        "stored": stored, "count": len(verdicts), "as_of": first.as_of.isoformat(),
+        "rulebook": first.rulebook_version.model_dump(), "digest": verdicts_digest(verdicts),
+        "outcomes": {v.case_no: str(v.outcome) for v in verdicts},
+    }
+    subject = first.case_no if len(verdicts) == 1 else f"{len(verdicts)} cases from {first.case_no}"
+    audit.append(session=session, kind="verdicts", subject=subject, payload=payload, actor=actor)
+
+
+def record_plan(*, session: Session, plan_id: str, scope: str, summary: dict[str, Any],
+                recommendations: Sequence[Recommendation], actor: str) -> None:
+    payload = {"plan_id": plan_id, "scope": scope, "summary": summary,
+               "assignments": {no: r.target_court for r in recommendations for no in r.case_nos}}
+    audit.append(session=session, kind="plan", subject=plan_id, payload=payload, actor=actor)
+
+
+def record_decision(*, session: Session, decision: dict[str, Any], actor: str) -> None:
+    audit.append(session=session, kind="decision", subject=f"recommendation:{decision['recommendation_id']}",
+                 payload=decision, actor=actor)
+
+
+def verify_chain(engine: Engine) -> dict[str, Any]:
+    """The report `GET /v1/audit/verify` and `assign audit verify` print."""
+    with session_scope(engine) as session:
+        broken = audit.verify(session)
+        total = audit.count_records(session=session)
+    if broken is None:
+        return {"ok": True, "records": total, "first_broken_seq": None, "reason": None}
+    return {"ok": False, "records": total, "first_broken_seq": broken.seq, "reason": broken.reason}
+
+
+def payload_of(record: audit.AuditRecord) -> Any:
+    return json.loads(record.payload)

@@ -1,0 +1,89 @@
+"""Status and events the command centre pushes for a stored case (`PATCH /v1/cases/{case_no}`).
+
+Lists are merged, not replaced: measures and dates are added once; a period is keyed by
+(kind, start), so sending it again with an `end` closes it; an order is keyed by
+(issued_by, issued_on), so sending it again with a `good_reason` records the reason.
+Scalars replace. The merged record is validated as a whole, like an import row.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+from sqlmodel import Session
+
+from assign import events, repository
+from assign.errors import DataError
+from assign.interchange import context_problems, validation_problems
+from assign.network import CourtNetwork
+from assign.schemas import Application, Case, CaseStatus, Entrustment, Measure, Money, Order, Period, ZhongBen
+
+
+class CaseUpdate(BaseModel):
+    status: CaseStatus | None = None
+    recovered: Money | None = None
+    measures: list[Measure] = Field(default_factory=list, max_length=1000)
+    excluded_periods: list[Period] = Field(default_factory=list, max_length=1000)
+    other_periods: list[Period] = Field(default_factory=list, max_length=1000)
+    supervision_orders: list[Order] = Field(default_factory=list, max_length=1000)
+    petitions: list[date] = Field(default_factory=list, max_length=1000)
+    interference_reports: list[date] = Field(default_factory=list, max_length=1000)
+    related_case_nos: list[str] = Field(default_factory=list, max_length=1000)
+    zhongben: ZhongBen | None = None
+    restored_on: date | None = None
+    entrusted: Entrustment | None = None
+    application: Application | None = None
+    officer_conflict: bool | None = None
+
+
+_KEYS = {
+    "measures": lambda m: (m["kind"], m["on"]),
+    "excluded_periods": lambda p: (p["kind"], p["start"]),
+    "other_periods": lambda p: (p["kind"], p["start"]),
+    "supervision_orders": lambda o: (o["issued_by"], o["issued_on"]),
+}
+
+
+def merged(case: Case, update: CaseUpdate) -> tuple[dict[str, Any], list[str]]:
+    """The case's record with the update applied, and the names of the fields that changed."""
+    data = case.model_dump(mode="json")
+    patch = update.model_dump(mode="json", exclude_unset=True)
+    changed: list[str] = []
+    for name, value in patch.items():
+        if value is None and name not in ("zhongben", "restored_on", "entrusted", "application"):
+            continue
+        if name in _KEYS:
+            key = _KEYS[name]
+            items = {key(x): x for x in data[name]}
+            items.update({key(x): x for x in value})
+            new = sorted(items.values(), key=lambda x: tuple(str(v) for v in key(x)))
+        elif name in ("petitions", "interference_reports", "related_case_nos"):
+            new = sorted(set(data[name]) | set(value))
+        else:
+            new = value
+        if new != data[name]:
+            data[name] = new
+            changed.append(name)
+    return data, changed
+
+
+def update_case(*, session: Session, network: CourtNetwork, case: Case, update: CaseUpdate,
+                as_of: date) -> tuple[Case, list[str]]:
+    data, changed = merged(case, update)
+    if not changed:
+        return case, []
+    try:
+        new = Case.model_validate(data)
+    except ValidationError as e:
+        raise DataError(f"case {case.case_no}: the update makes an invalid record",
+                        validation_problems(1, e, case.case_no)) from None
+    problems = context_problems(new, 1, as_of=as_of, network=network)
+    if problems:
+        raise DataError(f"case {case.case_no}: the update is inconsistent", problems)
+    repository.save_case(session=session, case=new)
+    events.publish(session=session, kind="case.updated", subject=new.case_no,
+                   payload={"case_no": new.case_no, "court_code": new.court_code, "status": new.status.value,
+                            "changed": changed})
+    return new, changed

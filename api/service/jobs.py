@@ -1,0 +1,135 @@
+"""Batch placement jobs: `POST /v1/recommendations/batch` -> a job id; poll; cancel.
+
+Design: the job's state is a table (`assign.jobs.PlanJob`), the work runs in a thread of
+the API process that accepted it (one at a time per process: a solve uses every core).
+With the state in the database any worker process answers GET and DELETE for any job,
+and a cancel is a flag the runner reads between stages. Stages:
+
+1. load the open cases of the scope (the forum's jurisdiction) and evaluate them;
+2. greedy plan: stored at once as the job's best-so-far summary;
+3. the CP-SAT solve (`placement.place_cases`, bounded by the job's time limit), which
+   cannot be interrupted midway: a cancel during it takes effect when it returns;
+4. the plan is stored (with the scope's previous plan as `previous_plan_id`), audited and
+   announced on the event feed.
+
+A process that dies mid-job leaves it `running`; its `started_at` tells an operator so.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from api.config import Settings
+from api.service import audit as audit_service
+from api.service import evaluation, placement
+from assign import events, jobs, repository
+from assign.db import session_scope
+from assign.masking import mask_text
+from assign.network import CourtNetwork
+from assign.schemas import Case, CaseStatus
+from solver import AssignmentPlan, SolveParams, build_instance, greedy_plan
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    pass
+
+
+def plan_summary(plan: AssignmentPlan, cases: int) -> dict[str, Any]:
+    return {"status": plan.status.value, "cases": cases, "placed": len(plan.assignments),
+            "unplaced": len(plan.unplaced), "objective": plan.objective, "bound": plan.bound, "gap": plan.gap,
+            "time_s": plan.time_s}
+
+
+class JobRunner:
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plan-job")
+        self.futures: dict[str, Future[None]] = {}
+
+    def submit(self, job_id: str, network: CourtNetwork) -> Future[None]:
+        future = self._pool.submit(self.run, job_id, network)
+        self.futures[job_id] = future
+        return future
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _check(self, job_id: str) -> None:
+        with session_scope(self.engine) as session:
+            if jobs.cancel_requested(session=session, job_id=job_id):
+                raise Cancelled
+
+    def run(self, job_id: str, network: CourtNetwork) -> None:
+        try:
+            with session_scope(self.engine) as session:
+                if not jobs.start_job(session=session, job_id=job_id):
+                    return  # cancelled while queued
+                job = jobs.get_job(session=session, job_id=job_id)
+                params = job.as_dict()["params"]
+                scope, key_id = job.scope, job.key_id
+            self._run(job_id, scope, params, key_id, network)
+        except Cancelled:
+            with session_scope(self.engine) as session:
+                jobs.finish_job(session=session, job_id=job_id, status=jobs.JobStatus.CANCELLED)
+        except Exception as e:  # a job's failure is its result, not the server's
+            log.error("plan job %s failed: %s", job_id, mask_text(repr(e)))
+            with session_scope(self.engine) as session:
+                jobs.finish_job(session=session, job_id=job_id, status=jobs.JobStatus.FAILED, error=mask_text(str(e)))
+
+    def _load(self, scope: str, params: dict[str, Any], network: CourtNetwork) -> list[Case]:
+        codes = network.subtree_codes(scope)
+        with session_scope(self.engine) as session:
+            if params.get("case_nos"):
+                allowed = set(codes)
+                found = repository.get_cases(session=session, case_nos=params["case_nos"])
+                return [c for c in found if c.court_code in allowed]
+            return [c for batch in repository.iter_cases(session=session, status=CaseStatus.OPEN, court_codes=codes)
+                    for c in batch]
+
+    def _run(self, job_id: str, scope: str, params: dict[str, Any], key_id: int | None, network: CourtNetwork) -> None:
+        as_of = date.fromisoformat(params["as_of"])
+        cases = self._load(scope, params, network)
+        verdicts = evaluation.evaluate_cases(cases, network, as_of) if cases else []
+        self._check(job_id)
+        with session_scope(self.engine) as session:
+            previous = repository.latest_plan(session=session, scope=scope)
+        previous_assignments = AssignmentPlan.model_validate_json(previous.data).assignments if previous else None
+        solve_params = SolveParams(time_limit_s=float(params.get("time_limit_s") or self.settings.solver_time_limit_s),
+                                   workers=self.settings.solver_workers, seed=self.settings.solver_seed)
+        inst = build_instance(cases, verdicts, network, previous_plan=previous_assignments, params=solve_params)
+        greedy = greedy_plan(inst)
+        with session_scope(self.engine) as session:
+            jobs.set_best(session=session, job_id=job_id, best={**plan_summary(greedy, len(cases)), "stage": "greedy"})
+        self._check(job_id)
+        plan, recs = placement.place_cases(cases, verdicts, network, previous_plan=previous_assignments,
+                                           params=solve_params)
+        self._check(job_id)
+        plan_id = f"job-{job_id[:8]}-{uuid.uuid4().hex[:8]}"
+        plan = plan.model_copy(update={"plan_id": plan_id})
+        recs = [r.model_copy(update={"plan_id": plan_id}) for r in recs]
+        summary = {**plan_summary(plan, len(cases)), "kind": "batch", "job_id": job_id, "forum": scope,
+                   "as_of": as_of.isoformat()}
+        with session_scope(self.engine) as session:
+            repository.save_plan(session=session, plan_id=plan_id, as_of=as_of, scope=scope, status=plan.status.value,
+                                 data=plan.model_dump(mode="json"), summary=summary, recommendations=recs,
+                                 previous_plan_id=previous.plan_id if previous else None)
+            actor = f"key:{key_id}" if key_id is not None else "job"
+            audit_service.record_verdicts(session=session, verdicts=verdicts, actor=actor, stored=False)
+            audit_service.record_plan(session=session, plan_id=plan_id, scope=scope, summary=summary,
+                                      recommendations=recs, actor=actor)
+            events.publish(session=session, kind="plan.created", subject=plan_id,
+                           payload={"plan_id": plan_id, "job_id": job_id, "forum": scope,
+                                    **plan_summary(plan, len(cases))})
+            done = jobs.finish_job(session=session, job_id=job_id, status=jobs.JobStatus.DONE, plan_id=plan_id,
+                                   best={**summary, "stage": "final"})
+            if not done:  # cancelled while finishing: nothing of this run is kept
+                raise Cancelled

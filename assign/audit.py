@@ -1,0 +1,133 @@
+"""The append-only, hash-chained audit log of verdicts, plans and decisions.
+
+Each record's hash covers its own fields and the previous record's hash, so editing,
+deleting or reordering any record breaks the chain at that record (`verify`).
+
+Appends never fork the chain: a writer first bumps the chain's row in `log_head` with an
+UPDATE, which holds that row's lock (PostgreSQL) or the database write lock (SQLite)
+until the transaction ends. The next writer waits there, then reads the new head. `seq`
+is also the primary key, so even a writer that skipped the lock could not fork the chain,
+only fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from assign.models import utcnow
+
+GENESIS_HASH = "0" * 64
+AUDIT_CHAIN = "audit"
+
+
+class LogHead(SQLModel, table=True):
+    """The last sequence number (and hash) of one append-only log: 'audit' or 'events'."""
+
+    __tablename__ = "log_head"
+    name: str = Field(primary_key=True, max_length=16)
+    last_seq: int = 0
+    last_hash: str = Field(default=GENESIS_HASH, max_length=64)
+
+
+class AuditRecord(SQLModel, table=True):
+    __tablename__ = "audit_record"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    kind: str = Field(index=True, max_length=32)  # verdicts | plan | decision | ...
+    subject: str = Field(index=True, max_length=200)  # what it is about: plan id, recommendation id, ...
+    actor: str = Field(default="", max_length=64)  # "key:<id>" or "cli"
+    created_at: str = Field(max_length=40)  # ISO text, so the hashed value round-trips exactly
+    payload: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+def record_hash(*, seq: int, kind: str, subject: str, actor: str, created_at: str, payload: str, prev_hash: str) -> str:
+    body = json.dumps([seq, kind, subject, actor, created_at, payload, prev_hash], ensure_ascii=False)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def next_seq(*, session: Session, chain: str) -> tuple[int, str]:
+    """Claim the next sequence number of `chain` (locks its head until commit): (seq, previous hash)."""
+    table = LogHead.__table__  # type: ignore[attr-defined]
+    bump = sa.update(table).where(table.c.name == chain).values(last_seq=table.c.last_seq + 1)
+    if session.execute(bump).rowcount == 0:  # type: ignore[attr-defined]
+        if session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        session.execute(insert(table).values(name=chain, last_seq=0, last_hash=GENESIS_HASH)
+                        .on_conflict_do_nothing(index_elements=["name"]))
+        session.execute(bump)
+    seq, prev = session.execute(sa.select(table.c.last_seq, table.c.last_hash).where(table.c.name == chain)).one()
+    return int(seq), str(prev)
+
+
+def set_head_hash(*, session: Session, chain: str, value: str) -> None:
+    table = LogHead.__table__  # type: ignore[attr-defined]
+    session.execute(sa.update(table).where(table.c.name == chain).values(last_hash=value))
+
+
+def append(*, session: Session, kind: str, subject: str, payload: dict[str, Any], actor: str = "") -> AuditRecord:
+    """Add one record at the end of the chain in the caller's transaction."""
+    seq, prev = next_seq(session=session, chain=AUDIT_CHAIN)
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    created = utcnow().isoformat()
+    digest = record_hash(seq=seq, kind=kind, subject=subject[:200], actor=actor, created_at=created, payload=text,
+                         prev_hash=prev)
+    row = AuditRecord(seq=seq, kind=kind, subject=subject[:200], actor=actor, created_at=created, payload=text,
+                      prev_hash=prev, hash=digest)
+    session.add(row)
+    session.flush()
+    set_head_hash(session=session, chain=AUDIT_CHAIN, value=digest)
+    return row
+
+
+def list_records(*, session: Session, after: int = 0, limit: int = 100, kind: str | None = None,
+                 subject: str | None = None) -> list[AuditRecord]:
+    q = select(AuditRecord).where(AuditRecord.seq > after)
+    if kind:
+        q = q.where(AuditRecord.kind == kind)
+    if subject:
+        q = q.where(AuditRecord.subject == subject)
+    return list(session.exec(q.order_by(col(AuditRecord.seq)).limit(limit)).all())
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    reason: str
+
+
+def verify(session: Session, *, batch_size: int = 2000) -> ChainBreak | None:
+    """The first broken link of the chain, or None when every record checks out."""
+    expected_seq, expected_prev, checked = 1, GENESIS_HASH, 0
+    while True:
+        rows = session.exec(select(AuditRecord).where(AuditRecord.seq >= expected_seq)
+                            .order_by(col(AuditRecord.seq)).limit(batch_size)).all()
+        for r in rows:
+            if r.seq != expected_seq:
+                return ChainBreak(expected_seq, f"record {expected_seq} is missing (next present is {r.seq})")
+            if r.prev_hash != expected_prev:
+                return ChainBreak(r.seq, f"record {r.seq} does not link to record {r.seq - 1} (prev_hash differs)")
+            recomputed = record_hash(seq=r.seq, kind=r.kind, subject=r.subject, actor=r.actor,
+                                     created_at=r.created_at, payload=r.payload, prev_hash=r.prev_hash)
+            if recomputed != r.hash:
+                return ChainBreak(r.seq, f"record {r.seq} was altered (its content no longer matches its hash)")
+            expected_seq, expected_prev, checked = r.seq + 1, r.hash, checked + 1
+        if len(rows) < batch_size:
+            break
+    head = session.get(LogHead, AUDIT_CHAIN)
+    if head is not None and head.last_seq >= expected_seq:
+        return ChainBreak(expected_seq, f"records {expected_seq}..{head.last_seq} are missing from the end")
+    return None
+
+
+def count_records(*, session: Session) -> int:
+    head = session.get(LogHead, AUDIT_CHAIN)
+    return head.last_seq if head else 0

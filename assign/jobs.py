@@ -1,0 +1,120 @@
+"""Batch placement jobs: a table, so every API worker process answers for every job.
+
+The job runs in a thread of the process that accepted it; its state (status, best plan so
+far, the cancel request) lives here. State changes are conditional UPDATEs
+(`WHERE status IN ...`), so a cancel racing the job's own finish ends in exactly one
+final state.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from assign.errors import Conflict, NotFound
+from assign.models import utcnow
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+FINAL = (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class PlanJob(SQLModel, table=True):
+    __tablename__ = "plan_job"
+    id: str = Field(primary_key=True, max_length=32)
+    status: str = Field(default=JobStatus.QUEUED.value, index=True, max_length=16)
+    scope: str = Field(index=True, max_length=32)  # the forum whose jurisdiction is planned
+    params: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False))
+    key_id: int | None = None
+    cancel_requested: bool = False
+    best: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False))  # best plan so far (summary)
+    plan_id: str | None = Field(default=None, max_length=64)
+    error: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "status": self.status, "scope": self.scope, "params": json.loads(self.params),
+            "cancel_requested": self.cancel_requested, "best_so_far": json.loads(self.best) or None,
+            "plan_id": self.plan_id, "error": self.error, "created_at": self.created_at.isoformat(),
+            "started_at": self.started_at.isoformat() if self.started_at else None,
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+        }
+
+
+_TABLE = PlanJob.__table__  # type: ignore[attr-defined]
+
+
+def create_job(*, session: Session, scope: str, params: dict[str, Any], key_id: int | None) -> PlanJob:
+    job = PlanJob(id=uuid.uuid4().hex, scope=scope, params=json.dumps(params, default=str), key_id=key_id)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get_job(*, session: Session, job_id: str) -> PlanJob:
+    job = session.get(PlanJob, job_id)
+    if job is None:
+        raise NotFound(f"no job {job_id!r}")
+    return job
+
+
+def list_jobs(*, session: Session, scopes: list[str] | None = None, limit: int = 50) -> list[PlanJob]:
+    q = select(PlanJob)
+    if scopes is not None:
+        q = q.where(col(PlanJob.scope).in_(scopes))
+    return list(session.exec(q.order_by(col(PlanJob.created_at).desc()).limit(limit)).all())
+
+
+def _transition(session: Session, job_id: str, allowed: tuple[JobStatus, ...], **values: Any) -> bool:
+    stmt = sa.update(_TABLE).where(_TABLE.c.id == job_id, _TABLE.c.status.in_([s.value for s in allowed]))
+    return bool(session.execute(stmt.values(**values)).rowcount)  # type: ignore[attr-defined]
+
+
+def start_job(*, session: Session, job_id: str) -> bool:
+    """queued -> running; False when it was cancelled first."""
+    return _transition(session, job_id, (JobStatus.QUEUED,), status=JobStatus.RUNNING.value, started_at=utcnow())
+
+
+def set_best(*, session: Session, job_id: str, best: dict[str, Any]) -> None:
+    _transition(session, job_id, (JobStatus.RUNNING,), best=json.dumps(best, default=str))
+
+
+def finish_job(*, session: Session, job_id: str, status: JobStatus, plan_id: str | None = None,
+               error: str | None = None, best: dict[str, Any] | None = None) -> bool:
+    values: dict[str, Any] = {"status": status.value, "finished_at": utcnow(), "plan_id": plan_id, "error": error}
+    if best is not None:
+        values["best"] = json.dumps(best, default=str)
+    return _transition(session, job_id, (JobStatus.QUEUED, JobStatus.RUNNING), **values)
+
+
+def request_cancel(*, session: Session, job_id: str) -> PlanJob:
+    """A queued job is cancelled at once; a running one is asked to stop (it stops at its next check)."""
+    job = get_job(session=session, job_id=job_id)
+    if JobStatus(job.status) in FINAL:
+        raise Conflict(f"job {job_id} already ended ({job.status}); nothing to cancel")
+    _transition(session, job_id, (JobStatus.QUEUED,), status=JobStatus.CANCELLED.value, finished_at=utcnow(),
+                cancel_requested=True)
+    _transition(session, job_id, (JobStatus.RUNNING,), cancel_requested=True)
+    session.refresh(job)
+    return job
+
+
+def cancel_requested(*, session: Session, job_id: str) -> bool:
+    value = session.execute(sa.select(_TABLE.c.cancel_requested).where(_TABLE.c.id == job_id)).scalar()
+    return bool(value)
