@@ -24,13 +24,15 @@ from assign.schemas import EXCLUDED_PERIOD_KINDS, Period, PeriodKind
 
 ONE_DAY = timedelta(days=1)
 
-# 审限规定 Art. 9 (6)(7)(9)(10)(11)(12): what the closing-deadline clock leaves out. 执行争议协调
-# (dispute_coordination) is not in that list, so it counts on this clock (CONVENTION: the text).
+# 审限规定 Art. 9 (6)(7)(9)(10)(11)(12): what the closing-deadline clock leaves out. CONVENTIONs:
+# `objection_review` stands for Art. 9(7)'s review of a party's jurisdiction objection (the format
+# has no separate kind); 执行争议协调 (dispute_coordination) is not in Art. 9, so it counts here.
 CLOSING_EXCLUDED_KINDS: frozenset[PeriodKind] = frozenset(
     {
         PeriodKind.PUBLIC_NOTICE,
         PeriodKind.APPRAISAL,
         PeriodKind.JURISDICTION_DISPUTE,
+        PeriodKind.OBJECTION_REVIEW,
         PeriodKind.SUSPENSION,
         PeriodKind.STAY,
         PeriodKind.AUCTION,

@@ -48,6 +48,26 @@ def recommend(permitted: list[Mode], rules: Sequence[Rule]) -> Mode | None:
     return min(permitted, key=MODE_COST.__getitem__) if permitted else None
 
 
+_FIRED_CACHE_LIMIT = 100_000
+
+
+def _fired_rule(rulebook: Rulebook, rule: Rule, facts: dict) -> FiredRule:
+    """The audit entry for one fired rule. Entries are frozen, so verdicts with the same matched
+    facts share one instance (most matched facts are booleans and closed text values)."""
+    names = rule.fact_names()
+    key = (rule.id, *(facts[n] for n in names))
+    cache: dict[tuple, FiredRule] | None = rulebook.__dict__.get("_fired_cache")
+    if cache is None or len(cache) > _FIRED_CACHE_LIMIT:
+        cache = {}
+        object.__setattr__(rulebook, "_fired_cache", cache)  # frozen: cache via the instance dict
+    entry = cache.get(key)
+    if entry is None:
+        entry = FiredRule.model_construct(rule_id=rule.id, label_zh=rule.label_zh, legal_basis=rule.legal_basis,
+                                          facts={n: facts[n] for n in names})
+        cache[key] = entry
+    return entry
+
+
 def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rulebook, as_of: date,
                  version: RulebookVersion | None = None) -> Verdict:
     rules = [rulebook.rule(rule_id) for rule_id in fired_ids]
@@ -85,8 +105,7 @@ def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rule
         permitted_modes=permitted,
         recommended_mode=recommend(permitted, rules),
         flags=flags,
-        fired=[FiredRule.model_construct(rule_id=r.id, label_zh=r.label_zh, legal_basis=r.legal_basis,
-                                         facts={name: facts[name] for name in r.fact_names()}) for r in rules],
+        fired=[_fired_rule(rulebook, r, facts) for r in rules],
         rulebook_version=version or rulebook_version(rulebook),
     )
 

@@ -131,3 +131,9 @@ def test_exceeded_is_monotone_in_the_date(start: date, periods: list, a: date, b
     ps = [Period(kind=PeriodKind.SUSPENSION, start=s, end=e) for s, e in periods]
     if clock.art237_clock(start, ps, early).exceeded_on(early):
         assert clock.art237_clock(start, ps, late).exceeded_on(late)
+
+
+def test_objection_review_stops_only_the_closing_clock() -> None:
+    review = [Period(kind=PeriodKind.OBJECTION_REVIEW, start=D(2024, 2, 1), end=D(2024, 2, 10))]
+    assert clock.closing_clock(D(2024, 1, 12), False, review, D(2024, 12, 1)).end == D(2024, 7, 22)
+    assert clock.art237_clock(D(2024, 1, 10), review, D(2024, 12, 1)).end == D(2024, 7, 10)

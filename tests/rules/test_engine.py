@@ -140,3 +140,13 @@ def test_fact_ids_and_sids_never_share_a_32_bit_hash() -> None:
 
     assert len({fnv1a_32(str(i)) for i in range(MAX_CHUNK)}) == MAX_CHUNK
     assert len({fnv1a_32(str(i)) for i in range(1, 1001)}) == 1000
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=st.lists(fact_strategy(), min_size=1, max_size=200))
+def test_closure_compiled_plain_evaluator_agrees(plain: PlainEvaluator, rulebook: Rulebook,
+                                                 records: list[dict[str, Any]]) -> None:
+    from rules.compiler import compile_rulebook
+    from rules.plain import CompiledPlainEvaluator
+
+    assert CompiledPlainEvaluator(compile_rulebook(rulebook)).evaluate(records) == plain.evaluate(records)
