@@ -1,0 +1,68 @@
+"""The dispatchers' console (/console): server-rendered page shells plus small scripts.
+
+The pages carry no case data: each page's script calls the /v1 API with the key the
+dispatcher signed in with (kept in sessionStorage, sent as X-API-Key), so the console sees
+exactly what the API lets that key see, through the same routes, pipeline and audit.
+Static files (scripts, styles, the vendored ECharts) are served from /console/static/.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from api.console.labels import all_labels
+
+API_DIR = Path(__file__).resolve().parent.parent
+TEMPLATES = Jinja2Templates(directory=str(API_DIR / "templates"))
+STATIC_DIR = (API_DIR / "static").resolve()
+_MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+          ".md": "text/plain; charset=utf-8", ".png": "image/png", ".svg": "image/svg+xml"}
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+
+def _page(request: Request, template: str, title: str, **context: Any) -> HTMLResponse:
+    labels = json.dumps(all_labels(), ensure_ascii=False)
+    return TEMPLATES.TemplateResponse(request, f"console/{template}",
+                                      {"title": title, "labels_json": labels, **context})
+
+
+@router.get("", response_class=RedirectResponse)
+def console_root() -> RedirectResponse:
+    return RedirectResponse("/console/queue", status_code=307)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> HTMLResponse:
+    return _page(request, "login.html", "登录")
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue_page(request: Request) -> HTMLResponse:
+    return _page(request, "queue.html", "待办队列")
+
+
+@router.get("/cases/{case_no:path}", response_class=HTMLResponse)
+def case_page(request: Request, case_no: str) -> HTMLResponse:
+    return _page(request, "case.html", f"案件 {case_no}", case_no=case_no)
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(request: Request) -> HTMLResponse:
+    return _page(request, "plan.html", "调度方案")
+
+
+@router.get("/static/{path:path}")
+def static_file(path: str) -> FileResponse:
+    # Served by a route rather than a mount so the console registers like every other router.
+    target = (STATIC_DIR / path).resolve()
+    if not target.is_file() or STATIC_DIR not in target.parents:
+        raise HTTPException(404, f"no static file {path}")
+    media = _MEDIA.get(target.suffix, "application/octet-stream")
+    return FileResponse(target, media_type=media, headers={"Cache-Control": "no-cache"})

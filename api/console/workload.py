@@ -1,0 +1,54 @@
+"""Per-court workload before and after a plan, and the plan's moves, for the plan view.
+
+Counts cases (one per moved case); the solver's own weighting lives in its score breakdown,
+which the page shows next to it. A rejected recommendation moves nothing; an override moves
+the case to the court the dispatcher chose.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from assign.decisions import Action, Decision
+from assign.models import CaseRow, RecommendationRow
+from assign.network import CourtNetwork
+
+
+def plan_moves(*, session: Session, rows: Sequence[RecommendationRow],
+               decisions: Mapping[int | None, Decision]) -> list[dict[str, Any]]:
+    case_nos = [no for r in rows for no in json.loads(r.case_nos)]
+    origin = dict(session.exec(select(CaseRow.case_no, CaseRow.court_code)
+                               .where(col(CaseRow.case_no).in_(case_nos))).all()) if case_nos else {}
+    moves = []
+    for r in rows:
+        decision = decisions.get(r.id)
+        target = r.target_court
+        if decision is not None:
+            target = None if decision.action == Action.REJECT.value else (decision.target_court or target)
+        for no in json.loads(r.case_nos):
+            moves.append({"case_no": no, "recommendation_id": r.id, "mode": r.mode, "from": origin.get(no),
+                          "recommended": r.target_court, "to": target,
+                          "decision": decision.action if decision else None})
+    return moves
+
+
+def court_loads(network: CourtNetwork, scope: str, moves: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Every court of the forum's jurisdiction with its open cases before and after the plan."""
+    delta: dict[str, int] = {}
+    for m in moves:
+        if m["to"] and m["from"] and m["to"] != m["from"]:
+            delta[m["from"]] = delta.get(m["from"], 0) - 1
+            delta[m["to"]] = delta.get(m["to"], 0) + 1
+    out = []
+    for court in network.subtree(scope):
+        after = court.open_cases + delta.get(court.code, 0)
+        staff = max(court.enforcement_staff, 1)
+        out.append({"code": court.code, "name": court.name, "level": court.level.value, "lat": court.lat,
+                    "lon": court.lon, "staff": court.enforcement_staff, "before": court.open_cases, "after": after,
+                    "change": delta.get(court.code, 0), "per_officer_before": round(court.open_cases / staff, 1),
+                    "per_officer_after": round(after / staff, 1)})
+    return out

@@ -1,0 +1,139 @@
+"""The console in a real browser (Debian Chromium via Playwright) over a store seeded through the
+real pipeline: sign in, filter the queue, open a case, accept, see it persisted, open the plan.
+
+Each page is saved to test-artifacts/screenshots/ for review.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import httpx
+import pytest
+from docx import Document
+
+from tests.console.conftest import LiveConsole, screenshot
+from tests.console.seed import HIDDEN_CASE
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+ACCEPTED_CASE = "(2024)川0105执388号"  # designate, petitions + interference: recommended to another court
+MANDATORY_CASE = "(2024)川0107执2210号"
+
+
+def _sign_in(page: Any, console: LiveConsole, key: str) -> None:
+    page.goto(f"{console.base_url}/console/login")
+    page.fill("#api-key", key)
+    page.click("#login-submit")
+    page.wait_for_url("**/console/queue**")
+
+
+def _queue_case_nos(page: Any) -> list[str]:
+    page.wait_for_function("document.querySelectorAll('#queue tbody tr').length > 0")
+    return page.eval_on_selector_all("#queue tbody tr[data-case-no]", "rows => rows.map(r => r.dataset.caseNo)")
+
+
+def _wait_queue_update(page: Any, action: Any) -> None:
+    with page.expect_response(lambda r: "/v1/console/queue" in r.url):
+        action()
+    page.wait_for_timeout(100)  # let the table render the response
+
+
+def test_dispatcher_signs_in_filters_opens_accepts_and_sees_the_plan(page: Any, live_console: LiveConsole) -> None:
+    api = httpx.Client(base_url=live_console.base_url, timeout=30)
+    store = live_console.store
+
+    page.goto(f"{live_console.base_url}/console/login")
+    assert page.locator("h1").inner_text() == "调度员登录"
+    screenshot(page, "01-login")
+    _sign_in(page, live_console, store.dispatcher_key)
+
+    # The queue: counts by outcome, only this jurisdiction's cases.
+    rows = _queue_case_nos(page)
+    assert MANDATORY_CASE in rows and ACCEPTED_CASE in rows
+    assert HIDDEN_CASE not in rows  # a 绵阳 case: outside 成都中院's jurisdiction
+    assert page.locator(".count.MANDATORY_TRANSFER .n").inner_text() == "1"
+    assert "四川省成都市中级人民法院" in page.locator("#who-court").inner_text()
+    screenshot(page, "02-queue")
+
+    _wait_queue_update(page, lambda: page.select_option("#f-outcome", "MANDATORY_TRANSFER"))
+    assert _queue_case_nos(page) == [MANDATORY_CASE]
+    _wait_queue_update(page, lambda: page.select_option("#f-outcome", ""))
+    _wait_queue_update(page, lambda: page.select_option("#f-flag", "PETITIONS"))
+    assert set(_queue_case_nos(page)) == {ACCEPTED_CASE, "(2024)川0116执303号"}
+    _wait_queue_update(page, lambda: page.select_option("#f-court", "B510105"))
+    assert _queue_case_nos(page) == [ACCEPTED_CASE]
+    _wait_queue_update(page, lambda: page.select_option("#f-age", "365"))
+    assert _queue_case_nos(page) == [ACCEPTED_CASE]  # received 2024-09-12, 434 days before the evaluation
+    screenshot(page, "03-queue-filtered")
+
+    # The case page: verdict and fired rules, the clock, the recommendation.
+    page.click(f"#queue a:text('{ACCEPTED_CASE}')")
+    page.wait_for_selector("body[data-loaded='1']")
+    assert page.locator("#fired tbody tr").count() >= 2
+    assert "解释第十条" in page.locator("#fired").inner_text() or "第十条" in page.locator("#fired").inner_text()
+    legend = page.locator("#timeline-legend").inner_text()
+    assert "收到申请执行书：2024年9月12日" in legend and "可移送日" in legend
+    assert page.locator("#timeline canvas").count() >= 1
+    target = page.locator("#rec-target").inner_text()
+    assert target.endswith("人民法院")
+    assert page.locator("#alternatives tbody tr").count() >= 1
+    assert page.locator("#excluded tbody tr").count() >= 1
+    assert "不得为原执行法院" in page.locator("#excluded").inner_text()
+    assert "5101**********0032" in page.locator("#case-summary").inner_text()  # party IDs masked for dispatchers
+    screenshot(page, "04-case")
+
+    # Accept with a reason: visible at once, persisted, audited.
+    page.check("input[name=action][value=accept]")
+    page.fill("#decision-reason", "被执行人为当地重点纳税企业且有不当干预记录，同意指定异地法院执行")
+    page.click("#decision-submit")
+    page.wait_for_selector("#decision-result")
+    assert "已采纳" in page.locator("#decision-result").inner_text()
+    assert target in page.locator("#decision-result").inner_text()
+    page.wait_for_selector("#audit tr[data-kind='decision']")
+    screenshot(page, "05-case-accepted")
+
+    detail = api.get(f"/v1/console/cases/{ACCEPTED_CASE}", headers={"X-API-Key": store.dispatcher_key}).json()
+    rec_id = detail["recommendation_id"]
+    stored = api.get(f"/v1/recommendations/{rec_id}", headers={"X-API-Key": store.dispatcher_key})
+    assert stored.status_code == 200, stored.text
+    assert detail["decision"]["action"] == "accept" and "重点纳税企业" in detail["decision"]["reason"]
+    audit = api.get("/v1/audit", params={"kind": "decision", "subject": f"recommendation:{rec_id}"},
+                    headers={"X-API-Key": store.admin_key})
+    assert audit.status_code == 200, audit.text
+    records = audit.json()["data"]
+    assert len(records) == 1 and records[0]["payload"]["action"] == "accept"
+
+    # The ruling draft for the accepted designation, downloaded from the console.
+    with page.expect_download() as download_info:
+        page.click("button[data-doc='designate.docx']")
+    data = open(download_info.value.path(), "rb").read()
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "执行裁定书" in text and ACCEPTED_CASE in text and f"由{target}执行" in text
+
+    # The plan view: workload chart, map, moves with the decision.
+    page.click("a[data-nav='plan']")
+    page.wait_for_selector("body[data-loaded='1']")
+    assert page.locator("#workload canvas").count() >= 1 and page.locator("#map canvas").count() >= 1
+    moves = page.locator("#moves").inner_text()
+    assert ACCEPTED_CASE in moves and "已采纳" in moves
+    assert "最优性差距" in page.locator("#plan-summary").inner_text()
+    screenshot(page, "06-plan")
+
+
+def test_another_courts_dispatcher_cannot_open_the_case(page: Any, live_console: LiveConsole) -> None:
+    _sign_in(page, live_console, live_console.store.other_key)
+    assert _queue_case_nos(page) == [HIDDEN_CASE]
+    page.goto(f"{live_console.base_url}/console/cases/{MANDATORY_CASE}")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "403" in page.locator("#error").inner_text()
+    screenshot(page, "07-other-jurisdiction-refused")
+
+
+def test_a_wrong_key_is_refused_at_sign_in(page: Any, live_console: LiveConsole) -> None:
+    page.goto(f"{live_console.base_url}/console/login")
+    page.fill("#api-key", "ak_0000000000_wrong")
+    page.click("#login-submit")
+    page.wait_for_selector("#login-error:not([hidden])")
+    assert "密钥无效" in page.locator("#login-error").inner_text()
