@@ -69,13 +69,17 @@ class JobRunner:
                 raise Cancelled
 
     def run(self, job_id: str, network: CourtNetwork) -> None:
+        with session_scope(self.engine) as session:
+            if not jobs.start_job(session=session, job_id=job_id):
+                return  # cancelled while queued
+        self.execute(job_id, network)
+
+    def execute(self, job_id: str, network: CourtNetwork) -> None:
+        """Run a started job to its final state: done, cancelled or failed."""
         try:
             with session_scope(self.engine) as session:
-                if not jobs.start_job(session=session, job_id=job_id):
-                    return  # cancelled while queued
                 job = jobs.get_job(session=session, job_id=job_id)
-                params = job.as_dict()["params"]
-                scope, key_id = job.scope, job.key_id
+                params, scope, key_id = job.as_dict()["params"], job.scope, job.key_id
             self._run(job_id, scope, params, key_id, network)
         except Cancelled:
             with session_scope(self.engine) as session:

@@ -1,0 +1,101 @@
+"""`assign serve`, `assign keys create|list|revoke`, `assign audit verify`, `assign webhooks deliver`."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from api.cli.common import EXIT_FAILED, cli_errors, err, out
+from api.config import get_settings
+from api.service import store
+from api.service.audit import verify_chain
+from api.service.events import deliver_now
+from assign.access import Role, create_key, list_keys, revoke_key
+from assign.db import session_scope
+
+
+def register(app: typer.Typer) -> None:
+    keys = typer.Typer(help="API keys (stored hashed; the secret is shown once).", no_args_is_help=True)
+    audit = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+    webhooks = typer.Typer(help="Webhook deliveries.", no_args_is_help=True)
+
+    @app.command("serve")
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="address to listen on"),
+        port: int = typer.Option(8000, help="port"),
+        workers: int = typer.Option(1, min=1, help="uvicorn worker processes"),
+    ) -> None:
+        """Migrate the database, then serve the HTTP API (uvicorn) on DATABASE_URL."""
+        import uvicorn
+
+        with cli_errors():
+            settings = get_settings()
+            store.open_store(settings.database_url).dispose()  # migrate once, before any worker starts
+        uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level=settings.log_level.lower())
+
+    @keys.command("create")
+    def create(
+        role: Role = typer.Option(..., help="dispatcher, integration or admin"),
+        court: str = typer.Option(None, help="the dispatcher's court code"),
+        label: str = typer.Option("", help="who holds it"),
+    ) -> None:
+        """Create a key and print its secret (shown this once only)."""
+        with cli_errors():
+            engine = store.open_store(get_settings().database_url)
+            if court:
+                store.current_network(engine).get(court)
+            with session_scope(engine) as session:
+                row, token = create_key(session=session, role=role, court_code=court, label=label)
+                key_id = row.id
+            out.print(f"key {key_id} ({role.value}{' at ' + court if court else ''}); keep this secret, "
+                      f"it is not shown again:")
+            typer.echo(token)
+
+    @keys.command("list")
+    def list_(include_revoked: bool = typer.Option(False, help="show revoked keys too")) -> None:
+        """Keys (never their secrets)."""
+        with cli_errors():
+            engine = store.open_store(get_settings().database_url)
+            with session_scope(engine) as session:
+                rows = list_keys(session=session, include_revoked=include_revoked)
+            table = Table("id", "prefix", "role", "court", "label", "created", "revoked")
+            for r in rows:
+                table.add_row(str(r.id), r.prefix, r.role, r.court_code or "", r.label,
+                              r.created_at.isoformat(timespec="seconds"),
+                              r.revoked_at.isoformat(timespec="seconds") if r.revoked_at else "")
+            out.print(table)
+
+    @keys.command("revoke")
+    def revoke(key_id: int = typer.Argument(..., help="the key's id (see `assign keys list`)")) -> None:
+        """Revoke a key; requests with it get 401 at once."""
+        with cli_errors():
+            engine = store.open_store(get_settings().database_url)
+            with session_scope(engine) as session:
+                revoke_key(session=session, key_id=key_id)
+            out.print(f"key {key_id} revoked")
+
+    @audit.command("verify")
+    def verify() -> None:
+        """Check every link of the audit chain; name the first broken one (exit 1)."""
+        with cli_errors():
+            report = verify_chain(store.open_store(get_settings().database_url))
+        if report["ok"]:
+            out.print(f"audit chain intact: {report['records']} records")
+            return
+        err.print(f"audit chain broken at seq {report['first_broken_seq']}: {report['reason']} "
+                  f"({report['records']} records)", markup=False)
+        raise typer.Exit(EXIT_FAILED)
+
+    @webhooks.command("deliver")
+    def deliver(timeout: float = typer.Option(10.0, help="seconds per POST")) -> None:
+        """Attempt every due webhook delivery once (run it every minute, e.g. from cron)."""
+        with cli_errors():
+            counts = deliver_now(store.open_store(get_settings().database_url), timeout_s=timeout)
+        typer.echo(json.dumps(counts))
+
+    app.add_typer(keys, name="keys")
+    app.add_typer(audit, name="audit")
+    app.add_typer(webhooks, name="webhooks")

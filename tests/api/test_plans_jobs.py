@@ -1,0 +1,83 @@
+"""Batch placement jobs (status, best so far, cancel) and plans (list, one, moves)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+
+from api.service.jobs import Cancelled
+from assign import jobs
+from assign.db import session_scope
+from tests.api.conftest import AS_OF, Keys, headers, store_cases
+from tests.factories import make_transfer_case
+
+
+def wait_for(client: TestClient, token: str, job_id: str, timeout_s: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job = client.get(f"/v1/recommendations/batch/{job_id}", headers=headers(token)).json()
+        if job["status"] in ("done", "failed", "cancelled"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} still {job['status']} after {timeout_s}s")
+
+
+def test_batch_job_makes_a_plan_and_the_next_one_diffs_against_it(client: TestClient, keys: Keys,
+                                                                   app_engine: Engine) -> None:
+    store_cases(app_engine, *(make_transfer_case(f"(2024)川0104执{n}号") for n in range(2001, 2005)),
+                make_transfer_case("(2024)川0105执2005号", court_code="B510105"))
+    h = headers(keys.dispatcher)
+    started = client.post("/v1/recommendations/batch", json={"as_of": AS_OF.isoformat(), "time_limit_s": 2}, headers=h)
+    assert started.status_code == 202 and started.json()["scope"] == "I510100"
+    job = wait_for(client, keys.dispatcher, started.json()["id"])
+    assert job["status"] == "done", job
+    assert job["best_so_far"]["stage"] == "final" and job["best_so_far"]["cases"] == 5
+    plan = client.get(f"/v1/plans/{job['plan_id']}", headers=h).json()
+    assert plan["scope"] == "I510100" and len(plan["recommendations"]) >= 1
+    placed = {no for r in plan["recommendations"] for no in r["recommendation"]["case_nos"]}
+    assert len(placed) == 5
+    assert all(r["recommendation"]["target_court"] != "B510104" for r in plan["recommendations"]
+               if "(2024)川0104" in r["recommendation"]["case_nos"][0])
+
+    store_cases(app_engine, make_transfer_case("(2024)川0104执2006号"))
+    second = wait_for(client, keys.dispatcher, client.post("/v1/recommendations/batch", json={
+        "as_of": AS_OF.isoformat(), "time_limit_s": 2}, headers=h).json()["id"])
+    diff = client.get(f"/v1/plans/{second['plan_id']}/diff", headers=h).json()
+    assert diff["against"] == job["plan_id"] and diff["added"] == 1
+    assert any(m["case_no"] == "(2024)川0104执2006号" and m["from"] is None for m in diff["moves"])
+    listed = client.get("/v1/plans", params={"scope": "I510100"}, headers=h).json()
+    assert [p["plan_id"] for p in listed["data"][:2]] == [second["plan_id"], job["plan_id"]]
+    no_previous = client.get(f"/v1/plans/{job['plan_id']}/diff", headers=h)
+    assert no_previous.status_code == 404 and "no previous plan" in no_previous.json()["detail"]
+
+
+def test_cancel_a_queued_job_then_cancelling_again_is_409(client: TestClient, keys: Keys, app_engine: Engine) -> None:
+    with session_scope(app_engine) as session:
+        job_id = jobs.create_job(session=session, scope="I510100", params={"as_of": AS_OF.isoformat()}, key_id=None).id
+    h = headers(keys.dispatcher)
+    r = client.delete(f"/v1/recommendations/batch/{job_id}", headers=h)
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    again = client.delete(f"/v1/recommendations/batch/{job_id}", headers=h)
+    assert again.status_code == 409 and "already ended" in again.json()["detail"]
+    client.app.state.jobs.run(job_id, client.app.state.networks._network)  # type: ignore[attr-defined]
+    assert client.get(f"/v1/recommendations/batch/{job_id}", headers=h).json()["status"] == "cancelled"
+
+
+def test_a_running_job_stops_at_its_next_stage_when_cancelled(keys: Keys, client: TestClient,
+                                                              app_engine: Engine) -> None:
+    store_cases(app_engine, make_transfer_case("(2024)川0104执2101号"))
+    with session_scope(app_engine) as session:
+        job_id = jobs.create_job(session=session, scope="I510100", params={"as_of": AS_OF.isoformat()}, key_id=None).id
+        jobs.start_job(session=session, job_id=job_id)
+        jobs.request_cancel(session=session, job_id=job_id)
+        network = client.app.state.networks.get(session)  # type: ignore[attr-defined]
+    runner = client.app.state.jobs  # type: ignore[attr-defined]
+    with pytest.raises(Cancelled):
+        runner._run(job_id, "I510100", {"as_of": AS_OF.isoformat()}, None, network)
+    runner.execute(job_id, network)  # what the runner thread does: the cancel becomes the job's end
+    job = client.get(f"/v1/recommendations/batch/{job_id}", headers=headers(keys.dispatcher)).json()
+    assert job["status"] == "cancelled" and job["plan_id"] is None and job["finished_at"]
