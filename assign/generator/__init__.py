@@ -1,11 +1,12 @@
 """Realistic synthetic enforcement cases over a court network (`assign generate`).
 
 `generate_cases(network, n, seed=…, as_of=…)` yields `Case` objects one at a time, so a
-million cases never sit in memory. The output is a pure function of (seed, as_of,
-the high courts in scope, network content); the first k cases of a run of n are the k cases of a run of
-k (prefix-stable), so n only says where to stop.
+million cases never sit in memory. The output is a pure function of (seed, as_of, the
+high courts in scope, the network's content hash); the first k cases of a run of n are
+the run of k (prefix-stable), so n only says where to stop.
 
-Distributions (all in `distributions.py`; docs/workload.md explains each, with sources):
+Distributions (constants in `distributions.py`; docs/workload.md gives each one with its
+source in shared/domain/legal-reference.md and the shares measured on the real network):
 
 - Courts: basic courts with weight = open_cases; intermediate courts (first-instance
   enforcement) with 5% of their open_cases; high and special courts none. `province`
@@ -13,29 +14,28 @@ Distributions (all in `distributions.py`; docs/workload.md explains each, with s
 - Dates: receipt within three years before as_of (45% uniform backlog, 55% exponential
   with mean 240 days); filing 0–7 days later (94%) or 8–20 days (6%, late: 审限规定 Art. 6).
 - Obligation: money 92%, delivery 4%, behaviour 4%; 非诉 on 8% of money cases.
-- Assets: 43% of money/delivery cases have none (执行不能, legal reference §5, §7);
-  of the rest 62% have assets at application (Art. 10(1)), 38% found later (Art. 10(2)),
-  a fifth of those being restored (执恢) cases. 1–3 assets; kind mix deposit 35%,
-  real estate 20%, vehicle 18%, receivable 11%, equity 8%, other 8%; located in the
-  debtor's county 72%, the prefecture 18%, elsewhere 10%.
+- Assets: 43% of money/delivery cases have none (执行不能, §5, §7); of the rest 62% have
+  assets at application (Art. 10(1)) and 38% found later (Art. 10(2)), a fifth of those
+  restored (执恢) cases. 1–3 assets: deposit 35%, real estate 20%, vehicle 18%,
+  receivable 11%, equity 8%, other 8%; in the debtor's county 72%.
 - Parties: debtors person 55%, company 36%, SOE, organ and public institution 3% each;
   key local taxpayers 6% of companies, 35% of SOEs; domicile in the court's county 80%.
-  8% of cases belong to repeat debtors pooled by prefecture (or province, 25%), with a
-  preferential heavy tail so some debtors have ≥ 10 cases in several courts (§8); half
-  of their later cases list earlier ones in related_case_nos.
-- Status: no-asset cases 终本 at ~50% once three months have passed (5% too early);
-  cases with assets concluded ~35% when disposal dates allow, 终本 with a seized asset
-  left undisposed 5%; terminated 3%; the rest open (≈ 62% of all cases).
+  8% of cases go to repeat debtors pooled by prefecture (or province), with a heavy tail
+  of debtors with many cases in several courts (§8); half of their later cases list
+  earlier ones in related_case_nos.
+- Status: no-asset cases 终本 40% after three months (5% too early); cases with assets
+  concluded 85% once their disposals are due, 终本 with a seized asset undisposed 5%;
+  terminated 3%; the rest open (≈ 55% of all cases).
 - Periods: all six Art. 13 kinds (公告 30/60 days, 鉴定评估 weeks, 暂缓 ≤ 3 months with
   some extended or secured up to a year, 中止 a quarter open-ended, the two disputes
-  rare); 30% of them start near the six-month mark. Other periods: objection review,
-  settlement talks, auctions.
-- Procedure: Art. 237 applications from 30% of stalled open cases (assets, past six
-  months) and 3% of other open cases; 88% filed with the proper forum; supervision orders
-  on 25% of applications (deadlines 30–90 days, 30% of passed ones with a good reason);
-  entrusted 2%, petitions 6% of open cases, interference 1.5% (×4 for public debtors),
-  officer conflict 1%. Target: 5–10% of open cases transferable (ELIGIBLE or
-  MANDATORY_TRANSFER) once the rules run.
+  rare); 30% start near the six-month mark. Other periods: objection review, settlement
+  talks, auctions.
+- Procedure: Art. 237 applications from 30% of stalled open cases and 3% of other open
+  cases, 88% filed with the proper forum; supervision orders on 25% of applications
+  (deadlines 30–90 days, 30% of passed ones with a good reason); entrusted 2%, petitions
+  6% of open cases, interference 1.5% (×4 for public debtors), officer conflict 1%.
+- Target: 5–10% of open cases ELIGIBLE or MANDATORY_TRANSFER under the rulebook
+  (measured 7.6%).
 """
 
 from __future__ import annotations
