@@ -121,6 +121,15 @@ def test_dispatcher_signs_in_filters_opens_accepts_and_sees_the_plan(page: Any, 
     assert "最优性差距" in page.locator("#plan-summary").inner_text()
     screenshot(page, "06-plan")
 
+    # Art. 12: the missed order's deadline and the excluded appraisal are on the clock; the draft is a 提级 ruling.
+    page.click(f"#moves a:text('{MANDATORY_CASE}')")
+    page.wait_for_selector("body[data-loaded='1']")
+    legend = page.locator("#timeline-legend").inner_text()
+    assert "不计入：鉴定评估：2024年4月1日 至 2024年5月20日" in legend
+    assert "督促执行令（四川省成都市中级人民法院）：2025年3月1日 至 2025年5月31日" in legend
+    assert page.locator("button[data-doc='escalate.docx']").count() == 1
+    screenshot(page, "08-case-mandatory-transfer")
+
 
 def test_another_courts_dispatcher_cannot_open_the_case(page: Any, live_console: LiveConsole) -> None:
     _sign_in(page, live_console, live_console.store.other_key)

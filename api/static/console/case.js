@@ -25,7 +25,7 @@
     const box = document.getElementById("verdict");
     if (!v) { box.replaceChildren(el("p", { class: "muted" }, "尚未审查")); return; }
     box.replaceChildren(el("div", { class: "kv" }, ...kv([
-      ["审查结果", Console.outcomeBadge(v.outcome)], ["适用情形", v.basis ? "解释第十条 " + v.basis : "—"],
+      ["审查结果", Console.outcomeBadge(v.outcome)], ["适用情形", v.basis ? "执行程序解释" + Console.basisText(v.basis) : "—"],
       ["决定法院（上一级）", Console.courtName(v.forum)], ["期间起算", fmtDate(v.clock_start)],
       ["可移送日", fmtDate(v.eligible_from)], ["已计期间", v.countable_days === null ? "—" : v.countable_days + " 日"],
       ["可采取方式", v.permitted_modes.map((m) => label("modes", m)).join("、") || "—"],
@@ -50,9 +50,12 @@
     for (const p of c.other_periods) spans.push(["计入：" + label("periods", p.kind), p.start, p.end || (v && v.as_of), "其他期间"]);
     const rows = ["节点", "不计入期间", "督促执行令", "其他期间", "执行措施"];
     const chart = echarts.init(document.getElementById("timeline"), null, { renderer: "canvas" });
+    const all = [...events.map((e) => e[1]), ...spans.flatMap((x) => [x[1], x[2]])].filter(Boolean).map((d) => +new Date(d));
+    const pad = 20 * 86400000;
+    events.sort((a, b) => (a[1] < b[1] ? -1 : 1));
     chart.setOption({
-      animation: false, grid: { left: 90, right: 30, top: 20, bottom: 40 }, tooltip: { trigger: "item" },
-      xAxis: { type: "time", axisLabel: { formatter: "{yyyy}-{MM}" } },
+      animation: false, grid: { left: 80, right: 30, top: 30, bottom: 40 }, tooltip: { trigger: "item" },
+      xAxis: { type: "time", min: Math.min(...all) - pad, max: Math.max(...all) + pad, axisLabel: { formatter: "{yyyy}-{MM}" } },
       yAxis: { type: "category", data: rows, inverse: true },
       series: [
         { type: "custom", name: "期间", data: spans.map((s) => [s[1], s[2], rows.indexOf(s[3]), s[0]]),
@@ -62,9 +65,10 @@
             return { type: "rect", shape: { x: start[0], y: start[1] - h / 2, width: Math.max(end[0] - start[0], 2), height: h },
               style: { fill: api.value(2) === 1 ? "#9e9e9e" : api.value(2) === 2 ? "#e57373" : "#90caf9" } };
           }, encode: { x: [0, 1], y: 2 }, tooltip: { formatter: (p) => `${p.value[3]}<br>${p.value[0]} 至 ${p.value[1]}` } },
-        { type: "scatter", name: "节点", symbolSize: 12, data: events.map((e) => ({ value: [e[1], "节点"], name: e[0] })),
-          label: { show: true, position: "top", formatter: (p) => p.name, fontSize: 11 },
-          markLine: { symbol: "none", label: { formatter: "{b}" }, data: events.filter((e) => e[0].startsWith("可移送") || e[0] === "审查日")
+        { type: "scatter", name: "节点", symbolSize: 12, data: events.map((e, i) => ({ value: [e[1], "节点"], name: e[0],
+            label: { position: i % 2 ? "bottom" : "top" } })),
+          label: { show: true, formatter: (p) => p.name, fontSize: 11 },
+          markLine: { symbol: "none", label: { show: false }, data: events.filter((e) => e[0].startsWith("可移送") || e[0] === "审查日")
             .map((e) => ({ xAxis: e[1], name: e[0], lineStyle: { color: e[0] === "审查日" ? "#555" : "#b71c1c", type: "dashed" } })) } },
         { type: "scatter", name: "执行措施", symbolSize: 8, data: c.measures.map((m) => ({ value: [m.on, "执行措施"], name: m.kind })) },
       ],
@@ -83,11 +87,13 @@
       return;
     }
     const total = Object.values(r.score).reduce((a, b) => a + b, 0);
+    const note = r.mode === "escalate" && !Object.keys(r.score).length
+      ? el("p", { class: "muted" }, "提级执行：由上一级法院本院执行，无需比较接收法院。") : null;
     box.replaceChildren(el("div", { class: "kv" }, ...kv([
       ["方式", label("modes", r.mode)], ["建议接收法院", el("strong", { id: "rec-target" }, Console.courtName(r.target_court))],
       ["决定法院", Console.courtName(r.forum)], ["方案", r.plan_id], ["求解", r.solver ? `${r.solver.status} · gap ${r.solver.gap ?? "—"}` : "—"],
       ["未能安排的原因", r.unplaced_reason ? label("constraints", r.unplaced_reason) : null],
-    ])));
+    ])), ...(note ? [note] : []));
     document.querySelector("#score tbody").replaceChildren(...Object.entries(r.score).map(([k, x]) =>
       el("tr", {}, el("td", {}, label("constraints", k), el("div", { class: "muted small" }, k)), el("td", { class: "num" }, x.toFixed(3)))),
       el("tr", {}, el("td", {}, el("strong", {}, "合计（越小越好）")), el("td", { class: "num" }, el("strong", {}, total.toFixed(3)))));

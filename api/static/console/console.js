@@ -64,6 +64,8 @@
   function label(group, code) { return (L[group] && L[group][code]) || code || "—"; }
   function outcomeBadge(o) { return el("span", { class: "badge " + o, title: o }, label("outcomes", o)); }
   function flagChips(flags) { return (flags || []).map((f) => el("span", { class: "chip", title: f }, label("flags", f))); }
+  const ITEMS = { "10(1)": "第十条第（一）项", "10(2)": "第十条第（二）项", "10(3)": "第十条第（三）项", "10(4)": "第十条第（四）项" };
+  function basisText(b) { return b ? (ITEMS[b] || b) : "—"; }
   function fmtDate(d) { if (!d) return "—"; const [y, m, dd] = String(d).slice(0, 10).split("-"); return `${y}年${+m}月${+dd}日`; }
   function daysBetween(a, b) { return Math.round((new Date(b) - new Date(a)) / 86400000); }
 
@@ -78,6 +80,8 @@
     return courts;
   }
   function courtName(code) { return (courts && courts[code] && courts[code].name) || code || "—"; }
+  // Within one province the province prefix adds nothing on a crowded screen.
+  function shortCourtName(code) { return courtName(code).replace(/^(.{2,3}省|.{2,6}自治区)/, ""); }
 
   function showError(err) {
     const box = document.getElementById("error");
@@ -108,5 +112,5 @@
   document.addEventListener("DOMContentLoaded", markNav);
 
   window.Console = { KEY, WHO, key, who, api, ApiError, signOut, requireKey, el, label, outcomeBadge, flagChips,
-    fmtDate, daysBetween, courtNames, courtName, showError, download, L };
+    fmtDate, basisText, daysBetween, courtNames, courtName, shortCourtName, showError, download, L };
 })();

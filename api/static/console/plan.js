@@ -45,8 +45,8 @@
     const chart = echarts.init(document.getElementById("map"));
     chart.setOption({
       animation: false, tooltip: { trigger: "item", formatter: (p) => p.name },
-      legend: { data: ["法院", "移送路线"] },
-      grid: { left: 50, right: 30, top: 40, bottom: 40 },
+      legend: { data: ["法院", "移送路线"], top: 0, right: 10 },
+      grid: { left: 50, right: 40, top: 40, bottom: 40 },
       xAxis: { type: "value", scale: true, name: "经度", splitLine: { lineStyle: { type: "dashed" } } },
       yAxis: { type: "value", scale: true, name: "纬度", splitLine: { lineStyle: { type: "dashed" } } },
       series: [

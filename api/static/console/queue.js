@@ -60,11 +60,11 @@
         `审查日期：${Console.fmtDate(data.as_of)} · 共 ${data.total} 件` + (data.total > data.rows.length ? `（显示前 ${data.rows.length} 件）` : "");
       const body = document.querySelector("#queue tbody");
       body.replaceChildren(...data.rows.map((r) => el("tr", { "data-case-no": r.case_no },
-        el("td", {}, el("a", { href: "/console/cases/" + encodeURIComponent(r.case_no) }, r.case_no)),
-        el("td", {}, Console.courtName(r.court_code)),
+        el("td", { class: "nowrap" }, el("a", { href: "/console/cases/" + encodeURIComponent(r.case_no) }, r.case_no)),
+        el("td", {}, Console.shortCourtName(r.court_code)),
         el("td", {}, Console.outcomeBadge(r.outcome)),
-        el("td", {}, r.basis ? "第" + r.basis.replace("10(", "十条第（").replace(")", "）项") : "—"),
-        el("td", {}, Console.fmtDate(r.eligible_from)),
+        el("td", {}, Console.basisText(r.basis)),
+        el("td", { class: "nowrap" }, Console.fmtDate(r.eligible_from)),
         el("td", { class: "num" }, r.overdue_days !== null && r.overdue_days >= 0 ? r.overdue_days : "—"),
         el("td", {}, label("modes", r.recommended_mode)),
         el("td", {}, Console.flagChips(r.flags.filter((f) => f !== "CROSS_ENFORCEMENT_CANDIDATE"))),
