@@ -105,37 +105,37 @@ def plan_assets(rng: random.Random, mix: CourtMix, court: Court, debtor_division
 
 
 def decide_status(rng: random.Random, *, situation: str, obligation: str, filed: int, as_of: int,
-                  assets: list[PlannedAsset]) -> tuple[str, int | None, bool]:
-    """(status, closing day or None, zhongben_improper_early) and sets each asset's disposal."""
+                  assets: list[PlannedAsset]) -> tuple[str, int | None]:
+    """(status, closing day or None); sets each asset's disposal day as a side effect."""
     days = as_of - filed
     if situation == "none":
         if days > 30 and rng.random() < dist.ZHONGBEN_TOO_EARLY_SHARE:
-            return "zhongben", filed + randint(rng, 30, min(days, 85)), True
+            return "zhongben", filed + randint(rng, 30, min(days, 85))
         if days > 100 and rng.random() < dist.ZHONGBEN_SHARE_NO_ASSETS:
-            return "zhongben", filed + 95 + min(days - 95, int(rng.expovariate(1 / 90))), False
+            return "zhongben", filed + 95 + min(days - 95, int(rng.expovariate(1 / 90)))
         if days > 20 and rng.random() < dist.TERMINATED_SHARE:
-            return "terminated", filed + randint(rng, 20, days), False
-        return "open", None, False
+            return "terminated", filed + randint(rng, 20, days)
+        return "open", None
     if situation == "behaviour":
         if days > 30 and rng.random() < dist.CONCLUDED_SHARE_BEHAVIOUR:
-            return "concluded", filed + randint(rng, 10, min(days, 200)), False
-        return "open", None, False
+            return "concluded", filed + randint(rng, 10, min(days, 200))
+        return "open", None
     due = [a.disposal_due for a in assets]
     if all(d is not None and d <= as_of for d in due) and rng.random() < dist.CONCLUDED_SHARE_WITH_ASSETS:
         for a in assets:
             a.disposed = a.disposal_due
-        return "concluded", max(d for d in due if d is not None), False
+        return "concluded", max(d for d in due if d is not None)
     seized = [a for a in assets if a.seized is not None]
     if seized and days > 95 and rng.random() < dist.ZHONGBEN_ASSETS_UNDISPOSED_SHARE:
         ruled = max(filed + 95, max(a.seized for a in seized if a.seized is not None) + randint(rng, 10, 60))
         if ruled <= as_of:  # 终本 with a seized asset never put to auction: improper (§5 Art. 4)
-            return "zhongben", ruled, False
+            return "zhongben", ruled
     if days > 20 and rng.random() < dist.TERMINATED_SHARE:
-        return "terminated", filed + randint(rng, 20, days), False
+        return "terminated", filed + randint(rng, 20, days)
     for a in assets:
         if a.disposal_due is not None and a.disposal_due <= as_of and rng.random() < dist.DISPOSED_WHEN_DUE_SHARE:
             a.disposed = a.disposal_due
-    return "open", None, False
+    return "open", None
 
 
 def recovered_for(status: str, amount: float, assets: list[PlannedAsset]) -> float:

@@ -41,7 +41,7 @@ class CaseBuilder:
         if situation in ("at_application", "later"):
             assets = plan_assets(rng, mix, court, debtor["domicile_division"], situation=situation,
                                  restored=restored, received=received, filed=filed, as_of=as_of, amount=amount)
-        status, closed, _early = decide_status(rng, situation=situation, obligation=obligation, filed=filed,
+        status, closed = decide_status(rng, situation=situation, obligation=obligation, filed=filed,
                                                as_of=as_of, assets=assets)
         end = closed if closed is not None else as_of
         planned: list[tuple[str, int, int | None]] = []
