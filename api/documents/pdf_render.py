@@ -34,7 +34,7 @@ def cjk_font_path() -> Path | None:
 def render_pdf(draft: DocumentDraft) -> bytes:
     try:
         from fpdf import FPDF
-        from fpdf.enums import Align, XPos, YPos
+        from fpdf.enums import Align, WrapMode, XPos, YPos
     except ImportError:
         raise PdfUnavailable("PDF 需要 fpdf2 库（pip install fpdf2），当前未安装；请下载 .docx") from None
     font = cjk_font_path()
@@ -55,7 +55,7 @@ def render_pdf(draft: DocumentDraft) -> bytes:
         pdf.cell(0, 6, "草稿　仅供审核　未经签发不具有法律效力", align=Align.C)
         with pdf.rotation(45, x=105, y=150):
             pdf.set_font("cjk", size=110)
-            pdf.set_text_color(225, 225, 225)
+            pdf.set_text_color(215, 215, 215)
             pdf.text(55, 185, "草稿")
         pdf.set_text_color(0, 0, 0)
         pdf.set_y(37)
@@ -65,7 +65,8 @@ def render_pdf(draft: DocumentDraft) -> bytes:
 
     def line(text: str, *, size: float = 15, align: Align = Align.L, indent: bool = False, h: float = 10) -> None:
         pdf.set_font("cjk", size=size)
-        pdf.multi_cell(0, h, ("\u3000\u3000" if indent else "") + text, align=align,
+        # CHAR wrapping: Chinese has no spaces, and the indent's ideographic spaces must not become a break.
+        pdf.multi_cell(0, h, ("\u3000\u3000" if indent else "") + text, align=align, wrapmode=WrapMode.CHAR,
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     line(draft.issuing_court, size=20, align=Align.C, h=12)
