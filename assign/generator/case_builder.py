@@ -50,7 +50,7 @@ class CaseBuilder:
         excluded, other = periods_for(rng, received=received, filed=filed, end=end, as_of=as_of,
                                       is_open=status == "open", planned=planned)
         case: dict[str, Any] = {
-            "case_no": mix.case_no(court, _DAY(filed).year, restored),
+            "case_no": mix.case_no(court, _DAY(filed).year, restored, rng),
             "court_code": court.code,
             "obligation": obligation,
             "non_litigation": obligation == "money" and rng.random() < dist.NON_LITIGATION_SHARE,

@@ -89,7 +89,7 @@ class CourtMix:
         for c in courts:
             if c.level == CourtLevel.BASIC:
                 self.basic_by_prefecture[self.prefecture_of(c)].append(c)
-        self._serial: dict[tuple[str, int], int] = {}
+        self._serial: dict[str, int] = {}
 
     def draw(self, rng: random.Random) -> Court:
         return self.courts[bisect.bisect_right(self._cum, rng.random() * self._total)]
@@ -121,14 +121,22 @@ class CourtMix:
             pool = self.province_divisions.get(self.province_of(court))
         return pick(rng, pool or self.all_divisions or [court.division_code])
 
-    def case_no(self, court: Court, year: int, restored: bool) -> str:
-        """(2024)川0104执123号 for a basic court, (2024)川01执12号 for an intermediate court."""
+    def case_no(self, court: Court, year: int, restored: bool, rng: random.Random) -> str:
+        """(2024)川0104执1234号 for a basic court, (2024)川01执123号 for an intermediate court.
+
+        Serials start at a random point scaled by the court's load and grow by 1–3, so they
+        look like a busy court's register; they are unique but not in date order.
+        """
         abbr = PROVINCE_ABBREVIATION.get(court.division_code[:2], "某")
         digits = court.division_code[2:6] if court.level == CourtLevel.BASIC else court.division_code[2:4]
         kind = "执恢" if restored else "执"
         prefix = f"({year}){abbr}{digits}{kind}"
         # Keyed by the printed prefix, so two courts sharing a division code never collide.
-        key = (prefix, year)
-        n = self._serial.get(key, 0) + 1
-        self._serial[key] = n
+        last = self._serial.get(prefix)
+        if last is None:
+            scale = court.open_cases // (40 if restored else 4)
+            n = 1 + int(rng.random() * max(1, scale))
+        else:
+            n = last + 1 + int(rng.random() * 3)
+        self._serial[prefix] = n
         return f"{prefix}{n}号"
