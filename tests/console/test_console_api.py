@@ -1,0 +1,102 @@
+"""The console's read models and the document route over HTTP (no browser needed).
+
+Same seeded store as the browser tests: 成都 dispatcher, 绵阳 dispatcher, an admin.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from docx import Document
+from fastapi.testclient import TestClient
+
+from api.config import Settings
+from api.documents import DOCX_MEDIA_TYPE
+from api.main import create_app
+from tests.console.seed import HIDDEN_CASE, SeededStore
+
+DESIGNATED = "(2024)川0106执951号"
+ORDERED = "(2024)川0104执1201号"
+MANDATORY = "(2024)川0107执2210号"
+NOT_YET = "(2025)川0113执77号"
+
+
+@pytest.fixture(scope="module")
+def client(seeded: SeededStore) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=seeded.url, log_level="WARNING"), engine=seeded.engine)
+    with TestClient(app) as c:
+        yield c
+
+
+def _get(client: TestClient, key: str, path: str, **params: Any) -> Any:
+    return client.get(path, headers={"X-API-Key": key}, params=params)
+
+
+def test_queue_is_scoped_counted_and_filtered(client: TestClient, seeded: SeededStore) -> None:
+    body = _get(client, seeded.dispatcher_key, "/v1/console/queue").json()
+    nos = [r["case_no"] for r in body["rows"]]
+    assert HIDDEN_CASE not in nos and NOT_YET not in nos  # other jurisdiction; nothing to do yet
+    assert body["counts"] == {"ELIGIBLE": 7, "MANDATORY_TRANSFER": 1, "WAIT": 1, "NOT_YET": 1}
+    assert nos[0] == MANDATORY  # mandatory transfers first
+    only = _get(client, seeded.dispatcher_key, "/v1/console/queue", outcome="NOT_YET").json()["rows"]
+    assert [r["case_no"] for r in only] == [NOT_YET]
+    local = _get(client, seeded.dispatcher_key, "/v1/console/queue", flag="LOCAL_PROTECTION_RISK",
+                 court="B510106").json()["rows"]
+    assert [r["case_no"] for r in local] == [DESIGNATED]
+    old = _get(client, seeded.dispatcher_key, "/v1/console/queue", min_age_days=600).json()["rows"]
+    assert {r["case_no"] for r in old} == {MANDATORY, DESIGNATED}  # received Feb/Mar 2024
+    other = _get(client, seeded.other_key, "/v1/console/queue").json()
+    assert [r["case_no"] for r in other["rows"]] == [HIDDEN_CASE]
+
+
+def test_case_detail_masks_ids_and_names_the_draft_to_make(client: TestClient, seeded: SeededStore) -> None:
+    body = _get(client, seeded.dispatcher_key, f"/v1/console/cases/{DESIGNATED}").json()
+    assert body["case"]["debtor"]["id"] == "1151**********040P"
+    assert body["verdict"]["outcome"] == "ELIGIBLE" and body["verdict"]["fired"]
+    assert body["recommendation"]["mode"] == "designate" and body["recommendation_id"]
+    assert body["documents"] == {"kind": "designate", "source": "recommendation", "reason": None}
+    ordered = _get(client, seeded.dispatcher_key, f"/v1/console/cases/{ORDERED}").json()
+    assert ordered["recommendation"] is None and ordered["documents"]["kind"] == "order"
+    assert _get(client, seeded.dispatcher_key, f"/v1/console/cases/{NOT_YET}").json()["documents"]["kind"] is None
+    refused = _get(client, seeded.other_key, f"/v1/console/cases/{DESIGNATED}")
+    assert refused.status_code == 403
+
+
+def test_plan_view_has_workload_before_and_after_and_the_moves(client: TestClient, seeded: SeededStore) -> None:
+    body = _get(client, seeded.dispatcher_key, "/v1/console/plan").json()
+    assert body["scope"] == "I510100" and body["solver"]["gap"] is not None
+    moves = {m["case_no"]: m for m in body["moves"]}
+    move = moves[DESIGNATED]
+    courts = {c["code"]: c for c in body["courts"]}
+    assert move["from"] == "B510106" and move["to"] not in (None, "B510106")
+    assert all(c["after"] == c["before"] + c["change"] for c in courts.values())
+    assert sum(c["change"] for c in courts.values()) == 0  # transfers move cases, never create them
+    assert courts["I510100"]["change"] == 1  # the Art. 12 case escalated to the forum itself
+    assert all(c["lat"] is not None for c in body["courts"])
+    assert _get(client, seeded.other_key, "/v1/console/plan").status_code == 404  # 绵阳 had nothing to place
+
+
+def test_document_route_checks_access_and_writes_the_audit(client: TestClient, seeded: SeededStore) -> None:
+    path = f"/v1/documents/{DESIGNATED}/designate.docx"
+    assert client.get(path).status_code == 401
+    assert _get(client, seeded.other_key, path).status_code == 403
+    res = _get(client, seeded.dispatcher_key, path, issue_date="2025-11-21", serial=31)
+    assert res.status_code == 200 and res.headers["content-type"] == DOCX_MEDIA_TYPE
+    text = "\n".join(p.text for p in Document(io.BytesIO(res.content)).paragraphs)
+    assert "（2025）川01执督31号" in text and "二〇二五年十一月二十一日" in text and DESIGNATED in text
+    assert "1151**********040P" in text  # dispatchers see masked IDs, in documents too
+    wrong_kind = _get(client, seeded.dispatcher_key, f"/v1/documents/{DESIGNATED}/order.docx")
+    assert wrong_kind.status_code == 422
+    assert _get(client, seeded.dispatcher_key, f"/v1/documents/{DESIGNATED}/other.docx").status_code == 422
+    audit = _get(client, seeded.admin_key, "/v1/audit", kind="document.drafted", subject=DESIGNATED).json()["data"]
+    assert audit and audit[-1]["payload"]["number"] == "（2025）川01执督31号"
+
+
+def test_pdf_without_the_font_is_a_clear_501(client: TestClient, seeded: SeededStore,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("api.documents.pdf_render.cjk_font_path", lambda: None)
+    res = _get(client, seeded.dispatcher_key, f"/v1/documents/{MANDATORY}/escalate.pdf")
+    assert res.status_code == 501 and "fonts-noto-cjk" in res.json()["detail"]
