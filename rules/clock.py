@@ -43,11 +43,20 @@ ART237_EXCLUDED_KINDS: frozenset[PeriodKind] = EXCLUDED_PERIOD_KINDS
 Interval = tuple[date, date]  # inclusive
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
 def add_months(day: date, months: int) -> date:
     """The corresponding day `months` later; the month's last day when it has no such day."""
     total = day.month - 1 + months
     year, month = day.year + total // 12, total % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day.day, days_in_month(year, month)))
 
 
 def whole_months_between(start: date, end: date) -> int:

@@ -141,3 +141,18 @@ def test_running_suspension_days_and_stalled_seizure(network: CourtNetwork) -> N
     assert f["open_suspension_days"] == 91
     assert f["oldest_undisposed_seizure_months"] == 6
     assert not f["period_exceeded"]  # the suspension stops the clock
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"period_exceeded": 1}, "is int, expected bool"),
+    ({"countable_days": "99"}, "is str, expected int"),
+    ({"case_state": "pending"}, "not one of"),
+])
+def test_mistyped_facts_never_reach_the_engine(network: CourtNetwork, change: dict, message: str) -> None:
+    from rules.facts import check_fact_types
+
+    facts = dict(facts_of(network).facts, **change)
+    with pytest.raises(DataError, match=message):
+        check_fact_types("X", facts)
+    with pytest.raises(DataError, match="fact set differs"):
+        check_fact_types("X", {**facts_of(network).facts, "extra": 1})
