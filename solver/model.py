@@ -13,6 +13,7 @@ from ortools.sat.python import cp_model
 from solver.constraints import REGISTRY, ConstraintUnit
 from solver.greedy import greedy_assign
 from solver.instance import AssignmentInstance, SolveParams
+from solver.lp_round import solve_pool_lp
 from solver.variables import OBJ_SCALE, CpSatBackend, ModelContext
 
 _STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
@@ -78,16 +79,36 @@ class TransferModel:
 
 
 def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Solve one pool's subinstance; falls back to greedy when CP-SAT finds nothing in time."""
-    greedy, greedy_left = greedy_assign(sub)
-    model = TransferModel(sub)
-    if sub.params.hint != "none":
-        start = dict(greedy)
-        if hint:
-            start.update({no: c for no, c in hint.items() if no in start or no in greedy_left})
-        model.hint(start)
-    result = model.solve(time_limit_s)
-    result["pool"] = sub.pools[0].id if sub.pools else ""
-    if "assignments" not in result:
-        result.update(assignments=greedy, unplaced=list(greedy_left), fallback="greedy")
-    return result
+    """Solve one pool: LP-and-round first (fast, with a proven bound), then CP-SAT on pools small
+    enough for it within the time left; the better plan wins, the better bound is kept.
+    Greedy is the fallback when neither produces a plan."""
+    started = time.perf_counter()
+    best = solve_pool_lp(sub)
+    bounds = [best["bound"]] if "bound" in best else []
+    if "assignments" not in best:
+        best = {}
+    size = sum(len(k.candidates) for k in sub.classes)
+    remaining = time_limit_s - (time.perf_counter() - started)
+    if size <= sub.params.cpsat_max_vars and remaining > 0.05:
+        model = TransferModel(sub)
+        if sub.params.hint != "none":
+            start = dict(greedy_assign(sub, rule="marginal")[0])
+            start.update(dict(hint or {}))
+            model.hint(start)
+        result = model.solve(remaining)
+        if "bound" in result:
+            bounds.append(result["bound"])
+        if "assignments" in result and (not best or result["objective"] < best["objective"] - 1e-6):
+            best = {**result, "method": "cp_sat"}
+        elif best and result.get("status") == "OPTIMAL":
+            best["status"] = "OPTIMAL"
+    if not best:
+        greedy, left = greedy_assign(sub)
+        best = {"status": "GREEDY", "assignments": greedy, "unplaced": list(left), "fallback": "greedy"}
+    if bounds and "objective" in best:
+        best["bound"] = max(bounds)
+        if best["objective"] - best["bound"] <= 1e-6 * max(1.0, abs(best["objective"])):
+            best["status"] = "OPTIMAL"
+    best["pool"] = sub.pools[0].id if sub.pools else ""
+    best["time_s"] = time.perf_counter() - started
+    return best

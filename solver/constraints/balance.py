@@ -4,7 +4,8 @@ Both work per pool (one forum's receiving courts at one level) and have the same
 weight x (worst per-officer figure + ratio x weighted cases above the pool's fair share),
 where a court's fair share is its officers x the pool's mean per officer. "Worst first, then
 the spread": the max makes the worst court the first concern, the overload sum spreads the
-rest. Both are linear: M >= load_c / staff_c for every court, o_c >= load_c - staff_c x mean.
+rest. Both are linear: M >= load_c / staff_c for every court, o_c >= load_c - staff_c x mean,
+with the mean taken as if every case of the pool is placed, so each o_c row is separable.
 """
 
 from __future__ import annotations
@@ -42,14 +43,16 @@ class _Balance(ConstraintUnit):
                    for c in courts]
             loads = [ctx.load(c) + self._base(court.open_cases) for c, court in zip(codes, courts, strict=True)]
             staff_total = sum(c.staff for c in courts)
-            total = be.int_var(0, sum(top), f"{self.id}.total[{pool.id}]")
-            be.add(be.dot([total], [1]) == _sum(loads))
+            # The fair share assumes every case of the pool is placed (capacity rarely binds):
+            # a constant mean keeps each overload row on its own court's load (separable).
+            placed = sum(k.weight * len(k.case_nos) for k in ctx.inst.classes if k.pool == pool.id)
+            total = placed + sum(self._base(c.open_cases) + c.fixed_load for c in courts)
             worst = be.int_var(0, max(BURDEN_RES * t // c.staff + 1 for t, c in zip(top, courts, strict=True)),
                                f"{self.id}.worst[{pool.id}]")
             for load, court in zip(loads, courts, strict=True):
                 be.add(be.dot([worst], [court.staff]) >= load * BURDEN_RES)
                 over = be.int_var(0, sum(top), f"{self.id}.over[{court.code}]")
-                be.add(be.dot([over, total], [staff_total, court.staff]) >= load * staff_total)
+                be.add(be.dot([over], [staff_total]) >= load * staff_total - court.staff * total)
                 terms.append(over)
                 coefs.append(weight * ratio * OBJ_SCALE / WEIGHT_SCALE)
             terms.append(worst)
@@ -89,13 +92,6 @@ class _Balance(ConstraintUnit):
         share = sum(loads) / sum(staff)
         over = sum(max(0.0, w - s * share) for w, s in zip(loads, staff, strict=True)) / WEIGHT_SCALE
         return worst + ratio * over
-
-
-def _sum(exprs: list[Any]) -> Any:
-    out = exprs[0]
-    for e in exprs[1:]:
-        out = out + e
-    return out
 
 
 class TransferBurdenBalance(_Balance):

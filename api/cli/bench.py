@@ -1,0 +1,47 @@
+"""`assign bench solver`: CP-SAT against greedy on a generated province batch (bench/solver_bench.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import typer
+
+from api.cli.common import cli_errors, write_json_stdout
+from api.config import REPO_ROOT
+
+bench_app = typer.Typer(help="Benchmarks (figures depend on the machine's load: say so when quoting them).",
+                        no_args_is_help=True)
+
+
+def _load(name: str) -> ModuleType:
+    """bench/ holds scripts, not a package: load one by path."""
+    path = Path(REPO_ROOT) / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
+    if spec is None or spec.loader is None:  # pragma: no cover
+        raise FileNotFoundError(path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@bench_app.command("solver")
+def solver_bench(
+    cases: int = typer.Option(2000, "--cases", min=1, help="cases to place"),
+    province: str = typer.Option("51", "--province", help="province: '51', '510000' or 'H510000'"),
+    seed: int = typer.Option(1, "--seed"),
+    time_limit: float = typer.Option(30.0, "--time-limit", help="solver seconds for the whole batch"),
+    workers: int = typer.Option(0, "--workers", help="CP-SAT workers per subproblem (0: the machine's cores)"),
+    processes: int = typer.Option(1, "--processes", help="subproblems solved in parallel processes"),
+    lp: bool = typer.Option(True, "--lp/--no-lp", help="also compute the LP-relaxation bound"),
+) -> None:
+    """Print objective, bound, gap, time, worst utilisation and distance, beside greedy on the same instance."""
+    with cli_errors():
+        row = _load("solver_bench").run(cases, province, seed, time_limit, workers, processes, with_lp=lp)
+        write_json_stdout(json.dumps(row, ensure_ascii=False, indent=2))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(bench_app, name="bench")

@@ -1,0 +1,53 @@
+"""`assign recommend`: evaluate cases, place those that need a court, print Recommendations (JSON)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, write_json_stdout
+from api.config import get_settings
+from api.service import evaluation, placement
+from assign.errors import DataError
+from assign.interchange import read_cases
+from assign.network import builtin_network, load_network
+from solver import SolveParams
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("recommend")
+    def recommend(
+        cases_file: Path = typer.Argument(..., help="CASES.json: a list of cases (interchange format v1)"),
+        courts: Path = typer.Option(None, "--courts", help="court network (JSON or CSV); default: built-in"),
+        as_of: str = typer.Option(None, "--as-of", help="evaluation date YYYY-MM-DD (default: today)"),
+        time_limit: float = typer.Option(None, "--time-limit", help="solver seconds (default: settings)"),
+        seed: int = typer.Option(None, "--seed", help="solver seed (default: settings)"),
+        deterministic: bool = typer.Option(False, "--deterministic", help="one worker, same seed -> same plan"),
+        alternatives: int = typer.Option(5, "--alternatives", min=0, help="alternative courts per recommendation"),
+    ) -> None:
+        """Print a JSON array of Recommendations: one per debtor group whose verdict needs a court.
+
+        Cases whose verdict needs no court are left out (see `assign evaluate` for their verdicts);
+        a group no court can take comes back with target_court null and the constraint that
+        excluded the last court in unplaced_reason.
+        """
+        with cli_errors():
+            if not cases_file.exists():
+                raise DataError(f"no such file: {cases_file}")
+            day = date.fromisoformat(as_of) if as_of else date.today()
+            settings = get_settings()
+            network = load_network(courts) if courts else builtin_network()
+            parsed = read_cases(cases_file, as_of=day, network=network)
+            verdicts = evaluation.evaluate_cases(parsed.cases, network, day)
+            params = SolveParams(time_limit_s=time_limit or settings.solver_time_limit_s,
+                                 workers=settings.solver_workers, seed=settings.solver_seed if seed is None else seed,
+                                 deterministic=deterministic)
+            _, recs = placement.place_cases(parsed.cases, verdicts, network, params=params, alternatives=alternatives)
+            write_json_stdout(json.dumps([r.model_dump(mode="json") for r in recs], ensure_ascii=False, indent=2))
+            for problem in parsed.problems:
+                err.print(f"[red]invalid case[/red] {problem}", highlight=False)
+            if parsed.problems:
+                raise typer.Exit(EXIT_INVALID_INPUT)

@@ -1,0 +1,116 @@
+"""LP relaxation, rounded: the large-pool solver.
+
+Measured on a 20,000-case Sichuan batch, CP-SAT on the largest pool (1,136 classes x ~19
+courts) found nothing better than greedy in 10 s, hinted or not, while the LP relaxation
+(GLOP) solves in about a second and is almost integral (the model is a transportation
+problem plus balance rows). So large pools are solved by: LP -> floor each class's counts
+-> place the remaining cases where the LP put most of them (debtor groups kept whole where
+one court can take them) -> exact model objective of the rounded plan by re-solving the
+LP with the counts fixed. The LP optimum is the pool's lower bound, so the gap is proven.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from typing import Any
+
+from ortools.linear_solver import pywraplp
+
+from solver.constraints import REGISTRY
+from solver.instance import AssignmentInstance
+from solver.variables import OBJ_SCALE, LpBackend, ModelContext
+
+
+def _lp(sub: AssignmentInstance) -> tuple[LpBackend, ModelContext]:
+    backend = LpBackend()
+    ctx = ModelContext(backend, sub, sub.params)
+    terms = [u.build(ctx) for u in REGISTRY]
+    penalty = sub.params.unplaced_penalty * OBJ_SCALE
+    terms.append(backend.dot(list(ctx.vars.unplaced.values()), [penalty] * len(ctx.vars.unplaced)))
+    backend.solver.Minimize(backend.solver.Sum(terms))
+    return backend, ctx
+
+
+def solve_pool_lp(sub: AssignmentInstance) -> dict[str, Any]:
+    """Plain-data result like `solver.model.TransferModel.solve`: status, assignment, objective, bound."""
+    started = time.perf_counter()
+    backend, ctx = _lp(sub)
+    if backend.solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return {"status": "LP_FAILED", "time_s": time.perf_counter() - started}
+    bound = backend.solver.Objective().Value() / OBJ_SCALE
+    frac = {key: var.solution_value() for key, var in ctx.vars.x.items()}
+    counts = _round(sub, frac)
+    for (cid, court), var in ctx.vars.x.items():  # the rounded plan's exact objective
+        var.SetBounds(counts.get((cid, court), 0), counts.get((cid, court), 0))
+    for k in sub.classes:
+        left = len(k.case_nos) - sum(counts.get((k.id, c), 0) for c in k.candidates)
+        ctx.vars.unplaced[k.id].SetBounds(left, left)
+    backend.solver.Solve()
+    objective = backend.solver.Objective().Value() / OBJ_SCALE
+    assign, left = ctx.vars.extract({ctx.vars.x[key]: counts.get(key, 0) for key in ctx.vars.x})
+    status = "OPTIMAL" if objective - bound <= 1e-6 * max(1.0, abs(objective)) else "FEASIBLE"
+    return {"status": status, "method": "lp_round", "time_s": time.perf_counter() - started,
+            "classes": len(sub.classes), "variables": len(ctx.vars.x), "assignments": assign, "unplaced": left,
+            "objective": objective, "bound": bound}
+
+
+def _round(sub: AssignmentInstance, frac: dict[tuple[str, str], float]) -> dict[tuple[str, str], int]:
+    """Floor every count, then place the rest where the LP leaned most, within capacity."""
+    eps = 1e-6
+    counts: dict[tuple[str, str], int] = {}
+    load = {code: c.fixed_load for code, c in sub.courts.items()}
+    limit = {code: c.capacity for code, c in sub.courts.items()}
+    weight = {k.id: k.weight for k in sub.classes}
+    for k in sub.classes:
+        if k.pinned is not None:
+            limit[k.pinned] = max(limit[k.pinned], load[k.pinned] + k.weight * len(k.case_nos) + sum(
+                kk.weight * len(kk.case_nos) for kk in sub.classes if kk.pinned == k.pinned and kk.id != k.id))
+    groups: dict[str, list[str]] = defaultdict(list)
+    for k in sub.classes:
+        if k.group:
+            groups[k.group].append(k.id)
+    for k in sub.classes:
+        if k.group:
+            continue
+        for c in k.candidates:
+            n = math.floor(frac[(k.id, c)] + eps)
+            if n:
+                counts[(k.id, c)] = n
+                load[c] += n * k.weight
+    # debtor groups: the court holding most of the group in the LP, if it is legal for all and has room
+    by_id = {k.id: k for k in sub.classes}
+    for members in groups.values():
+        classes = [by_id[m] for m in members]
+        common = set.intersection(*(set(k.candidates) for k in classes))
+        need = sum(k.weight * len(k.case_nos) for k in classes)
+        lean = sorted(common, key=lambda c: (-sum(frac.get((k.id, c), 0.0) for k in classes), c))
+        court = next((c for c in lean if load[c] + need <= limit[c]), None)
+        for k in classes:
+            if court is not None:
+                counts[(k.id, court)] = len(k.case_nos)
+                load[court] += k.weight * len(k.case_nos)
+                continue
+            for _ in range(len(k.case_nos)):
+                options = sorted(k.candidates, key=lambda c: (-frac[(k.id, c)], c))
+                pick = next((c for c in options if load[c] + k.weight <= limit[c]), None)
+                if pick is not None:
+                    counts[(k.id, pick)] = counts.get((k.id, pick), 0) + 1
+                    load[pick] += k.weight
+    rest = []
+    for k in sub.classes:
+        if k.group:
+            continue
+        left = len(k.case_nos) - sum(counts.get((k.id, c), 0) for c in k.candidates)
+        rest += [(k, left)] if left > 0 else []
+    rest.sort(key=lambda kl: -weight[kl[0].id])
+    for k, left in rest:
+        for _ in range(left):
+            options = sorted(k.candidates, key=lambda c: (-(frac[(k.id, c)] - counts.get((k.id, c), 0)), c))
+            pick = next((c for c in options if load[c] + k.weight <= limit[c]), None)
+            if pick is None:
+                break
+            counts[(k.id, pick)] = counts.get((k.id, pick), 0) + 1
+            load[pick] += k.weight
+    return counts

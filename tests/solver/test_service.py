@@ -1,0 +1,70 @@
+"""The placement service and its two CLI entry points."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.service.placement import place_cases
+from solver import Conflict, SolveParams
+from tests.factories import make_case, make_network, make_verdict
+from tests.solver.verifier import asset, debtor
+
+FAST = SolveParams(time_limit_s=1.0, workers=1, deterministic=True)
+
+
+def test_place_cases_explains_each_group_and_never_raises_on_infeasible() -> None:
+    network = make_network()
+    cases = [make_case("a1", debtor=debtor("D1")), make_case("a2", court_code="B510105", debtor=debtor("D1")),
+             make_case("b1", court_code="B510703", debtor=debtor("D2", "510781"), assets=asset("510703")),
+             make_case("c1", debtor=debtor("D3"))]
+    verdicts = [make_verdict("a1", mode="concentrate"), make_verdict("a2", mode="concentrate"),
+                make_verdict("b1", forum="I510700", flags=["INTERFERENCE"]), make_verdict("c1", mode="order")]
+    plan, recs = place_cases(cases, verdicts, network, params=FAST, conflicts=[Conflict(court="B510105", party="D3")])
+    by_cases = {tuple(r.case_nos): r for r in recs}
+    assert set(by_cases) == {("a1", "a2"), ("b1",)}  # c1's verdict needs no court
+    group = by_cases[("a1", "a2")]
+    assert group.target_court == "B510112" and group.mode.value == "concentrate" and group.plan_id == plan.plan_id
+    assert group.solver is not None and group.solver.status == "OPTIMAL" and group.solver.seed == FAST.seed
+    stuck = by_cases[("b1",)]
+    assert stuck.target_court is None and stuck.unplaced_reason == "hard.not_debtor_home"
+    assert plan.unplaced == {"b1": "hard.not_debtor_home"} and plan.violations == []
+
+
+def test_previous_plan_and_pins_flow_through() -> None:
+    network = make_network()
+    cases = [make_case(f"x{i}", debtor=debtor(f"D{i}")) for i in range(4)]
+    verdicts = [make_verdict(c.case_no) for c in cases]
+    first, _ = place_cases(cases, verdicts, network, params=FAST)
+    second, _ = place_cases(cases, verdicts, network, params=FAST, previous_plan=first,
+                            pinned={"x0": first.assignments["x0"]})
+    assert second.assignments == first.assignments
+
+
+def test_cli_bench_solver_prints_solver_beside_greedy() -> None:
+    result = CliRunner().invoke(app, ["bench", "solver", "--cases", "60", "--province", "50", "--seed", "2",
+                                      "--time-limit", "1", "--workers", "1", "--no-lp"])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)
+    assert row["solver"]["placed"] + row["solver"]["unplaced"] == 60
+    assert {"objective", "bound", "gap", "time_s", "worst_transfer_per_officer", "distance_km"} <= set(row["solver"])
+    assert row["greedy"]["status"] == "GREEDY" and "distance_solver_over_greedy" in row["ratios"]
+
+
+def test_cli_recommend_prints_recommendations(tmp_path) -> None:
+    from assign.generator import generate_case_dicts
+    from assign.network import builtin_network
+
+    records = list(generate_case_dicts(builtin_network(), 300, seed=3, as_of=__import__("datetime").date(2025, 6, 30),
+                                       province="50"))
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps(records, default=str, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(app, ["recommend", "--as-of", "2025-06-30", "--time-limit", "1", "--deterministic",
+                                      str(path)])
+    assert result.exit_code == 0, result.output
+    recs = json.loads(result.stdout)
+    assert isinstance(recs, list)
+    for r in recs:
+        assert {"case_nos", "mode", "target_court", "forum", "score", "alternatives", "excluded", "solver"} <= set(r)
