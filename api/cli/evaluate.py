@@ -69,3 +69,8 @@ def _evaluate_store(day: date, rulebook_dir: Path, courts: Path | None, workers:
         run = evaluation.evaluate_store(url, day, network=network, rulebook_dir=rulebook_dir, workers=workers,
                                         progress=progress)
     err.print(f"{run.evaluated} verdicts saved for {day} with {run.rulebook} ({run.ranges} ranges)", highlight=False)
+    for problem in run.problems:
+        err.print(f"[red]not evaluated[/red] {problem}", highlight=False)
+    if run.rejected:
+        err.print(f"{run.rejected} stored case(s) could not be evaluated", highlight=False)
+        raise typer.Exit(EXIT_INVALID_INPUT)

@@ -21,18 +21,20 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from assign import repository
 from assign.db import make_engine, session_scope
-from assign.errors import RulebookError
+from assign.errors import DataError, RulebookError
 from assign.models import CaseRow
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus, Verdict
 from rules.engine import RuleEngine
 from rules.evaluate import evaluate_cases as rules_evaluate
-from rules.facts import BatchContext
+from rules.evaluate import evaluate_facts
+from rules.facts import BatchContext, build_facts
 from rules.loader import load_rulebook, rulebook_file
 
 log = logging.getLogger(__name__)
@@ -102,6 +104,11 @@ class StoreRun:
     saved: int
     ranges: int
     rulebook: str
+    rejected: int = 0  # stored cases that could not be evaluated (unknown court, unreadable record)
+    problems: tuple[str, ...] = ()  # the first MAX_REPORTED_PROBLEMS reasons, each naming the case
+
+
+MAX_REPORTED_PROBLEMS = 200
 
 
 _worker: dict[str, object] = {}
@@ -120,24 +127,31 @@ def _init_worker(url: str, rulebook_dir: str, network: CourtNetwork, counts: dic
     gc.set_threshold(50_000, 20, 20)
 
 
-def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> int:
+def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> tuple[int, list[str]]:
+    """Evaluate and save the open cases with lo <= case_no <= hi; a bad stored case is skipped
+    and reported (case number and reason), never allowed to stop the night's pass."""
     db: Engine = _worker["db"]  # type: ignore[assignment]
     engine: RuleEngine = _worker["engine"]  # type: ignore[assignment]
     network: CourtNetwork = _worker["network"]  # type: ignore[assignment]
     batch: BatchContext = _worker["batch"]  # type: ignore[assignment]
     done = 0
+    problems: list[str] = []
     with session_scope(db) as session:
-        q = (select(CaseRow.data).where(CaseRow.status == CaseStatus.OPEN.value)
+        q = (select(CaseRow.case_no, CaseRow.data).where(CaseRow.status == CaseStatus.OPEN.value)
              .where(CaseRow.case_no >= lo).where(CaseRow.case_no <= hi).order_by(CaseRow.case_no))
-        rows = session.execute(q).scalars().all()
-        cases = [Case.model_validate_json(d) for d in rows]
-    for start in range(0, len(cases), page):
-        chunk = cases[start : start + page]
-        verdicts = rules_evaluate(chunk, network, as_of, engine, batch)
+        rows = session.execute(q).all()
+    for start in range(0, len(rows), page):
+        facts = []
+        for case_no, data in rows[start : start + page]:
+            try:
+                facts.append(build_facts(Case.model_validate_json(data), network, as_of, batch))
+            except (DataError, ValidationError) as e:
+                problems.append(f"case {case_no}: {str(e).splitlines()[0]}")
+        verdicts = evaluate_facts(facts, engine, as_of)
         with session_scope(db) as session:
             repository.save_verdicts(session=session, verdicts=verdicts)
         done += len(verdicts)
-    return done
+    return done, problems
 
 
 def _case_no_ranges(db: Engine, size: int) -> Iterator[tuple[str, str, int]]:
@@ -176,8 +190,16 @@ def evaluate_store(
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                              initargs=(url, directory, network, counts)) as pool:
         futures = [pool.submit(_evaluate_range, lo, hi, as_of, page) for lo, hi, _ in ranges]
+        problems: list[str] = []
+        rejected = 0
         for f in as_completed(futures):
-            done += f.result()
+            n, bad = f.result()
+            done += n
+            rejected += len(bad)
+            problems += bad[: max(0, MAX_REPORTED_PROBLEMS - len(problems))]
             if progress:
-                progress(done, total)
-    return StoreRun(evaluated=done, saved=done, ranges=len(ranges), rulebook=rulebook.versioned_name)
+                progress(done + rejected, total)
+    if rejected:
+        log.warning("store pass on %s: %d stored cases could not be evaluated", as_of, rejected)
+    return StoreRun(evaluated=done, saved=done, ranges=len(ranges), rulebook=rulebook.versioned_name,
+                    rejected=rejected, problems=tuple(problems))

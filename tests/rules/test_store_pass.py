@@ -40,3 +40,20 @@ def test_store_pass_evaluates_and_saves_every_open_case(tmp_path: Path) -> None:
     assert again.evaluated == 50
     with session_scope(db) as session:
         assert len(repository.verdicts_on(session=session, as_of=AS_OF)) == 50  # re-runs replace
+
+
+def test_a_bad_stored_case_is_reported_and_the_rest_evaluated(tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from assign.models import CaseRow
+
+    url = f"sqlite:///{tmp_path / 'bad.sqlite'}"
+    db = store.open_store(url)
+    network = make_network()
+    import_cases(db, [make_case(f"(2024)川0104执{i}号") for i in range(6)], as_of=AS_OF, network=network)
+    with session_scope(db) as session:  # the record now names a court the network does not have
+        data = make_case("(2024)川0104执3号", court_code="B000000").model_dump_json()
+        session.execute(update(CaseRow).where(CaseRow.case_no == "(2024)川0104执3号").values(data=data))
+    run = evaluation.evaluate_store(url, AS_OF, network=network, workers=1)
+    assert (run.evaluated, run.rejected) == (5, 1)
+    assert "(2024)川0104执3号" in run.problems[0] and "B000000" in run.problems[0]
