@@ -36,6 +36,7 @@ from rules.evaluate import evaluate_cases as rules_evaluate
 from rules.evaluate import evaluate_facts
 from rules.facts import BatchContext, build_facts
 from rules.loader import load_rulebook, rulebook_file
+from rules.spec import Rulebook
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +115,9 @@ MAX_REPORTED_PROBLEMS = 200
 _worker: dict[str, object] = {}
 
 
-def _init_worker(url: str, rulebook_dir: str, network: CourtNetwork, counts: dict[str, int]) -> None:
+def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: dict[str, int]) -> None:
     _worker["db"] = make_engine(url)
-    _worker["engine"] = RuleEngine(load_rulebook(rulebook_dir))
+    _worker["engine"] = RuleEngine(rulebook)  # the version the main process checked: one per pass
     _worker["network"] = network
     _worker["batch"] = BatchContext(counts)
     # The network and the debtor counts live as long as the worker: keep the collector off them,
@@ -188,7 +189,7 @@ def evaluate_store(
     if progress:
         progress(0, total)
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(url, directory, network, counts)) as pool:
+                             initargs=(url, rulebook, network, counts)) as pool:
         futures = [pool.submit(_evaluate_range, lo, hi, as_of, page) for lo, hi, _ in ranges]
         problems: list[str] = []
         rejected = 0
