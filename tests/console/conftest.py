@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 import uvicorn
+from sqlalchemy import text
 
 from api.config import Settings
 from api.main import create_app
+from tests.conftest import BACKENDS, PG_URL, _pg_engine_in_fresh_schema
 from tests.console.seed import SeededStore, seed_store
 
 CHROMIUM = Path(os.environ.get("ASSIGN_CHROMIUM", "/usr/bin/chromium"))
@@ -43,7 +45,30 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> SeededStore:
+    """The seeded store on SQLite (the browser tests run once, on this one)."""
     return seed_store(tmp_path_factory.mktemp("console"))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded_any(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeededStore]:
+    """The seeded store on each backend: SQLite, and PostgreSQL when ASSIGN_TEST_PG_URL is set."""
+    directory = tmp_path_factory.mktemp("console")
+    if request.param == "sqlite":
+        yield seed_store(directory)
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured (set ASSIGN_TEST_PG_URL; .ci/run does)")
+    engine, schema, admin = _pg_engine_in_fresh_schema(PG_URL)
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+    store = seed_store(directory, url)
+    try:
+        yield store
+    finally:
+        store.engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="module")

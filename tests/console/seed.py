@@ -106,8 +106,9 @@ def seed_cases() -> list[dict[str, Any]]:
     return cases
 
 
-def seed_store(directory: Path) -> SeededStore:
-    url = f"sqlite:///{directory / 'console.sqlite'}"
+def seed_store(directory: Path, url: str | None = None) -> SeededStore:
+    """Seed a fresh database: an SQLite file in `directory`, or the empty database at `url`."""
+    url = url or f"sqlite:///{directory / 'console.sqlite'}"
     engine = open_store(url)
     courts_csv = directory / "courts.csv"
     courts_csv.write_text(courts_to_csv(network_courts()), encoding="utf-8")

@@ -1,6 +1,7 @@
 """The console's read models and the document route over HTTP (no browser needed).
 
-Same seeded store as the browser tests: 成都 dispatcher, 绵阳 dispatcher, an admin.
+The seeded store of the browser tests (成都 dispatcher, 绵阳 dispatcher, an admin), on SQLite
+and, when configured, on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ DESIGNATED = "(2024)川0106执951号"
 ORDERED = "(2024)川0104执1201号"
 MANDATORY = "(2024)川0107执2210号"
 NOT_YET = "(2025)川0113执77号"
+
+
+@pytest.fixture(scope="module")
+def seeded(seeded_any: SeededStore) -> SeededStore:
+    return seeded_any
 
 
 @pytest.fixture(scope="module")
