@@ -112,10 +112,11 @@ def _basis(case: Case, as_of: date) -> tuple[str, str, date | None]:
     if case.obligation == Obligation.BEHAVIOUR:
         return ("10(3)", "clock", case.received_on)  # measures are judged once the clock is known
     assets = case.assets
-    if case.restored_on is not None and case.zhongben is not None:
+    if case.restored_on is not None and case.restored_on <= as_of and case.zhongben is not None:
         # CONVENTION: a restored case runs a new clock from the discovery of the new assets (10(2)).
         ruled = case.zhongben.ruled_on
-        assets = [a for a in assets if not a.available_at_application and a.discovered_on and a.discovered_on >= ruled]
+        assets = [a for a in assets if not a.available_at_application and a.discovered_on
+                  and ruled <= a.discovered_on <= as_of]
         pending = [a for a in assets if a.disposed_on is None or a.disposed_on > as_of]
         if pending:
             return ("10(2)", "clock", min(a.discovered_on for a in pending))  # type: ignore[type-var]

@@ -156,3 +156,10 @@ def test_mistyped_facts_never_reach_the_engine(network: CourtNetwork, change: di
         check_fact_types("X", facts)
     with pytest.raises(DataError, match="fact set differs"):
         check_fact_types("X", {**facts_of(network).facts, "extra": 1})
+
+
+def test_a_restoration_after_the_evaluation_date_is_not_known_yet(network: CourtNetwork) -> None:
+    zb = {"ruled_on": D(2024, 5, 1), "asset_queries": [], "undisposed_asset_ids": []}
+    cf = facts_of(network, as_of=D(2024, 8, 1), zhongben=zb, restored_on=D(2024, 9, 1),
+                  assets=[asset(id="A2", available_at_application=False, discovered_on=D(2024, 8, 20))])
+    assert not cf.facts["restored"] and cf.facts["basis"] == "none"
