@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assign.errors import DataError
 from assign.network import CourtNetwork
@@ -163,3 +165,26 @@ def test_a_restoration_after_the_evaluation_date_is_not_known_yet(network: Court
     cf = facts_of(network, as_of=D(2024, 8, 1), zhongben=zb, restored_on=D(2024, 9, 1),
                   assets=[asset(id="A2", available_at_application=False, discovered_on=D(2024, 8, 20))])
     assert not cf.facts["restored"] and cf.facts["basis"] == "none"
+
+KINDS = ["public_notice", "appraisal", "jurisdiction_dispute", "dispute_coordination", "stay", "suspension"]
+periods_strategy = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(-30, 300), st.integers(0, 90),
+                                      st.booleans()), max_size=4)
+
+
+def as_periods(raw: list, start: date) -> list[dict]:
+    return [{"kind": k, "start": start + timedelta(days=s), "end": None if running else start + timedelta(days=s + n)}
+            for k, s, n, running in raw]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(base=periods_strategy, extra=periods_strategy, offset=st.integers(0, 500))
+def test_an_added_excluded_period_never_makes_a_case_eligible_earlier(network: CourtNetwork, base: list, extra: list,
+                                                                      offset: int) -> None:
+    received = D(2024, 1, 10)
+    as_of = received + timedelta(days=offset)
+    before = facts_of(network, as_of=as_of, excluded_periods=as_periods(base, received))
+    after = facts_of(network, as_of=as_of, excluded_periods=as_periods(base + extra, received))
+    assert after.eligible_from >= before.eligible_from
+    assert after.facts["countable_days"] <= before.facts["countable_days"]
+    if after.facts["period_exceeded"]:
+        assert before.facts["period_exceeded"]
