@@ -1,5 +1,10 @@
 """Read-only look-ups the console and the document route share: a case's current
-recommendation, the decision on it, and what the forum is doing with the case.
+recommendation, the decision on the case, and what the forum is doing with it.
+
+"Current" means the forum's newest published nightly plan plus any single-case plans made
+after it: older plans are history. A decision binds the case across nights (the nightly
+job pins accepted and overridden cases), so the newest decision naming the case counts even
+when it was taken on an earlier night's recommendation.
 
 Only reads; every write (decisions, audit) goes through the API's own service functions.
 """
@@ -7,15 +12,19 @@ Only reads; every write (decisions, audit) goes through the API's own service fu
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from api.documents import Disposition
-from assign.decisions import Action, Decision, decision_for
+from assign.decisions import Action, Decision
 from assign.errors import DataError
 from assign.models import PlanRow, RecommendationRow
 from assign.schemas import Mode, Recommendation, Verdict
+
+SINGLE_PLAN_STATUS = "SINGLE"  # api.service.recommendations stores one-case rankings under this status
+PLAN_HISTORY_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -25,18 +34,61 @@ class CaseRecommendation:
     decision: Decision | None
 
 
-def current_recommendation(*, session: Session, case_no: str) -> CaseRecommendation | None:
-    """The newest published recommendation naming the case, with its decision if any."""
-    needle = json.dumps(case_no, ensure_ascii=False)
-    row = session.exec(
-        select(RecommendationRow).join(PlanRow, col(PlanRow.plan_id) == col(RecommendationRow.plan_id))
-        .where(col(PlanRow.published).is_(True)).where(col(RecommendationRow.case_nos).contains(needle))
-        .order_by(col(PlanRow.created_at).desc(), col(RecommendationRow.id).desc()).limit(1)
-    ).first()
-    if row is None or row.id is None:
+def current_plan_ids(*, session: Session, forum: str) -> list[str]:
+    """Newest first: single-case plans made since the newest nightly plan, then that plan."""
+    rows = session.exec(select(PlanRow.plan_id, PlanRow.status).where(PlanRow.scope == forum)
+                        .where(col(PlanRow.published).is_(True))
+                        .order_by(col(PlanRow.created_at).desc()).limit(PLAN_HISTORY_LIMIT)).all()
+    out: list[str] = []
+    for plan_id, status in rows:
+        out.append(plan_id)
+        if status != SINGLE_PLAN_STATUS:
+            break
+    return out
+
+
+def decisions_by_case(session: Session, forums: Iterable[str]) -> dict[str, Decision]:
+    """The newest decision naming each case, over every plan of these forums (decisions are few)."""
+    plan_ids = select(PlanRow.plan_id).where(col(PlanRow.scope).in_(list(forums)))
+    out: dict[str, Decision] = {}
+    for d in session.exec(select(Decision).where(col(Decision.plan_id).in_(plan_ids)).order_by(col(Decision.id))):
+        for case_no in json.loads(d.case_nos):
+            out[case_no] = d
+    return out
+
+
+def current_recommendations(*, session: Session, forums: Iterable[str]) -> dict[str, CaseRecommendation]:
+    """case_no -> its current recommendation and decision, for every case the forums' current plans place."""
+    forums = sorted(set(forums))
+    order = {pid: i for forum in forums for i, pid in enumerate(current_plan_ids(session=session, forum=forum))}
+    if not order:
+        return {}
+    rows = session.exec(select(RecommendationRow).where(col(RecommendationRow.plan_id).in_(list(order)))).all()
+    decisions = decisions_by_case(session, forums)
+    out: dict[str, CaseRecommendation] = {}
+    rank: dict[str, int] = {}
+    for row in rows:
+        for case_no in json.loads(row.case_nos):
+            if row.id is None or rank.get(case_no, 1 << 30) <= order[row.plan_id]:
+                continue
+            rank[case_no] = order[row.plan_id]
+            out[case_no] = CaseRecommendation(row.id, Recommendation.model_validate_json(row.data),
+                                              decisions.get(case_no))
+    return out
+
+
+def current_recommendation(*, session: Session, case_no: str, forum: str | None) -> CaseRecommendation | None:
+    """The case's current recommendation (None when its forum's current plans do not place it)."""
+    if not forum:
         return None
-    return CaseRecommendation(recommendation_id=row.id, recommendation=Recommendation.model_validate_json(row.data),
-                              decision=decision_for(session=session, recommendation_id=row.id))
+    needle = json.dumps(case_no, ensure_ascii=False)
+    for plan_id in current_plan_ids(session=session, forum=forum):
+        row = session.exec(select(RecommendationRow).where(RecommendationRow.plan_id == plan_id)
+                           .where(col(RecommendationRow.case_nos).contains(needle))).first()
+        if row is not None and row.id is not None:
+            decision = decisions_by_case(session, [forum]).get(case_no)
+            return CaseRecommendation(row.id, Recommendation.model_validate_json(row.data), decision)
+    return None
 
 
 def disposition_for(*, verdict: Verdict, current: CaseRecommendation | None) -> Disposition:

@@ -5,42 +5,30 @@
 - `case`: one case with its verdict, current recommendation, decision and audit trail.
 - `plan`: the forum's latest plan with per-court workload before and after, and its moves.
 Nothing here decides or computes legal results: verdicts come from the rules, recommendations
-from the solver, decisions from `POST /v1/recommendations/{id}/decision`.
+from the solver, decisions from `POST /v1/decisions`.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlmodel import Session, col, func, select
+from sqlmodel import col, select
 
+from api.console import queue as queue_model
 from api.console import workload
-from api.console.labels import ACTION_OUTCOMES
-from api.console.lookup import CaseRecommendation, current_recommendation, disposition_for
+from api.console.lookup import CaseRecommendation, current_recommendation, decisions_by_case, disposition_for
 from api.deps import AnyKeyDep, NetworkDep, SessionDep
 from api.documents import DocumentKind
 from api.routes._shared import AUTH_ERRORS, TextPath, errors
-from api.security import Principal, case_view, mask_strings
+from api.security import case_view, mask_strings
 from assign import audit, repository
-from assign.decisions import Decision
 from assign.errors import DataError, NotFound
-from assign.models import CaseRow, RecommendationRow, VerdictRow
-from assign.network import CourtNetwork
+from assign.models import RecommendationRow
 from assign.schemas import Verdict
 
 router = APIRouter(prefix="/v1/console", tags=["console"], responses=AUTH_ERRORS)
-MAX_ROWS = 500
-
-
-def latest_as_of(session: Session) -> date | None:
-    return session.exec(select(func.max(VerdictRow.as_of))).one()
-
-
-def _scope(key: Principal, network: CourtNetwork) -> list[str] | None:
-    return key.scope_codes(network)
 
 
 @router.get("/me", summary="Who the key belongs to: role, court and its name")
@@ -51,50 +39,13 @@ def me(key: AnyKeyDep, network: NetworkDep) -> dict[str, Any]:
 
 @router.get("/queue", summary="Cases needing action in the caller's jurisdiction, with counts by outcome")
 def queue(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
-          outcome: str | None = None, flag: str | None = None, court: str | None = None,
+          outcome: str | None = Query(default=None, max_length=32),
+          flag: str | None = Query(default=None, max_length=64),
+          court: str | None = Query(default=None, max_length=32),
           min_age_days: Annotated[int | None, Query(ge=0, le=36500)] = None,
           q: Annotated[str | None, Query(max_length=128)] = None) -> dict[str, Any]:
-    as_of = latest_as_of(session)
-    if as_of is None:
-        return {"as_of": None, "counts": {}, "rows": [], "total": 0}
-    scope = _scope(key, network)
-    base = (select(VerdictRow.case_no, VerdictRow.outcome, VerdictRow.data, CaseRow.court_code, CaseRow.received_on)
-            .join(CaseRow, col(CaseRow.case_no) == col(VerdictRow.case_no)).where(VerdictRow.as_of == as_of)
-            .order_by(col(VerdictRow.id)))
-    if scope is not None:
-        base = base.where(col(CaseRow.court_code).in_(scope))
-    latest: dict[str, tuple[str, str, str, date]] = {}
-    for case_no, out, data, court_code, received in session.exec(base).all():
-        latest[case_no] = (out, data, court_code, received)  # newest row per case wins (ordered by id)
-    counts: dict[str, int] = {}
-    for out, _data, _court, _received in latest.values():
-        counts[out] = counts.get(out, 0) + 1
-    wanted = [outcome] if outcome else ACTION_OUTCOMES
-    rows = []
-    for case_no, (out, data, court_code, received) in sorted(latest.items()):
-        if out not in wanted or (court and court_code != court) or (q and q not in case_no):
-            continue
-        verdict = Verdict.model_validate_json(data)
-        age = (as_of - received).days
-        if (flag and flag not in verdict.flags) or (min_age_days is not None and age < min_age_days):
-            continue
-        rows.append({"case_no": case_no, "court_code": court_code, "outcome": out, "basis": verdict.basis,
-                     "eligible_from": verdict.eligible_from, "received_on": received, "age_days": age,
-                     "overdue_days": (as_of - verdict.eligible_from).days if verdict.eligible_from else None,
-                     "recommended_mode": verdict.recommended_mode, "flags": verdict.flags})
-    rows.sort(key=lambda r: (ACTION_OUTCOMES.index(r["outcome"]) if r["outcome"] in ACTION_OUTCOMES else 99,
-                             -(r["overdue_days"] or 0)))
-    shown = rows[:MAX_ROWS]
-    _attach_decisions(session, shown)
-    return {"as_of": as_of, "counts": counts, "rows": shown, "total": len(rows)}
-
-
-def _attach_decisions(session: Session, rows: list[dict[str, Any]]) -> None:
-    for row in rows:
-        current = current_recommendation(session=session, case_no=row["case_no"])
-        row["recommendation_id"] = current.recommendation_id if current else None
-        row["target_court"] = current.recommendation.target_court if current else None
-        row["decision"] = current.decision.action if current and current.decision else None
+    return queue_model.queue(session=session, scope=key.scope_codes(network), outcome=outcome, flag=flag,
+                             court=court, min_age_days=min_age_days, q=q)
 
 
 @router.get("/cases/{case_no}", responses=errors(404), summary="One case with verdict, recommendation, decision, audit")
@@ -108,7 +59,7 @@ def case_detail(case_no: TextPath, key: AnyKeyDep, session: SessionDep, network:
         verdict = None
     if verdict is not None:
         verdict["fired"] = mask_strings(verdict["fired"])
-    current = current_recommendation(session=session, case_no=case_no)
+    current = current_recommendation(session=session, case_no=case_no, forum=verdict["forum"] if verdict else None)
     documents = _document_options(verdict, current)
     subjects = [case_no] + ([f"recommendation:{current.recommendation_id}"] if current else [])
     trail = [r for s in subjects for r in audit.list_records(session=session, subject=s, limit=200)]
@@ -154,8 +105,7 @@ def plan_view(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
     key.check_court(network, plan.scope, f"plan {plan.plan_id}")
     recs = session.exec(select(RecommendationRow).where(RecommendationRow.plan_id == plan.plan_id)
                         .order_by(col(RecommendationRow.id))).all()
-    decisions = {d.recommendation_id: d for d in session.exec(
-        select(Decision).where(col(Decision.recommendation_id).in_([r.id for r in recs]))).all()}
+    decisions = decisions_by_case(session, [plan.scope])  # a decision binds its cases across nights
     moves = workload.plan_moves(session=session, rows=list(recs), decisions=decisions)
     return {
         "plan_id": plan.plan_id, "scope": plan.scope, "as_of": plan.as_of, "status": plan.status,

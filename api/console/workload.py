@@ -19,17 +19,18 @@ from assign.network import CourtNetwork
 
 
 def plan_moves(*, session: Session, rows: Sequence[RecommendationRow],
-               decisions: Mapping[int | None, Decision]) -> list[dict[str, Any]]:
+               decisions: Mapping[str, Decision]) -> list[dict[str, Any]]:
+    """One row per case of the plan; `decisions` maps case_no to the decision that binds it."""
     case_nos = [no for r in rows for no in json.loads(r.case_nos)]
     origin = dict(session.exec(select(CaseRow.case_no, CaseRow.court_code)
                                .where(col(CaseRow.case_no).in_(case_nos))).all()) if case_nos else {}
     moves = []
     for r in rows:
-        decision = decisions.get(r.id)
-        target = r.target_court
-        if decision is not None:
-            target = None if decision.action == Action.REJECT.value else (decision.target_court or target)
         for no in json.loads(r.case_nos):
+            decision = decisions.get(no)
+            target = r.target_court
+            if decision is not None:
+                target = None if decision.action == Action.REJECT.value else (decision.target_court or target)
             moves.append({"case_no": no, "recommendation_id": r.id, "mode": r.mode, "from": origin.get(no),
                           "recommended": r.target_court, "to": target,
                           "decision": decision.action if decision else None})

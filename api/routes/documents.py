@@ -48,7 +48,7 @@ def document_draft(
     case = repository.get_case(session=session, case_no=case_no)
     key.check_case(network, case, f"documents of case {case_no}")
     verdict = repository.latest_verdict(session=session, case_no=case_no)
-    current = current_recommendation(session=session, case_no=case_no)
+    current = current_recommendation(session=session, case_no=case_no, forum=verdict.forum)
     disposition = disposition_for(verdict=verdict, current=current)
     draft = build_draft(kind, case=case, verdict=verdict, disposition=disposition, network=network,
                         issue_date=issue_date or today(), serial=serial, reveal_ids=key.sees_party_ids)

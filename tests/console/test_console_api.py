@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +18,10 @@ from fastapi.testclient import TestClient
 from api.config import Settings
 from api.documents import DOCX_MEDIA_TYPE
 from api.main import create_app
-from tests.console.seed import HIDDEN_CASE, SeededStore
+from api.nightly.pipeline import NightlyOptions, run_nightly
+from api.nightly.services import default_services
+from api.service.evaluation import default_rulebook_dir
+from tests.console.seed import AS_OF, HIDDEN_CASE, SeededStore
 
 DESIGNATED = "(2024)川0106执951号"
 ORDERED = "(2024)川0104执1201号"
@@ -106,3 +110,22 @@ def test_pdf_without_the_font_is_a_clear_501(client: TestClient, seeded: SeededS
     monkeypatch.setattr("api.documents.pdf_render.cjk_font_path", lambda: None)
     res = _get(client, seeded.dispatcher_key, f"/v1/documents/{MANDATORY}/escalate.pdf")
     assert res.status_code == 501 and "fonts-noto-cjk" in res.json()["detail"]
+
+
+def test_a_decision_still_binds_the_case_after_the_next_night(client: TestClient, seeded: SeededStore) -> None:
+    # Runs last in this module: it adds a night to the shared store.
+    key = seeded.dispatcher_key
+    rec_id = _get(client, key, f"/v1/console/cases/{DESIGNATED}").json()["recommendation_id"]
+    decided = client.post("/v1/decisions", headers={"X-API-Key": key},
+                          json={"recommendation_id": rec_id, "action": "accept", "reason": "同意建议"})
+    assert decided.status_code == 201, decided.text
+    services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=1,
+                                solve_params={"time_limit_s": 5.0, "workers": 1, "seed": 7})
+    run_nightly(seeded.engine, as_of=AS_OF + timedelta(days=1), services=services, options=NightlyOptions(workers=1))
+    after = _get(client, key, f"/v1/console/cases/{DESIGNATED}").json()
+    assert after["recommendation_id"] != rec_id  # tonight's plan made a new recommendation
+    assert after["decision"]["action"] == "accept" and after["documents"]["source"] == "decision"
+    row = next(r for r in _get(client, key, "/v1/console/queue").json()["rows"] if r["case_no"] == DESIGNATED)
+    assert row["decision"] == "accept"
+    moves = {m["case_no"]: m for m in _get(client, key, "/v1/console/plan").json()["moves"]}
+    assert moves[DESIGNATED]["decision"] == "accept"
