@@ -10,7 +10,16 @@ from assign.errors import DataError
 from assign.network import CourtNetwork
 from assign.schemas import Case, CourtLevel, Flag, Mode, Verdict
 from solver.geo import case_km
-from solver.instance import AssignmentInstance, AssignmentPlan, Conflict, CourtState, Demand, DemandClass, Pool, SolveParams
+from solver.instance import (
+    AssignmentInstance,
+    AssignmentPlan,
+    Conflict,
+    CourtState,
+    Demand,
+    DemandClass,
+    Pool,
+    SolveParams,
+)
 from solver.legality import Legality
 from solver.weights import WEIGHT_SCALE, scaled_weight
 
@@ -63,7 +72,8 @@ def make_demand(case: Case, verdict: Verdict, network: CourtNetwork, *, previous
                 pinned: str | None = None) -> Demand:
     """One placement demand from a case and its verdict (designate/concentrate/escalate)."""
     if verdict.forum is None or verdict.recommended_mode not in PLACED_MODES:
-        raise DataError(f"{case.case_no}: the verdict places nothing (mode {verdict.recommended_mode}, forum {verdict.forum})")
+        raise DataError(f"{case.case_no}: the verdict places nothing "
+                        f"(mode {verdict.recommended_mode}, forum {verdict.forum})")
     network.get(verdict.forum)
     level = network.get(case.entrusted.to_court if case.entrusted else case.court_code).level.value
     escalate = verdict.recommended_mode == Mode.ESCALATE

@@ -32,7 +32,8 @@ class TransferModel:
         self.vars = self.ctx.vars
         self.terms: dict[str, Any] = {u.id: u.build(self.ctx) for u in units}
         penalty = int(round(self.params.unplaced_penalty * OBJ_SCALE))
-        self.terms["unplaced"] = self.backend.dot(list(self.vars.unplaced.values()), [penalty] * len(self.vars.unplaced))
+        left = list(self.vars.unplaced.values())
+        self.terms["unplaced"] = self.backend.dot(left, [penalty] * len(left))
         self.backend.model.minimize(sum(self.terms.values()))
 
     def hint(self, assignment: Mapping[str, str]) -> None:
@@ -45,6 +46,12 @@ class TransferModel:
                 placed += n
                 self.backend.model.add_hint(self.vars.x[(k.id, court)], n)
             self.backend.model.add_hint(self.vars.unplaced[k.id], len(k.case_nos) - placed)
+
+    def restrict(self, bounds: Mapping[tuple[str, str], tuple[int, int]]) -> None:
+        """Limit x[class, court] to [lo, hi] (pairs not named: 0): a neighbourhood search around an LP point."""
+        for key, var in self.vars.x.items():
+            lo, hi = bounds.get(key, (0, 0))
+            self.backend.model.add_linear_constraint(var, lo, hi)
 
     def solve(self, time_limit_s: float | None = None) -> dict[str, Any]:
         """Plain-data result: status, assignment, unplaced, objective/bound in points, per-term values."""
@@ -79,11 +86,12 @@ class TransferModel:
 
 
 def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Solve one pool: LP-and-round first (fast, with a proven bound), then CP-SAT on pools small
-    enough for it within the time left; the better plan wins, the better bound is kept.
+    """Solve one pool: LP, rounding and a CP-SAT search next to the LP point first (fast, with a
+    proven bound), then CP-SAT on the whole pool when it is small enough, in the time left;
+    the better plan wins, the better bound is kept.
     Greedy is the fallback when neither produces a plan."""
     started = time.perf_counter()
-    best = solve_pool_lp(sub)
+    best = solve_pool_lp(sub, neighbourhood_s=max(0.05, 0.4 * time_limit_s))
     bounds = [best["bound"]] if "bound" in best else []
     if "assignments" not in best:
         best = {}

@@ -85,7 +85,10 @@ def _figure(loads: np.ndarray, staff: np.ndarray, ratio: float) -> np.ndarray:
     return worst + ratio * over
 
 
-def rank_courts(state: PlanState, demands: Sequence[Demand]) -> tuple[list[tuple[str, dict[str, float]]], list[Exclusion]]:
+Ranked = list[tuple[str, dict[str, float]]]
+
+
+def rank_courts(state: PlanState, demands: Sequence[Demand]) -> tuple[Ranked, list[Exclusion]]:
     """Legal courts with per-term score deltas (best first) and excluded courts with their unit."""
     p, first = state.params, demands[0]
     pool = state.pools[first.pool or ""]
@@ -98,8 +101,9 @@ def rank_courts(state: PlanState, demands: Sequence[Demand]) -> tuple[list[tuple
         excluded.update({c: "hard.pinned" for c in pool.courts if c != first.pinned})
     codes, staff, load, backlog = state.arrays(pool.id)
     index = {c: i for i, c in enumerate(codes)}
-    legal = [c for c in pool.courts if c not in excluded and c in index and
-             state.load.get(c, 0) + sum(d.weight for d in demands) <= max(state.courts[c].capacity, state.load.get(c, 0))]
+    need = sum(d.weight for d in demands)
+    legal = [c for c in pool.courts if c not in excluded and c in index
+             and state.load.get(c, 0) + need <= max(state.courts[c].capacity, state.load.get(c, 0))]
     excluded.update({c: "hard.capacity" for c in pool.courts if c not in excluded and c not in legal})
     add = float(sum(d.weight for d in demands))
     rows = np.array([index[c] for c in legal], dtype=int)

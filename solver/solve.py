@@ -78,7 +78,8 @@ def greedy_plan(inst: AssignmentInstance) -> AssignmentPlan:
 
 
 def finish_plan(inst: AssignmentInstance, assignments: Mapping[str, str], unplaced: Mapping[str, str],
-                status: PlanStatus, time_s: float, reports: list[dict[str, Any]], slack: float | None) -> AssignmentPlan:
+                status: PlanStatus, time_s: float, reports: list[dict[str, Any]],
+                slack: float | None) -> AssignmentPlan:
     """Validate, score and stamp the plan with everything needed to re-derive it."""
     check = validate_plan(inst, assignments)
     bound = check.objective - slack if slack is not None else None
@@ -89,7 +90,8 @@ def finish_plan(inst: AssignmentInstance, assignments: Mapping[str, str], unplac
         plan_id=f"plan-{digest[:12]}", status=status, assignments=dict(assignments),
         modes={d.case_no: d.mode for d in inst.demands if d.case_no in assignments}, unplaced=dict(unplaced),
         objective=round(check.objective, 4), bound=None if bound is None else round(bound, 4),
-        gap=None if gap is None else round(gap, 6), contributions={k: round(v, 4) for k, v in check.contributions.items()},
+        gap=None if gap is None else round(gap, 6),
+        contributions={k: round(v, 4) for k, v in check.contributions.items()},
         metrics=check.metrics, violations=check.violations, subproblems=reports, seed=p.seed,
         workers=1 if p.deterministic else (p.workers or os.cpu_count() or 1), time_s=round(time_s, 3),
         versions=versions(inst), params=p.model_dump(mode="json"),

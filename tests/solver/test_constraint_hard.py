@@ -111,7 +111,8 @@ def test_not_asset_local_forced_is_infeasible_and_caught() -> None:
 @covers("hard.not_asset_local", "contribution")
 def test_not_asset_local_names_the_exclusion() -> None:
     inst = instance(ASSET)
-    assert inst.excluded[inst.classes[0].id] == {"B510105": "hard.not_original_court", "B510112": "hard.not_asset_local"}
+    assert inst.excluded[inst.classes[0].id] == {"B510105": "hard.not_original_court",
+                                                 "B510112": "hard.not_asset_local"}
 
 
 # ---------------------------------------------------------------- hard.declared_conflict

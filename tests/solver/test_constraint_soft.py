@@ -60,14 +60,16 @@ def test_transfer_burden_balance_spreads_transfers() -> None:
 def test_transfer_burden_balance_penalises_a_pile() -> None:
     inst = instance(THREE)
     piled = {f"c{i}": "B510112" for i in range(3)}
-    assert _score(inst, piled, "soft.transfer_burden_balance") > solve(inst).contributions["soft.transfer_burden_balance"]
+    solved = solve(inst).contributions["soft.transfer_burden_balance"]
+    assert _score(inst, piled, "soft.transfer_burden_balance") > solved
 
 
 @covers("soft.transfer_burden_balance", "contribution")
 def test_transfer_burden_balance_exact() -> None:
     inst = instance(ONE)
     # worst 1/12 per officer; above fair share: 1 - 12/47 weighted cases; weight 100, ratio 0.02
-    assert _score(inst, {"c1": "B510112"}, "soft.transfer_burden_balance") == pytest.approx(100 * (1 / 12 + 0.02 * 35 / 47))
+    expected = 100 * (1 / 12 + 0.02 * 35 / 47)
+    assert _score(inst, {"c1": "B510112"}, "soft.transfer_burden_balance") == pytest.approx(expected)
 
 
 # ---------------------------------------------------------------- soft.total_load_balance

@@ -9,6 +9,7 @@ import pytest
 from solver import Conflict, greedy_plan, solve
 from solver.bound import lp_bound, model_objective
 from solver.instance import AssignmentPlan, PlanStatus
+from solver.validate import validate_plan
 from tests.solver.verifier import FAST, instance
 
 MANY = [{"no": f"c{i:02}", "court": ["B510104", "B510105", "B510112", "B510703", "B510781"][i % 5],
@@ -97,3 +98,27 @@ def test_pools_solve_in_worker_processes() -> None:
 def test_nothing_to_place_is_an_empty_plan() -> None:
     plan = solve(instance([]))
     assert plan.status == PlanStatus.EMPTY and plan.assignments == {} and plan.objective == 0
+
+
+def test_lp_rounding_is_valid_and_bounded() -> None:
+    from solver.lp_round import solve_pool_lp
+
+    inst = instance(MANY)
+    for pool in inst.pools:
+        sub = inst.subinstance(pool.id)
+        for seconds in (0.0, 1.0):
+            r = solve_pool_lp(sub, neighbourhood_s=seconds)
+            assert r["bound"] <= r["objective"] + 1e-6
+            assert validate_plan(sub, r["assignments"]).violations == []
+            assert len(r["assignments"]) + len(r["unplaced"]) == sum(len(k.case_nos) for k in sub.classes)
+
+
+def test_neighbourhood_restriction_keeps_counts_between_floor_and_ceiling() -> None:
+    from solver.model import TransferModel
+
+    inst = instance([{"no": f"c{i}", "court": "B510104"} for i in range(4)])
+    k = inst.classes[0]
+    model = TransferModel(inst)
+    model.restrict({(k.id, "B510105"): (3, 4), (k.id, "B510112"): (0, 1)})
+    result = model.solve(1.0)
+    assert sorted(result["assignments"].values()).count("B510105") >= 3

@@ -12,10 +12,9 @@ from solver import build_instance, solve
 from solver.build import make_demand
 from solver.recommend_one import PlanState, rank_courts
 from solver.validate import validate_plan
-from tests.factories import make_case, make_network
+from tests.factories import make_case, make_network, make_verdict
 from tests.solver.test_model import MANY
 from tests.solver.verifier import asset, debtor, instance
-from tests.factories import make_verdict
 
 NEW = {"no": "new", "court": "B510105", "debtor": "D1", "home": "510104", "asset": "510112"}
 

@@ -49,7 +49,8 @@ def instance(specs: Iterable[Mapping[str, Any]], *, params: SolveParams = FAST,
     cases, verdicts = [], []
     for s in specs:
         court = s.get("court", "B510104")
-        cases.append(make_case(s["no"], court_code=court, debtor=debtor(s.get("debtor", s["no"]), s.get("home", "510104")),
+        party = debtor(s.get("debtor", s["no"]), s.get("home", "510104"))
+        cases.append(make_case(s["no"], court_code=court, debtor=party,
                                assets=asset(s.get("asset", s.get("home", "510104"))), amount=s.get("amount", "50000"),
                                obligation=s.get("obligation", "money")))
         verdicts.append(make_verdict(s["no"], forum=s.get("forum", network.parent(court).code),  # type: ignore[union-attr]
