@@ -29,7 +29,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Print a JSON array of verdicts; invalid cases go to stderr (exit status 2), valid ones are evaluated."""
         with cli_errors():
-            day = date.fromisoformat(as_of) if as_of else date.today()
+            try:
+                day = date.fromisoformat(as_of) if as_of else date.today()
+            except ValueError:
+                raise DataError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
             rulebook_dir = rulebook or get_settings().rulebook_dir
             if use_store:
                 if cases_file is not None:

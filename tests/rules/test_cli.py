@@ -90,3 +90,9 @@ def test_evaluate_store_saves_verdicts_for_open_cases(tmp_path: Path, monkeypatc
     assert result.exit_code == 0, result.stderr
     with session_scope(db) as session:
         assert len(repository.verdicts_on(session=session, as_of=date(2024, 8, 1))) == 5
+
+
+def test_a_bad_date_is_an_input_error(tmp_path: Path) -> None:
+    _, cases = write_inputs(tmp_path)
+    result = runner.invoke(app, ["evaluate", "--as-of", "2024-13-01", str(cases)])
+    assert result.exit_code == 2 and "not a date" in result.stderr
