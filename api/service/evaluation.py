@@ -185,6 +185,7 @@ def evaluate_store(
         counts = repository.debtor_case_counts(session=session)
         total = repository.count_cases(session=session, status=CaseStatus.OPEN)
     ranges = list(_case_no_ranges(db, range_size))
+    db.dispose()  # no pooled connection of ours is inherited by the forked workers
     done = 0
     if progress:
         progress(0, total)
