@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from api.service import store
 from api.service.case_updates import CaseUpdate, update_case
 from assign import events, repository
 from assign.db import session_scope
+from assign.errors import DataError
 from assign.masking import mask_text
 from assign.schemas import Case
 
@@ -76,7 +78,13 @@ async def import_cases(request: Request, _key: ImporterKeyDep, engine: EngineDep
     day = as_of or today()
 
     def run() -> dict[str, Any]:
-        report = store.import_case_file(engine, body, fmt="json" if fmt == "jsonl" else fmt, as_of=day, network=network)
+        try:
+            report = store.import_case_file(engine, body, fmt="json" if fmt == "jsonl" else fmt, as_of=day,
+                                            network=network)
+        except csv.Error as e:  # the CSV reader stops at malformed quoting/newlines instead of reporting a row
+            raise DataError(f"not valid CSV: {e}") from None
+        except UnicodeDecodeError as e:
+            raise DataError(f"the body is not UTF-8 text: {e}") from None
         with session_scope(engine) as session:
             events.publish(session=session, kind="cases.imported", subject=f"{report.counts['stored']} new",
                            payload={**report.counts, "rejected": report.rejected_rows})

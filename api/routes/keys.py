@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from api.deps import AdminKeyDep, NetworkDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, IdPath, errors
 from assign.access import ApiKey, Role, create_key, list_keys, revoke_key
+from assign.errors import DataError
 
 router = APIRouter(prefix="/v1/admin/keys", tags=["admin"], responses=AUTH_ERRORS)
 
@@ -44,8 +45,8 @@ def key_out(row: ApiKey, secret: str | None = None) -> dict[str, Any]:
 
 @router.post("", response_model=KeyOut, status_code=201, summary="Create a key; the secret is in this response only")
 def post_key(body: KeyIn, _key: AdminKeyDep, session: SessionDep, network: NetworkDep) -> dict[str, Any]:
-    if body.court_code is not None:
-        network.get(body.court_code)
+    if body.court_code is not None and body.court_code not in network:
+        raise DataError(f"court_code: unknown court {body.court_code!r} in the active network")
     row, secret = create_key(session=session, role=body.role, court_code=body.court_code, label=body.label)
     return key_out(row, secret)
 
