@@ -11,7 +11,7 @@
     const pairs = [["方案编号", p.plan_id], ["决定法院", Console.courtName(p.scope)], ["审查日期", fmtDate(p.as_of)],
       ["求解状态", s.status || p.status], ["目标值", s.objective ?? "—"], ["下界", s.bound ?? "—"],
       ["最优性差距（gap）", s.gap === null || s.gap === undefined ? "—" : (100 * s.gap).toFixed(2) + "%"],
-      ["移送案件", p.moves.filter((m) => m.to && m.to !== m.from).length + " 件"],
+      ["移送及提级案件", p.moves.filter((m) => m.to && m.to !== m.from).length + " 件"],
       ["较前一方案变动", (p.summary.moves ?? 0) + " 件"], ["未能安排", (p.summary.unplaced ?? 0) + " 件"]];
     document.getElementById("plan-id").textContent = p.plan_id;
     document.getElementById("plan-summary").replaceChildren(...pairs.map(([k, v]) => el("div", {}, el("span", {}, k), String(v))));
@@ -19,17 +19,20 @@
 
   function renderWorkload(courts) {
     const shown = courts.filter((c) => c.level !== "high");
+    const span = Math.max(1, ...shown.map((c) => Math.abs(c.change))) * 4;  // keep the change bars low and readable
     const chart = echarts.init(document.getElementById("workload"));
     chart.setOption({
       animation: false, tooltip: { trigger: "axis" }, legend: { data: ["方案前", "方案后", "调入/调出"] },
       grid: { left: 60, right: 50, top: 40, bottom: 110 },
       xAxis: { type: "category", data: shown.map((c) => shortName(c.name)), axisLabel: { rotate: 45, fontSize: 11 } },
-      yAxis: [{ type: "value", name: "在办执行案件（件）" }, { type: "value", name: "调入/调出", minInterval: 1 }],
+      yAxis: [{ type: "value", name: "在办执行案件（件）" },
+        { type: "value", name: "调入(+)/调出(−)", minInterval: 1, max: span, min: -span, splitLine: { show: false } }],
       series: [
         { name: "方案前", type: "bar", data: shown.map((c) => c.before), itemStyle: { color: "#90a4ae" } },
         { name: "方案后", type: "bar", data: shown.map((c) => c.after), itemStyle: { color: "#1f5fa8" } },
-        { name: "调入/调出", type: "line", yAxisIndex: 1, data: shown.map((c) => c.change), itemStyle: { color: "#b71c1c" },
-          label: { show: true, formatter: (p) => (p.value ? (p.value > 0 ? "+" : "") + p.value : "") } },
+        { name: "调入/调出", type: "bar", yAxisIndex: 1, itemStyle: { color: "#b71c1c" },
+          data: shown.map((c) => ({ value: c.change, itemStyle: { color: c.change < 0 ? "#2e7d32" : "#b71c1c" } })),
+          label: { show: true, position: "top", fontSize: 11, formatter: (p) => (p.value ? (p.value > 0 ? "+" : "") + p.value : "") } },
       ],
     });
     window.addEventListener("resize", () => chart.resize());
@@ -52,7 +55,8 @@
       series: [
         { name: "法院", type: "scatter", data: located.map(point),
           symbolSize: (v, p) => (p.data.level === "basic" ? 9 : 16), itemStyle: { color: "#1f5fa8" },
-          label: { show: true, position: "right", formatter: (p) => p.name, fontSize: 10, color: "#333" } },
+          label: { show: true, position: "right", formatter: (p) => p.name, fontSize: 10, color: "#333" },
+          labelLayout: { hideOverlap: true } },
         { name: "移送路线", type: "lines", coordinateSystem: "cartesian2d", data: lines, zlevel: 2,
           lineStyle: { color: "#b71c1c", width: 2, curveness: 0.2, opacity: 0.8 },
           effect: { show: false }, symbol: ["circle", "arrow"], symbolSize: 8 },

@@ -64,12 +64,13 @@
         el("td", {}, Console.shortCourtName(r.court_code)),
         el("td", {}, Console.outcomeBadge(r.outcome)),
         el("td", {}, Console.basisText(r.basis)),
+        el("td", { class: "num" }, r.age_days),
         el("td", { class: "nowrap" }, Console.fmtDate(r.eligible_from)),
         el("td", { class: "num" }, r.overdue_days !== null && r.overdue_days >= 0 ? r.overdue_days : "—"),
         el("td", {}, label("modes", r.recommended_mode)),
         el("td", {}, Console.flagChips(r.flags.filter((f) => f !== "CROSS_ENFORCEMENT_CANDIDATE"))),
         el("td", {}, statusCell(r)))));
-      if (!data.rows.length) body.append(el("tr", {}, el("td", { colspan: 9, class: "muted" }, "没有符合条件的案件")));
+      if (!data.rows.length) body.append(el("tr", {}, el("td", { colspan: 10, class: "muted" }, "没有符合条件的案件")));
     } catch (err) { Console.showError(err); }
   }
   form.addEventListener("change", load);
