@@ -1,9 +1,8 @@
-"""`evaluate_store`: every open case in a SQLite store, two worker processes, linked cases counted store-wide."""
+"""`evaluate_store` on SQLite (and PostgreSQL when configured): two workers, linked cases counted store-wide."""
 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from api.service import evaluation, store
 from assign import repository
@@ -14,8 +13,8 @@ from tests.factories import make_case, make_network
 AS_OF = date(2024, 8, 1)
 
 
-def test_store_pass_evaluates_and_saves_every_open_case(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+def test_store_pass_evaluates_and_saves_every_open_case(db_url: str) -> None:
+    url = db_url
     db = store.open_store(url)
     network = make_network()
     debtor = {"id": "91510104MA6C0000LK", "name": "关联公司", "kind": "company", "domicile_division": "510104"}
@@ -42,12 +41,12 @@ def test_store_pass_evaluates_and_saves_every_open_case(tmp_path: Path) -> None:
         assert len(repository.verdicts_on(session=session, as_of=AS_OF)) == 50  # re-runs replace
 
 
-def test_a_bad_stored_case_is_reported_and_the_rest_evaluated(tmp_path: Path) -> None:
+def test_a_bad_stored_case_is_reported_and_the_rest_evaluated(db_url: str) -> None:
     from sqlalchemy import update
 
     from assign.models import CaseRow
 
-    url = f"sqlite:///{tmp_path / 'bad.sqlite'}"
+    url = db_url
     db = store.open_store(url)
     network = make_network()
     import_cases(db, [make_case(f"(2024)川0104执{i}号") for i in range(6)], as_of=AS_OF, network=network)
