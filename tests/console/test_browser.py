@@ -131,6 +131,30 @@ def test_dispatcher_signs_in_filters_opens_accepts_and_sees_the_plan(page: Any, 
     screenshot(page, "08-case-mandatory-transfer")
 
 
+def test_dispatcher_overrides_to_another_legal_court(page: Any, live_console: LiveConsole) -> None:
+    case_no = "(2024)川0106执951号"
+    _sign_in(page, live_console, live_console.store.dispatcher_key)
+    page.goto(f"{live_console.base_url}/console/cases/{case_no}")
+    page.wait_for_selector("body[data-loaded='1']")
+    assert page.locator("#override-row").is_hidden()
+    page.check("input[name=action][value=override]")
+    assert page.locator("#override-row").is_visible()
+    options = page.eval_on_selector_all("#override-court option", "o => o.map(x => [x.value, x.textContent])")
+    assert options, "the alternatives are the legal courts to override to"
+    code, name = options[-1]
+    page.select_option("#override-court", code)
+    page.fill("#decision-reason", "建议法院近期承接案件较多，改派备选法院")
+    page.click("#decision-submit")
+    page.wait_for_selector("#decision-result")
+    result = page.locator("#decision-result").inner_text()
+    assert "已改派" in result and name in result
+    screenshot(page, "09-case-overridden")
+    detail = httpx.get(f"{live_console.base_url}/v1/console/cases/{case_no}",
+                       headers={"X-API-Key": live_console.store.dispatcher_key}).json()
+    assert detail["decision"]["action"] == "override" and detail["decision"]["target_court"] == code
+    assert detail["documents"] == {"kind": "designate", "source": "decision", "reason": None}
+
+
 def test_another_courts_dispatcher_cannot_open_the_case(page: Any, live_console: LiveConsole) -> None:
     _sign_in(page, live_console, live_console.store.other_key)
     assert _queue_case_nos(page) == [HIDDEN_CASE]
