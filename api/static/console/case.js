@@ -112,7 +112,7 @@
       state.replaceChildren(el("div", { class: "ok", id: "decision-result" },
         el("span", { class: "badge " + d.action }, "已" + label("actions", d.action)), " ",
         d.target_court ? `接收法院：${Console.courtName(d.target_court)}；` : "", `理由：${d.reason}；`,
-        `决定编号 ${d.id}，${d.created_at.replace("T", " ").slice(0, 19)}`));
+        `决定编号 ${d.id}，${Console.fmtTime(d.created_at)}`));
       return;
     }
     if (!detail.recommendation_id) { form.hidden = true; state.replaceChildren(el("p", { class: "muted" }, "本案没有需要决定的调度建议。")); return; }
@@ -140,9 +140,9 @@
   function renderAudit(records) {
     const kinds = { decision: "调度决定", "document.drafted": "起草文书", verdicts: "审查", plan: "方案" };
     document.querySelector("#audit tbody").replaceChildren(...records.map((r) => el("tr", { "data-kind": r.kind },
-      el("td", {}, r.created_at.replace("T", " ").slice(0, 19)), el("td", {}, kinds[r.kind] || r.kind), el("td", {}, r.actor),
+      el("td", { class: "nowrap" }, Console.fmtTime(r.created_at)), el("td", {}, kinds[r.kind] || r.kind), el("td", {}, r.actor),
       el("td", {}, el("pre", { class: "facts" }, r.kind === "decision"
-        ? `${label("actions", r.payload.action)} ${r.payload.target_court || ""} 理由：${r.payload.reason}`
+        ? `${label("actions", r.payload.action)} ${r.payload.target_court ? Console.courtName(r.payload.target_court) : ""} 理由：${r.payload.reason}`
         : JSON.stringify(r.payload).slice(0, 240))))));
   }
 

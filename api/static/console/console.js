@@ -67,6 +67,13 @@
   const ITEMS = { "10(1)": "第十条第（一）项", "10(2)": "第十条第（二）项", "10(3)": "第十条第（三）项", "10(4)": "第十条第（四）项" };
   function basisText(b) { return b ? (ITEMS[b] || b) : "—"; }
   function fmtDate(d) { if (!d) return "—"; const [y, m, dd] = String(d).slice(0, 10).split("-"); return `${y}年${+m}月${+dd}日`; }
+  // Stored times are UTC; the command centre reads Beijing time.
+  function fmtTime(iso) {
+    if (!iso) return "—";
+    const d = new Date(iso);
+    if (isNaN(d)) return String(iso);
+    return d.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false }) + "（北京时间）";
+  }
   function daysBetween(a, b) { return Math.round((new Date(b) - new Date(a)) / 86400000); }
 
   let courts = null;
@@ -112,5 +119,5 @@
   document.addEventListener("DOMContentLoaded", markNav);
 
   window.Console = { KEY, WHO, key, who, api, ApiError, signOut, requireKey, el, label, outcomeBadge, flagChips,
-    fmtDate, basisText, daysBetween, courtNames, courtName, shortCourtName, showError, download, L };
+    fmtDate, fmtTime, basisText, daysBetween, courtNames, courtName, shortCourtName, showError, download, L };
 })();
