@@ -75,13 +75,16 @@ def make_demand(case: Case, verdict: Verdict, network: CourtNetwork, *, previous
         raise DataError(f"{case.case_no}: the verdict places nothing "
                         f"(mode {verdict.recommended_mode}, forum {verdict.forum})")
     network.get(verdict.forum)
-    level = network.get(case.entrusted.to_court if case.entrusted else case.court_code).level.value
+    # an entrusted case is enforced by the entrusted court, whose 上一级 is the forum
+    # (委托执行规定 Art. 11): that court is the one the case must leave
+    enforcing = case.entrusted.to_court if case.entrusted else case.court_code
+    level = network.get(enforcing).level.value
     escalate = verdict.recommended_mode == Mode.ESCALATE
     pool = None if escalate else pool_id(verdict.forum, level)
     asset_div = main_asset_division(case)
     return Demand(
         case_no=case.case_no, forum=verdict.forum, pool=pool, mode=verdict.recommended_mode,
-        weight=scaled_weight(case), court=case.court_code, group=f"{mask(case.debtor.id)}@{pool or verdict.forum}",
+        weight=scaled_weight(case), court=enforcing, group=f"{mask(case.debtor.id)}@{pool or verdict.forum}",
         protect=bool(PROTECT_FLAGS & set(verdict.flags)),
         debtor_home=_local_at_level(network, case.debtor.domicile_division, level),
         asset_local=_local_at_level(network, asset_div, level),

@@ -96,7 +96,7 @@ def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, 
     if "assignments" not in best:
         best = {}
     size = sum(len(k.candidates) for k in sub.classes)
-    remaining = time_limit_s - (time.perf_counter() - started)
+    remaining = time_limit_s - (0.4 * time_limit_s if sub.params.deterministic else time.perf_counter() - started)
     if size <= sub.params.cpsat_max_vars and remaining > 0.05:
         model = TransferModel(sub)
         if sub.params.hint != "none":

@@ -49,8 +49,11 @@ def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
     else:
         left = total
         for p in sorted(pools, key=lambda p: -sizes[p]):
-            remaining = inst.params.time_limit_s - (time.perf_counter() - started)
-            budget = max(MIN_POOL_S, remaining * sizes[p] / left)
+            if inst.params.deterministic:  # budgets must not depend on the wall clock
+                budget = max(MIN_POOL_S, inst.params.time_limit_s * sizes[p] / total)
+            else:
+                remaining = inst.params.time_limit_s - (time.perf_counter() - started)
+                budget = max(MIN_POOL_S, remaining * sizes[p] / left)
             results.append(solve_pool(inst.subinstance(p), budget, hint))
             left -= sizes[p]
     assignments = {d.case_no: d.forum for d in inst.demands if d.pool is None}

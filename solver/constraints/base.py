@@ -44,5 +44,12 @@ class ConstraintUnit:
     def score(self, view: PlanView) -> float:
         return 0.0
 
+    @property
+    def default_weight(self) -> float | None:
+        """The unit's weight in SolveParams.weights by default (None for hard units)."""
+        from solver.instance import DEFAULT_WEIGHTS
+
+        return DEFAULT_WEIGHTS.get(self.id)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(id={self.id!r}, level={self.level.value!r})"

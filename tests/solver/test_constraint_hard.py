@@ -193,3 +193,15 @@ def test_pinned_counts_against_capacity() -> None:
     plan = solve(inst)
     assert plan.assignments == {"c1": "B510112", "c2": "B510105"} and plan.violations == []
     assert FAST.unplaced_penalty == plan.params["unplaced_penalty"]
+
+
+def test_an_entrusted_case_never_returns_to_the_entrusted_court() -> None:
+    from datetime import date
+
+    from solver import build_instance
+    from tests.factories import make_case, make_network, make_verdict
+
+    case = make_case("e1", court_code="B510703", entrusted={"to_court": "B510105", "filed_on": date(2024, 2, 1)})
+    inst = build_instance([case], [make_verdict("e1", forum="I510100")], make_network())
+    assert inst.excluded[inst.classes[0].id]["B510105"] == "hard.not_original_court"
+    assert "B510105" not in inst.classes[0].candidates

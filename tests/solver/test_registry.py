@@ -38,6 +38,7 @@ def test_registry_ids_are_unique_and_levelled() -> None:
     assert all(u.id.split(".")[0] == u.level.value for u in REGISTRY)
     assert [u.id for u in HARD_FILTERS][:2] == ["hard.in_forum_jurisdiction", "hard.not_original_court"]
     assert all(u.level == Level.HARD for u in HARD_FILTERS)
+    assert all((u.default_weight is None) == (u.level == Level.HARD) for u in REGISTRY)
 
 
 def test_meta_test_notices_a_unit_without_tests(monkeypatch) -> None:
