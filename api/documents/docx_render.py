@@ -59,12 +59,19 @@ def render_docx(draft: DocumentDraft) -> bytes:
         label = "书面通知：" if draft.kind.value == "order" else "通知："
         _para(doc, label + "；".join(draft.notified), size=Pt(12))
     _para(doc, draft.draft_note, size=Pt(10.5), color=RGBColor(0xC0, 0x00, 0x00))
-    source = "调度决定" if draft.provenance.get("source") == "decision" else "调度方案建议（尚无决定）"
-    _para(doc, f"生成依据：{source}；规则集 {draft.provenance.get('rulebook')}；"
-               f"审查日 {draft.provenance.get('verdict_as_of')}", size=Pt(9), color=RGBColor(0x80, 0x80, 0x80))
+    _para(doc, provenance_line(draft), size=Pt(9), color=RGBColor(0x80, 0x80, 0x80))
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def provenance_line(draft: DocumentDraft) -> str:
+    """Where the draft came from, for the reviewer (not part of the document's text)."""
+    source = {"decision": "调度决定", "recommendation": "调度方案建议（尚无决定）", "verdict": "审查结论"}.get(
+        str(draft.provenance.get("source")), "—")
+    reason = f"；调度理由：{draft.provenance['reason']}" if draft.provenance.get("reason") else ""
+    return (f"生成依据：{source}{reason}；规则集 {draft.provenance.get('rulebook')}；"
+            f"审查日 {draft.provenance.get('verdict_as_of')}")
 
 
 def _page_setup(doc: Document, draft: DocumentDraft) -> None:  # type: ignore[valid-type]

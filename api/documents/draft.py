@@ -59,8 +59,9 @@ def build_draft(kind: DocumentKind, *, case: Case, verdict: Verdict, disposition
         issue_date_zh=w.chinese_date(issue_date), receiving_court=receiving.name, legal_basis=basis,
         draft_note=DRAFT_NOTE,
         provenance={"source": disposition.source, "plan_id": disposition.plan_id,
-                    "rulebook": f"{verdict.rulebook_version.id}@{verdict.rulebook_version.hash}",
-                    "verdict_as_of": verdict.as_of.isoformat(), "decided_by": disposition.decided_by},
+                    "rulebook": f"{verdict.rulebook_version.id}@{verdict.rulebook_version.hash[:12]}",
+                    "verdict_as_of": verdict.as_of.isoformat(), "decided_by": disposition.decided_by,
+                    "reason": disposition.reason},
     )
     facts = _fact_paragraphs(case, verdict, original, network)
     cited = "，".join(basis)
@@ -83,7 +84,7 @@ def build_draft(kind: DocumentKind, *, case: Case, verdict: Verdict, disposition
         w.party_line("被执行人", case.debtor, network, reveal_ids=reveal_ids),
     ]
     case_list = "、".join(disposition.case_nos) if len(disposition.case_nos) > 1 else case.case_no
-    reason = _transfer_reason(kind, disposition, receiving)
+    reason = _transfer_reason(kind, receiving)
     draft.body = [*facts, _reasoning(case, verdict, original) + reason, f"依照{cited}之规定，裁定如下："]
     draft.operative = [
         f"一、{case_list}案件由{'本院' if kind is DocumentKind.ESCALATE else receiving.name}执行；",
@@ -137,10 +138,10 @@ def _fact_paragraphs(case: Case, verdict: Verdict, original: Court, network: Cou
         reason = f"其所述理由为“{order.good_reason}”" if order.good_reason else "无正当理由"
         out.append(f"{issuer}曾于{w.arabic_date(order.issued_on)}发出督促执行令，责令于{w.arabic_date(order.deadline)}"
                    f"前执行完结；{original.name}在指定期间内未执行完结，{reason}。")
-    found = [f"{f.label_zh}（{f.legal_basis}）" for f in verdict.fired if f.label_zh]
+    found = [w.FLAG_FINDINGS_ZH[f] for f in verdict.flags if f in w.FLAG_FINDINGS_ZH]
     if found:
-        numbered = "；".join(f"（{w.chinese_number(i)}）{text}" for i, text in enumerate(found[:20], start=1))
-        out.append(f"经审查，本案存在下列情形：{numbered}。")
+        numbered = "；".join(f"（{w.chinese_number(i)}）{text}" for i, text in enumerate(found, start=1))
+        out.append(f"经审查，本案还存在下列情形：{numbered}。")
     return out
 
 
@@ -154,9 +155,8 @@ def _reasoning(case: Case, verdict: Verdict, original: Court) -> str:
     return text
 
 
-def _transfer_reason(kind: DocumentKind, disposition: Disposition, receiving: Court) -> str:
-    why = f"（{disposition.reason}）" if disposition.reason else ""
+def _transfer_reason(kind: DocumentKind, receiving: Court) -> str:
     if kind is DocumentKind.ESCALATE:
-        return f"为保障申请执行人的合法权益，本案由本院提级执行为宜{why}。"
+        return "为保障申请执行人的合法权益，本案由本院提级执行为宜。"
     return (f"综合考虑当事人住所地、主要财产所在地、各法院执行案件数量及执行力量等因素，"
-            f"指定{receiving.name}执行本案为宜{why}。")
+            f"指定{receiving.name}执行本案为宜。")

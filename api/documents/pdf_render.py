@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from api.documents.docx_render import provenance_line
 from api.documents.model import DocumentDraft
 
 # Debian's fonts-noto-cjk ships CFF-outline collections; index 2 of each is the SC (简体) face.
@@ -86,4 +87,6 @@ def render_pdf(draft: DocumentDraft) -> bytes:
         line(("书面通知：" if draft.kind.value == "order" else "通知：") + "；".join(draft.notified), size=11, h=7)
     pdf.set_text_color(192, 0, 0)
     line(draft.draft_note, size=9, h=6)
+    pdf.set_text_color(128, 128, 128)
+    line(provenance_line(draft), size=8, h=5)
     return bytes(pdf.output())

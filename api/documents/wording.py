@@ -43,6 +43,18 @@ PERIOD_KIND_ZH: dict[str, str] = {
 CPL = "《中华人民共和国民事诉讼法》"
 INTERPRETATION = "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉执行程序若干问题的解释》"
 
+# Findings a ruling may state, worded for a court document (the flags that show why a transfer
+# is necessary; internal workflow flags are left out).
+FLAG_FINDINGS_ZH: dict[str, str] = {
+    "LOCAL_PROTECTION_RISK": "被执行人系当地机关、国有企业、事业单位或重点纳税企业，存在地方保护风险",
+    "INTERFERENCE": "本案有不当干预执行的记录",
+    "PETITIONS": "申请执行人曾信访反映消极执行",
+    "RELATED_CASES_CONCENTRATION": "同一被执行人涉及多件未结执行案件，宜集中执行",
+    "RECUSAL_OFFICER": "承办人员存在应当回避的情形",
+    "ASSET_UNDISPOSED": "已查控的财产长期未予处置",
+    "CLOSING_DEADLINE_OVERDUE": "本案已超过执行期限",
+}
+
 BASIS_ITEM_ZH = {"10(1)": "第十条第（一）项", "10(2)": "第十条第（二）项", "10(3)": "第十条第（三）项",
                  "10(4)": "第十条第（四）项"}
 

@@ -74,6 +74,8 @@ def test_order_docx_has_number_parties_basis_deadline_and_notice() -> None:
     assert "鉴定评估期间（2024年3月1日至2024年4月10日）依法不计入" in text
     assert "草稿" in text
     assert "第十二条的规定" in text  # the warning of what follows a missed deadline
+    assert "存在地方保护风险" in text  # the verdict's flags, worded as findings
+    assert "调度理由：被执行人系当地重点纳税企业" in text  # the dispatcher's reason: in the reviewer's note only
 
 
 def test_escalation_ruling_serves_parties_with_masked_ids_and_notifies_the_court() -> None:
