@@ -154,7 +154,10 @@
       renderRecommendation(detail.recommendation, detail.verdict); renderDecision(detail.decision);
       renderDocuments(detail.documents); renderAudit(detail.audit);
       document.body.dataset.loaded = "1";
-    } catch (err) { Console.showError(err); }
+    } catch (err) {
+      Console.showError(err);
+      if (!detail) for (const node of document.querySelectorAll("main .card, main .cols")) node.hidden = true;
+    }
   }
 
   const form = document.getElementById("decision-form");

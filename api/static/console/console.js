@@ -94,7 +94,10 @@
     const box = document.getElementById("error");
     if (!box) return;
     box.hidden = false;
-    box.textContent = (err && err.status ? `（${err.status}）` : "") + (err && err.message ? err.message : String(err));
+    const prefix = { 403: "无权访问：不在本院辖区或本角色权限之内", 404: "未找到", 409: "与当前状态冲突（可能已由他人处理）",
+      422: "输入或条件不符", 501: "暂不支持" }[err && err.status];
+    box.textContent = (err && err.status ? `（${err.status}）` : "") + (prefix ? prefix + "。" : "") +
+      (err && err.message ? err.message : String(err));
   }
 
   async function download(path, filename) {
