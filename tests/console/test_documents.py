@@ -159,3 +159,15 @@ def test_pdf_embeds_the_cjk_font_or_says_why_not() -> None:
     pytest.importorskip("fpdf")
     data = render_pdf(draft)
     assert data.startswith(b"%PDF") and b"FontFile" in data
+
+
+def test_concentration_is_a_designation_ruling_over_the_debtors_linked_cases() -> None:
+    other = "(2024)川0104执2号"
+    verdict = _verdict(modes=(Mode.CONCENTRATE, Mode.DESIGNATE))
+    disposition = Disposition(mode=Mode.CONCENTRATE, target_court="B510112", source="decision",
+                              case_nos=(CASE_NO, other))
+    text = _text(docx_bytes(DocumentKind.DESIGNATE, case=_case(), verdict=verdict, disposition=disposition,
+                            network=make_network(), issue_date=ISSUE))
+    assert f"一、{CASE_NO}、{other}案件由B510112人民法院执行" in text
+    assert DocumentKind.for_mode(Mode.CONCENTRATE) is DocumentKind.DESIGNATE
+    assert DocumentKind.for_mode(Mode.JOINT) is None  # 协同执行 has no ruling of its own here
