@@ -70,12 +70,12 @@ def get_engine(rulebook_dir: str | Path | None = None) -> RuleEngine:
             log.exception("rulebook %s changed but fails its checks; keeping version %s", file, cached[1].name)
             _current[key] = (stamp, cached[1])
             return cached[1]
-        if cached and cached[1].rulebook.content_hash == rulebook.content_hash:
+        if cached and cached[1].rulebook.content_hash == rulebook.content_hash and not cached[1].retired:
             _current[key] = (stamp, cached[1])  # touched, not changed
             return cached[1]
         engine = RuleEngine(rulebook)
         _current[key] = (stamp, engine)
-    if cached:
+    if cached and not cached[1].retired:
         cached[1].retire()  # waits for evaluations in flight (they hold the engine lock)
         log.info("rulebook reloaded: %s -> %s", cached[1].name, engine.name)
     return engine

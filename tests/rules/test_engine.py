@@ -150,3 +150,16 @@ def test_closure_compiled_plain_evaluator_agrees(plain: PlainEvaluator, rulebook
     from rules.plain import CompiledPlainEvaluator
 
     assert CompiledPlainEvaluator(compile_rulebook(rulebook)).evaluate(records) == plain.evaluate(records)
+
+
+def test_a_retired_process_engine_is_replaced_on_the_next_call(tmp_path: Path) -> None:
+    from datetime import date
+
+    shutil.copy(RULEBOOK_FILE, tmp_path / "art237.yml")
+    first = evaluation.get_engine(tmp_path)
+    first.retire()  # e.g. retired by a reload in another thread between get_engine and fire
+    second = evaluation.get_engine(tmp_path)
+    assert second is not first and not second.retired
+    verdict = evaluation.evaluate_cases([make_case()], make_network(), date(2024, 8, 1), engine=second)[0]
+    assert verdict.rulebook_version.hash == first.rulebook.content_hash  # same content, same version
+    second.retire()
