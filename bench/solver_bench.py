@@ -68,7 +68,7 @@ def run(n: int, province: str, seed: int, time_limit_s: float, workers: int = 0,
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=processes) as ex:
-            plan = solve(inst, pool_map=ex.map)
+            plan = solve(inst, pool_map=ex.map, parallel=processes)
     else:
         plan = solve(inst)
     greedy = greedy_plan(inst)

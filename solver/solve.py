@@ -29,30 +29,38 @@ def _job(args: tuple[str, float, dict[str, str]]) -> dict[str, Any]:
 
 
 def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
-          pool_map: PoolMap | None = None) -> AssignmentPlan:
-    """CP-SAT per pool, warm-started from `hint` (else previous courts, else greedy).
+          pool_map: PoolMap | None = None, parallel: int = 1) -> AssignmentPlan:
+    """Solve pool by pool (see `solver.model.solve_pool`) and assemble one validated plan.
 
-    Sequentially, each pool gets the remaining time in proportion to its remaining share of
-    cases, so time a small pool does not need passes on. With `pool_map` (e.g. a process
-    pool's map) pools run in parallel, each with its static share.
+    Sequentially, pools run largest first and each gets the remaining time in proportion to
+    its share of the remaining cases, so time a small pool does not need passes on. With
+    `pool_map` (a process pool's map over `parallel` processes) pools run concurrently, largest
+    first, each with its share of `parallel` x the time limit (capped at the limit).
+    `hint` (case_no -> court) is used only when `SolveParams.hint` asks for warm starts.
     """
     started = time.perf_counter()
     hint = dict(hint or {d.case_no: d.previous for d in inst.demands if d.previous})
     pools = [p.id for p in inst.pools if any(k.pool == p.id for k in inst.classes)]
     sizes = {p: sum(len(k.case_nos) for k in inst.classes if k.pool == p) for p in pools}
     total = sum(sizes.values()) or 1
+    order = sorted(pools, key=lambda p: (-sizes[p], p))
+    limit = inst.params.time_limit_s
     results: list[dict[str, Any]] = []
     if pool_map is not None:
-        jobs = [(inst.subinstance(p).model_dump_json(), max(MIN_POOL_S, inst.params.time_limit_s * sizes[p] / total),
-                 hint) for p in pools]
+        jobs = []
+        for p in order:
+            sub = inst.subinstance(p)
+            mine = {d.case_no: hint[d.case_no] for d in sub.demands if d.case_no in hint}
+            budget = max(MIN_POOL_S, min(limit, 0.9 * limit * parallel * sizes[p] / total))
+            jobs.append((sub.model_dump_json(), budget, mine))
         results = list(pool_map(_job, jobs))
     else:
         left = total
-        for p in sorted(pools, key=lambda p: -sizes[p]):
+        for p in order:
             if inst.params.deterministic:  # budgets must not depend on the wall clock
-                budget = max(MIN_POOL_S, inst.params.time_limit_s * sizes[p] / total)
+                budget = max(MIN_POOL_S, limit * sizes[p] / total)
             else:
-                remaining = inst.params.time_limit_s - (time.perf_counter() - started)
+                remaining = 0.95 * limit - (time.perf_counter() - started)  # room for validation
                 budget = max(MIN_POOL_S, remaining * sizes[p] / left)
             results.append(solve_pool(inst.subinstance(p), budget, hint))
             left -= sizes[p]

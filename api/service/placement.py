@@ -33,7 +33,7 @@ def place_cases(
                           conflicts=conflicts or (), params=params)
     if processes > 1 and len(inst.pools) > 1:
         with ProcessPoolExecutor(max_workers=processes) as ex:
-            plan = solve(inst, pool_map=ex.map)
+            plan = solve(inst, pool_map=ex.map, parallel=processes)
     else:
         plan = solve(inst)
     return plan, recommendations(inst, plan, network, explain=explain, alternatives=alternatives)
