@@ -155,6 +155,27 @@ def test_dispatcher_overrides_to_another_legal_court(page: Any, live_console: Li
     assert detail["documents"] == {"kind": "designate", "source": "decision", "reason": None}
 
 
+def test_a_decision_taken_meanwhile_by_someone_else_is_shown_not_overwritten(page: Any,
+                                                                            live_console: LiveConsole) -> None:
+    case_no = "(2024)川0116执303号"
+    key = live_console.store.dispatcher_key
+    _sign_in(page, live_console, key)
+    page.goto(f"{live_console.base_url}/console/cases/{case_no}")
+    page.wait_for_selector("body[data-loaded='1']")
+    rec_id = httpx.get(f"{live_console.base_url}/v1/console/cases/{case_no}",
+                       headers={"X-API-Key": key}).json()["recommendation_id"]
+    other = httpx.post(f"{live_console.base_url}/v1/decisions", headers={"X-API-Key": key},
+                       json={"recommendation_id": rec_id, "action": "reject", "reason": "另一调度员：暂缓移送"})
+    assert other.status_code == 201, other.text
+    page.fill("#decision-reason", "同意")
+    page.click("#decision-submit")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "409" in page.locator("#error").inner_text()
+    page.wait_for_selector("#decision-result")
+    assert "已不采纳" in page.locator("#decision-result").inner_text()
+    assert "暂缓移送" in page.locator("#decision-result").inner_text()
+
+
 def test_another_courts_dispatcher_cannot_open_the_case(page: Any, live_console: LiveConsole) -> None:
     _sign_in(page, live_console, live_console.store.other_key)
     assert _queue_case_nos(page) == [HIDDEN_CASE]

@@ -4,6 +4,7 @@
   if (!Console.requireKey()) return;
   const { el, label, fmtDate } = Console;
   const caseNo = document.getElementById("case-no").dataset.caseNo;
+  const esc = (t) => echarts.format.encodeHTML(String(t ?? ""));  // tooltips are HTML: case data is not
   let detail = null;
 
   function kv(pairs) {
@@ -64,7 +65,7 @@
             const h = api.size([0, 1])[1] * 0.5;
             return { type: "rect", shape: { x: start[0], y: start[1] - h / 2, width: Math.max(end[0] - start[0], 2), height: h },
               style: { fill: api.value(2) === 1 ? "#9e9e9e" : api.value(2) === 2 ? "#e57373" : "#90caf9" } };
-          }, encode: { x: [0, 1], y: 2 }, tooltip: { formatter: (p) => `${p.value[3]}<br>${p.value[0]} 至 ${p.value[1]}` } },
+          }, encode: { x: [0, 1], y: 2 }, tooltip: { formatter: (p) => `${esc(p.value[3])}<br>${esc(p.value[0])} 至 ${esc(p.value[1])}` } },
         { type: "scatter", name: "节点", symbolSize: 12, data: events.map((e, i) => ({ value: [e[1], "节点"], name: e[0],
             label: { position: i % 2 ? "bottom" : "top" } })),
           label: { show: true, formatter: (p) => p.name, fontSize: 11 },
@@ -174,8 +175,10 @@
       await Console.api("/v1/decisions", { method: "POST", json: Object.assign({ recommendation_id: detail.recommendation_id }, body) });
       document.body.dataset.loaded = "";
       await load();
-    } catch (err) { Console.showError(err); }
-    finally { button.disabled = false; }
+    } catch (err) {
+      Console.showError(err);
+      if (err.status === 409) await load();  // decided by someone else meanwhile: show that decision
+    } finally { button.disabled = false; }
   });
   load();
 })();

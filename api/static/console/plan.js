@@ -47,7 +47,7 @@
     const point = (c) => ({ value: [c.lon, c.lat], name: shortName(c.name), level: c.level });
     const chart = echarts.init(document.getElementById("map"));
     chart.setOption({
-      animation: false, tooltip: { trigger: "item", formatter: (p) => p.name },
+      animation: false, tooltip: { trigger: "item", formatter: (p) => echarts.format.encodeHTML(p.name || "") },
       legend: { data: ["法院", "移送路线"], top: 0, right: 10 },
       grid: { left: 50, right: 40, top: 40, bottom: 40 },
       xAxis: { type: "value", scale: true, name: "经度", splitLine: { lineStyle: { type: "dashed" } } },
