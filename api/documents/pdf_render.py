@@ -6,6 +6,7 @@ the route answers 501 with the reason; the .docx is always available.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -41,6 +42,8 @@ def render_pdf(draft: DocumentDraft) -> bytes:
     font = cjk_font_path()
     if font is None:
         raise PdfUnavailable("未找到中文字体（Debian 软件包 fonts-noto-cjk），无法生成 PDF；请下载 .docx")
+    # fontTools logs every table it subsets at INFO: noise in the service log, once per download.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     pdf = FPDF(format="A4")
     pdf.set_margins(28, 37, 26)
     pdf.set_auto_page_break(True, margin=35)
