@@ -61,9 +61,11 @@ def test_store_imports_every_generated_case(db_url: str, courts_file: Path, monk
     monkeypatch.setenv("DATABASE_URL", db_url)
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(app, [*ARGS, "--courts", str(courts_file), "--store"])
+        loaded = CliRunner().invoke(app, ["courts", "load", str(courts_file)])
+        assert loaded.exit_code == 0, loaded.output
+        result = CliRunner().invoke(app, [*ARGS, "--store"])  # over the store's active network
         assert result.exit_code == 0, result.output
-        again = CliRunner().invoke(app, [*ARGS, "--courts", str(courts_file), "--store"])
+        again = CliRunner().invoke(app, [*ARGS, "--courts", str(courts_file), "--store"])  # the same network
         assert again.exit_code == 0, again.output
         assert "unchanged 120" in again.output  # same seed, same cases: an idempotent re-import
     finally:
@@ -72,3 +74,27 @@ def test_store_imports_every_generated_case(db_url: str, courts_file: Path, monk
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(CaseRow.__table__)).scalar_one() == 120
     engine.dispose()
+
+
+def test_store_rejects_cases_over_courts_the_store_does_not_know(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assign.network import CourtNetwork
+    from tests.factories import make_court
+
+    unknown = CourtNetwork([
+        make_court("H990000", level="high", division="990000"),
+        make_court("I990100", level="intermediate", parent="H990000", division="990100"),
+        make_court("B990101", parent="I990100", division="990101"),
+    ])
+    path = tmp_path / "unknown.csv"
+    path.write_text(courts_to_csv(unknown), encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["generate", "--cases", "5", "--seed", "1", "--as-of", "2026-06-30",
+                                          "--courts", str(path), "--store"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "rejected 5" in result.output

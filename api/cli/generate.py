@@ -83,11 +83,14 @@ def register(app: typer.Typer) -> None:
             started = time.perf_counter()
             if to_store:
                 engine = store.open_store(get_settings().database_url)
-                network = load_network(courts) if courts else store.current_network(engine)
+                active = store.current_network(engine)
+                network = load_network(courts) if courts else active
                 stream = generate_cases(network, cases, seed=seed, as_of=day, province=province)
                 with _progress("generating + importing") as bar:
                     task = bar.add_task("import", total=cases)
-                    report = import_cases(engine, stream, as_of=day, network=network, record_keys=False,
+                    # Checked against the store's active network: cases generated over another
+                    # --courts file that name courts the store does not know are rejected.
+                    report = import_cases(engine, stream, as_of=day, network=active, record_keys=False,
                                           progress=lambda k: bar.advance(task, k))
                 d = report.as_dict()
                 _summary(cases, started, f"stored {d['stored']}, updated {d['updated']}, "
