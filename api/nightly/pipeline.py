@@ -39,6 +39,8 @@ class NightlyOptions:
     task_time_limit_s: float = 600.0  # per forum, wall clock, around the solver's own limit
     retries: int = 2
     stale_after_s: float = 300.0  # a lock whose heartbeat is older than this is taken over
+    solve_budget_s: float | None = None  # wall time for the solve stage, shared out by forum size
+    forum_time_limit_s: float = 30.0  # cap on one forum's solver time limit
     heartbeat_s: float = 10.0
 
 
@@ -173,6 +175,9 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
     for forum in [f for f in todo if not by_forum.get(f)]:
         store(forum, stages.empty_result(stages.make_plan_id(run_id, forum), forum), 1)
     tasks: dict[str, dict[str, Any]] = {}
+    limits = stages.forum_time_limits({f: len(by_forum[f]) for f in todo if by_forum.get(f)},
+                                      budget_s=options.solve_budget_s, workers=options.workers,
+                                      cap_s=options.forum_time_limit_s)
     with session_scope(engine) as s:
         for forum in [f for f in todo if by_forum.get(f)]:
             case_nos = by_forum[forum]
@@ -183,7 +188,7 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
                 run_id=run_id, forum=forum, cases=[c.model_dump_json() for c in cases],
                 verdicts=[verdicts[c.case_no] for c in cases], previous=previous.get(forum),
                 pins={n: pins[n] for n in case_nos if n in pins}, placer=services.placer,
-                params=services.solve_params)
+                params={**services.solve_params, **limits.get(forum, {})})
     if not tasks:
         return failures
 

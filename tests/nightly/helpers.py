@@ -49,9 +49,18 @@ def fast_options(**overrides: Any) -> NightlyOptions:
     return NightlyOptions(**{**base, **overrides})
 
 
+def _plain(value: Any) -> Any:
+    """Backend-neutral values: SQLite returns dates as text and booleans as 0/1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def _rows(engine: Engine, sql: str) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(sa.text(sql)).all()]
+        return [tuple(_plain(v) for v in r) for r in conn.execute(sa.text(sql)).all()]
 
 
 def _without_times(data: str) -> Any:

@@ -1,0 +1,39 @@
+"""The local process pool: results, a dead worker's task retried, time limits, retry budget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from api.executors import LocalPoolExecutor, TaskOutcome
+from tests.nightly import tasks
+
+
+def _run(executor: LocalPoolExecutor, fn, work, shared) -> dict[str, TaskOutcome]:  # type: ignore[no-untyped-def]
+    got: dict[str, TaskOutcome] = {}
+    executor.run(fn, work, shared=shared, on_result=lambda o: got.__setitem__(o.key, o))
+    return got
+
+
+def test_results_come_back_with_the_shared_data() -> None:
+    got = _run(LocalPoolExecutor(workers=2), tasks.square, {f"t{i}": {"x": i} for i in range(6)}, {"offset": 1})
+    assert {k: o.result["value"] for k, o in got.items() if o.result} == {f"t{i}": i * i + 1 for i in range(6)}
+
+
+def test_a_dead_workers_task_is_retried(tmp_path: Path) -> None:
+    work = {"a": {"x": 1, "die": True}, "b": {"x": 2}, "c": {"x": 3}}
+    executor = LocalPoolExecutor(workers=2, retries=2)
+    got = _run(executor, tasks.die_once, work, {"marker": str(tmp_path / "m")})
+    assert all(o.ok for o in got.values()) and set(got) == {"a", "b", "c"}
+    assert got["a"].attempts == 2 and executor.restarts == 1
+
+
+def test_a_task_over_its_time_limit_is_stopped_and_reported() -> None:
+    work = {"slow": {"x": 1, "hang": True}, "fast": {"x": 2}}
+    got = _run(LocalPoolExecutor(workers=2, time_limit_s=1.5, retries=1), tasks.hang_on, work, {})
+    assert got["fast"].ok
+    assert not got["slow"].ok and "time limit" in (got["slow"].error or "") and got["slow"].attempts == 2
+
+
+def test_a_task_that_keeps_failing_is_reported_after_its_retries() -> None:
+    got = _run(LocalPoolExecutor(workers=1, retries=2), tasks.always_raises, {"x": {"x": 5}}, {})
+    assert got["x"].attempts == 3 and "bad task 5" in (got["x"].error or "")
