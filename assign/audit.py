@@ -55,17 +55,18 @@ def record_hash(*, seq: int, kind: str, subject: str, actor: str, created_at: st
 def next_seq(*, session: Session, chain: str) -> tuple[int, str]:
     """Claim the next sequence number of `chain` (locks its head until commit): (seq, previous hash)."""
     table = LogHead.__table__  # type: ignore[attr-defined]
-    bump = sa.update(table).where(table.c.name == chain).values(last_seq=table.c.last_seq + 1)
-    if session.execute(bump).rowcount == 0:  # type: ignore[attr-defined]
+    bump = (sa.update(table).where(table.c.name == chain).values(last_seq=table.c.last_seq + 1)
+            .returning(table.c.last_seq, table.c.last_hash))
+    row = session.execute(bump).first()
+    if row is None:  # a database created without the migration's head rows
         if session.get_bind().dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
         session.execute(insert(table).values(name=chain, last_seq=0, last_hash=GENESIS_HASH)
                         .on_conflict_do_nothing(index_elements=["name"]))
-        session.execute(bump)
-    seq, prev = session.execute(sa.select(table.c.last_seq, table.c.last_hash).where(table.c.name == chain)).one()
-    return int(seq), str(prev)
+        row = session.execute(bump).one()
+    return int(row[0]), str(row[1])
 
 
 def set_head_hash(*, session: Session, chain: str, value: str) -> None:

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, SessionDep
@@ -71,14 +71,15 @@ class JobsPage(BaseModel):
 @router.post("", response_model=SingleOut, responses=errors(404),
              summary="Rank courts for one stored case: score breakdown, alternatives, exclusions")
 def recommend_one(body: RecommendOne, request: Request, key: DeciderKeyDep, session: SessionDep,
-                  network: NetworkDep) -> dict[str, Any]:
+                  network: NetworkDep) -> Response:
     case = repository.get_case(session=session, case_no=body.case_no)
     key.check_case(network, case)
     result = recommend_case(session=session, network=network, states=request.app.state.baselines, case=case,
                             as_of=body.as_of or today(), actor=key.actor)
-    return {"recommendation_id": result.recommendation_id,
-            "plan_id": result.recommendation.plan_id if result.recommendation else None,
-            "verdict": result.verdict, "recommendation": result.recommendation, "message": result.message}
+    out = SingleOut(recommendation_id=result.recommendation_id,
+                    plan_id=result.recommendation.plan_id if result.recommendation else None,
+                    verdict=result.verdict, recommendation=result.recommendation, message=result.message)
+    return Response(content=out.model_dump_json(), media_type="application/json")  # serialised once
 
 
 @router.post("/batch", response_model=JobOut, status_code=202, responses=errors(404),

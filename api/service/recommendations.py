@@ -72,7 +72,8 @@ def recommend_case(*, session: Session, network: CourtNetwork, states: BaselineS
     session.flush()
     rec_id = session.exec(select(RecommendationRow.id).where(RecommendationRow.plan_id == plan_id)
                           .order_by(col(RecommendationRow.id))).first()
-    audit_service.record_verdicts(session=session, verdicts=[verdict], actor=actor, stored=False)
-    audit_service.record_plan(session=session, plan_id=plan_id, scope=verdict.forum, summary=summary,
+    # one audit record for the verdict and the plan it led to (the hot path: one chain append)
+    summary_with_verdict = {**summary, "outcome": verdict.outcome.value, "rulebook": verdict.rulebook_version.hash}
+    audit_service.record_plan(session=session, plan_id=plan_id, scope=verdict.forum, summary=summary_with_verdict,
                               recommendations=[rec], actor=actor)
     return SingleResult(verdict, rec, rec_id)
