@@ -33,10 +33,10 @@ def _lp(sub: AssignmentInstance) -> tuple[LpBackend, ModelContext]:
     return backend, ctx
 
 
-def solve_pool_lp(sub: AssignmentInstance, neighbourhood_s: float = 0.0) -> dict[str, Any]:
+def solve_pool_lp(sub: AssignmentInstance, budget_s: float = 0.0) -> dict[str, Any]:
     """Plain-data result like `solver.model.TransferModel.solve`: status, assignment, objective, bound.
 
-    With `neighbourhood_s` > 0, CP-SAT then searches the integer points next to the LP optimum
+    With `budget_s` > 0, CP-SAT then searches, in the rest of that budget, the integer points next to the LP optimum
     (each count between the floor and the ceiling of its LP value, RINS-style): a small model
     that CP-SAT solves quickly, kept when it beats the rounding.
     """
@@ -57,12 +57,13 @@ def solve_pool_lp(sub: AssignmentInstance, neighbourhood_s: float = 0.0) -> dict
     assign, left = ctx.vars.extract({ctx.vars.x[key]: counts.get(key, 0) for key in ctx.vars.x})
     out = {"status": "FEASIBLE", "method": "lp_round", "classes": len(sub.classes), "variables": len(ctx.vars.x),
            "assignments": assign, "unplaced": left, "objective": objective, "bound": bound}
-    if neighbourhood_s > 0 and objective - bound > 1e-6 * max(1.0, abs(objective)):
+    left_s = 0.6 * budget_s if sub.params.deterministic else budget_s - (time.perf_counter() - started)
+    if budget_s > 0 and objective - bound > 1e-6 * max(1.0, abs(objective)):
         from solver.model import TransferModel
 
         model = TransferModel(sub)
         model.restrict({key: (math.floor(v + 1e-6), math.ceil(v - 1e-6)) for key, v in frac.items()})
-        near = model.solve(neighbourhood_s)
+        near = model.solve(max(0.05, left_s))
         if "assignments" in near and near["objective"] < objective - 1e-6:
             out.update(assignments=near["assignments"], unplaced=near["unplaced"], objective=near["objective"],
                        method="lp_round+neighbourhood")

@@ -86,18 +86,20 @@ class TransferModel:
 
 
 def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Solve one pool: LP, rounding and a CP-SAT search next to the LP point first (fast, with a
-    proven bound), then CP-SAT on the whole pool when it is small enough, in the time left;
-    the better plan wins, the better bound is kept.
+    """Solve one pool: LP, rounding and CP-SAT next to the LP point first (fast, with a proven
+    bound); then, when the pool is small enough, CP-SAT on the whole pool in the time left; the
+    better plan wins, the better bound is kept.
     Greedy is the fallback when neither produces a plan."""
     started = time.perf_counter()
-    best = solve_pool_lp(sub, neighbourhood_s=max(0.05, 0.4 * time_limit_s))
+    size = sum(len(k.candidates) for k in sub.classes)
+    small = size <= sub.params.cpsat_max_vars
+    # next to the LP point first (cheap, often most of the gain), the whole pool after that
+    best = solve_pool_lp(sub, budget_s=0.3 * time_limit_s if small else time_limit_s)
     bounds = [best["bound"]] if "bound" in best else []
     if "assignments" not in best:
         best = {}
-    size = sum(len(k.candidates) for k in sub.classes)
     remaining = time_limit_s - (0.4 * time_limit_s if sub.params.deterministic else time.perf_counter() - started)
-    if size <= sub.params.cpsat_max_vars and remaining > 0.05:
+    if small and remaining > 0.05:
         model = TransferModel(sub)
         if sub.params.hint != "none":
             start = dict(greedy_assign(sub, rule="marginal")[0])

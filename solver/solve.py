@@ -18,7 +18,7 @@ from solver.instance import AssignmentInstance, AssignmentPlan, PlanStatus
 from solver.model import solve_pool
 from solver.validate import validate_plan
 
-MIN_POOL_S = 0.2
+MIN_POOL_S = 0.05
 PoolMap = Callable[[Callable[[Any], dict[str, Any]], Iterable[Any]], Iterable[dict[str, Any]]]
 
 

@@ -107,7 +107,7 @@ def test_lp_rounding_is_valid_and_bounded() -> None:
     for pool in inst.pools:
         sub = inst.subinstance(pool.id)
         for seconds in (0.0, 1.0):
-            r = solve_pool_lp(sub, neighbourhood_s=seconds)
+            r = solve_pool_lp(sub, budget_s=seconds)
             assert r["bound"] <= r["objective"] + 1e-6
             assert validate_plan(sub, r["assignments"]).violations == []
             assert len(r["assignments"]) + len(r["unplaced"]) == sum(len(k.case_nos) for k in sub.classes)
