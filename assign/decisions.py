@@ -101,3 +101,16 @@ def list_decisions(*, session: Session, plan_id: str | None = None, limit: int =
     if plan_id:
         q = q.where(Decision.plan_id == plan_id)
     return list(session.exec(q.order_by(col(Decision.id).desc()).offset(offset).limit(limit)).all())
+
+
+def decided_courts(*, session: Session, case_nos: list[str]) -> dict[str, str]:
+    """case_no -> the court a dispatcher accepted or chose (the latest decision wins), for these cases."""
+    wanted = set(case_nos)
+    out: dict[str, str] = {}
+    q = (select(Decision).where(col(Decision.action).in_([Action.ACCEPT.value, Action.OVERRIDE.value]))
+         .where(col(Decision.target_court).is_not(None)).order_by(col(Decision.id)))
+    for d in session.exec(q):
+        for no in json.loads(d.case_nos):
+            if no in wanted and d.target_court:
+                out[no] = d.target_court
+    return out

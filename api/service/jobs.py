@@ -7,6 +7,7 @@ and a cancel is a flag the runner reads between stages. Stages:
 
 1. load the open cases of the scope (the forum's jurisdiction) and evaluate them;
 2. greedy plan: stored at once as the job's best-so-far summary;
+   Cases a dispatcher already accepted or overrode are pinned to the decided court.
 3. the CP-SAT solve (`placement.place_cases`, bounded by the job's time limit), which
    cannot be interrupted midway: a cancel during it takes effect when it returns;
 4. the plan is stored (with the scope's previous plan as `previous_plan_id`), audited and
@@ -30,6 +31,7 @@ from api.service import audit as audit_service
 from api.service import evaluation, placement
 from assign import events, jobs, repository
 from assign.db import session_scope
+from assign.decisions import decided_courts
 from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus
@@ -106,22 +108,25 @@ class JobRunner:
         self._check(job_id)
         with session_scope(self.engine) as session:
             previous = repository.latest_plan(session=session, scope=scope)
+            # transfers a dispatcher already decided stay where they were decided
+            pinned = decided_courts(session=session, case_nos=[c.case_no for c in cases])
         previous_assignments = AssignmentPlan.model_validate_json(previous.data).assignments if previous else None
         solve_params = SolveParams(time_limit_s=float(params.get("time_limit_s") or self.settings.solver_time_limit_s),
                                    workers=self.settings.solver_workers, seed=self.settings.solver_seed)
-        inst = build_instance(cases, verdicts, network, previous_plan=previous_assignments, params=solve_params)
+        inst = build_instance(cases, verdicts, network, previous_plan=previous_assignments, pinned=pinned,
+                              params=solve_params)
         greedy = greedy_plan(inst)
         with session_scope(self.engine) as session:
             jobs.set_best(session=session, job_id=job_id, best={**plan_summary(greedy, len(cases)), "stage": "greedy"})
         self._check(job_id)
         plan, recs = placement.place_cases(cases, verdicts, network, previous_plan=previous_assignments,
-                                           params=solve_params)
+                                           pinned=pinned, params=solve_params)
         self._check(job_id)
         plan_id = f"job-{job_id[:8]}-{uuid.uuid4().hex[:8]}"
         plan = plan.model_copy(update={"plan_id": plan_id})
         recs = [r.model_copy(update={"plan_id": plan_id}) for r in recs]
         summary = {**plan_summary(plan, len(cases)), "kind": "batch", "job_id": job_id, "forum": scope,
-                   "as_of": as_of.isoformat()}
+                   "as_of": as_of.isoformat(), "pinned": len(pinned)}
         with session_scope(self.engine) as session:
             repository.save_plan(session=session, plan_id=plan_id, as_of=as_of, scope=scope, status=plan.status.value,
                                  data=plan.model_dump(mode="json"), summary=summary, recommendations=recs,

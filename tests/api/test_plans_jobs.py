@@ -81,3 +81,23 @@ def test_a_running_job_stops_at_its_next_stage_when_cancelled(keys: Keys, client
     runner.execute(job_id, network)  # what the runner thread does: the cancel becomes the job's end
     job = client.get(f"/v1/recommendations/batch/{job_id}", headers=headers(keys.dispatcher)).json()
     assert job["status"] == "cancelled" and job["plan_id"] is None and job["finished_at"]
+
+
+def test_decided_transfers_are_pinned_in_the_next_batch(client: TestClient, keys: Keys, app_engine: Engine) -> None:
+    from tests.api.conftest import recommend
+
+    case = make_transfer_case("(2024)川0104执2201号")
+    store_cases(app_engine, case)
+    h = headers(keys.dispatcher)
+    rec = recommend(client, keys.dispatcher, case.case_no)
+    other = rec["recommendation"]["alternatives"][0]["court"]
+    r = client.post("/v1/decisions", headers=h, json={"recommendation_id": rec["recommendation_id"],
+                                                      "action": "override", "target_court": other, "reason": "近"})
+    assert r.status_code == 201
+    job = wait_for(client, keys.dispatcher, client.post("/v1/recommendations/batch", json={
+        "as_of": AS_OF.isoformat(), "time_limit_s": 2}, headers=h).json()["id"])
+    assert job["status"] == "done" and job["best_so_far"]["pinned"] == 1
+    plan = client.get(f"/v1/plans/{job['plan_id']}", headers=h).json()
+    recs = [r["recommendation"] for r in plan["recommendations"]]
+    (placed,) = [r for r in recs if case.case_no in r["case_nos"]]
+    assert placed["target_court"] == other
