@@ -96,11 +96,16 @@ def plan_view(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
     if plan_id:
         plan = repository.get_plan(session=session, plan_id=plan_id)
     else:
-        scope = key.court_code if key.is_dispatcher else None
-        candidates = [p for p in repository.list_plans(session=session, scope=scope, limit=50)
+        # The key's own forum first; a court with no forum plan of its own (e.g. a high court
+        # whose cases are decided below it) gets the newest plan it may read.
+        own = key.court_code if key.is_dispatcher else None
+        candidates = [p for p in repository.list_plans(session=session, scope=own, limit=50)
                       if p.status != "SINGLE"]
+        if not candidates and own:
+            candidates = [p for p in repository.list_plans(session=session, limit=200)
+                          if p.status != "SINGLE" and key.may_see_court(network, p.scope)]
         if not candidates:
-            raise NotFound("本辖区尚无调度方案" if scope else "no plan yet")
+            raise NotFound("本辖区尚无调度方案")
         plan = candidates[0]
     key.check_court(network, plan.scope, f"plan {plan.plan_id}")
     recs = session.exec(select(RecommendationRow).where(RecommendationRow.plan_id == plan.plan_id)

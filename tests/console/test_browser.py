@@ -119,6 +119,7 @@ def test_dispatcher_signs_in_filters_opens_accepts_and_sees_the_plan(page: Any, 
     moves = page.locator("#moves").inner_text()
     assert ACCEPTED_CASE in moves and "已采纳" in moves
     assert "最优性差距" in page.locator("#plan-summary").inner_text()
+    assert page.locator("#plan-select").input_value() == page.locator("#plan-id").inner_text()
     screenshot(page, "06-plan")
 
     # Art. 12: the missed order's deadline and the excluded appraisal are on the clock; the draft is a 提级 ruling.

@@ -21,6 +21,8 @@ from api.main import create_app
 from api.nightly.pipeline import NightlyOptions, run_nightly
 from api.nightly.services import default_services
 from api.service.evaluation import default_rulebook_dir
+from assign.access import Role, create_key
+from assign.db import session_scope
 from tests.console.seed import AS_OF, HIDDEN_CASE, SeededStore
 
 DESIGNATED = "(2024)川0106执951号"
@@ -110,6 +112,15 @@ def test_pdf_without_the_font_is_a_clear_501(client: TestClient, seeded: SeededS
     monkeypatch.setattr("api.documents.pdf_render.cjk_font_path", lambda: None)
     res = _get(client, seeded.dispatcher_key, f"/v1/documents/{MANDATORY}/escalate.pdf")
     assert res.status_code == 501 and "fonts-noto-cjk" in res.json()["detail"]
+
+
+def test_a_high_court_dispatcher_sees_the_whole_province(client: TestClient, seeded: SeededStore) -> None:
+    with session_scope(seeded.engine) as session:
+        _, high = create_key(session=session, role=Role.DISPATCHER, court_code="H510000", label="省高院调度员")
+    rows = _get(client, high, "/v1/console/queue").json()["rows"]
+    assert {HIDDEN_CASE, DESIGNATED} <= {r["case_no"] for r in rows}
+    plan = _get(client, high, "/v1/console/plan").json()
+    assert plan["scope"] == "I510100"  # no plan of its own: the newest plan it may read
 
 
 def test_a_decision_still_binds_the_case_after_the_next_night(client: TestClient, seeded: SeededStore) -> None:

@@ -74,10 +74,21 @@
       el("td", {}, m.decision ? el("span", { class: "badge " + m.decision }, "已" + label("actions", m.decision)) : "待决定"))));
   }
 
+  async function renderPlanChoices(current) {
+    // Every published nightly plan this key may read (a high court sees its forums' plans too).
+    const select = document.getElementById("plan-select");
+    const plans = (await Console.api("/v1/plans?limit=60")).data.filter((p) => p.status !== "SINGLE");
+    select.replaceChildren(...plans.map((p) => el("option", { value: p.plan_id },
+      `${fmtDate(p.as_of)} · ${Console.shortCourtName(p.scope)} · ${p.status}`)));
+    select.value = current;
+    select.addEventListener("change", () => { location.search = "?plan_id=" + encodeURIComponent(select.value); });
+  }
+
   (async function load() {
     try {
       await Console.courtNames();
       const plan = await Console.api("/v1/console/plan" + location.search);
+      await renderPlanChoices(plan.plan_id);
       renderSummary(plan); renderWorkload(plan.courts); renderMap(plan.courts, plan.moves); renderMoves(plan.moves);
       document.body.dataset.loaded = "1";
     } catch (err) { Console.showError(err); }
