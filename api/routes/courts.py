@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -83,7 +84,10 @@ async def replace_network(request: Request, _key: AdminKeyDep, session: SessionD
         text = (await request.body()).decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise DataError(f"the body is not UTF-8 text: {e}") from None
-    courts = parse_courts(text, fmt)
+    try:
+        courts = parse_courts(text, fmt)
+    except csv.Error as e:  # malformed quoting or newlines stop the CSV reader itself
+        raise DataError(f"not valid CSV: {e}") from None
     if not courts:
         raise DataError("the network has no courts")
     network = CourtNetwork(courts)
