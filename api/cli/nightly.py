@@ -109,7 +109,11 @@ def register(app: typer.Typer) -> None:
         with cli_errors():
             settings = get_settings()
             options = _options(executor, address, workers, settings.solver_time_limit_s, 180.0, 300.0)
-            trigger = CronTrigger.from_crontab(cron or settings.nightly_cron)
+            expression = cron or settings.nightly_cron
+            try:
+                trigger = CronTrigger.from_crontab(expression)
+            except ValueError as e:
+                raise DataError(f"cron expression {expression!r}: {e}") from None
 
             def job() -> None:
                 try:
@@ -122,7 +126,7 @@ def register(app: typer.Typer) -> None:
             sched = BlockingScheduler()
             # one night at a time; fire times missed while busy or suspended collapse into one run
             sched.add_job(job, trigger, id="nightly", max_instances=1, coalesce=True, misfire_grace_time=6 * 3600)
-            out.print(f"scheduler: nightly run at '{cron or settings.nightly_cron}' "
+            out.print(f"scheduler: nightly run at '{expression}' "
                       f"(next {trigger.get_next_fire_time(None, datetime.now(UTC).astimezone())})")
             try:
                 sched.start()
