@@ -71,7 +71,8 @@ def build_draft(kind: DocumentKind, *, case: Case, verdict: Verdict, disposition
         draft.addressee = f"{original.name}："
         draft.body = [*facts, _reasoning(case, verdict, original), f"依照{cited}之规定，特发此令："]
         draft.operative = [
-            f"责令你院于{w.arabic_date(deadline)}前对{case.case_no}案件执行完结，并将执行情况书面报告本院。",
+            f"责令你院于{w.arabic_date(deadline)}前对{case.case_no}案件"
+            f"{'依法采取相应执行措施' if verdict.basis == '10(3)' else '执行完结'}，并将执行情况书面报告本院。",
             f"逾期无正当理由仍未执行完结的，本院将依照{w.INTERPRETATION}第十二条的规定，"
             "裁定由本院执行或者指令本辖区其他人民法院执行。",
         ]
@@ -147,7 +148,7 @@ def _fact_paragraphs(case: Case, verdict: Verdict, original: Court, network: Cou
 
 def _reasoning(case: Case, verdict: Verdict, original: Court) -> str:
     item = w.BASIS_ITEM_ZH.get(verdict.basis or "", "第十条")
-    text = (f"本院认为，{original.name}自收到申请执行书之日起超过六个月未执行完结，"
+    text = (f"本院认为，{original.name}{w.BASIS_FAILURE_ZH.get(verdict.basis or '', '超过六个月未执行')}，"
             f"符合{w.CPL}第二百三十七条、{w.INTERPRETATION}{item}规定的情形。")
     if verdict.outcome == Outcome.MANDATORY_TRANSFER:
         text += ("本院已责令限期执行，执行法院在指定期间内无正当理由仍未执行完结，"

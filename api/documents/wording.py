@@ -55,6 +55,14 @@ FLAG_FINDINGS_ZH: dict[str, str] = {
     "CLOSING_DEADLINE_OVERDUE": "本案已超过执行期限",
 }
 
+# What the enforcing court failed to do, in the words of each item of Art. 10.
+BASIS_FAILURE_ZH: dict[str, str] = {
+    "10(1)": "自收到申请执行书之日起超过六个月对可供执行的财产未执行完结",
+    "10(2)": "自发现可供执行的财产之日起超过六个月对该财产未执行完结",
+    "10(3)": "自收到申请执行书之日起超过六个月未依法采取相应执行措施",
+    "10(4)": "有条件执行而超过六个月未执行",
+}
+
 BASIS_ITEM_ZH = {"10(1)": "第十条第（一）项", "10(2)": "第十条第（二）项", "10(3)": "第十条第（三）项",
                  "10(4)": "第十条第（四）项"}
 

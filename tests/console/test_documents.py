@@ -171,3 +171,16 @@ def test_concentration_is_a_designation_ruling_over_the_debtors_linked_cases() -
     assert f"一、{CASE_NO}、{other}案件由B510112人民法院执行" in text
     assert DocumentKind.for_mode(Mode.CONCENTRATE) is DocumentKind.DESIGNATE
     assert DocumentKind.for_mode(Mode.JOINT) is None  # 协同执行 has no ruling of its own here
+
+
+def test_the_reasoning_follows_the_item_of_art_10() -> None:
+    behaviour = _verdict().model_copy(update={"basis": "10(3)"})
+    text = _text(docx_bytes(DocumentKind.ORDER, case=_case(), verdict=behaviour,
+                            disposition=_disposition(Mode.ORDER, None), network=make_network(), issue_date=ISSUE))
+    assert "超过六个月未依法采取相应执行措施" in text and "第十条第（三）项" in text
+    assert "案件依法采取相应执行措施，并将执行情况书面报告本院" in text
+    discovered = _verdict().model_copy(update={"basis": "10(2)"})
+    found = _text(docx_bytes(DocumentKind.ESCALATE, case=_case(), verdict=discovered,
+                             disposition=_disposition(Mode.ESCALATE, "I510100"), network=make_network(),
+                             issue_date=ISSUE))
+    assert "自发现可供执行的财产之日起超过六个月对该财产未执行完结" in found
