@@ -37,7 +37,7 @@ def check_allowed(kind: DocumentKind, case: Case, verdict: Verdict, disposition:
         target = disposition.target_court
         if not target:
             raise DataError("指定执行须写明受指定的法院")
-        if target == case.court_code:
+        if target in (case.court_code, case.entrusted.to_court if case.entrusted else None):
             raise DataError("不得指定原执行法院执行（民事诉讼法第二百三十七条“其他人民法院”）")
         if target not in network or not network.in_jurisdiction(target, verdict.forum):
             raise DataError(f"受指定法院 {target} 不在 {verdict.forum} 的辖区内（解释第十一条“本辖区其他人民法院”）")
@@ -48,7 +48,7 @@ def build_draft(kind: DocumentKind, *, case: Case, verdict: Verdict, disposition
                 reveal_ids: bool = False) -> DocumentDraft:
     check_allowed(kind, case, verdict, disposition, network)
     forum = network.get(verdict.forum or "")
-    original = network.get(case.court_code)
+    original = enforcing_court(case, network)
     mandatory = verdict.outcome == Outcome.MANDATORY_TRANSFER
     receiving = {DocumentKind.ORDER: original, DocumentKind.ESCALATE: forum}.get(kind) \
         or network.get(disposition.target_court or "")
@@ -109,13 +109,23 @@ def _legal_basis(kind: DocumentKind, verdict: Verdict, mandatory: bool) -> list[
     return [f"{w.CPL}第二百三十七条", f"{w.INTERPRETATION}{'、'.join(articles)}"]
 
 
+def enforcing_court(case: Case, network: CourtNetwork) -> Court:
+    """The court that must act: the entrusted court when the case was entrusted (委托执行), else the court of record."""
+    if case.entrusted is not None and case.entrusted.to_court in network:
+        return network.get(case.entrusted.to_court)
+    return network.get(case.court_code)
+
+
 def _fact_paragraphs(case: Case, verdict: Verdict, original: Court, network: CourtNetwork) -> list[str]:
     applicant, debtor = case.applicant.name, case.debtor.name
+    first = network.get(case.court_code)
     out = [
         f"申请执行人{applicant}与被执行人{debtor}{w.OBLIGATION_ZH[case.obligation]}执行一案，"
-        f"{original.name}于{w.arabic_date(case.received_on)}收到申请执行书，于{w.arabic_date(case.filed_on)}立案执行，"
+        f"{first.name}于{w.arabic_date(case.received_on)}收到申请执行书，于{w.arabic_date(case.filed_on)}立案执行，"
         f"案号为{case.case_no}，执行标的{w.money_text(case.amount)}，已执行到位{w.money_text(case.recovered)}。"
     ]
+    if case.entrusted is not None and original.code != first.code:
+        out.append(f"{first.name}委托{original.name}执行，{original.name}于{w.arabic_date(case.entrusted.filed_on)}立案。")
     if case.application is not None:
         out.append(f"申请执行人{applicant}于{w.arabic_date(case.application.on)}以{original.name}"
                    "自收到申请执行书之日起超过六个月未执行为由，向本院申请执行。")

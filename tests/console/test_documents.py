@@ -184,3 +184,14 @@ def test_the_reasoning_follows_the_item_of_art_10() -> None:
                              disposition=_disposition(Mode.ESCALATE, "I510100"), network=make_network(),
                              issue_date=ISSUE))
     assert "自发现可供执行的财产之日起超过六个月对该财产未执行完结" in found
+
+
+def test_an_entrusted_case_is_ordered_to_the_entrusted_court() -> None:
+    case = make_case(CASE_NO, entrusted={"to_court": "B510105", "filed_on": date(2024, 2, 1)})
+    text = _text(docx_bytes(DocumentKind.ORDER, case=case, verdict=_verdict(),
+                            disposition=_disposition(Mode.ORDER, None), network=make_network(), issue_date=ISSUE))
+    assert "B510104人民法院委托B510105人民法院执行，B510105人民法院于2024年2月1日立案" in text
+    assert "B510105人民法院：" in text  # the order goes to the court that must act
+    with pytest.raises(DataError, match="原执行法院"):
+        build_draft(DocumentKind.DESIGNATE, case=case, verdict=_verdict(),
+                    disposition=_disposition(Mode.DESIGNATE, "B510105"), network=make_network(), issue_date=ISSUE)
