@@ -14,6 +14,7 @@ from solver.constraints import REGISTRY, ConstraintUnit
 from solver.greedy import greedy_assign
 from solver.instance import AssignmentInstance, SolveParams
 from solver.lp_round import solve_pool_lp
+from solver.validate import validate_plan
 from solver.variables import OBJ_SCALE, CpSatBackend, ModelContext
 
 _STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
@@ -88,16 +89,15 @@ class TransferModel:
 def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Solve one pool: LP, rounding and CP-SAT next to the LP point first (fast, with a proven
     bound); then, when the pool is small enough, CP-SAT on the whole pool in the time left; the
-    better plan wins, the better bound is kept.
-    Greedy is the fallback when neither produces a plan."""
+    marginal greedy plan is a third candidate; the validator's objective picks the plan, and the
+    best bound is kept."""
     started = time.perf_counter()
     size = sum(len(k.candidates) for k in sub.classes)
     small = size <= sub.params.cpsat_max_vars
     # next to the LP point first (cheap, often most of the gain), the whole pool after that
-    best = solve_pool_lp(sub, budget_s=0.3 * time_limit_s if small else time_limit_s)
-    bounds = [best["bound"]] if "bound" in best else []
-    if "assignments" not in best:
-        best = {}
+    first = solve_pool_lp(sub, budget_s=0.3 * time_limit_s if small else time_limit_s)
+    bounds = [first["bound"]] if "bound" in first else []
+    candidates = [first] if "assignments" in first else []
     remaining = time_limit_s - (0.4 * time_limit_s if sub.params.deterministic else time.perf_counter() - started)
     if small and remaining > 0.05:
         model = TransferModel(sub)
@@ -108,13 +108,16 @@ def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, 
         result = model.solve(remaining)
         if "bound" in result:
             bounds.append(result["bound"])
-        if "assignments" in result and (not best or result["objective"] < best["objective"] - 1e-6):
-            best = {**result, "method": "cp_sat"}
-        elif best and result.get("status") == "OPTIMAL":
-            best["status"] = "OPTIMAL"
-    if not best:
-        greedy, left = greedy_assign(sub)
-        best = {"status": "GREEDY", "assignments": greedy, "unplaced": list(left), "fallback": "greedy"}
+        if "assignments" in result:
+            candidates.append({**result, "method": "cp_sat"})
+    # the validator, not the model, picks the plan: a guard against any model/validator drift
+    greedy, left = greedy_assign(sub, rule="marginal")
+    check = validate_plan(sub, greedy)
+    candidates.append({"status": "GREEDY", "method": "greedy", "assignments": greedy, "unplaced": list(left),
+                       "objective": check.objective})
+    best = min(candidates, key=lambda r: validate_plan(sub, r["assignments"]).objective)
+    if best["method"] == "greedy" and len(candidates) == 1:
+        best["fallback"] = "greedy"
     if bounds and "objective" in best:
         best["bound"] = max(bounds)
         if best["objective"] - best["bound"] <= 1e-6 * max(1.0, abs(best["objective"])):
