@@ -44,6 +44,8 @@
     const events = [["收到申请执行书", c.received_on], ["立案", c.filed_on]];
     if (v && v.clock_start && v.clock_start !== c.received_on) events.push(["期间起算", v.clock_start]);
     if (c.application) events.push(["申请上一级法院执行", c.application.on]);
+    if (c.entrusted) events.push([`委托${Console.shortCourtName(c.entrusted.to_court)}执行（立案）`, c.entrusted.filed_on]);
+    if (c.restored_on) events.push(["恢复执行", c.restored_on]);
     if (v && v.eligible_from) events.push(["可移送日（超过六个月）", v.eligible_from]);
     if (v) events.push(["审查日", v.as_of]);
     const spans = c.excluded_periods.map((p) => ["不计入：" + label("periods", p.kind), p.start, p.end || (v && v.as_of), "不计入期间"]);
