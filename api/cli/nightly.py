@@ -55,10 +55,12 @@ def print_report(report: NightlyReport) -> None:
     times = Table(title=f"nightly {report.as_of} ({report.status})", show_header=True)
     times.add_column("stage")
     times.add_column("seconds", justify="right")
-    for stage in ("evaluate", "select", "solve", "publish"):
+    for stage, label in (("evaluate", "evaluate"), ("select", "select"), ("solve", "solve (all forums)"),
+                         ("validate", "  of which validate"), ("store", "  of which store"), ("publish", "publish")):
         value = report.stage_times_s.get(stage)
-        times.add_row(stage, "-" if value is None else f"{value:.1f}")
-    times.add_row("total", f"{sum(report.stage_times_s.values()):.1f}")
+        times.add_row(label, "-" if value is None else f"{value:.1f}")
+    total = sum(report.stage_times_s.get(k, 0.0) for k in ("evaluate", "select", "solve", "publish"))
+    times.add_row("total", f"{total:.1f}")
     out.print(times)
     outcomes = ", ".join(f"{k} {v}" for k, v in s.get("outcomes", {}).items())
     gap = s.get("worst_gap")

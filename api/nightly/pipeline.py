@@ -24,7 +24,7 @@ from api.nightly.services import NightlyServices
 from api.nightly.worker import network_payload, solve_forum
 from assign import repository, runs
 from assign.db import session_scope
-from assign.errors import AssignError
+from assign.errors import AssignError, Conflict
 from assign.network import CourtNetwork
 
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
@@ -72,6 +72,8 @@ def run_nightly(engine: Engine, *, as_of: date, services: NightlyServices, optio
                        heartbeat_s=options.heartbeat_s) as keeper:
         try:
             return _run(engine, run_id, as_of, services, options, network, executor, progress, keeper)
+        except Conflict:
+            raise  # the lock was taken over: the run now belongs to another process
         except AssignError as e:
             with session_scope(engine) as session:
                 runs.finish_run(session=session, run_id=run_id, status=runs.RunStatus.FAILED, error=str(e))
@@ -123,8 +125,10 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
     # solve + validate + store, forum by forum as results arrive
     started = time.perf_counter()
     todo = [f for f in forums if f not in stored]
+    spent = {"validate": 0.0, "store": 0.0}
     failures = _solve_forums(engine, run_id, as_of, todo, by_forum, pins_used, services, options, network,
-                             executor, progress, keeper, done_before=len(stored), total=len(forums))
+                             executor, progress, keeper, spent, done_before=len(stored), total=len(forums))
+    times.update({k: round(v, 3) for k, v in spent.items()})  # inside the solve stage's wall time
     if failures:
         detail = "; ".join(f"{forum}: {why}" for forum, why in sorted(failures.items())[:10])
         raise AssignError(f"nightly run {run_id}: {len(failures)} forum(s) without a valid plan ({detail}); "
@@ -149,8 +153,8 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
 
 def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_forum: dict[str, list[str]],
                   pins: dict[str, str], services: NightlyServices, options: NightlyOptions, network: CourtNetwork,
-                  executor: Executor | None, progress: ProgressFn, keeper: RunLockKeeper, *, done_before: int,
-                  total: int) -> dict[str, str]:
+                  executor: Executor | None, progress: ProgressFn, keeper: RunLockKeeper, spent: dict[str, float],
+                  *, done_before: int, total: int) -> dict[str, str]:
     """Store every forum in `todo`; returns forum -> reason for those that got no valid plan."""
     failures: dict[str, str] = {}
     done = done_before
@@ -162,13 +166,17 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
         nonlocal done
         keeper.check()
         case_nos = by_forum.get(forum, [])
+        started = time.perf_counter()
         problems = stages.check_result(result, forum=forum, case_nos=case_nos, pins=pins, network=network)
+        spent["validate"] += time.perf_counter() - started
         if problems:
             failures[forum] = "; ".join(problems[:5])
             return
+        started = time.perf_counter()
         with session_scope(engine) as s:
             stages.store_forum(session=s, run_id=run_id, as_of=as_of, forum=forum, result=result,
                                previous=previous.get(forum), cases=len(case_nos), attempts=attempts)
+        spent["store"] += time.perf_counter() - started
         done += 1
         progress("solve", done, total)
 

@@ -31,7 +31,7 @@ def test_night_evaluates_places_and_publishes_every_forum(engine: Engine) -> Non
     assert s["cases_evaluated"] == 120
     assert sum(s["outcomes"].values()) == 120 and s["needing_court"] == s["outcomes"]["ELIGIBLE"]
     assert s["forums"] == 3 and s["placed"] == s["needing_court"] and s["moves_against_previous"] == 0
-    assert set(report.stage_times_s) == {"evaluate", "select", "solve", "publish"}
+    assert set(report.stage_times_s) == {"evaluate", "select", "solve", "validate", "store", "publish"}
     snap = snapshot(engine)
     assert {p[1] for p in snap["plans"]} == {"H510000", "I510100", "I510700"}
     assert all(p[3] for p in snap["plans"])  # published
@@ -99,3 +99,18 @@ def test_forum_planned_yesterday_with_nothing_today_gets_an_empty_plan(engine: E
     with session_scope(engine) as session:
         plan = repository.latest_plan(session=session, scope="I510700")
         assert plan is not None and plan.status == "EMPTY" and plan.run_id == report.run_id
+
+
+def test_a_run_whose_lock_was_taken_over_stops(engine: Engine) -> None:
+    import time
+
+    from api.nightly.lock import RunLockKeeper
+
+    with RunLockKeeper(engine, run_id="r", stale_after_s=30, heartbeat_s=0.1) as keeper:
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE run_lock SET holder = 'usurper'"))
+        time.sleep(0.5)
+        with pytest.raises(Conflict, match="taken over"):
+            keeper.check()
+    with engine.connect() as conn:  # releasing does not free the usurper's lock
+        assert conn.execute(sa.text("SELECT holder FROM run_lock")).scalar() == "usurper"
