@@ -44,23 +44,24 @@ def recommendations(inst: AssignmentInstance, plan: AssignmentPlan, network: Cou
     """Why each group got its court: the group's deltas there and at every other legal court,
     computed against the plan without the group (so the chosen court's own load is not counted twice)."""
     info = solver_info(plan)
-    groups: dict[tuple[str, str], list[Demand]] = defaultdict(list)
+    # one recommendation per debtor group and receiving court: a group the plan had to split
+    # (medium.group_together) gets one per court, unplaced cases one per reason
+    groups: dict[tuple[str, str, str | None, str | None], list[Demand]] = defaultdict(list)
     for d in inst.demands:
-        groups[(d.group, d.forum)].append(d)
+        groups[(d.group, d.forum, plan.assignments.get(d.case_no), plan.unplaced.get(d.case_no))].append(d)
     out: list[Recommendation] = []
     state = PlanState(inst, plan.assignments) if explain else None
-    for members in groups.values():
+    for (_, forum, court, reason), members in groups.items():
         nos = [d.case_no for d in members]
-        placed = [d for d in members if d.case_no in plan.assignments]
-        if state is not None and placed and placed[0].pool is not None:
-            rest = state.without(placed, plan.assignments)
-            rec = recommend_demands(rest, network, placed, top=alternatives,
-                                    chosen=plan.assignments[placed[0].case_no])
+        first = members[0]
+        if state is not None and court is not None and first.pool is not None:
+            rest = state.without(members, plan.assignments)
+            rec = recommend_demands(rest, network, members, top=alternatives, chosen=court)
+        elif state is not None and court is None and first.pool is not None and first.pool in state.pools:
+            rec = recommend_demands(state, network, members, top=alternatives)  # why nothing fits
+            rec = rec.model_copy(update={"target_court": None, "score": {}, "alternatives": []})
         else:
-            first = members[0]
-            rec = Recommendation(case_nos=nos, mode=first.mode, forum=first.forum,
-                                 target_court=plan.assignments.get(first.case_no))
-        reason = next((plan.unplaced[no] for no in nos if no in plan.unplaced), None)
+            rec = Recommendation(case_nos=nos, mode=first.mode, forum=forum, target_court=court)
         out.append(rec.model_copy(update={"case_nos": nos, "plan_id": plan.plan_id, "solver": info,
                                           "unplaced_reason": reason}))
     return out

@@ -77,3 +77,16 @@ def test_place_cases_in_worker_processes_matches_in_process() -> None:
     alone, _ = place_cases(cases, verdicts, network, params=FAST)
     pooled, recs = place_cases(cases, verdicts, network, params=FAST, processes=2)
     assert pooled.assignments == alone.assignments and len(recs) == 8
+
+
+def test_a_split_group_gets_one_recommendation_per_court_and_the_overflow_its_reason() -> None:
+    network = make_network()
+    cases = [make_case(f"s{i}", debtor=debtor("D1")) for i in range(3)]
+    verdicts = [make_verdict(c.case_no, mode="concentrate") for c in cases]
+    tight = FAST.model_copy(update={"capacity_per_officer": 0.1})
+    plan, recs = place_cases(cases, verdicts, network, params=tight)
+    targets = sorted((r.target_court or "-", len(r.case_nos), r.unplaced_reason or "") for r in recs)
+    assert targets == [("-", 1, "hard.capacity"), ("B510105", 1, ""), ("B510112", 1, "")]
+    assert plan.contributions["medium.group_together"] == 50.0
+    stuck = next(r for r in recs if r.target_court is None)
+    assert {e.constraint for e in stuck.excluded} >= {"hard.capacity", "hard.not_original_court"}
