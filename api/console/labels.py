@@ -70,6 +70,29 @@ PERIODS: dict[str, str] = {
     "objection_review": "异议审查", "auction": "拍卖", "settlement_talks": "和解协商", "other": "其他",
 }
 
+# The rulebook's fact names (rules/facts.py FACTS) as the case page shows them.
+FACTS: dict[str, str] = {
+    "case_state": "案件状态", "obligation": "给付内容", "application_state": "向上一级法院申请",
+    "basis": "第十条适用项", "basis_kind": "期间类型", "period_exceeded": "已超过六个月",
+    "countable_days": "已计期间（日）", "order_state": "督促执行令", "restored": "已恢复执行",
+    "debtor_kind": "被执行人类型", "debtor_key_local_taxpayer": "当地重点纳税人", "petition_count": "信访次数",
+    "interference_count": "不当干预记录", "linked_case_count": "关联未结案件数", "officer_conflict": "承办人应回避",
+    "amount_yuan": "执行标的（元）", "closing_deadline_overdue": "已超执行期限", "months_since_filing": "立案后月数",
+    "oldest_undisposed_seizure_months": "查封未处置最长月数", "three_months_since_filing": "立案已满三个月",
+    "zhongben_too_early": "终本过早", "zhongben_undisposed_assets": "终本时未处置财产数",
+    "zhongben_auction_tried": "终本前曾拍卖", "zhongben_monitoring_lapse": "终本后漏查财产",
+    "open_suspension_days": "暂缓/中止已持续（日）",
+}
+
+FACT_VALUES: dict[str, str] = {
+    "true": "是", "false": "否", "open": "在办", "closed": "已结", "zhongben": "终本", "none": "无",
+    "at_forum": "已向上一级法院申请", "wrong_court": "向非上一级法院申请", "clock": "计时", "manual": "人工审查",
+    "enforced": "已执行完毕", "running": "期限未届满", "passed_no_reason": "逾期且无正当理由",
+    "passed_good_reason": "逾期但有正当理由", "money": "金钱给付", "delivery": "交付财物", "behaviour": "行为",
+    "person": "自然人", "company": "公司", "state_owned": "国有企业", "government": "机关",
+    "public_institution": "事业单位",
+}
+
 ACTIONS: dict[str, str] = {"accept": "采纳", "override": "改派", "reject": "不采纳"}
 
 DOCUMENT_KINDS: dict[str, str] = {
@@ -82,4 +105,4 @@ DOCUMENT_KINDS: dict[str, str] = {
 def all_labels() -> dict[str, Any]:
     """Everything the pages need, embedded once per page as JSON."""
     return {"outcomes": OUTCOMES, "action_outcomes": ACTION_OUTCOMES, "flags": FLAGS, "modes": MODES,
-            "constraints": CONSTRAINTS, "periods": PERIODS, "actions": ACTIONS, "documents": DOCUMENT_KINDS}
+            "constraints": CONSTRAINTS, "periods": PERIODS, "facts": FACTS, "fact_values": FACT_VALUES, "actions": ACTIONS, "documents": DOCUMENT_KINDS}

@@ -33,8 +33,9 @@
       ["建议方式", label("modes", v.recommended_mode)], ["审查日", fmtDate(v.as_of)],
       ["规则集", `${v.rulebook_version.id} · ${v.rulebook_version.hash.slice(0, 12)}`],
     ])), el("div", {}, ...Console.flagChips(v.flags)));
-    const facts = (f) => el("pre", { class: "facts" }, Object.entries(f || {}).map(([k, x]) =>
-      `${k}: ${typeof x === "object" ? JSON.stringify(x) : x}`).join("\n"));
+    const value = (x) => (typeof x === "object" && x !== null ? JSON.stringify(x) : label("fact_values", String(x)));
+    const facts = (f) => el("ul", { class: "facts" }, Object.entries(f || {}).map(([k, x]) =>
+      el("li", { title: k }, `${label("facts", k)}：${value(x)}`)));
     document.querySelector("#fired tbody").replaceChildren(...v.fired.map((f) => el("tr", {},
       el("td", {}, f.label_zh, el("div", { class: "muted small" }, f.rule_id)), el("td", {}, f.legal_basis),
       el("td", {}, facts(f.facts)))));
