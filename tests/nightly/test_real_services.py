@@ -1,0 +1,61 @@
+"""The night with the real rulebook and solver: a dispatcher's override is pinned, the move counted."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from api.executors import LocalPoolExecutor
+from api.nightly import NightlyOptions, default_services, run_nightly
+from api.service.evaluation import default_rulebook_dir
+from assign import migrate, repository
+from assign.db import make_engine, session_scope
+from assign.decisions import Action, record_decision
+from assign.generator import generate_cases
+from assign.importer import import_cases
+from assign.models import RecommendationRow
+from assign.network import builtin_network
+from assign.schemas import Recommendation
+
+pytestmark = pytest.mark.slow
+AS_OF = date(2025, 6, 30)
+
+
+def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'real.sqlite'}")
+    migrate.upgrade(engine)
+    network = builtin_network()
+    import_cases(engine, generate_cases(network, 1500, seed=5, as_of=AS_OF, province="50"), as_of=AS_OF,
+                 network=network)
+    services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=1,
+                                solve_params={"seed": 3, "workers": 1})
+    options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
+    first = run_nightly(engine, as_of=AS_OF, services=services, options=options,
+                        executor=LocalPoolExecutor(workers=2, time_limit_s=120))
+    assert first.summary["placed"] > 0 and first.summary["moves_against_previous"] == 0
+    with Session(engine) as session:
+        rows = session.exec(select(RecommendationRow).order_by(RecommendationRow.id)).all()
+        row = next(r for r in rows if Recommendation.model_validate_json(r.data).alternatives)
+        rec = Recommendation.model_validate_json(row.data)
+        other = rec.alternatives[0].court
+    with session_scope(engine) as session:
+        record_decision(session=session, recommendation=session.get(RecommendationRow, row.id), action=Action.OVERRIDE,
+                        target_court=other, reason="执行力量调整",
+                        justification=None, violations=[], key_id=None)
+    second = run_nightly(engine, as_of=AS_OF + timedelta(days=1), services=services, options=options,
+                         executor=LocalPoolExecutor(workers=2, time_limit_s=120))
+    assert second.summary["pinned"] >= 1
+    assert second.summary["moves_against_previous"] >= len(rec.case_nos)
+    with session_scope(engine) as session:
+        plan = repository.latest_plan(session=session, scope=rec.forum or "")
+        assert plan is not None and plan.run_id == second.run_id
+        assignments = json.loads(plan.data)["assignments"]
+        assert all(assignments[n] == other for n in rec.case_nos)
+    with engine.connect() as conn:
+        kinds = conn.execute(sa.text("SELECT kind, count(*) FROM event GROUP BY kind")).all()
+    assert dict(kinds)["nightly.completed"] == 2
