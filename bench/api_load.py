@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.service.store import open_store  # noqa: E402
+from api.serving import HTTP_PROTOCOL  # noqa: E402
 from assign import repository  # noqa: E402
 from assign.access import Role, create_key  # noqa: E402
 from assign.db import session_scope  # noqa: E402
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {**os.environ, "DATABASE_URL": url, "ASSIGN_LOG_LEVEL": "WARNING"}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
                              "--port", str(port), "--workers", str(a.workers), "--log-level", "warning",
-                             "--no-access-log"], cwd=ROOT, env=env)
+                             "--no-access-log", "--http", HTTP_PROTOCOL], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

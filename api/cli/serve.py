@@ -12,6 +12,7 @@ from api.config import get_settings
 from api.service import store
 from api.service.audit import verify_chain
 from api.service.events import deliver_now
+from api.serving import HTTP_PROTOCOL
 from assign.access import Role, create_key, list_keys, revoke_key
 from assign.db import session_scope
 
@@ -34,7 +35,7 @@ def register(app: typer.Typer) -> None:
             settings = get_settings()
             store.open_store(settings.database_url).dispose()  # migrate once, before any worker starts
         uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level=settings.log_level.lower())
+                    log_level=settings.log_level.lower(), http=HTTP_PROTOCOL)
 
     @keys.command("create")
     def create(

@@ -1,4 +1,4 @@
-"""End to end: `uvicorn --factory api.main:create_app` in a subprocess on a free loopback port."""
+"""End to end: `uvicorn --factory api.main:create_app` (two workers) in a subprocess on a free loopback port."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
+from api.serving import HTTP_PROTOCOL
 from assign import repository
 from assign.access import Role, create_key
 from assign.db import session_scope
@@ -38,8 +39,9 @@ def served(engine: Engine) -> Iterator[tuple[str, str]]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False),
            "ASSIGN_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host",
-                             "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
+    command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", "2", "--http", HTTP_PROTOCOL]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -72,3 +74,9 @@ def test_a_real_server_recommends_and_decides(served: tuple[str, str]) -> None:
         assert http.post("/v1/decisions", json={"recommendation_id": rec["recommendation_id"], "action": "reject",
                                                 "reason": "x"}).status_code == 409
         assert httpx.get(f"{base}/v1/recommendations/1", timeout=5).status_code == 401
+        timings = []
+        for _ in range(5):
+            started = time.perf_counter()
+            http.get("/v1/health")
+            timings.append(time.perf_counter() - started)
+        assert min(timings) < 0.035, f"{timings}: Nagle/delayed-ACK stall (TCP_NODELAY not set?)"
