@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Field, Session, SQLModel, select
 
 from assign.errors import Conflict
-from assign.models import CaseRow, PlanRow, VerdictRow, utcnow
+from assign.models import CaseRow, PlanRow, RecommendationRow, VerdictRow, utcnow
 from assign.schemas import CaseStatus
 
 NIGHTLY_LOCK = "nightly"
@@ -37,6 +37,7 @@ class RunStatus:
     RUNNING = "running"  # started, or interrupted (a rerun resumes it)
     FAILED = "failed"  # a stage raised; a rerun resumes it
     PUBLISHED = "published"  # every plan visible; a rerun changes nothing
+    SUPERSEDED = "superseded"  # never finished; a later run published instead (its plans are dropped)
 
 
 class NightlyRun(SQLModel, table=True):
@@ -237,3 +238,22 @@ def run_scopes(*, session: Session, run_id: str) -> list[str]:
     """The forums a run planned (its plans' scopes)."""
     q = sa.select(PlanRow.scope).where(PlanRow.run_id == run_id).distinct().order_by(PlanRow.scope)
     return [s for (s,) in session.execute(q).all()]
+
+
+def discard_unfinished(*, session: Session, keep_run_id: str) -> int:
+    """Drop the unpublished plans of every other run (runs abandoned when the data, rulebook or
+    seed changed before a rerun), with their recommendations and progress rows, and mark
+    those runs superseded. Only called while holding the run lock, so no other run is writing.
+    """
+    orphan = sa.select(PlanRow.plan_id).where(PlanRow.published == False, PlanRow.run_id != keep_run_id)  # noqa: E712
+    plan_ids = [p for (p,) in session.execute(orphan).all()]
+    for start in range(0, len(plan_ids), 1000):
+        chunk = plan_ids[start : start + 1000]
+        session.execute(sa.delete(RecommendationRow).where(RecommendationRow.plan_id.in_(chunk)))  # type: ignore[attr-defined]
+        session.execute(sa.delete(PlanRow).where(PlanRow.plan_id.in_(chunk)))  # type: ignore[attr-defined]
+    unfinished = (sa.select(NightlyRun.run_id).where(NightlyRun.run_id != keep_run_id)
+                  .where(NightlyRun.status.in_([RunStatus.RUNNING, RunStatus.FAILED])))  # type: ignore[attr-defined]
+    session.execute(sa.delete(ForumProgress).where(ForumProgress.run_id.in_(unfinished)))  # type: ignore[attr-defined]
+    session.execute(sa.update(NightlyRun).where(NightlyRun.run_id.in_(unfinished))  # type: ignore[attr-defined]
+                    .values(status=RunStatus.SUPERSEDED))
+    return len(plan_ids)

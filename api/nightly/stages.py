@@ -144,6 +144,7 @@ def publish_night(*, session: Session, run_id: str, summary: dict[str, Any], sta
     published and stops) can never emit them twice; each payload also carries an
     idempotency key for consumers of the at-least-once webhooks.
     """
+    runs.discard_unfinished(session=session, keep_run_id=run_id)
     count = repository.publish_plans(session=session, run_id=run_id)
     for forum, progress in sorted(runs.stored_forums(session=session, run_id=run_id).items()):
         events.publish(session=session, kind="plan.published", subject=progress.plan_id, payload={

@@ -114,3 +114,19 @@ def test_a_run_whose_lock_was_taken_over_stops(engine: Engine) -> None:
             keeper.check()
     with engine.connect() as conn:  # releasing does not free the usurper's lock
         assert conn.execute(sa.text("SELECT holder FROM run_lock")).scalar() == "usurper"
+
+
+def test_plans_of_an_abandoned_run_are_dropped_when_a_night_publishes(engine: Engine) -> None:
+    seed_store(engine, 60)
+    with session_scope(engine) as session:  # a run that crashed, then the rulebook changed
+        runs.start_run(session=session, run_id="abandoned", as_of=AS_OF, network_hash="n", rulebook_hash="old")
+        repository.save_plan(session=session, plan_id="old-plan", as_of=AS_OF, scope="I510100", status="FEASIBLE",
+                             data={}, summary={}, recommendations=[], run_id="abandoned", published=False)
+        runs.record_forum(session=session, progress=runs.ForumProgress(run_id="abandoned", forum="I510100",
+                                                                        status="stored", plan_id="old-plan"))
+    report = night(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM plan WHERE NOT published")).scalar() == 0
+        assert conn.execute(sa.text("SELECT count(*) FROM nightly_forum WHERE run_id = 'abandoned'")).scalar() == 0
+        statuses = dict(conn.execute(sa.text("SELECT run_id, status FROM nightly_run")).all())
+    assert statuses == {"abandoned": "superseded", report.run_id: "published"}
