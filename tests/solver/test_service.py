@@ -90,3 +90,13 @@ def test_a_split_group_gets_one_recommendation_per_court_and_the_overflow_its_re
     assert plan.contributions["medium.group_together"] == 50.0
     stuck = next(r for r in recs if r.target_court is None)
     assert {e.constraint for e in stuck.excluded} >= {"hard.capacity", "hard.not_original_court"}
+
+
+def test_on_a_generated_batch_the_solver_beats_greedy_on_every_reported_figure() -> None:
+    from api.cli.bench import _load
+
+    row = _load("solver_bench").run(200, "50", 1, 1.0, workers=1, with_lp=False)
+    assert row["solver"]["objective"] < row["greedy"]["objective"]
+    assert row["ratios"]["worst_transfer_solver_over_greedy"] < 0.5
+    assert row["ratios"]["distance_solver_over_greedy"] < 1.0
+    assert row["solver"]["bound"] <= row["solver"]["objective"]
