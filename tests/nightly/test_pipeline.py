@@ -130,3 +130,19 @@ def test_plans_of_an_abandoned_run_are_dropped_when_a_night_publishes(engine: En
         assert conn.execute(sa.text("SELECT count(*) FROM nightly_forum WHERE run_id = 'abandoned'")).scalar() == 0
         statuses = dict(conn.execute(sa.text("SELECT run_id, status FROM nightly_run")).all())
     assert statuses == {"abandoned": "superseded", report.run_id: "published"}
+
+
+def test_of_many_simultaneous_acquirers_exactly_one_gets_the_lock(engine: Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(i: int) -> bool:
+        try:
+            with engine.connect() as conn:
+                runs.acquire_lock(conn, holder=f"h{i}", run_id="r", stale_after_s=30)
+            return True
+        except Conflict:
+            return False
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        won = list(pool.map(attempt, range(6)))
+    assert won.count(True) == 1
