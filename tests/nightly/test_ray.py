@@ -63,3 +63,18 @@ def test_ray_and_the_local_pool_place_the_same_way(tmp_path: Path) -> None:
     assert local.run_id == on_ray.run_id and local.summary["needing_court"] > 0
     assert _plans(local_db) == _plans(ray_db)
     assert local.summary["placed"] == on_ray.summary["placed"]
+
+
+def test_ray_retries_a_task_whose_worker_died(tmp_path: Path) -> None:
+    from api.executors import RayExecutor
+    from tests.nightly import tasks
+
+    executor = RayExecutor(workers=2, time_limit_s=60, retries=2)
+    got = {}
+    try:
+        executor.run(tasks.die_once, {"a": {"x": 1, "die": True}, "b": {"x": 2}},
+                     shared={"marker": str(tmp_path / "m")}, on_result=lambda o: got.__setitem__(o.key, o))
+    finally:
+        executor.close()
+    assert (tmp_path / "m").exists()  # the worker did die once
+    assert {k: o.result["value"] for k, o in got.items() if o.result} == {"a": 1, "b": 2}
