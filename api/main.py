@@ -10,20 +10,25 @@ response of 500 means a bug; its traceback is logged with party IDs masked.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 import traceback
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError as DatabaseValueError
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.config import Settings, get_settings
 from api.deps import NetworkCache
@@ -35,6 +40,7 @@ from assign.errors import AccessDenied, AssignError, Conflict, DataError, NotFou
 from assign.masking import MaskingFilter, install_log_masking, mask_text
 
 log = logging.getLogger("assign.api")
+REQUEST_THREADS = 8
 
 # (family, HTTP status, error code); the first family an error belongs to wins.
 ERROR_STATUS: list[tuple[type[AssignError], int, str]] = [
@@ -47,6 +53,29 @@ ERROR_STATUS: list[tuple[type[AssignError], int, str]] = [
 ]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
               409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid_input"}
+
+
+class AdmissionLimit:
+    """At most `limit` requests inside the app at once; the rest wait on the event loop.
+
+    A request's session holds a pooled connection from its key look-up to its commit, so
+    without this, 32 concurrent clients hold 32 connections while they queue for the 8
+    request threads, and the pool (15) runs dry. Health and metrics are never queued.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._semaphore: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in ("/v1/health", "/v1/metrics"):
+            await self.app(scope, receive, send)
+            return
+        if self._semaphore is None:  # created on the serving loop, not at import
+            self._semaphore = asyncio.Semaphore(self.limit)
+        async with self._semaphore:
+            await self.app(scope, receive, send)
 
 
 def configure_logging(level: str) -> None:
@@ -99,6 +128,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(PoolTimeout)
+    async def on_pool_exhausted(_request: Request, exc: PoolTimeout) -> JSONResponse:
+        log.error("database connection pool exhausted: %s", exc)
+        return JSONResponse(error_body("unavailable", "the service is overloaded; retry shortly"), status_code=503,
+                            headers={"Retry-After": "2"})
+
     @app.exception_handler(OperationalError)
     async def on_database_down(_request: Request, exc: OperationalError) -> JSONResponse:
         log.error("database unavailable: %s", mask_text(str(exc.orig)))
@@ -136,6 +171,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Few request threads: CPU work holds the GIL anyway, and fewer threads contend less
+        # for it and for the database; waiting requests queue cheaply on the event loop.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         yield
         jobs.shutdown()
 
@@ -154,6 +192,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.metrics = Metrics()
     app.state.jobs = jobs
     app.state.baselines = BaselineStates()
+    # SQLite has one writer at a time and its busy handler sleeps (1..100 ms) while it waits;
+    # hot write paths take this lock so one process's threads queue here instead.
+    app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+    app.add_middleware(AdmissionLimit, limit=REQUEST_THREADS)
     install_metrics(app, app.state.metrics)
     install_error_handlers(app)
     for router in ROUTERS:

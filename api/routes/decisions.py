@@ -60,9 +60,11 @@ def _check(key: Principal, network: CourtNetwork, session: Any, decision: Decisi
              summary="Decide a recommendation; a second decision on the same recommendation gets 409")
 def post_decision(body: DecisionIn, request: Request, key: DeciderKeyDep, session: SessionDep,
                   network: NetworkDep) -> dict[str, Any]:
-    decision = decide(session=session, network=network, states=request.app.state.baselines, principal=key,
-                      recommendation_id=body.recommendation_id, action=body.action, reason=body.reason.strip(),
-                      target_court=body.target_court, justification=body.justification, as_of=today())
+    with request.app.state.write_lock:
+        decision = decide(session=session, network=network, states=request.app.state.baselines, principal=key,
+                          recommendation_id=body.recommendation_id, action=body.action, reason=body.reason.strip(),
+                          target_court=body.target_court, justification=body.justification, as_of=today())
+        session.commit()
     request.app.state.metrics.decisions.labels(body.action.value).inc()
     return decision.as_dict()
 

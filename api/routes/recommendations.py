@@ -74,8 +74,10 @@ def recommend_one(body: RecommendOne, request: Request, key: DeciderKeyDep, sess
                   network: NetworkDep) -> Response:
     case = repository.get_case(session=session, case_no=body.case_no)
     key.check_case(network, case)
-    result = recommend_case(session=session, network=network, states=request.app.state.baselines, case=case,
-                            as_of=body.as_of or today(), actor=key.actor)
+    with request.app.state.write_lock:
+        result = recommend_case(session=session, network=network, states=request.app.state.baselines, case=case,
+                                as_of=body.as_of or today(), actor=key.actor)
+        session.commit()
     out = SingleOut(recommendation_id=result.recommendation_id,
                     plan_id=result.recommendation.plan_id if result.recommendation else None,
                     verdict=result.verdict, recommendation=result.recommendation, message=result.message)
