@@ -41,7 +41,6 @@ TextPath = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[^\x00-\
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
 Cursor = Annotated[int, Query(ge=0, le=2**62)]
-SafeStr = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 
 
 def today() -> date:
