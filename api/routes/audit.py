@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from api.deps import AdminKeyDep, EngineDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, Cursor, Limit
+from api.security import mask_strings
 from api.service import audit as audit_service
 from assign import audit
 
@@ -43,7 +44,8 @@ def list_audit(_key: AdminKeyDep, session: SessionDep, after: Cursor = 0, limit:
                kind: str | None = Query(default=None, max_length=32),
                subject: str | None = Query(default=None, max_length=200)) -> dict[str, Any]:
     rows = audit.list_records(session=session, after=after, limit=limit, kind=kind, subject=subject)
-    data = [{**r.model_dump(), "payload": audit_service.payload_of(r)} for r in rows]
+    # free text (reasons, justifications) could quote an ID number; the hashes cover the stored text
+    data = [{**r.model_dump(), "payload": mask_strings(audit_service.payload_of(r))} for r in rows]
     return {"data": data, "next_after": rows[-1].seq if rows else after}
 
 
