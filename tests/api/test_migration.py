@@ -21,3 +21,10 @@ def test_the_migrated_schema_matches_the_api_tables(engine: Engine) -> None:
     with engine.connect() as conn:
         heads = MigrationContext.configure(conn).get_current_heads()
     assert "0002_api" in heads
+
+
+def test_current_and_latest_revision_name_every_head(engine: Engine) -> None:
+    from assign import migrate
+
+    current = migrate.current_revision(engine)
+    assert current == migrate.head_revision() and "0002_api" in (current or "").split(",")
