@@ -19,7 +19,9 @@ from typing import Any
 from ortools.linear_solver import pywraplp
 
 from solver.constraints import REGISTRY
+from solver.greedy import _marginal
 from solver.instance import AssignmentInstance
+from solver.validate import validate_plan
 from solver.variables import OBJ_SCALE, LpBackend, ModelContext
 
 
@@ -46,7 +48,10 @@ def solve_pool_lp(sub: AssignmentInstance, budget_s: float = 0.0) -> dict[str, A
         return {"status": "LP_FAILED", "time_s": time.perf_counter() - started}
     bound = backend.solver.Objective().Value() / OBJ_SCALE
     frac = {key: var.solution_value() for key, var in ctx.vars.x.items()}
-    counts = _round(sub, frac)
+    # two ways to place what flooring leaves; the validator keeps the better one
+    options = [_round(sub, frac, by_cost=False), _round(sub, frac, by_cost=True)]
+    counts = min(options, key=lambda cs: validate_plan(sub, ctx.vars.extract(
+        {ctx.vars.x[key]: cs.get(key, 0) for key in ctx.vars.x})[0]).objective)
     for (cid, court), var in ctx.vars.x.items():  # the rounded plan's exact objective
         var.SetBounds(counts.get((cid, court), 0), counts.get((cid, court), 0))
     for k in sub.classes:
@@ -67,6 +72,7 @@ def solve_pool_lp(sub: AssignmentInstance, budget_s: float = 0.0) -> dict[str, A
 
 # (widen each count by, also courts the LP left empty): each stage a larger CP-SAT neighbourhood
 STAGES = ((0, False), (1, False), (1, True))
+SHARE = (0.5, 0.5, 1.0)  # of the time left; the first stage matters most on large pools
 
 
 def _neighbourhoods(sub: AssignmentInstance, frac: dict[tuple[str, str], float], out: dict[str, Any],
@@ -81,9 +87,9 @@ def _neighbourhoods(sub: AssignmentInstance, frac: dict[tuple[str, str], float],
         if out["objective"] - out["bound"] <= 1e-6 * max(1.0, abs(out["objective"])):
             return
         if sub.params.deterministic:
-            left_s = 0.6 * budget_s / len(STAGES)
+            left_s = 0.6 * budget_s * SHARE[i] / sum(SHARE)
         else:
-            left_s = (budget_s - (time.perf_counter() - started)) / (len(STAGES) - i)
+            left_s = (budget_s - (time.perf_counter() - started)) * SHARE[i]
         if left_s < 0.05:
             return
         model = TransferModel(sub)
@@ -95,8 +101,9 @@ def _neighbourhoods(sub: AssignmentInstance, frac: dict[tuple[str, str], float],
                        method=f"lp_round+neighbourhood{i + 1}")
 
 
-def _round(sub: AssignmentInstance, frac: dict[tuple[str, str], float]) -> dict[tuple[str, str], int]:
-    """Floor every count, then place the rest where the LP leaned most, within capacity."""
+def _round(sub: AssignmentInstance, frac: dict[tuple[str, str], float], by_cost: bool) -> dict[tuple[str, str], int]:
+    """Floor every count, then place the rest where the LP leaned most (or, `by_cost`, where it
+    adds least to the objective), within capacity."""
     eps = 1e-6
     counts: dict[tuple[str, str], int] = {}
     load = {code: c.fixed_load for code, c in sub.courts.items()}
@@ -144,12 +151,21 @@ def _round(sub: AssignmentInstance, frac: dict[tuple[str, str], float]) -> dict[
         left = len(k.case_nos) - sum(counts.get((k.id, c), 0) for c in k.candidates)
         rest += [(k, left)] if left > 0 else []
     rest.sort(key=lambda kl: -weight[kl[0].id])
+    # by cost: a court with few officers must not take a heavy case just because the LP held
+    # a fraction of it there; the LP's leaning breaks ties (or decides alone, without by_cost)
+    cost, placed = _marginal(sub, load)
+    for code in load:
+        placed(code)
     for k, left in rest:
         for _ in range(left):
-            options = sorted(k.candidates, key=lambda c: (-(frac[(k.id, c)] - counts.get((k.id, c), 0)), c))
-            pick = next((c for c in options if load[c] + k.weight <= limit[c]), None)
-            if pick is None:
+            room = [i for i, c in enumerate(k.candidates) if load[c] + k.weight <= limit[c]]
+            if not room:
                 break
+            i = min(room, key=lambda i: (cost(k.candidates[i], k.weight, k.km[i]) if by_cost else 0.0,
+                                         -(frac[(k.id, k.candidates[i])] - counts.get((k.id, k.candidates[i]), 0)),
+                                         k.candidates[i]))
+            pick = k.candidates[i]
             counts[(k.id, pick)] = counts.get((k.id, pick), 0) + 1
             load[pick] += k.weight
+            placed(pick)
     return counts
