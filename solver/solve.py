@@ -51,7 +51,8 @@ def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
         for p in order:
             sub = inst.subinstance(p)
             mine = {d.case_no: hint[d.case_no] for d in sub.demands if d.case_no in hint}
-            budget = max(MIN_POOL_S, min(limit, 0.9 * limit * parallel * sizes[p] / total))
+            share = 1.0 if inst.params.deterministic else 0.9 * parallel  # deterministic: as in turn
+            budget = max(MIN_POOL_S, min(limit, share * limit * sizes[p] / total))
             jobs.append((sub.model_dump_json(), budget, mine))
         results = list(pool_map(_job, jobs))
     else:

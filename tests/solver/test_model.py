@@ -122,3 +122,11 @@ def test_neighbourhood_restriction_keeps_counts_between_floor_and_ceiling() -> N
     model.restrict({(k.id, "B510105"): (3, 4), (k.id, "B510112"): (0, 1)})
     result = model.solve(1.0)
     assert sorted(result["assignments"].values()).count("B510105") >= 3
+
+
+def test_warm_start_mode_still_gives_valid_plans() -> None:
+    inst = instance(MANY, params=FAST.model_copy(update={"hint": "previous_or_greedy"}))
+    first = solve(inst)
+    again = solve(instance(MANY, params=inst.params, previous=first.assignments))
+    assert first.violations == [] and again.violations == []
+    assert again.contributions["soft.churn"] == 0
