@@ -99,7 +99,8 @@ def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, 
     bounds = [first["bound"]] if "bound" in first else []
     candidates = [first] if "assignments" in first else []
     remaining = time_limit_s - (0.4 * time_limit_s if sub.params.deterministic else time.perf_counter() - started)
-    if small and remaining > 0.05:
+    proven = bool(candidates) and first["objective"] - first["bound"] <= 1e-6 * max(1.0, abs(first["objective"]))
+    if small and remaining > 0.05 and not proven:
         model = TransferModel(sub)
         if sub.params.hint != "none":
             start = dict(greedy_assign(sub, rule="marginal")[0])
