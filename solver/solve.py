@@ -77,7 +77,9 @@ def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
         status = PlanStatus.GREEDY
     else:
         status = PlanStatus.OPTIMAL if statuses <= {"OPTIMAL"} else PlanStatus.FEASIBLE
-    slack = sum(max(0.0, r["objective"] - r["bound"]) for r in results if "bound" in r and "fallback" not in r)
+    # a pool without a bound (neither the LP nor CP-SAT gave one) leaves the whole plan without one
+    bounded = all("bound" in r and "objective" in r for r in results)
+    slack = sum(max(0.0, r["objective"] - r["bound"]) for r in results) if bounded else None
     reports = [{k: v for k, v in r.items() if k not in ("assignments", "unplaced")} for r in results]
     return finish_plan(inst, assignments, unplaced, status, time.perf_counter() - started, reports, slack)
 

@@ -130,3 +130,13 @@ def test_warm_start_mode_still_gives_valid_plans() -> None:
     again = solve(instance(MANY, params=inst.params, previous=first.assignments))
     assert first.violations == [] and again.violations == []
     assert again.contributions["soft.churn"] == 0
+
+
+def test_without_lp_or_cp_sat_the_pool_falls_back_to_greedy_and_claims_no_bound(monkeypatch) -> None:
+    import solver.model
+
+    monkeypatch.setattr(solver.model, "solve_pool_lp", lambda sub, budget_s=0.0: {"status": "LP_FAILED"})
+    inst = instance(MANY, params=FAST.model_copy(update={"cpsat_max_vars": 0}))
+    plan = solve(inst)
+    assert plan.status == PlanStatus.GREEDY and plan.bound is None and plan.gap is None
+    assert plan.violations == [] and len(plan.assignments) + len(plan.unplaced) == len(inst.demands)
