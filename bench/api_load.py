@@ -84,7 +84,7 @@ def percentile(values: list[float], p: float) -> float:
 
 async def drive_recommendations(base: str, token: str, case_nos: list[str], total: int, clients: int) -> dict[str, Any]:
     latencies: list[float] = []
-    errors: dict[int, int] = {}
+    errors: dict[str, int] = {}
     counter = iter(range(total))
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, headers={"X-API-Key": token}, timeout=30, limits=limits) as http:
@@ -92,10 +92,14 @@ async def drive_recommendations(base: str, token: str, case_nos: list[str], tota
             for i in counter:
                 body = {"case_no": case_nos[i % len(case_nos)], "as_of": AS_OF.isoformat()}
                 start = time.perf_counter()
-                r = await http.post("/v1/recommendations", json=body)
+                try:
+                    r = await http.post("/v1/recommendations", json=body)
+                except httpx.TransportError as e:  # counted, not fatal: the figure says how many
+                    errors[type(e).__name__] = errors.get(type(e).__name__, 0) + 1
+                    continue
                 latencies.append(time.perf_counter() - start)
                 if r.status_code != 200:
-                    errors[r.status_code] = errors.get(r.status_code, 0) + 1
+                    errors[str(r.status_code)] = errors.get(str(r.status_code), 0) + 1
 
         for i in range(min(50, len(case_nos))):  # warm-up: engine, network, pools
             await http.post("/v1/recommendations", json={"case_no": case_nos[i], "as_of": AS_OF.isoformat()})
