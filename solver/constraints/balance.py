@@ -49,6 +49,7 @@ class _Balance(ConstraintUnit):
             total = placed + sum(self._base(c.open_cases) + c.fixed_load for c in courts)
             worst = be.int_var(0, max(BURDEN_RES * t // c.staff + 1 for t, c in zip(top, courts, strict=True)),
                                f"{self.id}.worst[{pool.id}]")
+            self._whole_case_cut(ctx, pool.id, worst)
             for load, court in zip(loads, courts, strict=True):
                 be.add(be.dot([worst], [court.staff]) >= load * BURDEN_RES)
                 over = be.int_var(0, sum(top), f"{self.id}.over[{court.code}]")
@@ -59,6 +60,26 @@ class _Balance(ConstraintUnit):
             coefs.append(weight * OBJ_SCALE / (WEIGHT_SCALE * BURDEN_RES))
             constant += self._before(courts, weight, ratio)
         return be.dot(terms, coefs) - int(round(constant))
+
+    def _whole_case_cut(self, ctx: ModelContext, pool_id: str, worst: Any) -> None:
+        """A valid cut the LP misses: a placed case lands whole on one court, so the worst figure is
+        at least its weight over the most officers any of its courts has. Added for the class where
+        that is largest, scaled by the share of the class placed (so it also holds when unplaced)."""
+        staff = ctx.inst.courts
+        best = None
+        for k in ctx.inst.classes:
+            most = max((staff[c].staff for c in k.candidates if staff[c].staff > 0), default=0)
+            if k.pool == pool_id and most:
+                floor = k.weight / most
+                if best is None or floor > best[0]:
+                    best = (floor, k, most)
+        if best is None:
+            return
+        _, k, most = best
+        n = len(k.case_nos)
+        # n * most * worst >= RES * w * (n - unplaced)
+        ctx.backend.add(ctx.backend.dot([worst, ctx.vars.unplaced[k.id]], [n * most, BURDEN_RES * k.weight])
+                        >= BURDEN_RES * k.weight * n)
 
     def _before(self, courts: list[Any], weight: float, ratio: float) -> float:
         """The pool's figure with no transfer placed, in objective units and the model's rounding."""
