@@ -1,7 +1,7 @@
 """Load figures for the HTTP API, over loopback against a real uvicorn process.
 
     .venv/bin/python bench/api_load.py [--requests 3000] [--clients 32] [--eval-cases 5000]
-                                       [--eval-requests 6] [--workers 1] [--db-url URL]
+                                       [--eval-requests 6] [--workers 1] [--think-ms 0] [--db-url URL]
 
 1. Single-case recommendation on the national network (data/courts.csv): `--clients`
    concurrent httpx/asyncio clients each POST /v1/recommendations for stored cases in a loop
@@ -82,7 +82,8 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-async def drive_recommendations(base: str, token: str, case_nos: list[str], total: int, clients: int) -> dict[str, Any]:
+async def drive_recommendations(base: str, token: str, case_nos: list[str], total: int, clients: int,
+                                think_s: float = 0.0) -> dict[str, Any]:
     latencies: list[float] = []
     errors: dict[str, int] = {}
     counter = iter(range(total))
@@ -100,6 +101,8 @@ async def drive_recommendations(base: str, token: str, case_nos: list[str], tota
                 latencies.append(time.perf_counter() - start)
                 if r.status_code != 200:
                     errors[str(r.status_code)] = errors.get(str(r.status_code), 0) + 1
+                if think_s:
+                    await asyncio.sleep(think_s)
 
         for i in range(min(50, len(case_nos))):  # warm-up: engine, network, pools
             await http.post("/v1/recommendations", json={"case_no": case_nos[i], "as_of": AS_OF.isoformat()})
@@ -107,7 +110,8 @@ async def drive_recommendations(base: str, token: str, case_nos: list[str], tota
         await asyncio.gather(*(client_loop() for _ in range(clients)))
         wall = time.perf_counter() - started
     ms = [x * 1000 for x in latencies]
-    return {"requests": len(ms), "clients": clients, "errors": errors, "rps": round(len(ms) / wall, 1),
+    return {"requests": len(ms), "clients": clients, "think_ms": think_s * 1000, "errors": errors,
+            "rps": round(len(ms) / wall, 1),
             "p50_ms": round(statistics.median(ms), 2), "p95_ms": round(percentile(ms, 95), 2),
             "p99_ms": round(percentile(ms, 99), 2), "max_ms": round(max(ms), 2)}
 
@@ -141,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-cases", type=int, default=5000, help="cases per evaluation request")
     ap.add_argument("--eval-requests", type=int, default=6)
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--think-ms", type=float, default=0.0,
+                    help="pause per client between requests (0: closed loop, every client always waiting)")
     ap.add_argument("--db-url", default="")
     ap.add_argument("--seed", type=int, default=7)
     a = ap.parse_args(argv)
@@ -171,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.2)
         nos = [c.case_no for c in cases]
         serial = asyncio.run(drive_recommendations(base, token, nos, max(100, a.requests // 10), 1))
-        rec = asyncio.run(drive_recommendations(base, token, nos, a.requests, a.clients))
+        rec = asyncio.run(drive_recommendations(base, token, nos, a.requests, a.clients, a.think_ms / 1000))
         ev = asyncio.run(drive_evaluation(base, token, [eval_body] * a.eval_requests, clients=2))
     finally:
         proc.terminate()
