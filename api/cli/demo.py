@@ -1,0 +1,79 @@
+"""`assign demo`: the main job on the embedded default, from nothing to a published plan.
+
+SQLite at DATABASE_URL (default var/assign.sqlite), the bundled national network, and a
+generated sample (once: a store that already holds cases is used as it is). Then the
+nightly run evaluates every open case, places the transferable ones and publishes the
+night's plans; the command ends with a few of the placements it made.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import typer
+from rich.table import Table
+from sqlmodel import col, select
+
+from api.cli.common import cli_errors, err, out
+from api.cli.nightly import _options, night, print_report
+from api.config import get_settings
+from api.service import store
+from assign import repository
+from assign.db import session_scope
+from assign.generator import generate_cases
+from assign.importer import import_cases
+from assign.models import PlanRow, RecommendationRow
+
+
+def _sample_placements(engine, run_id: str, limit: int) -> Table:  # type: ignore[no-untyped-def]
+    network = store.current_network(engine)
+    table = Table(title="some placements of tonight's plan")
+    for name in ("case", "mode", "from", "forum", "to"):
+        table.add_column(name, no_wrap=True)
+    with session_scope(engine) as session:
+        rows = session.exec(
+            select(RecommendationRow).join(PlanRow, col(PlanRow.plan_id) == col(RecommendationRow.plan_id))
+            .where(PlanRow.run_id == run_id, col(RecommendationRow.target_court).is_not(None))
+            .order_by(col(RecommendationRow.id)).limit(limit)
+        ).all()
+        for r in rows:
+            case_nos = json.loads(r.case_nos)
+            origin = repository.get_case(session=session, case_no=case_nos[0]).court_code
+            table.add_row(
+                case_nos[0] + (f" (+{len(case_nos) - 1})" if len(case_nos) > 1 else ""), r.mode or "-",
+                origin, r.forum or "-",
+                f"{r.target_court} {network.get(r.target_court).name}" if r.target_court else "-",
+            )
+    return table
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo(
+        cases: int = typer.Option(20000, "--cases", min=1, help="sample size when the store is empty"),
+        seed: int = typer.Option(7, "--seed"),
+        as_of: str = typer.Option(None, "--as-of", help="evaluation date (default: today)"),
+        budget: float = typer.Option(60.0, "--solve-budget", help="solver wall time for all forums, seconds"),
+    ) -> None:
+        """Generate a sample if the store is empty, then run the nightly job and show the result."""
+        with cli_errors():
+            settings = get_settings()
+            day = date.fromisoformat(as_of) if as_of else date.today()
+            engine = store.open_store(settings.database_url)
+            out.print(f"store: {engine.url.render_as_string(hide_password=True)}")
+            network = store.current_network(engine)
+            out.print(f"court network: {len(network)} courts (hash {network.content_hash})")
+            with session_scope(engine) as session:
+                stored = repository.count_cases(session=session)
+            if stored == 0:
+                err.print(f"generating and importing {cases} sample cases (seed {seed}, as of {day}) ...")
+                report = import_cases(engine, generate_cases(network, cases, seed=seed, as_of=day), as_of=day,
+                                      network=network, record_keys=False)
+                out.print(f"imported: {report.counts['stored']} cases, {report.rejected_rows} rejected")
+            else:
+                out.print(f"the store already holds {stored} cases: using them")
+            options = _options("local", None, 2, settings.solver_time_limit_s, budget, 300.0)
+            result = night(settings, day, options)
+            print_report(result)
+            out.print(_sample_placements(engine, result.run_id, 10))
