@@ -129,11 +129,9 @@ def get_recommendation(recommendation_id: IdPath, key: AnyKeyDep, session: Sessi
                        network: NetworkDep) -> dict[str, Any]:
     row = get_recommendation_row(session=session, recommendation_id=recommendation_id)
     rec = Recommendation.model_validate_json(row.data)
-    if rec.forum:
-        key.check_court(network, rec.forum, f"recommendation {recommendation_id}")
-    else:
+    if not key.may_see_court(network, rec.forum):  # else: readable when every case is in the jurisdiction
         for case in repository.get_cases(session=session, case_nos=json.loads(row.case_nos)):
-            key.check_case(network, case)
+            key.check_case(network, case, f"recommendation {recommendation_id}")
     decision = decision_for(session=session, recommendation_id=recommendation_id)
     return {"id": row.id, "plan_id": row.plan_id, "recommendation": rec,
             "decision": decision.as_dict() if decision else None}

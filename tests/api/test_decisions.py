@@ -115,3 +115,14 @@ def test_the_database_refuses_a_second_decision_without_the_python_check(
         row = session.get(RecommendationRow, rid)
         decisions.record_decision(session=session, recommendation=row, action=decisions.Action.ACCEPT,
                                   target_court=None, reason="b", justification=None, violations=[], key_id=None)
+
+
+def test_the_enforcing_court_may_look_but_only_the_forum_decides(client: TestClient, keys: Keys,
+                                                                 transfer_case: Case) -> None:
+    made = client.post("/v1/admin/keys", json={"role": "dispatcher", "court_code": "B510104"},
+                       headers=headers(keys.admin))
+    basic = made.json()["secret"]
+    rec = recommend(client, basic, transfer_case.case_no)
+    assert client.get(f"/v1/recommendations/{rec['recommendation_id']}", headers=headers(basic)).status_code == 200
+    r = decide(client, basic, recommendation_id=rec["recommendation_id"], action="accept", reason="自己移送")
+    assert r.status_code == 403 and "I510100" in r.json()["detail"]
