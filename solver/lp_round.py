@@ -125,18 +125,30 @@ def _round(sub: AssignmentInstance, frac: dict[tuple[str, str], float], by_cost:
             if n:
                 counts[(k.id, c)] = n
                 load[c] += n * k.weight
-    # debtor groups: the court holding most of the group in the LP, if it is legal for all and has room
+    # by cost: a court with few officers must not take a heavy case (or a whole debtor group)
+    # just because the LP held a fraction of it there; the LP's leaning breaks ties
+    cost, placed = _marginal(sub, load)
+    for code in load:
+        placed(code)
+    # debtor groups whole, on a court legal for all with room: where the LP holds most of the
+    # group, or (by_cost) where the group adds least
     by_id = {k.id: k for k in sub.classes}
     for members in groups.values():
         classes = [by_id[m] for m in members]
         common = set.intersection(*(set(k.candidates) for k in classes))
         need = sum(k.weight * len(k.case_nos) for k in classes)
-        lean = sorted(common, key=lambda c: (-sum(frac.get((k.id, c), 0.0) for k in classes), c))
-        court = next((c for c in lean if load[c] + need <= limit[c]), None)
+
+        def order(c: str, classes: list[Any] = classes, need: int = need) -> tuple[float, float, str]:
+            km = sum(k.km[k.candidates.index(c)] * len(k.case_nos) for k in classes)
+            lean = -sum(frac.get((k.id, c), 0.0) for k in classes)
+            return (cost(c, need, km) if by_cost else 0.0, lean, c)
+
+        court = next((c for c in sorted(common, key=order) if load[c] + need <= limit[c]), None)
         for k in classes:
             if court is not None:
                 counts[(k.id, court)] = len(k.case_nos)
                 load[court] += k.weight * len(k.case_nos)
+                placed(court)
                 continue
             for _ in range(len(k.case_nos)):
                 options = sorted(k.candidates, key=lambda c: (-frac[(k.id, c)], c))
@@ -151,11 +163,6 @@ def _round(sub: AssignmentInstance, frac: dict[tuple[str, str], float], by_cost:
         left = len(k.case_nos) - sum(counts.get((k.id, c), 0) for c in k.candidates)
         rest += [(k, left)] if left > 0 else []
     rest.sort(key=lambda kl: -weight[kl[0].id])
-    # by cost: a court with few officers must not take a heavy case just because the LP held
-    # a fraction of it there; the LP's leaning breaks ties (or decides alone, without by_cost)
-    cost, placed = _marginal(sub, load)
-    for code in load:
-        placed(code)
     for k, left in rest:
         for _ in range(left):
             room = [i for i, c in enumerate(k.candidates) if load[c] + k.weight <= limit[c]]
