@@ -17,6 +17,7 @@ import yaml
 
 from assign.errors import RulebookError
 from assign.schemas import Flag, Outcome
+from rules.checks import check_rulebook
 from rules.compiler import OPERATORS
 from rules.facts import FACTS, RESERVED_FIELDS
 from rules.spec import Comparison, Effects, Group, ParamRef, Rule, Rulebook
@@ -146,8 +147,6 @@ def parse_rulebook(text: str, source: str = "<text>") -> Rulebook:
 
 def load_rulebook(path: str | Path) -> Rulebook:
     """Load a rulebook and run every check; raises RulebookError on the first failing stage."""
-    from rules.checks import check_rulebook  # noqa: PLC0415 - checks imports this module
-
     file = rulebook_file(path)
     rulebook = parse_rulebook(file.read_text(encoding="utf-8"), str(file))
     check_rulebook(rulebook)

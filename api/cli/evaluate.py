@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, write_json_stdout
 from api.config import get_settings
-from api.service import evaluation
+from api.service import evaluation, store
 from assign.errors import DataError
 from assign.interchange import read_cases
 from assign.network import builtin_network, load_network
@@ -57,8 +57,6 @@ def register(app: typer.Typer) -> None:
 
 
 def _evaluate_store(day: date, rulebook_dir: Path, courts: Path | None, workers: int) -> None:
-    from api.service import store
-
     url = get_settings().database_url
     db = store.open_store(url)
     network = load_network(courts) if courts else store.current_network(db)
