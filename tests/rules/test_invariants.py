@@ -11,7 +11,7 @@ from assign.network import CourtNetwork
 from assign.schemas import Mode, Outcome, Verdict
 from rules.compiler import compile_rulebook
 from rules.engine import RuleEngine
-from rules.evaluate import evaluate_cases
+from rules.evaluate import evaluate_cases, recommend
 from rules.facts import BatchContext, build_facts
 from rules.plain import PlainEvaluator
 from rules.spec import Rulebook
@@ -45,8 +45,14 @@ def test_outcomes_agree_with_the_clock_and_the_modes_policy(verdicts: list[Verdi
         if v.outcome not in (Outcome.ELIGIBLE, Outcome.MANDATORY_TRANSFER):
             assert v.permitted_modes == [] and v.recommended_mode is None
         assert v.recommended_mode is None or v.recommended_mode in v.permitted_modes
-        if v.flags == ["RECUSAL_OFFICER"] and v.outcome == Outcome.ELIGIBLE:
-            assert v.recommended_mode == Mode.ORDER
+
+
+def test_an_officer_conflict_never_changes_the_mode(verdicts: list[Verdict], rulebook: Rulebook) -> None:
+    with_conflict = [v for v in verdicts if "RECUSAL_OFFICER" in v.flags]
+    assert with_conflict, "the sample should hold officer conflicts"
+    for v in with_conflict:
+        others = [rulebook.rule(f.rule_id) for f in v.fired if f.rule_id != "flag.recusal"]
+        assert recommend(list(v.permitted_modes), others) == v.recommended_mode
 
 
 def test_the_sample_reaches_most_outcomes(verdicts: list[Verdict]) -> None:
