@@ -6,12 +6,13 @@ psycopg 3 (`postgresql+psycopg://`). A plain `postgresql://` URL is rewritten to
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, event
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 
@@ -41,6 +42,22 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def upsert(conn: Connection | Session, table: Table, rows: Sequence[dict[str, Any]], *, key: Sequence[str],
+           update: Sequence[str]) -> None:
+    """INSERT ... ON CONFLICT (key) DO UPDATE, as one compiled statement executed over all rows
+    (executemany): compiling a multi-VALUES statement per page costs more than the write."""
+    if not rows:
+        return
+    dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    stmt = insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in update})
+    conn.execute(stmt, list(rows))
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -14,8 +14,9 @@ from itertools import islice
 from typing import Any, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
+from assign.db import upsert
 from assign.errors import ImportReport, RowProblem
 from assign.interchange import context_problems
 from assign.models import CaseRow
@@ -32,16 +33,6 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
-
-
-def _upsert(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    stmt = insert(_TABLE)
-    stmt = stmt.on_conflict_do_update(index_elements=["case_no"], set_={c: stmt.excluded[c] for c in _UPDATED_COLUMNS})
-    conn.execute(stmt, rows)
 
 
 def import_cases(
@@ -77,7 +68,8 @@ def import_cases(
                     continue
                 valid.append(case_row_values(case))
             by_no = {v["case_no"]: v for v in valid}  # a repeated case_no in one chunk: the last wins
-            found = conn.execute(select(_TABLE.c.case_no, _TABLE.c.content_hash).where(_TABLE.c.case_no.in_(list(by_no))))
+            keys = _TABLE.c.case_no.in_(list(by_no))
+            found = conn.execute(select(_TABLE.c.case_no, _TABLE.c.content_hash).where(keys))
             existing: dict[str, str] = {no: h for no, h in found}
             to_write = []
             for no, values in by_no.items():
@@ -89,7 +81,7 @@ def import_cases(
                     to_write.append(values)
                 report.count(kind, no if record_keys else None)
             if to_write:
-                _upsert(conn, to_write)
+                upsert(conn, _TABLE, to_write, key=["case_no"], update=_UPDATED_COLUMNS)
             if progress:
                 progress(len(chunk))
     report.rejected.sort(key=lambda p: p.row)

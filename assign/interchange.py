@@ -156,7 +156,16 @@ def iter_csv_records(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | Row
     )
     if missing:
         raise DataError(f"CSV header lacks required columns: {', '.join(sorted(missing))}")
-    for n, raw in enumerate(reader, start=1):
+    n = 0
+    while True:
+        n += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:  # e.g. a quote never closed: the rest of the file cannot be split into rows
+            yield n, RowProblem(n, "-", f"unreadable CSV from this row on (line {reader.line_num}): {e}")
+            return
         rec: dict[str, Any] = {}
         bad: RowProblem | None = None
         for k, v in raw.items():

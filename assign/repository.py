@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, func, select
 
+from assign.db import upsert
 from assign.errors import NotFound
 from assign.models import CaseRow, CourtRow, NetworkMeta, PlanRow, RecommendationRow, VerdictRow, utcnow
 from assign.network import CourtNetwork, builtin_network
@@ -157,19 +158,8 @@ def save_verdicts(*, session: Session, verdicts: Sequence[Verdict]) -> int:
     if not verdicts:
         return 0
     values = [_verdict_values(v) for v in verdicts]
-    table = VerdictRow.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert_insert  # type: ignore[assignment]
-    for start in range(0, len(values), 2000):
-        stmt = upsert_insert(table).values(values[start : start + 2000])
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["case_no", "as_of", "rulebook_hash"],
-            set_={k: stmt.excluded[k] for k in ("outcome", "forum", "recommended_mode", "data", "created_at")},
-        )
-        session.execute(stmt)
+    upsert(session, VerdictRow.__table__, values, key=["case_no", "as_of", "rulebook_hash"],  # type: ignore[attr-defined]
+           update=["outcome", "forum", "recommended_mode", "data", "created_at"])
     return len(values)
 
 

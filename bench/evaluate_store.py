@@ -29,28 +29,6 @@ from assign.network import builtin_network
 from assign.schemas import CaseStatus
 
 
-def _executemany_save_verdicts(*, session, verdicts) -> int:  # type: ignore[no-untyped-def]
-    """save_verdicts with one compiled upsert executed over all rows (SQLAlchemy executemany).
-
-    The repository's multi-VALUES statement is compiled anew for every page (one bind parameter
-    per cell), which the profile shows as half of a worker's time.
-    """
-    from sqlalchemy.dialects.sqlite import insert
-
-    from assign.models import VerdictRow
-
-    if not verdicts:
-        return 0
-    values = [repository._verdict_values(v) for v in verdicts]
-    stmt = insert(VerdictRow.__table__)  # type: ignore[attr-defined]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["case_no", "as_of", "rulebook_hash"],
-        set_={k: stmt.excluded[k] for k in ("outcome", "forum", "recommended_mode", "data", "created_at")},
-    )
-    session.execute(stmt, values)
-    return len(values)
-
-
 class PeakRss:
     """Samples the RSS of this process and its children until stopped."""
 
@@ -90,12 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--as-of", default="2025-06-30")
     ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--executemany-save", action="store_true",
-                    help="measure with save_verdicts as one executemany upsert (a proposed repository change); "
-                         "patched in this process and inherited by the forked workers only")
     args = ap.parse_args(argv)
-    if args.executemany_save:
-        repository.save_verdicts = _executemany_save_verdicts  # type: ignore[assignment]
     as_of = date.fromisoformat(args.as_of)
     url = args.url or f"sqlite:///{Path('/tmp/assign-bench') / f'store-{args.n}.sqlite'}"
     out = sys.stdout

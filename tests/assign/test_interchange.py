@@ -79,3 +79,13 @@ def test_unreadable_input_is_a_data_error() -> None:
         read_cases("[{", fmt="json")
     with pytest.raises(DataError, match="lacks required columns"):
         read_cases("case_no,amount\nx,1\n", fmt="csv")
+
+
+def test_unreadable_csv_tail_is_reported_not_raised() -> None:
+    buf = io.StringIO()
+    write_cases([make_case("(2024)川0104执1号")], buf, "csv")
+    text = buf.getvalue() + "(2024)川0104执2号\rB510104,money\n"  # a bare CR inside an unquoted cell
+    parsed = read_cases(text, fmt="csv")
+    assert [c.case_no for c in parsed.cases] == ["(2024)川0104执1号"]
+    assert [(p.row, p.field) for p in parsed.problems] == [(2, "-")]
+    assert "unreadable CSV" in parsed.problems[0].reason

@@ -14,7 +14,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision = '0003_runs'
 down_revision = '0001_core'
 branch_labels = None
