@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from assign import events, repository, runs
+from api.service.audit import record_plan
+from assign import audit, events, repository, runs
 from assign.models import PlanRow
 from assign.network import CourtNetwork
 from assign.schemas import Recommendation
@@ -128,7 +129,8 @@ def night_summary(*, session: Session, run_id: str, as_of: date, rulebook_hash: 
     forums = runs.stored_forums(session=session, run_id=run_id)
     gaps = [f.gap for f in forums.values() if f.gap is not None]
     return {
-        "run_id": run_id, "as_of": as_of.isoformat(), "cases_evaluated": sum(outcomes.values()),
+        "run_id": run_id, "as_of": as_of.isoformat(), "rulebook_hash": rulebook_hash,
+        "cases_evaluated": sum(outcomes.values()),
         "outcomes": dict(sorted(outcomes.items())), "needing_court": needing_court, "pinned": pinned,
         "forums": len(forums), "placed": sum(f.placed for f in forums.values()),
         "unplaced": needing_court - sum(f.placed for f in forums.values()),
@@ -146,7 +148,16 @@ def publish_night(*, session: Session, run_id: str, summary: dict[str, Any], sta
     """
     runs.discard_unfinished(session=session, keep_run_id=run_id)
     count = repository.publish_plans(session=session, run_id=run_id)
+    audit.append(session=session, kind="verdicts", subject=f"nightly {run_id}", actor="nightly", payload={
+        "stored": True, "as_of": summary.get("as_of"), "count": summary.get("cases_evaluated"),
+        "outcomes_count": summary.get("outcomes", {}), "rulebook_hash": summary.get("rulebook_hash"),
+    })
     for forum, progress in sorted(runs.stored_forums(session=session, run_id=run_id).items()):
+        # the audit holds every published plan with its assignments, like plans made over the API
+        record_plan(session=session, plan_id=progress.plan_id, scope=forum, actor="nightly",
+                    summary={"run_id": run_id, "cases": progress.cases, "placed": progress.placed,
+                             "moves": progress.moves},
+                    recommendations=repository.plan_recommendations(session=session, plan_id=progress.plan_id))
         events.publish(session=session, kind="plan.published", subject=progress.plan_id, payload={
             "idempotency_key": f"nightly:{run_id}:{forum}", "run_id": run_id, "plan_id": progress.plan_id,
             "forum": forum, "cases": progress.cases, "placed": progress.placed, "moves": progress.moves,

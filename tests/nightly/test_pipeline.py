@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from api.nightly import run_nightly
-from assign import repository, runs
+from assign import audit, repository, runs
+from assign.audit import AuditRecord
 from assign.db import session_scope
 from assign.decisions import Action, record_decision
 from assign.errors import Conflict
@@ -39,6 +40,23 @@ def test_night_evaluates_places_and_publishes_every_forum(engine: Engine) -> Non
     assert snap["events"][-1][0] == "nightly.completed"
     with session_scope(engine) as session:
         assert repository.latest_plan(session=session, scope="I510100") is not None
+
+
+def test_night_writes_its_verdicts_and_every_plan_to_the_audit_chain(engine: Engine) -> None:
+    seed_store(engine, 120)
+    report = night(engine)
+    with session_scope(engine) as session:
+        records = session.exec(sa.select(AuditRecord.kind, AuditRecord.subject, AuditRecord.payload)
+                               .order_by(AuditRecord.seq)).all()
+        assert audit.verify(session) is None
+    plans = {subject: json.loads(payload) for kind, subject, payload in records if kind == "plan"}
+    assert len(plans) == report.summary["forums"]
+    assert sum(len(p["assignments"]) for p in plans.values()) == report.summary["placed"]
+    night_verdicts = [json.loads(p) for kind, _, p in records if kind == "verdicts"]
+    assert [v["outcomes_count"] for v in night_verdicts] == [report.summary["outcomes"]]
+    night(engine)  # a rerun of the published night adds nothing to the chain
+    with session_scope(engine) as session:
+        assert session.exec(sa.select(sa.func.count()).select_from(AuditRecord)).one()[0] == len(records)
 
 
 def test_rerun_of_a_published_night_changes_nothing(engine: Engine) -> None:
