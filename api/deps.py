@@ -19,6 +19,7 @@ from api.config import Settings
 from api.security import ALL_ROLES, Principal
 from assign import repository
 from assign.access import Role, authenticate
+from assign.db import session_scope
 from assign.models import NetworkMeta
 from assign.network import CourtNetwork, builtin_network
 
@@ -33,13 +34,8 @@ def get_settings_dep(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the handler returns, rolled back on error."""
-    with Session(get_engine(request), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with session_scope(get_engine(request)) as session:
+        yield session
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
