@@ -76,4 +76,4 @@ def register(app: typer.Typer) -> None:
             options = _options("local", None, 2, settings.solver_time_limit_s, budget, 300.0)
             result = night(settings, day, options)
             print_report(result)
-            out.print(_sample_placements(engine, result.run_id, 10))
+            out.print(_sample_placements(engine, result.run_id, 10), width=max(out.width, 120))
