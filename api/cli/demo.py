@@ -12,6 +12,7 @@ import json
 from datetime import date
 
 import typer
+from rich.console import Console
 from rich.table import Table
 from sqlmodel import col, select
 
@@ -76,4 +77,6 @@ def register(app: typer.Typer) -> None:
             options = _options("local", None, 2, settings.solver_time_limit_s, budget, 300.0)
             result = night(settings, day, options)
             print_report(result)
-            out.print(_sample_placements(engine, result.run_id, 10), width=max(out.width, 120))
+            # a pipe gets 80 columns by default: too narrow for court names
+            wide = Console(width=max(out.width, 120), soft_wrap=True)
+            wide.print(_sample_placements(engine, result.run_id, 10))
