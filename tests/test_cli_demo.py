@@ -1,0 +1,36 @@
+"""`assign demo` (what `make demo` runs): an empty store gets a sample and a published night."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.config import get_settings
+from assign import repository
+from assign.db import make_engine, session_scope
+
+
+def test_demo_generates_a_sample_runs_the_night_and_shows_placements(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        first = CliRunner().invoke(app, ["demo", "--cases", "3000", "--as-of", "2026-06-30", "--solve-budget", "10"])
+        assert first.exit_code == 0, first.output
+        assert "imported: 3000 cases, 0 rejected" in first.output
+        assert "(published)" in first.output and "some placements of tonight's plan" in first.output
+        second = CliRunner().invoke(app, ["demo", "--as-of", "2026-06-30"])
+        assert second.exit_code == 0, second.output
+        assert "the store already holds 3000 cases" in second.output
+    finally:
+        get_settings.cache_clear()
+    engine = make_engine(url)
+    with session_scope(engine) as session:
+        plans = repository.list_plans(session=session, limit=1000)
+        assert plans and all(p.as_of.isoformat() == "2026-06-30" for p in plans)
+        placed = [r for p in plans for r in repository.plan_recommendations(session=session, plan_id=p.plan_id)]
+        assert any(r.target_court for r in placed)
