@@ -47,10 +47,13 @@ class NetworkMeta(SQLModel, table=True):
 
 
 class CaseRow(SQLModel, table=True):
+    # (status, case_no): every bulk reader walks the open cases in case_no order in ranges; with
+    # an index on status alone, each range scanned every open case (quadratic in the store size).
     __tablename__ = "case_record"
+    __table_args__ = (sa.Index("ix_case_record_status_case_no", "status", "case_no"),)
     case_no: str = Field(primary_key=True, max_length=128)
     court_code: str = Field(index=True, max_length=32)
-    status: str = Field(index=True, max_length=16)
+    status: str = Field(max_length=16)
     debtor_id: str = Field(index=True, max_length=64)
     obligation: str = Field(max_length=16)
     received_on: date
