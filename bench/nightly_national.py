@@ -89,13 +89,18 @@ def main() -> None:
     ap.add_argument("--solve-budget", type=float, default=150.0, help="solve stage wall budget (s)")
     ap.add_argument("--forum-cap", type=float, default=20.0, help="cap on one forum's solver time (s)")
     ap.add_argument("--dir", type=Path, default=None, help="where the SQLite files go (default: a temp dir)")
+    ap.add_argument("--reuse", action="store_true", help="reuse --dir's base.sqlite (migrated) instead of building it")
     args = ap.parse_args()
     as_of = date.fromisoformat(args.as_of)
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="nightly-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     base = workdir / "base.sqlite"
-    base.unlink(missing_ok=True)
-    build_store(base, args.cases, args.seed, as_of)
+    if args.reuse and base.exists():
+        migrate.upgrade(make_engine(f"sqlite:///{base}"))
+        say(f"reusing {base}")
+    else:
+        base.unlink(missing_ok=True)
+        build_store(base, args.cases, args.seed, as_of)
     results: dict[str, dict[str, float]] = {}
     for config in args.executors.split(","):
         night_db = workdir / f"night-{config}.sqlite"
