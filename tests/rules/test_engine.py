@@ -116,7 +116,7 @@ def test_hot_reload_swaps_engines_and_keeps_verdict_versions(tmp_path: Path) -> 
 
     old = evaluation.evaluate_cases([make_case()], network, date(2024, 8, 1), engine=first)[0]
     path = tmp_path / "art237.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "1.0.1"'),
+    path.write_text(path.read_text(encoding="utf-8").replace('version: "1.1.0"', 'version: "1.1.1"'),
                     encoding="utf-8")
     second = evaluation.get_engine(tmp_path)
     assert second is not first and first.retired and second.name != first.name

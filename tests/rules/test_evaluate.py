@@ -55,6 +55,17 @@ def test_large_amount_with_indicator_points_to_escalation(network: CourtNetwork,
     assert verdict(network, engine, amount="10000000").recommended_mode == Mode.ORDER
 
 
+@pytest.mark.parametrize(("seized_on", "mode"), [(D(2024, 2, 1), Mode.DESIGNATE), (D(2024, 2, 2), Mode.ORDER)])
+def test_seized_assets_left_undisposed_point_to_designation(network: CourtNetwork, engine: RuleEngine,
+                                                            seized_on: date, mode: Mode) -> None:
+    """Passive enforcement: a seizure undisposed for asset_stall_months (6) ranks with the other indicators."""
+    assets = [{"id": "A1", "kind": "real_estate", "value": "300000", "available_at_application": True,
+               "seized_on": seized_on, "location_division": "510104"}]
+    v = verdict(network, engine, assets=assets)
+    assert v.outcome == Outcome.ELIGIBLE and v.recommended_mode == mode
+    assert ("ASSET_UNDISPOSED" in v.flags) == (mode == Mode.DESIGNATE)
+
+
 def test_officer_conflict_alone_is_recusal_not_transfer(network: CourtNetwork, engine: RuleEngine) -> None:
     v = verdict(network, engine, officer_conflict=True)
     assert "RECUSAL_OFFICER" in v.flags and v.recommended_mode == Mode.ORDER
@@ -131,7 +142,7 @@ def test_every_fired_rule_is_audited_with_its_facts(network: CourtNetwork, engin
     assert v.fired[0].facts == {"case_state": "open", "application_state": "none", "basis_kind": "clock",
                                 "order_state": "none", "period_exceeded": True}
     assert all(f.label_zh and f.legal_basis for f in v.fired)
-    assert v.rulebook_version.id == "art237@1.0.0" and len(v.rulebook_version.hash) == 64
+    assert v.rulebook_version.id == "art237@1.1.0" and len(v.rulebook_version.hash) == 64
 
 
 # ---------------------------------------------------------------- monotone in the date
