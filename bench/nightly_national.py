@@ -9,6 +9,9 @@ store, so every configuration does the same full night.
 Target (issue 6): 1,000,000 cases (~50,000 needing a court) end to end in <= 5 min on 2 cores.
 The evaluate stage always uses the store-wide evaluation's 2-process pool; the executor
 choice changes the solve stage only, so the Ray speed-up is read off the solve column.
+Every configuration gets the same per-forum solver time limits (those of --solve-budget
+shared by 2 workers), so 1 and 2 workers do the same solver work and the speed-up is real
+parallelism, not a smaller budget.
 """
 
 from __future__ import annotations
@@ -62,7 +65,10 @@ def one_night(path: Path, config: str, as_of: date, budget: float, cap: float) -
     engine = make_engine(f"sqlite:///{path}")
     services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=2,
                                 solve_params={"seed": 20240617, "workers": 1})
-    options = NightlyOptions(executor=kind, workers=workers, solve_budget_s=budget, forum_time_limit_s=cap,
+    # the budget is worker time shared out as budget * workers: scale it so every configuration
+    # gets the per-forum limits of 2 workers (same work)
+    options = NightlyOptions(executor=kind, workers=workers, solve_budget_s=budget * 2 / workers,
+                             forum_time_limit_s=cap,
                              task_time_limit_s=3 * cap + 120)
     started = time.perf_counter()
     executor = (RayExecutor(workers=workers, time_limit_s=options.task_time_limit_s) if kind == "ray"

@@ -186,8 +186,10 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
     limits = stages.forum_time_limits({f: len(by_forum[f]) for f in todo if by_forum.get(f)},
                                       budget_s=options.solve_budget_s, workers=options.workers,
                                       cap_s=options.forum_time_limit_s)
+    # largest forums first (LPT): a big forum started last would leave one worker busy alone
+    order = sorted((f for f in todo if by_forum.get(f)), key=lambda f: (-len(by_forum[f]), f))
     with session_scope(engine) as s:
-        for forum in [f for f in todo if by_forum.get(f)]:
+        for forum in order:
             case_nos = by_forum[forum]
             cases = repository.get_cases(session=s, case_nos=case_nos)
             verdicts = runs.day_verdicts(session=s, as_of=as_of, rulebook_hash=services.rulebook_hash,
