@@ -73,7 +73,8 @@ def context_problems(case: Case, row: int, *, as_of: date | None, network: Court
     if as_of is not None:
         latest = case.latest_date()
         if latest > as_of:
-            problems.append(RowProblem(row, "dates", f"a date ({latest}) is after the evaluation date {as_of}", case.case_no))
+            problems.append(RowProblem(row, "dates", f"a date ({latest}) is after the evaluation date {as_of}",
+                                       case.case_no))
     if network is not None:
         for path, code in case.court_codes().items():
             if code not in network:
@@ -105,7 +106,8 @@ def validate_records(
             continue
         extra = context_problems(case, row, as_of=as_of, network=network)
         if case.case_no in first_row:
-            extra.append(RowProblem(row, "case_no", f"duplicate case_no in this input (first at row {first_row[case.case_no]})", key))
+            first = first_row[case.case_no]
+            extra.append(RowProblem(row, "case_no", f"duplicate case_no in this input (first at row {first})", key))
         if extra:
             out.problems.extend(extra)
             continue
@@ -186,10 +188,12 @@ def iter_csv_records(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | Row
 
 
 def read_cases(
-    source: str | Path | bytes, *, fmt: str | None = None, as_of: date | None = None, network: CourtNetwork | None = None
+    source: str | Path | bytes, *, fmt: str | None = None, as_of: date | None = None,
+    network: CourtNetwork | None = None,
 ) -> ParsedCases:
     """Parse a file path or in-memory text/bytes. `fmt`: 'json', 'jsonl', 'csv' (guessed from the suffix)."""
-    if isinstance(source, Path) or (isinstance(source, str) and fmt is None and "\n" not in source and Path(source).exists()):
+    names_a_file = isinstance(source, str) and fmt is None and "\n" not in source and Path(source).exists()
+    if isinstance(source, Path) or names_a_file:
         path = Path(source)
         fmt = fmt or ("csv" if path.suffix.lower() == ".csv" else "json")
         text = path.read_text(encoding="utf-8-sig")

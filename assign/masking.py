@@ -11,7 +11,8 @@ import logging
 import re
 
 # 18-digit resident ID (last char may be X), 15-digit old ID, 18-char unified social credit code.
-_ID_PATTERN = re.compile(r"(?<![0-9A-Z])(?:\d{17}[\dXx]|\d{15}|[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Z])")
+_ID_PATTERN = re.compile(
+    r"(?<![0-9A-Z])(?:\d{17}[\dXx]|\d{15}|[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?![0-9A-Z])")
 
 
 def mask_id(value: str | None) -> str | None:

@@ -233,7 +233,8 @@ def validate_courts(courts: Sequence[Court]) -> list[RowProblem]:
             problems.append(RowProblem(i, "parent_code", f"parent {parent.code} is a basic court", c.code))
         elif c.level == CourtLevel.INTERMEDIATE and parent.level != CourtLevel.HIGH:
             problems.append(
-                RowProblem(i, "parent_code", f"an intermediate court's parent must be a high court, not {parent.level.value}", c.code)
+                RowProblem(i, "parent_code",
+                           f"an intermediate court's parent must be a high court, not {parent.level.value}", c.code)
             )
     # cycles: walk up from each court; a walk longer than the network has courts loops.
     reported: set[str] = set()
@@ -249,7 +250,8 @@ def validate_courts(courts: Sequence[Court]) -> list[RowProblem]:
             if key not in reported:
                 reported.add(key)
                 rows = ", ".join(str(first_row[x]) for x in loop)
-                problems.append(RowProblem(i, "parent_code", f"cycle {' -> '.join(loop + [cur])} (rows {rows})", c.code))
+                path = " -> ".join(loop + [cur])
+                problems.append(RowProblem(i, "parent_code", f"cycle {path} (rows {rows})", c.code))
     return sorted(problems, key=lambda p: p.row)
 
 

@@ -26,7 +26,8 @@ def test_valid_rows_kept_and_each_invalid_row_reported() -> None:
         _case_dict("(2024)川0104执3号", filed_on="2024-01-01"),  # before received_on 2024-01-10
         _case_dict("(2024)川0104执4号", court_code="B999999"),
         _case_dict("(2024)川0104执5号", excluded_periods=[{"kind": "holiday", "start": "2024-02-01", "end": None}]),
-        _case_dict("(2024)川0104执6号", excluded_periods=[{"kind": "stay", "start": "2024-03-01", "end": "2024-02-01"}]),
+        _case_dict("(2024)川0104执6号",
+                   excluded_periods=[{"kind": "stay", "start": "2024-03-01", "end": "2024-02-01"}]),
         _case_dict("(2024)川0104执7号", measures=[{"kind": "notice", "on": "2025-01-01"}]),
         _case_dict("(2024)川0104执8号", assets=[_case_dict()["assets"][0], _case_dict()["assets"][0]]),
         _case_dict("(2024)川0104执1号"),

@@ -16,7 +16,8 @@ def test_mask_id_keeps_only_the_ends() -> None:
     assert mask_id(None) is None
 
 
-@pytest.mark.parametrize("secret", ["510104198001010011", "51010419800101001X", "91510104MA6C000001", "510104800101001"])
+@pytest.mark.parametrize("secret", ["510104198001010011", "51010419800101001X", "91510104MA6C000001",
+                                    "510104800101001"])
 def test_log_filter_masks_id_numbers_in_messages(secret: str, caplog: pytest.LogCaptureFixture) -> None:
     logger = logging.getLogger("test.masking")
     caplog.handler.addFilter(MaskingFilter())
