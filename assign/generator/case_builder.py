@@ -133,7 +133,8 @@ class CaseBuilder:
                     reason = pick(rng, dist.GOOD_REASONS)
                 case["supervision_orders"] = [{"issued_by": forum, "issued_on": _DAY(issued),
                                                "deadline": _DAY(deadline), "good_reason": reason}]
-        petition_share = dist.PETITION_SHARE if is_open else dist.PETITION_SHARE / 3
+        petition_share = (dist.PETITION_SHARE_STALLED if stalled else dist.PETITION_SHARE) if is_open else (
+            dist.PETITION_SHARE / 3)
         if rng.random() < petition_share and as_of - filed > 30:
             case["petitions"] = sorted(_DAY(randint(rng, filed + 30, as_of)) for _ in range(randint(rng, 1, 3)))
         public = debtor["kind"] in ("government", "state_owned") or debtor["key_local_taxpayer"]

@@ -135,6 +135,9 @@ GOOD_REASONS = (
 )
 ENTRUSTED_SHARE = 0.02
 PETITION_SHARE = 0.06
+# Applicants whose case has sat more than six months complain far more often (信访 / complaints
+# of passive enforcement are the SPC's first category of cross-enforcement cases).
+PETITION_SHARE_STALLED = 0.25
 INTERFERENCE_SHARE = 0.015
 INTERFERENCE_PUBLIC_DEBTOR_FACTOR = 4.0  # organs, SOEs, key taxpayers
 OFFICER_CONFLICT_SHARE = 0.01
