@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -44,8 +46,28 @@ _engine_lock = threading.Lock()
 _current: dict[str, tuple[tuple[int, int], RuleEngine]] = {}  # rulebook path -> (file stamp, engine)
 
 
+@functools.cache
 def default_rulebook_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rules" / "rulebook"
+
+
+_files: dict[str, tuple[int, Path]] = {}  # rulebook dir -> (the dir's mtime, its resolved rulebook file)
+
+
+def _rulebook_path(where: str | Path) -> Path:
+    """`rulebook_file(where)` resolved, re-read only when the directory's entries change (its
+    mtime): the glob and resolve cost more than the evaluation of one case."""
+    key = str(where)
+    try:
+        listed = os.stat(where).st_mtime_ns
+    except OSError:
+        listed = -1
+    cached = _files.get(key)
+    if cached is not None and cached[0] == listed and listed != -1:
+        return cached[1]
+    file = rulebook_file(where).resolve()
+    _files[key] = (listed, file)
+    return file
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -55,8 +77,8 @@ def _stamp(path: Path) -> tuple[int, int]:
 
 def get_engine(rulebook_dir: str | Path | None = None) -> RuleEngine:
     """The process's engine for `rulebook_dir`, rebuilt when the file changed (hot reload)."""
-    file = rulebook_file(rulebook_dir or default_rulebook_dir())
-    key = str(file.resolve())
+    file = _rulebook_path(rulebook_dir or default_rulebook_dir())
+    key = str(file)
     stamp = _stamp(file)
     with _engine_lock:
         cached = _current.get(key)
