@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     solver_seed: int = 20240617
     nightly_cron: str = "30 1 * * *"  # 01:30 every night
     webhook_secret: str = ""
+    # How long a worker trusts what it read: an authenticated key (a revocation made elsewhere
+    # than through this worker is refused within this bound) and the active network's hash.
+    key_cache_ttl_s: float = 1.0
+    network_check_s: float = 1.0
     log_level: str = "INFO"
 
 

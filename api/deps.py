@@ -7,18 +7,21 @@ so two apps in one process (tests) never share an engine or a cache.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.config import Settings
 from api.security import ALL_ROLES, Principal
 from assign import repository
-from assign.access import Role, authenticate
+from assign.access import Role, authenticate, hash_key
 from assign.db import session_scope
 from assign.models import NetworkMeta
 from assign.network import CourtNetwork, builtin_network
@@ -47,28 +50,86 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 class NetworkCache:
     """The active network, rebuilt only when the stored network's content hash changes.
 
-    Building the national network takes a while; checking the hash is one primary-key read.
+    Building the national network takes a while; checking the hash is one primary-key read,
+    done at most every `check_s` seconds (0: on every request). A replacement through this
+    app (PUT /v1/courts) takes effect here as soon as it commits (`invalidate`); one made
+    elsewhere (another worker, `assign courts load`) within `check_s`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, check_s: float = 0.0) -> None:
+        self.check_s = check_s
         self._lock = threading.Lock()
         self._hash: str | None = None
         self._network: CourtNetwork | None = None
+        self._fresh_until = 0.0
 
     def get(self, session: Session) -> CourtNetwork:
+        """The network, after checking the stored hash through `session`."""
+        checked_at = time.monotonic()
         meta = session.get(NetworkMeta, 1)
         current = meta.content_hash if meta else "builtin"
-        if self._network is not None and self._hash == current:
-            return self._network
-        with self._lock:
-            network = repository.stored_network(session=session) if meta else None
-            self._network = network or builtin_network()
-            self._hash = current
-            return self._network
+        if self._network is None or self._hash != current:
+            with self._lock:
+                network = repository.stored_network(session=session) if meta else None
+                self._network = network or builtin_network()
+                self._hash = current
+        self._fresh_until = checked_at + self.check_s
+        return self._network
+
+    async def current(self, engine: Engine) -> CourtNetwork:
+        """The network; the stored hash is read (in a thread) only when the last check is stale."""
+        network = self._network
+        if network is not None and time.monotonic() < self._fresh_until:
+            return network
+        return await run_in_threadpool(self._check, engine)
+
+    def _check(self, engine: Engine) -> CourtNetwork:
+        with session_scope(engine) as session:
+            return self.get(session)
+
+    def invalidate(self) -> None:
+        self._fresh_until = 0.0
 
 
-def get_network(request: Request, session: SessionDep) -> CourtNetwork:
-    return request.app.state.networks.get(session)  # type: ignore[no-any-return]
+class KeyCache:
+    """Authenticated keys of this process: SHA-256 of the token -> its principal, for `ttl_s`.
+
+    Saves the key's row read on every request. Revocation bound: a key revoked through this
+    app (DELETE /v1/admin/keys/{id}) is refused by this process as soon as the revocation
+    commits (`forget`); by the other workers, and after `assign keys revoke`, within `ttl_s`
+    seconds (default 1). `ttl_s` = 0 reads the row on every request. Only live keys are
+    cached, so unknown tokens always reach the database.
+    """
+
+    def __init__(self, ttl_s: float) -> None:
+        self.ttl_s = ttl_s
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, token: str) -> Principal | None:
+        entry = self._entries.get(hash_key(token))
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, token: str, principal: Principal, *, checked_at: float) -> None:
+        if self.ttl_s <= 0:
+            return
+        if len(self._entries) > 10_000:  # only live keys are cached: expired entries are the only excess
+            now = time.monotonic()
+            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
+        self._entries[hash_key(token)] = (checked_at + self.ttl_s, principal)
+
+    def forget(self, key_id: int) -> None:
+        self._entries = {k: v for k, v in self._entries.items() if v[1].key_id != key_id}
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` once `session`'s transaction has committed (cache invalidation)."""
+    event.listen(session, "after_commit", lambda _session: action(), once=True)
+
+
+async def get_network(request: Request) -> CourtNetwork:
+    return await request.app.state.networks.current(request.app.state.engine)  # type: ignore[no-any-return]
 
 
 NetworkDep = Annotated[CourtNetwork, Depends(get_network)]
@@ -77,17 +138,26 @@ api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False,
                               description="An API key (`ak_<prefix>_<secret>`); see `assign keys create`.")
 
 
-def current_key(request: Request, session: SessionDep,
-                token: Annotated[str | None, Security(api_key_header)]) -> Principal:
+async def current_key(request: Request, token: Annotated[str | None, Security(api_key_header)]) -> Principal:
     if not token:
         raise HTTPException(401, "missing API key: send it in the X-API-Key header",
                             headers={"WWW-Authenticate": "ApiKey"})
-    key = authenticate(session=session, token=token)
-    if key is None:
-        raise HTTPException(401, "unknown, malformed or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
-    principal = Principal.from_key(key)
+    cache: KeyCache = request.app.state.keys
+    principal = cache.get(token)
+    if principal is None:
+        checked_at = time.monotonic()
+        principal = await run_in_threadpool(_authenticate, request.app.state.engine, token)
+        if principal is None:
+            raise HTTPException(401, "unknown, malformed or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
+        cache.put(token, principal, checked_at=checked_at)
     request.state.principal = principal
     return principal
+
+
+def _authenticate(engine: Engine, token: str) -> Principal | None:
+    with session_scope(engine) as session:
+        key = authenticate(session=session, token=token)
+        return Principal.from_key(key) if key is not None else None
 
 
 CurrentKeyDep = Annotated[Principal, Depends(current_key)]
@@ -96,7 +166,7 @@ CurrentKeyDep = Annotated[Principal, Depends(current_key)]
 def key_with_role(*roles: Role, what: str) -> Callable[..., Principal]:
     """A dependency that admits only `roles` (403 otherwise), checked before the body is read."""
 
-    def dependency(principal: CurrentKeyDep) -> Principal:
+    async def dependency(principal: CurrentKeyDep) -> Principal:
         principal.require(roles, what)
         return principal
 

@@ -31,9 +31,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.config import Settings, get_settings
-from api.deps import NetworkCache
+from api.deps import KeyCache, NetworkCache
 from api.metrics import Metrics, install_metrics
 from api.routes import ROUTERS
+from api.service.group_commit import GroupCommit
 from api.service.jobs import JobRunner
 from api.service.recommendations import BaselineStates
 from assign.errors import AccessDenied, AssignError, Conflict, DataError, NotFound, RulebookError
@@ -168,6 +169,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     configure_logging(settings.log_level)
     engine = engine if engine is not None else open_store(settings.database_url, upgrade=False)
     jobs = JobRunner(engine, settings)
+    # SQLite has one writer at a time and its busy handler sleeps (1..100 ms) while it waits;
+    # hot write paths take this lock so one process's threads queue here instead.
+    write_lock = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+    writer = GroupCommit(engine, lock=write_lock)  # single recommendations' rows, committed in groups
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -176,6 +181,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         yield
         jobs.shutdown()
+        writer.close()
 
     from assign import __version__
 
@@ -188,13 +194,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.networks = NetworkCache()
+    app.state.networks = NetworkCache(settings.network_check_s)
+    app.state.keys = KeyCache(settings.key_cache_ttl_s)
     app.state.metrics = Metrics()
     app.state.jobs = jobs
     app.state.baselines = BaselineStates()
-    # SQLite has one writer at a time and its busy handler sleeps (1..100 ms) while it waits;
-    # hot write paths take this lock so one process's threads queue here instead.
-    app.state.write_lock = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+    app.state.write_lock = write_lock
+    app.state.group_commit = writer
     app.add_middleware(AdmissionLimit, limit=REQUEST_THREADS)
     install_metrics(app, app.state.metrics)
     install_error_handlers(app)

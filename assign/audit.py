@@ -7,17 +7,21 @@ Appends never fork the chain: a writer first bumps the chain's row in `log_head`
 UPDATE, which holds that row's lock (PostgreSQL) or the database write lock (SQLite)
 until the transaction ends. The next writer waits there, then reads the new head. `seq`
 is also the primary key, so even a writer that skipped the lock could not fork the chain,
-only fail.
+only fail. `append_many` claims a run of sequence numbers with one such UPDATE and links
+the run's records to each other in order (the API's group commit: many requests' records
+in one transaction).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assign.models import utcnow
@@ -52,24 +56,26 @@ def record_hash(*, seq: int, kind: str, subject: str, actor: str, created_at: st
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def next_seq(*, session: Session, chain: str) -> tuple[int, str]:
-    """Claim the next sequence number of `chain` (locks its head until commit): (seq, previous hash)."""
+def next_seq(*, session: Session | Connection, chain: str, count: int = 1) -> tuple[int, str]:
+    """Claim the next `count` sequence numbers of `chain` (locks its head until commit):
+    (the first claimed seq, the hash of the record before it)."""
     table = LogHead.__table__  # type: ignore[attr-defined]
-    bump = (sa.update(table).where(table.c.name == chain).values(last_seq=table.c.last_seq + 1)
+    bump = (sa.update(table).where(table.c.name == chain).values(last_seq=table.c.last_seq + count)
             .returning(table.c.last_seq, table.c.last_hash))
     row = session.execute(bump).first()
     if row is None:  # a database created without the migration's head rows
-        if session.get_bind().dialect.name == "postgresql":
+        dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
+        if dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
         session.execute(insert(table).values(name=chain, last_seq=0, last_hash=GENESIS_HASH)
                         .on_conflict_do_nothing(index_elements=["name"]))
         row = session.execute(bump).one()
-    return int(row[0]), str(row[1])
+    return int(row[0]) - count + 1, str(row[1])
 
 
-def set_head_hash(*, session: Session, chain: str, value: str) -> None:
+def set_head_hash(*, session: Session | Connection, chain: str, value: str) -> None:
     table = LogHead.__table__  # type: ignore[attr-defined]
     session.execute(sa.update(table).where(table.c.name == chain).values(last_hash=value))
 
@@ -87,6 +93,35 @@ def append(*, session: Session, kind: str, subject: str, payload: dict[str, Any]
     session.flush()
     set_head_hash(session=session, chain=AUDIT_CHAIN, value=digest)
     return row
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record to append: what it is, what it is about, who did it, and its payload."""
+
+    kind: str
+    subject: str
+    payload: dict[str, Any]
+    actor: str = ""
+
+
+def append_many(*, session: Session | Connection, entries: Sequence[Entry]) -> list[int]:
+    """Append `entries` in order, as one run of the chain, in the caller's transaction: their seqs."""
+    if not entries:
+        return []
+    first, prev = next_seq(session=session, chain=AUDIT_CHAIN, count=len(entries))
+    rows: list[dict[str, Any]] = []
+    for seq, e in enumerate(entries, start=first):
+        text = json.dumps(e.payload, ensure_ascii=False, sort_keys=True, default=str)
+        created, subject = utcnow().isoformat(), e.subject[:200]
+        digest = record_hash(seq=seq, kind=e.kind, subject=subject, actor=e.actor, created_at=created, payload=text,
+                             prev_hash=prev)
+        rows.append({"seq": seq, "kind": e.kind, "subject": subject, "actor": e.actor, "created_at": created,
+                     "payload": text, "prev_hash": prev, "hash": digest})
+        prev = digest
+    session.execute(sa.insert(AuditRecord.__table__), rows)  # type: ignore[attr-defined]
+    set_head_hash(session=session, chain=AUDIT_CHAIN, value=prev)
+    return [r["seq"] for r in rows]
 
 
 def list_records(*, session: Session, after: int = 0, limit: int = 100, kind: str | None = None,

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from api.deps import AdminKeyDep, AnyKeyDep, NetworkDep, SessionDep
+from api.deps import AdminKeyDep, AnyKeyDep, NetworkDep, SessionDep, after_commit
 from api.routes._shared import AUTH_ERRORS, CodePath, Limit, Offset, errors
 from assign import events, repository
 from assign.errors import DataError
@@ -92,6 +92,7 @@ async def replace_network(request: Request, _key: AdminKeyDep, session: SessionD
         raise DataError("the network has no courts")
     network = CourtNetwork(courts)
     repository.replace_network(session=session, network=network, source=f"PUT /v1/courts ({fmt})")
+    after_commit(session, request.app.state.networks.invalidate)  # this worker: at once; others: NetworkCache
     events.publish(session=session, kind="network.replaced", subject=network.content_hash,
                    payload={"content_hash": network.content_hash, "court_count": len(network)})
     session.flush()

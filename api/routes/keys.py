@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from api.deps import AdminKeyDep, NetworkDep, SessionDep
+from api.deps import AdminKeyDep, NetworkDep, SessionDep, after_commit
 from api.routes._shared import AUTH_ERRORS, IdPath, errors
 from assign.access import ApiKey, Role, create_key, list_keys, revoke_key
 from assign.errors import DataError
@@ -58,5 +58,7 @@ def get_keys(_key: AdminKeyDep, session: SessionDep, include_revoked: bool = Fal
 
 
 @router.delete("/{key_id}", response_model=KeyOut, responses=errors(404), summary="Revoke a key (at once)")
-def delete_key(key_id: IdPath, _key: AdminKeyDep, session: SessionDep) -> dict[str, Any]:
-    return key_out(revoke_key(session=session, key_id=key_id))
+def delete_key(key_id: IdPath, request: Request, _key: AdminKeyDep, session: SessionDep) -> dict[str, Any]:
+    row = revoke_key(session=session, key_id=key_id)
+    after_commit(session, lambda: request.app.state.keys.forget(key_id))  # refused here at once; elsewhere: KeyCache
+    return key_out(row)

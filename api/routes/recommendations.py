@@ -8,13 +8,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, CodePath, IdPath, Limit, errors, today
-from api.service.recommendations import recommend_case
+from api.security import Principal
+from api.service.recommendations import SingleResult, load_case, recommend_case
 from assign import jobs, repository
 from assign.decisions import decision_for, get_recommendation_row
 from assign.errors import DataError
+from assign.network import CourtNetwork
 from assign.schemas import Recommendation, Verdict
 
 router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], responses=AUTH_ERRORS)
@@ -70,18 +73,23 @@ class JobsPage(BaseModel):
 
 @router.post("", response_model=SingleOut, responses=errors(404),
              summary="Rank courts for one stored case: score breakdown, alternatives, exclusions")
-def recommend_one(body: RecommendOne, request: Request, key: DeciderKeyDep, session: SessionDep,
-                  network: NetworkDep) -> Response:
-    case = repository.get_case(session=session, case_no=body.case_no)
-    key.check_case(network, case)
-    with request.app.state.write_lock:
-        result = recommend_case(session=session, network=network, states=request.app.state.baselines, case=case,
-                                as_of=body.as_of or today(), actor=key.actor)
-        session.commit()
-    out = SingleOut(recommendation_id=result.recommendation_id,
+async def recommend_one(body: RecommendOne, request: Request, key: DeciderKeyDep, network: NetworkDep) -> Response:
+    state = request.app.state
+    # the CPU part in one request thread (the rule engine and the ranking state have locks that
+    # a batch evaluation may hold for a while: never wait for them on the event loop) ...
+    result = await run_in_threadpool(_recommend, state, network, key, body.case_no, body.as_of or today())
+    # ... the rows through the process's group commit: answered once they are committed
+    rec_id = await state.group_commit.submit(result.write) if result.write is not None else None
+    out = SingleOut(recommendation_id=rec_id,
                     plan_id=result.recommendation.plan_id if result.recommendation else None,
                     verdict=result.verdict, recommendation=result.recommendation, message=result.message)
     return Response(content=out.model_dump_json(), media_type="application/json")  # serialised once
+
+
+def _recommend(state: Any, network: CourtNetwork, key: Principal, case_no: str, as_of: date) -> SingleResult:
+    case = load_case(state.engine, case_no)
+    key.check_case(network, case)
+    return recommend_case(network=network, states=state.baselines, case=case, as_of=as_of, actor=key.actor)
 
 
 @router.post("/batch", response_model=JobOut, status_code=202, responses=errors(404),

@@ -40,11 +40,18 @@ def record_verdicts(*, session: Session, verdicts: Sequence[Verdict], actor: str
     audit.append(session=session, kind="verdicts", subject=subject, payload=payload, actor=actor)
 
 
-def record_plan(*, session: Session, plan_id: str, scope: str, summary: dict[str, Any],
-                recommendations: Sequence[Recommendation], actor: str) -> None:
+def plan_entry(*, plan_id: str, scope: str, summary: dict[str, Any], recommendations: Sequence[Recommendation],
+               actor: str) -> audit.Entry:
+    """The record of a stored plan (for `audit.append_many`; `record_plan` appends it at once)."""
     payload = {"plan_id": plan_id, "scope": scope, "summary": summary,
                "assignments": {no: r.target_court for r in recommendations for no in r.case_nos}}
-    audit.append(session=session, kind="plan", subject=plan_id, payload=payload, actor=actor)
+    return audit.Entry(kind="plan", subject=plan_id, payload=payload, actor=actor)
+
+
+def record_plan(*, session: Session, plan_id: str, scope: str, summary: dict[str, Any],
+                recommendations: Sequence[Recommendation], actor: str) -> None:
+    e = plan_entry(plan_id=plan_id, scope=scope, summary=summary, recommendations=recommendations, actor=actor)
+    audit.append(session=session, kind=e.kind, subject=e.subject, payload=e.payload, actor=e.actor)
 
 
 def record_decision(*, session: Session, decision: dict[str, Any], actor: str) -> None:

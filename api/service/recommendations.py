@@ -4,22 +4,29 @@ The ranking runs against the network's current loads (`open_cases`, staff): a `P
 built from an empty plan, kept per network hash and extended pool by pool as cases ask
 for them (`recommend_one` adds missing pools). Building it is the only slow part, so it
 is cached; access is serialised by a lock because pools are added in place.
+
+`recommend_case` does the work and returns the rows that store the result; the route
+hands them to the process's group commit (`api.service.group_commit`) and answers once
+they are committed.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
 from api.service import audit as audit_service
 from api.service import evaluation, placement
-from assign import repository
-from assign.models import RecommendationRow
+from api.service.group_commit import PendingWrite
+from assign.errors import NotFound
+from assign.models import CaseRow, PlanRow, RecommendationRow, utcnow
 from assign.network import CourtNetwork
 from assign.schemas import Case, Recommendation, Verdict
 from solver import AssignmentPlan, PlanStatus, build_instance
@@ -45,20 +52,35 @@ class BaselineStates:
 
 @dataclass
 class SingleResult:
+    """A case's verdict and, when it places the case, its ranked recommendation and the rows
+    that store it (a one-group plan, its recommendation, one audit record) for the group commit."""
+
     verdict: Verdict
     recommendation: Recommendation | None
-    recommendation_id: int | None
     message: str | None = None
+    write: PendingWrite | None = None
 
 
-def recommend_case(*, session: Session, network: CourtNetwork, states: BaselineStates, case: Case, as_of: date,
+_CASE_DATA = sa.select(CaseRow.data).where(CaseRow.case_no == sa.bindparam("case_no"))  # built once: building
+# a select per request costs more than running it
+
+
+def load_case(engine: Engine, case_no: str) -> Case:
+    with engine.connect() as conn:
+        data = conn.execute(_CASE_DATA, {"case_no": case_no}).scalar()
+    if data is None:
+        raise NotFound(f"no case {case_no!r}")
+    return Case.model_validate_json(data)
+
+
+def recommend_case(*, network: CourtNetwork, states: BaselineStates, case: Case, as_of: date,
                    actor: str) -> SingleResult:
-    """Evaluate the case; if its verdict places it, rank courts and store the result as a plan."""
+    """Evaluate the case; if its verdict places it, rank courts and prepare the plan that stores it."""
     verdict = evaluation.evaluate_cases([case], network, as_of)[0]
     if verdict.forum is None or verdict.recommended_mode not in PLACED_MODES:
         mode = verdict.recommended_mode.value if verdict.recommended_mode else "none"
-        return SingleResult(verdict, None, None, f"{verdict.outcome.value} (recommended mode {mode}): "
-                                                 f"no court to choose for this case")
+        return SingleResult(verdict, None, f"{verdict.outcome.value} (recommended mode {mode}): "
+                                           f"no court to choose for this case")
     rec = states.run(network, case, verdict)
     plan_id = f"one-{uuid.uuid4().hex[:20]}"
     rec = rec.model_copy(update={"plan_id": plan_id})
@@ -67,13 +89,17 @@ def recommend_case(*, session: Session, network: CourtNetwork, states: BaselineS
                           unplaced={no: rec.unplaced_reason for no in rec.case_nos if rec.unplaced_reason})
     summary = {"kind": "single", "cases": 1, "placed": int(rec.target_court is not None), "forum": rec.forum,
                "as_of": as_of.isoformat()}
-    repository.save_plan(session=session, plan_id=plan_id, as_of=as_of, scope=verdict.forum, status="SINGLE",
-                         data=plan.model_dump(mode="json"), summary=summary, recommendations=[rec])
-    session.flush()
-    rec_id = session.exec(select(RecommendationRow.id).where(RecommendationRow.plan_id == plan_id)
-                          .order_by(col(RecommendationRow.id))).first()
+    plan_row = {"plan_id": plan_id, "created_at": utcnow(), "as_of": as_of, "scope": verdict.forum,
+                "status": "SINGLE", "previous_plan_id": None, "run_id": None, "published": True,
+                "summary": json.dumps(summary, ensure_ascii=False), "data": plan.model_dump_json()}
+    rec_row = {"plan_id": plan_id, "group_key": rec.case_nos[0],
+               "case_nos": json.dumps(rec.case_nos, ensure_ascii=False), "mode": rec.mode.value if rec.mode else None,
+               "target_court": rec.target_court, "forum": rec.forum,
+               "data": rec.model_dump_json()}
     # one audit record for the verdict and the plan it led to (the hot path: one chain append)
-    summary_with_verdict = {**summary, "outcome": verdict.outcome.value, "rulebook": verdict.rulebook_version.hash}
-    audit_service.record_plan(session=session, plan_id=plan_id, scope=verdict.forum, summary=summary_with_verdict,
-                              recommendations=[rec], actor=actor)
-    return SingleResult(verdict, rec, rec_id)
+    entry = audit_service.plan_entry(plan_id=plan_id, scope=verdict.forum, actor=actor, recommendations=[rec],
+                                     summary={**summary, "outcome": verdict.outcome.value,
+                                              "rulebook": verdict.rulebook_version.hash})
+    plans, recs = PlanRow.__table__, RecommendationRow.__table__  # type: ignore[attr-defined]
+    write = PendingWrite(rows=[(plans, plan_row), (recs, rec_row)], audit=[entry], returning=recs)
+    return SingleResult(verdict, rec, write=write)
