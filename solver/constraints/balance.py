@@ -10,6 +10,7 @@ with the mean taken as if every case of the pool is placed, so each o_c row is s
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from solver.constraints.base import ConstraintUnit, Level
@@ -50,6 +51,7 @@ class _Balance(ConstraintUnit):
             worst = be.int_var(0, max(BURDEN_RES * t // c.staff + 1 for t, c in zip(top, courts, strict=True)),
                                f"{self.id}.worst[{pool.id}]")
             self._whole_case_cut(ctx, pool.id, worst)
+            self._counting_cut(ctx, pool.id, codes, top, worst)
             for load, court in zip(loads, courts, strict=True):
                 be.add(be.dot([worst], [court.staff]) >= load * BURDEN_RES)
                 over = be.int_var(0, sum(top), f"{self.id}.over[{court.code}]")
@@ -80,6 +82,25 @@ class _Balance(ConstraintUnit):
         # n * most * worst >= RES * w * (n - unplaced)
         ctx.backend.add(ctx.backend.dot([worst, ctx.vars.unplaced[k.id]], [n * most, BURDEN_RES * k.weight])
                         >= BURDEN_RES * k.weight * n)
+
+    def _counting_cut(self, ctx: ModelContext, pool_id: str, codes: list[str], top: list[int], worst: Any) -> None:
+        """A valid cut the LP misses: whole cases fill each court only up to a multiple of the
+        weights' gcd below its figure-W ceiling, so W must leave room for every case of the pool."""
+        classes = [k for k in ctx.inst.classes if k.pool == pool_id]
+        if not classes:
+            return
+        with_vars = set(ctx.courts_with_vars())
+        courts = [ctx.inst.courts[c] for c in codes]
+        base = [self._base(c.open_cases) + c.fixed_load for c in courts]
+        lb = counting_bound([c.staff for c in courts], base, [t if c.code in with_vars else b for t, b, c
+                                                                in zip(top, base, courts, strict=True)],
+                            [k.weight for k in classes], sum(k.weight * len(k.case_nos) for k in classes))
+        if lb is None:
+            return
+        floor = max(-(-BURDEN_RES * b // c.staff) for b, c in zip(base, courts, strict=True))
+        # worst >= lb unless a case stays unplaced (then only the figure before the batch holds)
+        left = [ctx.vars.unplaced[k.id] for k in classes]
+        ctx.backend.add(ctx.backend.dot([worst, *left], [1] + [lb - floor] * len(left)) >= lb)
 
     def _before(self, courts: list[Any], weight: float, ratio: float) -> float:
         """The pool's figure with no transfer placed, in objective units and the model's rounding."""
@@ -113,6 +134,28 @@ class _Balance(ConstraintUnit):
         share = sum(loads) / sum(staff)
         over = sum(max(0.0, w - s * share) for w, s in zip(loads, staff, strict=True)) / WEIGHT_SCALE
         return worst + ratio * over
+
+
+def counting_bound(staff: list[int], base: list[int], top: list[int], weights: list[int],
+                   placed: int) -> int | None:
+    """Least worst figure W (in the model's units: staff x W >= BURDEN_RES x load) at which the
+    courts have room for `placed`: court c can take at most min(s_c W / RES, top_c) - base_c,
+    rounded down to a multiple of the gcd of the case weights. None when even the largest W
+    leaves no room (capacity leaves cases unplaced). Binary search: room grows with W."""
+    step = math.gcd(*weights)
+
+    def room(w: int) -> int:
+        return sum(max(0, (min(s * w // BURDEN_RES, t) - b) // step * step)
+                   for s, b, t in zip(staff, base, top, strict=True))
+
+    lo = max(-(-BURDEN_RES * b // s) for s, b in zip(staff, base, strict=True))
+    hi = max(-(-BURDEN_RES * t // s) for s, t in zip(staff, top, strict=True))
+    if room(hi) < placed:
+        return None
+    while lo < hi:
+        mid = (lo + hi) // 2
+        lo, hi = (mid + 1, hi) if room(mid) < placed else (lo, mid)
+    return lo
 
 
 class TransferBurdenBalance(_Balance):
