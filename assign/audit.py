@@ -56,28 +56,34 @@ def record_hash(*, seq: int, kind: str, subject: str, actor: str, created_at: st
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+_HEAD = LogHead.__table__  # type: ignore[attr-defined]
+# Built once: building a statement costs more than running it on the hot path.
+_BUMP = (sa.update(_HEAD).where(_HEAD.c.name == sa.bindparam("chain"))
+         .values(last_seq=_HEAD.c.last_seq + sa.bindparam("count", type_=sa.Integer))
+         .returning(_HEAD.c.last_seq, _HEAD.c.last_hash))
+_SET_HASH = sa.update(_HEAD).where(_HEAD.c.name == sa.bindparam("chain")).values(last_hash=sa.bindparam("value"))
+_INSERT_RECORDS = sa.insert(AuditRecord.__table__)  # type: ignore[attr-defined]
+
+
 def next_seq(*, session: Session | Connection, chain: str, count: int = 1) -> tuple[int, str]:
     """Claim the next `count` sequence numbers of `chain` (locks its head until commit):
     (the first claimed seq, the hash of the record before it)."""
-    table = LogHead.__table__  # type: ignore[attr-defined]
-    bump = (sa.update(table).where(table.c.name == chain).values(last_seq=table.c.last_seq + count)
-            .returning(table.c.last_seq, table.c.last_hash))
-    row = session.execute(bump).first()
+    params = {"chain": chain, "count": count}
+    row = session.execute(_BUMP, params).first()
     if row is None:  # a database created without the migration's head rows
         dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
         if dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-        session.execute(insert(table).values(name=chain, last_seq=0, last_hash=GENESIS_HASH)
+        session.execute(insert(_HEAD).values(name=chain, last_seq=0, last_hash=GENESIS_HASH)
                         .on_conflict_do_nothing(index_elements=["name"]))
-        row = session.execute(bump).one()
+        row = session.execute(_BUMP, params).one()
     return int(row[0]) - count + 1, str(row[1])
 
 
 def set_head_hash(*, session: Session | Connection, chain: str, value: str) -> None:
-    table = LogHead.__table__  # type: ignore[attr-defined]
-    session.execute(sa.update(table).where(table.c.name == chain).values(last_hash=value))
+    session.execute(_SET_HASH, {"chain": chain, "value": value})
 
 
 def append(*, session: Session, kind: str, subject: str, payload: dict[str, Any], actor: str = "") -> AuditRecord:
@@ -119,7 +125,7 @@ def append_many(*, session: Session | Connection, entries: Sequence[Entry]) -> l
         rows.append({"seq": seq, "kind": e.kind, "subject": subject, "actor": e.actor, "created_at": created,
                      "payload": text, "prev_hash": prev, "hash": digest})
         prev = digest
-    session.execute(sa.insert(AuditRecord.__table__), rows)  # type: ignore[attr-defined]
+    session.execute(_INSERT_RECORDS, rows)
     set_head_hash(session=session, chain=AUDIT_CHAIN, value=prev)
     return [r["seq"] for r in rows]
 

@@ -74,22 +74,24 @@ class JobsPage(BaseModel):
 @router.post("", response_model=SingleOut, responses=errors(404),
              summary="Rank courts for one stored case: score breakdown, alternatives, exclusions")
 async def recommend_one(body: RecommendOne, request: Request, key: DeciderKeyDep, network: NetworkDep) -> Response:
-    state = request.app.state
-    # the CPU part in one request thread (the rule engine and the ranking state have locks that
-    # a batch evaluation may hold for a while: never wait for them on the event loop) ...
-    result = await run_in_threadpool(_recommend, state, network, key, body.case_no, body.as_of or today())
-    # ... the rows through the process's group commit: answered once they are committed
-    rec_id = await state.group_commit.submit(result.write) if result.write is not None else None
+    # one request thread: the rule engine and the ranking state have locks that a batch evaluation
+    # may hold for a while (never waited for on the event loop), and the thread also waits for the
+    # group commit: the answer goes out only once the rows are committed
+    rec_id, result = await run_in_threadpool(_recommend, request.app.state, network, key, body.case_no,
+                                             body.as_of or today())
     out = SingleOut(recommendation_id=rec_id,
                     plan_id=result.recommendation.plan_id if result.recommendation else None,
                     verdict=result.verdict, recommendation=result.recommendation, message=result.message)
     return Response(content=out.model_dump_json(), media_type="application/json")  # serialised once
 
 
-def _recommend(state: Any, network: CourtNetwork, key: Principal, case_no: str, as_of: date) -> SingleResult:
+def _recommend(state: Any, network: CourtNetwork, key: Principal, case_no: str,
+               as_of: date) -> tuple[int | None, SingleResult]:
     case = load_case(state.engine, case_no)
     key.check_case(network, case)
-    return recommend_case(network=network, states=state.baselines, case=case, as_of=as_of, actor=key.actor)
+    result = recommend_case(network=network, states=state.baselines, case=case, as_of=as_of, actor=key.actor)
+    rec_id = state.group_commit.submit_blocking(result.write) if result.write is not None else None
+    return rec_id, result
 
 
 @router.post("/batch", response_model=JobOut, status_code=202, responses=errors(404),

@@ -15,6 +15,7 @@ so one bad request fails alone (with its own error) and the others still succeed
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import queue
 import threading
@@ -149,6 +150,13 @@ class GroupCommit:
         self.batches += 1
 
 
+@functools.cache
+def _insert(table: sa.Table, returning_ids: bool) -> sa.Insert:
+    """The table's INSERT, or one returning its ids in parameter order (built once per table)."""
+    stmt = table.insert()
+    return stmt.returning(table.c.id, sort_by_parameter_order=True) if returning_ids else stmt
+
+
 def write_rows(conn: Connection, batch: Sequence[_Job]) -> None:
     """Every job's rows, one executemany per table in first-seen order; the returning table's ids back."""
     tables: dict[sa.Table, list[tuple[_Job, dict[str, Any]]]] = {}
@@ -157,12 +165,10 @@ def write_rows(conn: Connection, batch: Sequence[_Job]) -> None:
         for table, values in job.write.rows:
             tables.setdefault(table, []).append((job, values))
     for table, rows in tables.items():
-        returning = [job for job, _ in rows if job.write.returning is table]
-        if not returning:
-            conn.execute(table.insert(), [values for _, values in rows])
+        if not any(job.write.returning is table for job, _ in rows):
+            conn.execute(_insert(table, False), [values for _, values in rows])
             continue
-        stmt = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        ids = conn.execute(stmt, [values for _, values in rows]).scalars().all()
+        ids = conn.execute(_insert(table, True), [values for _, values in rows]).scalars().all()
         for (job, _), new_id in zip(rows, ids, strict=True):
             if job.write.returning is table and job.result is None:
                 job.result = int(new_id)
