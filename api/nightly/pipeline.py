@@ -125,7 +125,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
     # solve + validate + store, forum by forum as results arrive
     started = time.perf_counter()
     todo = [f for f in forums if f not in stored]
-    spent = {"validate": 0.0, "store": 0.0}
+    spent = {"prepare": 0.0, "validate": 0.0, "store": 0.0}
     failures = _solve_forums(engine, run_id, as_of, todo, by_forum, pins_used, services, options, network,
                              executor, progress, keeper, spent, done_before=len(stored), total=len(forums))
     times.update({k: round(v, 3) for k, v in spent.items()})  # inside the solve stage's wall time
@@ -188,6 +188,7 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
                                       cap_s=options.forum_time_limit_s)
     # largest forums first (LPT): a big forum started last would leave one worker busy alone
     order = sorted((f for f in todo if by_forum.get(f)), key=lambda f: (-len(by_forum[f]), f))
+    prepare_started = time.perf_counter()
     with session_scope(engine) as s:
         for forum in order:
             case_nos = by_forum[forum]
@@ -199,6 +200,7 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
                 verdicts=[verdicts[c.case_no] for c in cases], previous=previous.get(forum),
                 pins={n: pins[n] for n in case_nos if n in pins}, placer=services.placer,
                 params={**services.solve_params, **limits.get(forum, {})})
+    spent["prepare"] += time.perf_counter() - prepare_started
     if not tasks:
         return failures
 
