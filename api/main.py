@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import traceback
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
@@ -37,6 +36,7 @@ from api.routes import ROUTERS
 from api.service.group_commit import GroupCommit
 from api.service.jobs import JobRunner
 from api.service.recommendations import BaselineStates
+from assign.db import write_lock as sqlite_write_lock
 from assign.errors import AccessDenied, AssignError, Conflict, DataError, NotFound, RulebookError
 from assign.masking import MaskingFilter, install_log_masking, mask_text
 
@@ -170,8 +170,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     engine = engine if engine is not None else open_store(settings.database_url, upgrade=False)
     jobs = JobRunner(engine, settings)
     # SQLite has one writer at a time and its busy handler sleeps (1..100 ms) while it waits;
-    # hot write paths take this lock so one process's threads queue here instead.
-    write_lock = threading.Lock() if engine.dialect.name == "sqlite" else nullcontext()
+    # hot write paths take this lock so threads and worker processes queue here instead.
+    write_lock = sqlite_write_lock(engine)
     writer = GroupCommit(engine, lock=write_lock)  # single recommendations' rows, committed in groups
 
     @asynccontextmanager

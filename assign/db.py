@@ -6,14 +6,21 @@ psycopg 3 (`postgresql+psycopg://`). A plain `postgresql://` URL is rewritten to
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: writers there fall back to SQLite's busy handler across processes
+    fcntl = None  # type: ignore[assignment]
 
 
 def normalise_url(url: str) -> str:
@@ -62,6 +69,51 @@ def upsert(conn: Connection | Session, table: Table, rows: Sequence[dict[str, An
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+class SqliteWriteLock:
+    """One writer at a time on an SQLite file, across threads and processes, queued not polled.
+
+    SQLite's own busy handler sleeps in growing steps (up to 100 ms) while another
+    connection writes, so two processes that both write often wait far longer than the
+    write takes. This lock serialises writers before they reach SQLite: a thread lock within
+    the process, then `flock` on `<database>.write-lock` across processes; a waiter wakes as
+    soon as the holder releases. Only writers that take it are ordered by it.
+    """
+
+    def __init__(self, database: str) -> None:
+        self.path = f"{database}.write-lock"
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+
+    def __enter__(self) -> SqliteWriteLock:
+        self._thread_lock.acquire()
+        try:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
+def write_lock(engine: Engine) -> AbstractContextManager[Any]:
+    """The lock that hot write paths hold around their transaction: `SqliteWriteLock` for an
+    SQLite file, a thread lock for in-memory SQLite, nothing for PostgreSQL (row locks queue)."""
+    if not is_sqlite(engine):
+        return nullcontext()
+    database = engine.url.database or ""
+    if database in ("", ":memory:") or fcntl is None:
+        return threading.Lock()
+    return SqliteWriteLock(database)
 
 
 @contextmanager
