@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api.config import Settings
 from api.security import ALL_ROLES, Principal
 from assign import repository
-from assign.access import Role, authenticate, hash_key
+from assign.access import Role, authenticate, hash_key, live_key_ids
 from assign.db import session_scope
 from assign.models import NetworkMeta
 from assign.network import CourtNetwork, builtin_network
@@ -92,35 +92,47 @@ class NetworkCache:
 
 
 class KeyCache:
-    """Authenticated keys of this process: SHA-256 of the token -> its principal, for `ttl_s`.
+    """Authenticated keys of this process: SHA-256 of the token -> its principal.
 
-    Saves the key's row read on every request. Revocation bound: a key revoked through this
-    app (DELETE /v1/admin/keys/{id}) is refused by this process as soon as the revocation
-    commits (`forget`); by the other workers, and after `assign keys revoke`, within `ttl_s`
-    seconds (default 1). `ttl_s` = 0 reads the row on every request. Only live keys are
-    cached, so unknown tokens always reach the database.
+    Saves the key's row read on every request. A key's role and court never change; only
+    revocation does, so every `ttl_s` seconds one query re-checks all cached keys at once
+    and drops the ones no longer live (one read per worker per `ttl_s`, however many keys).
+    Revocation bound: a key revoked through this app (DELETE /v1/admin/keys/{id}) is refused
+    by this process as soon as the revocation commits (`forget`); by the other workers, and
+    after `assign keys revoke`, from the first request after `ttl_s` (default 1 s) has
+    passed. `ttl_s` = 0 reads the row on every request. Unknown tokens are never cached.
     """
 
     def __init__(self, ttl_s: float) -> None:
         self.ttl_s = ttl_s
-        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._entries: dict[str, Principal] = {}
+        self._fresh_until = 0.0
 
-    def get(self, token: str) -> Principal | None:
-        entry = self._entries.get(hash_key(token))
-        if entry is None or entry[0] <= time.monotonic():
-            return None
-        return entry[1]
-
-    def put(self, token: str, principal: Principal, *, checked_at: float) -> None:
+    async def principal(self, engine: Engine, token: str) -> Principal | None:
         if self.ttl_s <= 0:
-            return
-        if len(self._entries) > 10_000:  # only live keys are cached: expired entries are the only excess
-            now = time.monotonic()
-            self._entries = {k: v for k, v in self._entries.items() if v[0] > now}
-        self._entries[hash_key(token)] = (checked_at + self.ttl_s, principal)
+            return await run_in_threadpool(_authenticate, engine, token)
+        if time.monotonic() >= self._fresh_until:
+            await run_in_threadpool(self._recheck, engine)
+        digest = hash_key(token)
+        principal = self._entries.get(digest)
+        if principal is None:
+            principal = await run_in_threadpool(_authenticate, engine, token)
+            if principal is not None:
+                self._entries[digest] = principal
+        return principal
+
+    def _recheck(self, engine: Engine) -> None:
+        checked_at = time.monotonic()
+        checked = {p.key_id for p in list(self._entries.values())}
+        if checked:
+            with session_scope(engine) as session:
+                gone = checked - set(live_key_ids(session=session, key_ids=checked))
+            # filter the current entries, not a snapshot: keys forgotten meanwhile stay forgotten
+            self._entries = {k: p for k, p in self._entries.items() if p.key_id not in gone}
+        self._fresh_until = checked_at + self.ttl_s
 
     def forget(self, key_id: int) -> None:
-        self._entries = {k: v for k, v in self._entries.items() if v[1].key_id != key_id}
+        self._entries = {k: p for k, p in self._entries.items() if p.key_id != key_id}
 
 
 def after_commit(session: Session, action: Callable[[], None]) -> None:
@@ -142,14 +154,9 @@ async def current_key(request: Request, token: Annotated[str | None, Security(ap
     if not token:
         raise HTTPException(401, "missing API key: send it in the X-API-Key header",
                             headers={"WWW-Authenticate": "ApiKey"})
-    cache: KeyCache = request.app.state.keys
-    principal = cache.get(token)
+    principal = await request.app.state.keys.principal(request.app.state.engine, token)
     if principal is None:
-        checked_at = time.monotonic()
-        principal = await run_in_threadpool(_authenticate, request.app.state.engine, token)
-        if principal is None:
-            raise HTTPException(401, "unknown, malformed or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
-        cache.put(token, principal, checked_at=checked_at)
+        raise HTTPException(401, "unknown, malformed or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
     request.state.principal = principal
     return principal
 

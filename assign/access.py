@@ -78,6 +78,12 @@ def authenticate(*, session: Session, token: str) -> ApiKey | None:
     return row
 
 
+def live_key_ids(*, session: Session, key_ids: set[int]) -> list[int]:
+    """Those of `key_ids` that still exist and are not revoked."""
+    q = select(ApiKey.id).where(col(ApiKey.id).in_(sorted(key_ids)), col(ApiKey.revoked_at).is_(None))
+    return [int(i) for i in session.exec(q).all() if i is not None]
+
+
 def list_keys(*, session: Session, include_revoked: bool = False) -> list[ApiKey]:
     q = select(ApiKey)
     if not include_revoked:

@@ -76,3 +76,18 @@ def test_a_network_replaced_elsewhere_is_served_within_the_check_interval(cached
         repository.replace_network(session=session, network=CourtNetwork(smaller), source="elsewhere")
     time.sleep(TTL + 0.05)
     assert cached.get("/v1/courts/I510700", headers=headers(keys.admin)).status_code == 404
+
+
+def test_cached_keys_are_rechecked_together_not_read_again_one_by_one(cached: TestClient, keys: Keys,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.deps
+
+    for token in (keys.dispatcher, keys.outsider, keys.admin):
+        assert cached.get("/v1/courts/I510100", headers=headers(token)).status_code in (200, 403)
+    reads: list[str] = []
+    original = api.deps._authenticate
+    monkeypatch.setattr(api.deps, "_authenticate", lambda engine, token: reads.append(token) or original(engine, token))
+    time.sleep(TTL + 0.05)
+    for token in (keys.dispatcher, keys.outsider, keys.admin):
+        assert cached.get("/v1/courts/I510100", headers=headers(token)).status_code in (200, 403)
+    assert reads == []  # the TTL's recheck is one query for every cached key
