@@ -18,7 +18,10 @@
      including any wait for a free connection among `--clients`.
    The same closed loop with one client shows the service time without queueing.
 2. Batch evaluation through the API: POST /v1/evaluate with `--eval-cases` cases per request
-   (nothing stored), two clients at once. Prints cases/s. Target: >= 5,000 cases/s.
+   (nothing stored), two clients at once, each on its own worker where possible (uvicorn's
+   workers share one listening socket and the kernel often gives one worker both
+   connections; the driver reconnects until they are spread, and prints how they were).
+   Prints cases/s. Target: >= 5,000 cases/s.
 
 The driver is a minimal HTTP/1.1 client on asyncio (one connection per client, requests
 prebuilt as bytes, answers parsed by Content-Length and checked: status 200 and a stored
@@ -180,7 +183,7 @@ class HttpConnection(asyncio.Protocol):
 
 
 def post_bytes(host: str, port: int, path: str, token: str, body: dict[str, Any]) -> bytes:
-    payload = json.dumps(body).encode()
+    payload = json.dumps(body, ensure_ascii=False).encode()
     return (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nX-API-Key: {token}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n").encode() + payload
 
@@ -302,25 +305,66 @@ async def drive_open_loop(host: str, port: int, requests: Sequence[bytes], total
     return tally.summary(wall, offered_rps=rate, connections=connections, **cpu(len(tally.latencies)))
 
 
-async def drive_evaluation(base: str, token: str, bodies: list[bytes], clients: int) -> dict[str, Any]:
-    queue = list(bodies)
+def worker_of(conn: HttpConnection, workers: Sequence[psutil.Process]) -> int | None:
+    """The pid of the server process that accepted `conn` (by the connection's client port)."""
+    assert conn._transport is not None
+    port = conn._transport.get_extra_info("sockname")[1]
+    for w in workers:
+        try:
+            if any(c.raddr and c.raddr.port == port for c in w.net_connections(kind="tcp")):
+                return w.pid
+        except psutil.Error:
+            continue
+    return None
+
+
+async def spread_connections(host: str, port: int, n: int, meter: CpuMeter) -> tuple[list[HttpConnection], list[int]]:
+    """`n` connections, one per worker process as far as they go. uvicorn's workers share one
+    listening socket and the kernel may hand every new connection to the same worker; two
+    long requests on one worker then run one after the other."""
+    workers = meter.server.children(recursive=True) or [meter.server]
+    kept: list[HttpConnection] = []
+    owners: list[int] = []
+    for _ in range(40 * n):
+        conn = await HttpConnection.open(host, port)
+        await asyncio.sleep(0.05)  # accepted by then
+        owner = worker_of(conn, workers) or 0
+        if owner in owners and len(set(owners)) < len(workers):
+            conn.close()
+            continue
+        kept.append(conn)
+        owners.append(owner)
+        if len(kept) == n:
+            break
+    return kept, owners
+
+
+async def drive_evaluation(host: str, port: int, token: str, body: dict[str, Any], requests: int, clients: int,
+                           meter: CpuMeter) -> dict[str, Any]:
+    """`clients` connections (one per worker where possible) each POST /v1/evaluate in turn."""
+    request = post_bytes(host, port, "/v1/evaluate", token, body)
+    conns, owners = await spread_connections(host, port, clients, meter)
+    await asyncio.gather(*(c.send(request) for c in conns))  # warm-up: each worker's network and engine
+    remaining = requests
     done = 0
-    async with httpx.AsyncClient(base_url=base, headers={"X-API-Key": token, "Content-Type": "application/json"},
-                                 timeout=300) as http:
-        await http.post("/v1/evaluate", content=bodies[0])  # warm-up
 
-        async def client_loop() -> None:
-            nonlocal done
-            while queue:
-                body = queue.pop()
-                r = await http.post("/v1/evaluate", content=body)
-                r.raise_for_status()
-                done += r.json()["count"]
+    async def client_loop(conn: HttpConnection) -> None:
+        nonlocal remaining, done
+        while remaining > 0:
+            remaining -= 1
+            status, answer = await conn.send(request)
+            if status != 200:
+                raise RuntimeError(f"POST /v1/evaluate: {status} {answer[:300]!r}")
+            done += json.loads(answer)["count"]
 
-        started = time.perf_counter()
-        await asyncio.gather(*(client_loop() for _ in range(clients)))
-        wall = time.perf_counter() - started
-    return {"cases": done, "requests": len(bodies), "seconds": round(wall, 2), "cases_per_s": round(done / wall)}
+    started = time.perf_counter()
+    await asyncio.gather(*(client_loop(c) for c in conns))
+    wall = time.perf_counter() - started
+    for c in conns:
+        c.close()
+    return {"cases": done, "requests": requests, "clients": clients,
+            "client_connections_per_worker": sorted(owners.count(o) for o in set(owners)),
+            "seconds": round(wall, 2), "cases_per_s": round(done / wall)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -379,11 +423,9 @@ def main(argv: list[str] | None = None) -> int:
                 drive_open_loop(host, port, requests, a.requests, a.rate, a.clients, meter))
         if a.eval_requests:
             eval_cases = transfer_cases(a.eval_cases + a.eval_cases // 4, a.seed + 1)[: a.eval_cases]
-            eval_body = json.dumps({"as_of": AS_OF.isoformat(), "cases": [c.model_dump(mode="json")
-                                                                          for c in eval_cases]},
-                                   ensure_ascii=False).encode()
+            eval_body = {"as_of": AS_OF.isoformat(), "cases": [c.model_dump(mode="json") for c in eval_cases]}
             report["batch_evaluation"] = asyncio.run(
-                drive_evaluation(base, admin, [eval_body] * a.eval_requests, clients=2))
+                drive_evaluation(host, port, admin, eval_body, a.eval_requests, 2, meter))
     finally:
         proc.terminate()
         proc.wait(30)
