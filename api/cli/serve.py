@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
 
     @keys.command("revoke")
     def revoke(key_id: int = typer.Argument(..., help="the key's id (see `assign keys list`)")) -> None:
-        """Revoke a key; requests with it get 401 at once."""
+        """Revoke a key; running servers refuse it within ASSIGN_KEY_CACHE_TTL_S (default 1 s)."""
         with cli_errors():
             engine = store.open_store(get_settings().database_url)
             with session_scope(engine) as session:

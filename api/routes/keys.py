@@ -57,7 +57,8 @@ def get_keys(_key: AdminKeyDep, session: SessionDep, include_revoked: bool = Fal
     return {"data": [key_out(r) for r in rows], "count": len(rows)}
 
 
-@router.delete("/{key_id}", response_model=KeyOut, responses=errors(404), summary="Revoke a key (at once)")
+@router.delete("/{key_id}", response_model=KeyOut, responses=errors(404),
+               summary="Revoke a key (refused at once by this worker, by the others within the key cache TTL)")
 def delete_key(key_id: IdPath, request: Request, _key: AdminKeyDep, session: SessionDep) -> dict[str, Any]:
     row = revoke_key(session=session, key_id=key_id)
     after_commit(session, lambda: request.app.state.keys.forget(key_id))  # refused here at once; elsewhere: KeyCache
