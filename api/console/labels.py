@@ -105,4 +105,5 @@ DOCUMENT_KINDS: dict[str, str] = {
 def all_labels() -> dict[str, Any]:
     """Everything the pages need, embedded once per page as JSON."""
     return {"outcomes": OUTCOMES, "action_outcomes": ACTION_OUTCOMES, "flags": FLAGS, "modes": MODES,
-            "constraints": CONSTRAINTS, "periods": PERIODS, "facts": FACTS, "fact_values": FACT_VALUES, "actions": ACTIONS, "documents": DOCUMENT_KINDS}
+            "constraints": CONSTRAINTS, "periods": PERIODS, "facts": FACTS, "fact_values": FACT_VALUES,
+            "actions": ACTIONS, "documents": DOCUMENT_KINDS}
