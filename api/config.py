@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     )
     rulebook_dir: Path = REPO_ROOT / "rules" / "rulebook"
     solver_time_limit_s: float = 30.0
-    solver_workers: int = 0  # 0 = the machine's cores
+    solver_workers: int = 0  # CP-SAT threads; 0 = the machine's cores, at least 4
     solver_seed: int = 20240617
     nightly_cron: str = "30 1 * * *"  # 01:30 every night
     webhook_secret: str = ""

@@ -37,7 +37,7 @@ class _Data(BaseModel):
 
 class SolveParams(_Data):
     time_limit_s: float = Field(default=10.0, gt=0)
-    workers: int = Field(default=0, ge=0)  # 0 = the machine's cores
+    workers: int = Field(default=0, ge=0)  # CP-SAT threads; 0 = the cores, at least 4 (model.search_workers)
     seed: int = 20240617
     deterministic: bool = False  # one worker, deterministic time limit: same seed -> same plan
     capacity_per_officer: float = Field(default=20.0, ge=0)  # weighted transfers per officer per batch

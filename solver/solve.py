@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -15,7 +14,7 @@ import ortools
 import assign
 from solver.greedy import greedy_assign
 from solver.instance import AssignmentInstance, AssignmentPlan, PlanStatus
-from solver.model import solve_pool
+from solver.model import search_workers, solve_pool
 from solver.validate import validate_plan
 
 MIN_POOL_S = 0.05
@@ -107,7 +106,7 @@ def finish_plan(inst: AssignmentInstance, assignments: Mapping[str, str], unplac
         gap=None if gap is None else round(gap, 6),
         contributions={k: round(v, 4) for k, v in check.contributions.items()},
         metrics=check.metrics, violations=check.violations, subproblems=reports, seed=p.seed,
-        workers=1 if p.deterministic else (p.workers or os.cpu_count() or 1), time_s=round(time_s, 3),
+        workers=search_workers(p), time_s=round(time_s, 3),
         versions=versions(inst), params=p.model_dump(mode="json"),
     )
 

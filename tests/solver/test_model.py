@@ -8,7 +8,8 @@ import pytest
 
 from solver import Conflict, greedy_plan, solve
 from solver.bound import lp_bound, model_objective
-from solver.instance import AssignmentPlan, PlanStatus
+from solver.instance import AssignmentPlan, PlanStatus, SolveParams
+from solver.model import MIN_SEARCH_WORKERS, search_workers
 from solver.validate import validate_plan
 from tests.solver.verifier import FAST, instance
 
@@ -53,6 +54,18 @@ def test_plan_is_json_and_carries_reproducibility_fields() -> None:
     assert {"ortools", "python", "solver", "network"} <= set(plan.versions)
     assert plan.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
     assert {s["pool"] for s in plan.subproblems} == {"I510100:basic", "I510700:basic"}
+
+
+def test_search_threads_one_when_deterministic_as_asked_else_at_least_the_portfolio_minimum(monkeypatch) -> None:
+    assert search_workers(SolveParams(deterministic=True, workers=8)) == 1
+    assert search_workers(SolveParams(workers=3)) == 3
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert search_workers(SolveParams()) == MIN_SEARCH_WORKERS
+    monkeypatch.setattr("os.cpu_count", lambda: 16)
+    assert search_workers(SolveParams()) == 16
+    plan = solve(instance(MANY[:6]).model_copy(update={"params": FAST.model_copy(update={"deterministic": False,
+                                                                                            "workers": 0})}))
+    assert plan.workers == 16 and plan.params["workers"] == 0
 
 
 def test_interchangeable_cases_share_one_class() -> None:
