@@ -22,8 +22,8 @@ _STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.
 
 
 # CP-SAT's strength is its portfolio: with only 2 threads it runs two strategies. Measured on
-# the 2-core machine (2,000 Sichuan cases, 5 s, quiet): 4 threads gave 1.35-1.50 % gap against
-# 1.67 % with 2, and 0.19 % against 0.24 % on 20,000 cases in 30 s; 8 threads were no better
+# the 2-core machine (2,000 Sichuan cases, 5 s, quiet): 4 threads gave 1.32-1.50 % gap against
+# 1.65-1.70 % with 2, and 0.19 % against 0.24 % on 20,000 cases in 30 s; 8 threads were no better
 # than 4. Hence at least 4 threads when the caller leaves the count to the solver.
 MIN_SEARCH_WORKERS = 4
 
@@ -78,12 +78,11 @@ class TransferModel:
         # The balance terms are max/overload rows over one pool: the LP relaxation closes the
         # gap almost at once (measured: 35 ms with it against 3.5 s without on 18 classes).
         solver.parameters.linearization_level = 2
+        workers = search_workers(p)  # 1 in deterministic mode
+        solver.parameters.num_workers = workers
         if p.deterministic:
-            solver.parameters.num_workers = 1
             solver.parameters.max_deterministic_time = limit
         else:
-            workers = search_workers(p)
-            solver.parameters.num_workers = workers
             if workers > 1:
                 solver.parameters.subsolvers.extend(["max_lp", "reduced_costs", "core", "quick_restart"][:workers])
             solver.parameters.max_time_in_seconds = limit
