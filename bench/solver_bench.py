@@ -82,6 +82,7 @@ def run(n: int, province: str, seed: int, time_limit_s: float, workers: int = 0,
         "solver": _summary(plan), "greedy": _summary(greedy),
         "lp_bound_model": None if lp is None else round(lp, 2), "model_objective": round(model_obj, 2),
         "lp_gap": None if lp is None or not model_obj else round((model_obj - lp) / abs(model_obj), 5),
+        "per_pool": _per_pool(inst, plan),
     }
     s, g = plan.metrics, greedy.metrics
     row["ratios"] = {
@@ -90,6 +91,20 @@ def run(n: int, province: str, seed: int, time_limit_s: float, workers: int = 0,
         "distance_solver_over_greedy": _ratio(s["distance_km"], g["distance_km"]),
     }
     return row
+
+
+def _per_pool(inst: Any, plan: Any) -> list[dict[str, Any]]:
+    """One row per subproblem, in solve order (largest first): where the batch's gap and time go."""
+    cases = Counter(k.pool for k in inst.classes for _ in k.case_nos)
+    rows = []
+    for s in plan.subproblems:
+        objective, bound = s.get("objective"), s.get("bound")
+        rows.append({"pool": s["pool"], "cases": cases[s["pool"]], "method": s.get("method"),
+                     "status": s["status"], "time_s": round(s["time_s"], 3),
+                     "objective": None if objective is None else round(objective, 2),
+                     "bound": None if bound is None else round(bound, 2),
+                     "gap_points": None if objective is None or bound is None else round(objective - bound, 2)})
+    return rows
 
 
 def _summary(plan: Any) -> dict[str, Any]:

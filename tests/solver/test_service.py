@@ -100,3 +100,30 @@ def test_on_a_generated_batch_the_solver_beats_greedy_on_every_reported_figure()
     assert row["ratios"]["worst_transfer_solver_over_greedy"] < 0.5
     assert row["ratios"]["distance_solver_over_greedy"] < 1.0
     assert row["solver"]["bound"] <= row["solver"]["objective"]
+    # per pool: every case's pool reported once, each with a bound no higher than its plan
+    assert sum(r["cases"] for r in row["per_pool"]) == row["solver"]["placed"] + row["solver"]["unplaced"]
+    assert len({r["pool"] for r in row["per_pool"]}) == len(row["per_pool"]) > 1
+    assert all(r["gap_points"] >= -1e-6 for r in row["per_pool"])
+
+
+def test_per_pool_bench_bounds_hold_across_parameter_sets(capsys) -> None:
+    from api.cli.bench import _load
+
+    assert _load("solver_pools").main(["--cases", "30", "--province", "50", "--seed", "2", "--time-limit", "2",
+                                       "--params", "shipped,single"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    rows = [line.split() for line in out[1:] if not line.startswith("#")]
+    assert [s.split(":")[0] for s in out if s.startswith("#")] == ["# shipped", "# single"]
+    by_pool: dict[str, list[list[str]]] = {}
+    for r in rows:
+        by_pool.setdefault(r[0], []).append(r)
+    assert len(by_pool) > 1 and all([r[2] for r in rs] == ["shipped", "single"] for rs in by_pool.values())
+    assert any(r[3] == "OPTIMAL" for r in rows)
+    for rs in by_pool.values():
+        # a bound proven under one parameter set holds for the plan found under the other, and the
+        # LP bound for both; two proven optima are the same number
+        best = min(float(r[5]) for r in rs)
+        assert max(float(r[6]) for r in rs) <= best + 1e-6
+        assert float(rs[0][7]) <= best + 1e-6
+        proven = {float(r[5]) for r in rs if r[3] == "OPTIMAL"}
+        assert len(proven) <= 1 and (not proven or abs(proven.pop() - best) < 1e-6)

@@ -1,0 +1,108 @@
+"""Per-pool proof times: whole-pool CP-SAT on each subproblem of a generated batch, alone.
+
+    .venv/bin/python bench/solver_pools.py --cases 2000 --province 51 --seed 1 --time-limit 10
+    .venv/bin/python bench/solver_pools.py --pools I510400,I510800 --params shipped,default4
+
+For whoever takes the "2,000 cases optimal in 5 s" target (issue 4): it shows which pools
+CP-SAT proves and how fast, per parameter set, on the batch `bench/solver_bench.py` solves
+(same generator, same demands), with the LP-relaxation bound beside each. `shipped` is the
+solver's own configuration (`solver.model.TransferModel.solve`); the others are CP-SAT's
+portfolio variants measured against it. Figures depend on the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from solver_bench import placement_demands  # noqa: E402
+
+from assign.network import builtin_network  # noqa: E402
+from solver import SolveParams, build_instance  # noqa: E402
+from solver.bound import lp_bound  # noqa: E402
+from solver.model import TransferModel  # noqa: E402
+
+PARAMS: dict[str, dict[str, Any]] = {
+    "shipped": {},  # TransferModel.solve's own settings
+    "default4": {"num_workers": 4},
+    "default8": {"num_workers": 8},
+    "shaving": {"num_workers": 4, "subsolvers": ["max_lp", "objective_shaving", "objective_lb_search",
+                                                 "reduced_costs"]},
+    "lb_tree": {"num_workers": 4, "subsolvers": ["max_lp", "objective_lb_search", "lb_tree_search",
+                                                 "reduced_costs"]},
+    "single": {"num_workers": 1},
+}
+
+
+def solve_alone(model: TransferModel, name: str, limit_s: float, seed: int) -> dict[str, Any]:
+    if name == "shipped":
+        r = model.solve(limit_s)
+        return {k: r.get(k) for k in ("status", "time_s", "objective", "bound")}
+    solver = cp_model.CpSolver()
+    solver.parameters.linearization_level = 2
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = limit_s
+    for key, value in PARAMS[name].items():
+        if key == "subsolvers":
+            solver.parameters.subsolvers.extend(value)
+        else:
+            setattr(solver.parameters, key, value)
+    started = time.perf_counter()
+    code = solver.solve(model.backend.model)
+    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return {"status": solver.status_name(code), "time_s": time.perf_counter() - started,
+            "objective": solver.objective_value / 100 if found else None,
+            "bound": solver.best_objective_bound / 100 if found else None}
+
+
+def _out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _num(value: float | None) -> str:
+    return f"{value:9.2f}" if value is not None else f"{'-':>9s}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", type=int, default=2000)
+    ap.add_argument("--province", default="51")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per pool and parameter set")
+    ap.add_argument("--pools", default="", help="forum codes to run (default: every pool with cases)")
+    ap.add_argument("--params", default="shipped", help=f"comma-separated, of: {', '.join(PARAMS)}")
+    a = ap.parse_args(argv)
+    names = a.params.split(",")
+    if unknown := [n for n in names if n not in PARAMS]:
+        ap.error(f"unknown parameter set(s): {', '.join(unknown)}")
+    network = builtin_network()
+    cases, verdicts = placement_demands(network, a.cases, province=a.province, seed=a.seed, as_of=date(2025, 6, 30))
+    inst = build_instance(cases, verdicts, network, params=SolveParams(seed=a.seed))
+    wanted = set(filter(None, a.pools.split(",")))
+    pools = [p.id for p in inst.pools if any(k.pool == p.id for k in inst.classes)
+             and (not wanted or p.id.split(":")[0] in wanted)]
+    _out(f"{'pool':22s} {'cases':>5s} {'params':9s} {'status':8s} {'time_s':>6s} {'objective':>9s} {'bound':>9s} "
+          f"{'LP bound':>9s}")
+    for name in names:
+        proven, spent = 0, 0.0
+        for pool in pools:
+            sub = inst.subinstance(pool)
+            r = solve_alone(TransferModel(sub), name, a.time_limit, a.seed)
+            proven += r["status"] == "OPTIMAL"
+            spent += r["time_s"]
+            _out(f"{pool:22s} {len(sub.demands):5d} {name:9s} {r['status']:8s} {r['time_s']:6.2f} "
+                 f"{_num(r['objective'])} {_num(r['bound'])} {_num(lp_bound(sub))}")
+        _out(f"# {name}: {proven} of {len(pools)} pools proven, {spent:.1f} s in all")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
