@@ -2,23 +2,29 @@
 
     .venv/bin/python bench/solver_pools.py --cases 2000 --province 51 --seed 1 --time-limit 10
     .venv/bin/python bench/solver_pools.py --pools I510400,I510800 --params shipped,default4
+    .venv/bin/python bench/solver_pools.py --params shipped,highs --time-limit 10
 
 For whoever takes the "2,000 cases optimal in 5 s" target (issue 4): it shows which pools
 CP-SAT proves and how fast, per parameter set, on the batch `bench/solver_bench.py` solves
 (same generator, same demands), with the LP-relaxation bound beside each. `shipped` is the
 solver's own configuration (`solver.model.TransferModel.solve`); the others are CP-SAT's
-portfolio variants measured against it. Figures depend on the machine's load.
+portfolio variants measured against it, and `highs` is HiGHS's MIP solver (highspy, a dev
+dependency) on the very same model (same variables, coefficients rounded the same way, no gap
+tolerance), so both engines' bounds and optima can be set against each other. Figures depend
+on the machine's load.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.sat.python import cp_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,7 +33,10 @@ from solver_bench import placement_demands  # noqa: E402
 from assign.network import builtin_network  # noqa: E402
 from solver import SolveParams, build_instance  # noqa: E402
 from solver.bound import lp_bound  # noqa: E402
+from solver.constraints import REGISTRY  # noqa: E402
+from solver.instance import AssignmentInstance  # noqa: E402
 from solver.model import TransferModel  # noqa: E402
+from solver.variables import OBJ_SCALE, LpBackend, ModelContext  # noqa: E402
 
 PARAMS: dict[str, dict[str, Any]] = {
     "shipped": {},  # TransferModel.solve's own settings
@@ -38,7 +47,87 @@ PARAMS: dict[str, dict[str, Any]] = {
     "lb_tree": {"num_workers": 4, "subsolvers": ["max_lp", "objective_lb_search", "lb_tree_search",
                                                  "reduced_costs"]},
     "single": {"num_workers": 1},
+    "highs": {},  # HiGHS's MIP branch and cut (highspy) on the same model: a second engine, not shipped
 }
+
+
+class _MipBackend(LpBackend):
+    """The CP-SAT model's twin for a MIP solver: integer variables and the coefficients rounded
+    exactly as `CpSatBackend.dot` rounds them, so both engines solve the same problem."""
+
+    integral = True
+
+    def __init__(self) -> None:
+        self.solver = pywraplp.Solver.CreateSolver("SCIP")  # a model container only: passed on as arrays
+
+    def int_var(self, lb: int, ub: int, name: str) -> Any:
+        return self.solver.IntVar(lb, max(lb, ub), name)
+
+    def dot(self, terms: Any, coefs: Any) -> Any:
+        return self.solver.Sum([int(round(c)) * t for t, c in zip(terms, coefs, strict=True)])
+
+
+def _quiet(make: Any) -> Any:
+    """Call `make` with file descriptor 1 on /dev/null (HiGHS prints a banner from C++ when built)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+        try:
+            return make()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def _highs_lp(model: Any, highspy: Any) -> Any:
+    """The model as HiGHS arrays, through OR-Tools' exact proto (its MPS text rounds large numbers
+    to 6 digits: measured, the objective offset moved by 4 units)."""
+    proto = linear_solver_pb2.MPModelProto()
+    model.ExportModelToProto(proto)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = len(proto.variable), len(proto.constraint)
+    lp.col_cost_ = [v.objective_coefficient for v in proto.variable]
+    lp.col_lower_ = [v.lower_bound for v in proto.variable]
+    lp.col_upper_ = [v.upper_bound for v in proto.variable]
+    lp.offset_ = proto.objective_offset
+    lp.integrality_ = [highspy.HighsVarType.kInteger if v.is_integer else highspy.HighsVarType.kContinuous
+                       for v in proto.variable]
+    lp.row_lower_ = [c.lower_bound for c in proto.constraint]
+    lp.row_upper_ = [c.upper_bound for c in proto.constraint]
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    starts, index, value = [0], [], []
+    for c in proto.constraint:
+        index += list(c.var_index)
+        value += list(c.coefficient)
+        starts.append(len(index))
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = starts, index, value
+    return lp
+
+
+def solve_highs(sub: AssignmentInstance, limit_s: float) -> dict[str, Any]:
+    """Proven optimum or best plan and bound of one pool by HiGHS (no relative gap tolerance)."""
+    import highspy  # dev dependency: the bench's reference engine
+
+    backend = _MipBackend()
+    ctx = ModelContext(backend, sub, sub.params)
+    terms = [u.build(ctx) for u in REGISTRY]
+    penalty = int(round(sub.params.unplaced_penalty * OBJ_SCALE))
+    terms.append(backend.dot(list(ctx.vars.unplaced.values()), [penalty] * len(ctx.vars.unplaced)))
+    backend.solver.Minimize(backend.solver.Sum(terms))
+    highs = _quiet(highspy.Highs)  # its banner would break the table
+    highs.setOptionValue("output_flag", False)
+    highs.passModel(_highs_lp(backend.solver, highspy))
+    for option, value in (("time_limit", limit_s), ("mip_rel_gap", 0.0), ("mip_abs_gap", 0.0)):
+        highs.setOptionValue(option, value)
+    started = time.perf_counter()
+    highs.run()
+    elapsed = time.perf_counter() - started
+    status, info = highs.getModelStatus(), highs.getInfo()
+    found = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    return {"status": "OPTIMAL" if status == highspy.HighsModelStatus.kOptimal else "FEASIBLE" if found else "UNKNOWN",
+            "time_s": elapsed, "objective": info.objective_function_value / OBJ_SCALE if found else None,
+            "bound": info.mip_dual_bound / OBJ_SCALE if found else None}
 
 
 def solve_alone(model: TransferModel, name: str, limit_s: float, seed: int) -> dict[str, Any]:
@@ -95,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         proven, spent = 0, 0.0
         for pool in pools:
             sub = inst.subinstance(pool)
-            r = solve_alone(TransferModel(sub), name, a.time_limit, a.seed)
+            r = (solve_highs(sub, a.time_limit) if name == "highs"
+                 else solve_alone(TransferModel(sub), name, a.time_limit, a.seed))
             proven += r["status"] == "OPTIMAL"
             spent += r["time_s"]
             _out(f"{pool:22s} {len(sub.demands):5d} {name:9s} {r['status']:8s} {r['time_s']:6.2f} "

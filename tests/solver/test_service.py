@@ -106,24 +106,25 @@ def test_on_a_generated_batch_the_solver_beats_greedy_on_every_reported_figure()
     assert all(r["gap_points"] >= -1e-6 for r in row["per_pool"])
 
 
-def test_per_pool_bench_bounds_hold_across_parameter_sets(capsys) -> None:
+def test_per_pool_bench_bounds_hold_across_parameter_sets_and_engines(capsys) -> None:
     from api.cli.bench import _load
 
     assert _load("solver_pools").main(["--cases", "30", "--province", "50", "--seed", "2", "--time-limit", "2",
-                                       "--params", "shipped,single"]) == 0
+                                       "--params", "shipped,single,highs"]) == 0
     out = capsys.readouterr().out.splitlines()
     rows = [line.split() for line in out[1:] if not line.startswith("#")]
-    assert [s.split(":")[0] for s in out if s.startswith("#")] == ["# shipped", "# single"]
+    assert [s.split(":")[0] for s in out if s.startswith("#")] == ["# shipped", "# single", "# highs"]
     by_pool: dict[str, list[list[str]]] = {}
     for r in rows:
         by_pool.setdefault(r[0], []).append(r)
-    assert len(by_pool) > 1 and all([r[2] for r in rs] == ["shipped", "single"] for rs in by_pool.values())
+    assert len(by_pool) > 1 and all([r[2] for r in rs] == ["shipped", "single", "highs"] for rs in by_pool.values())
     assert any(r[3] == "OPTIMAL" for r in rows)
     for rs in by_pool.values():
-        # a bound proven under one parameter set holds for the plan found under the other, and the
-        # LP bound for both; two proven optima are the same number
+        # HiGHS solves the same model (coefficients rounded as for CP-SAT): a bound proven by one
+        # engine or parameter set holds for the plan found by any other, and so does the LP bound;
+        # proven optima agree (to the printed hundredth)
         best = min(float(r[5]) for r in rs)
-        assert max(float(r[6]) for r in rs) <= best + 1e-6
-        assert float(rs[0][7]) <= best + 1e-6
+        assert max(float(r[6]) for r in rs) <= best + 0.011
+        assert float(rs[0][7]) <= best + 0.011
         proven = {float(r[5]) for r in rs if r[3] == "OPTIMAL"}
-        assert len(proven) <= 1 and (not proven or abs(proven.pop() - best) < 1e-6)
+        assert len(proven) <= 1 and (not proven or abs(proven.pop() - best) < 0.011)
