@@ -33,10 +33,10 @@ from solver_bench import placement_demands  # noqa: E402
 from assign.network import builtin_network  # noqa: E402
 from solver import SolveParams, build_instance  # noqa: E402
 from solver.bound import lp_bound  # noqa: E402
-from solver.constraints import REGISTRY  # noqa: E402
 from solver.instance import AssignmentInstance  # noqa: E402
+from solver.lp_round import lp_model  # noqa: E402
 from solver.model import TransferModel  # noqa: E402
-from solver.variables import OBJ_SCALE, LpBackend, ModelContext  # noqa: E402
+from solver.variables import OBJ_SCALE, LpBackend  # noqa: E402
 
 PARAMS: dict[str, dict[str, Any]] = {
     "shipped": {},  # TransferModel.solve's own settings
@@ -109,12 +109,7 @@ def solve_highs(sub: AssignmentInstance, limit_s: float) -> dict[str, Any]:
     """Proven optimum or best plan and bound of one pool by HiGHS (no relative gap tolerance)."""
     import highspy  # dev dependency: the bench's reference engine
 
-    backend = _MipBackend()
-    ctx = ModelContext(backend, sub, sub.params)
-    terms = [u.build(ctx) for u in REGISTRY]
-    penalty = int(round(sub.params.unplaced_penalty * OBJ_SCALE))
-    terms.append(backend.dot(list(ctx.vars.unplaced.values()), [penalty] * len(ctx.vars.unplaced)))
-    backend.solver.Minimize(backend.solver.Sum(terms))
+    backend, _ = lp_model(sub, _MipBackend())
     highs = _quiet(highspy.Highs)  # its banner would break the table
     highs.setOptionValue("output_flag", False)
     highs.passModel(_highs_lp(backend.solver, highspy))
@@ -124,7 +119,7 @@ def solve_highs(sub: AssignmentInstance, limit_s: float) -> dict[str, Any]:
     highs.run()
     elapsed = time.perf_counter() - started
     status, info = highs.getModelStatus(), highs.getInfo()
-    found = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    found = info.primal_solution_status == int(highspy.SolutionStatus.kSolutionStatusFeasible)
     return {"status": "OPTIMAL" if status == highspy.HighsModelStatus.kOptimal else "FEASIBLE" if found else "UNKNOWN",
             "time_s": elapsed, "objective": info.objective_function_value / OBJ_SCALE if found else None,
             "bound": info.mip_dual_bound / OBJ_SCALE if found else None}

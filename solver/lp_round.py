@@ -25,8 +25,10 @@ from solver.validate import validate_plan
 from solver.variables import OBJ_SCALE, LpBackend, ModelContext
 
 
-def _lp(sub: AssignmentInstance) -> tuple[LpBackend, ModelContext]:
-    backend = LpBackend()
+def lp_model(sub: AssignmentInstance, backend: LpBackend | None = None) -> tuple[LpBackend, ModelContext]:
+    """Every registry unit plus the unplaced penalty, minimised on a pywraplp backend: GLOP's LP
+    here; bench/solver_pools.py passes an integer twin to hand the same model to HiGHS."""
+    backend = backend or LpBackend()
     ctx = ModelContext(backend, sub, sub.params)
     terms = [u.build(ctx) for u in REGISTRY]
     penalty = sub.params.unplaced_penalty * OBJ_SCALE
@@ -43,7 +45,7 @@ def solve_pool_lp(sub: AssignmentInstance, budget_s: float = 0.0) -> dict[str, A
     that CP-SAT solves quickly, kept when it beats the rounding.
     """
     started = time.perf_counter()
-    backend, ctx = _lp(sub)
+    backend, ctx = lp_model(sub)
     if backend.solver.Solve() != pywraplp.Solver.OPTIMAL:
         return {"status": "LP_FAILED", "time_s": time.perf_counter() - started}
     bound = backend.solver.Objective().Value() / OBJ_SCALE
