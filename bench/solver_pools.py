@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
-from ortools.sat.python import cp_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from solver_bench import placement_demands  # noqa: E402
@@ -38,8 +37,8 @@ from solver.lp_round import lp_model  # noqa: E402
 from solver.model import TransferModel  # noqa: E402
 from solver.variables import OBJ_SCALE, LpBackend  # noqa: E402
 
-PARAMS: dict[str, dict[str, Any]] = {
-    "shipped": {},  # TransferModel.solve's own settings
+PARAMS: dict[str, dict[str, Any] | None] = {
+    "shipped": None,  # TransferModel.solve's own settings
     "default4": {"num_workers": 4},
     "default8": {"num_workers": 8},
     "shaving": {"num_workers": 4, "subsolvers": ["max_lp", "objective_shaving", "objective_lb_search",
@@ -47,7 +46,7 @@ PARAMS: dict[str, dict[str, Any]] = {
     "lb_tree": {"num_workers": 4, "subsolvers": ["max_lp", "objective_lb_search", "lb_tree_search",
                                                  "reduced_costs"]},
     "single": {"num_workers": 1},
-    "highs": {},  # HiGHS's MIP branch and cut (highspy) on the same model: a second engine, not shipped
+    "highs": None,  # HiGHS's MIP branch and cut (highspy) on the same model: a second engine, not shipped
 }
 
 
@@ -125,25 +124,9 @@ def solve_highs(sub: AssignmentInstance, limit_s: float) -> dict[str, Any]:
             "bound": info.mip_dual_bound / OBJ_SCALE if found else None}
 
 
-def solve_alone(model: TransferModel, name: str, limit_s: float, seed: int) -> dict[str, Any]:
-    if name == "shipped":
-        r = model.solve(limit_s)
-        return {k: r.get(k) for k in ("status", "time_s", "objective", "bound")}
-    solver = cp_model.CpSolver()
-    solver.parameters.linearization_level = 2
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = limit_s
-    for key, value in PARAMS[name].items():
-        if key == "subsolvers":
-            solver.parameters.subsolvers.extend(value)
-        else:
-            setattr(solver.parameters, key, value)
-    started = time.perf_counter()
-    code = solver.solve(model.backend.model)
-    found = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return {"status": solver.status_name(code), "time_s": time.perf_counter() - started,
-            "objective": solver.objective_value / 100 if found else None,
-            "bound": solver.best_objective_bound / 100 if found else None}
+def solve_alone(model: TransferModel, name: str, limit_s: float) -> dict[str, Any]:
+    r = model.solve(limit_s, portfolio=PARAMS[name])
+    return {k: r.get(k) for k in ("status", "time_s", "objective", "bound")}
 
 
 def _out(line: str) -> None:
@@ -180,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         for pool in pools:
             sub = inst.subinstance(pool)
             r = (solve_highs(sub, a.time_limit) if name == "highs"
-                 else solve_alone(TransferModel(sub), name, a.time_limit, a.seed))
+                 else solve_alone(TransferModel(sub), name, a.time_limit))
             proven += r["status"] == "OPTIMAL"
             spent += r["time_s"]
             _out(f"{pool:22s} {len(sub.demands):5d} {name:9s} {r['status']:8s} {r['time_s']:6.2f} "

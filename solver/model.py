@@ -69,8 +69,17 @@ class TransferModel:
             lo, hi = bounds.get(key, (0, 0))
             self.backend.model.add_linear_constraint(var, lo, hi)
 
-    def solve(self, time_limit_s: float | None = None) -> dict[str, Any]:
-        """Plain-data result: status, assignment, unplaced, objective/bound in points, per-term values."""
+    def _portfolio(self) -> dict[str, Any]:
+        """Threads (1 in deterministic mode) and, with several, the subsolvers they run."""
+        workers = search_workers(self.params)
+        subsolvers = ["max_lp", "reduced_costs", "core", "quick_restart"][:workers] if workers > 1 else []
+        return {"num_workers": workers, "subsolvers": subsolvers}
+
+    def solve(self, time_limit_s: float | None = None, portfolio: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Plain-data result: status, assignment, unplaced, objective/bound in points, per-term values.
+
+        `portfolio` (CP-SAT parameters such as num_workers and subsolvers) replaces `_portfolio()`:
+        bench/solver_pools.py measures alternatives with it."""
         p = self.params
         solver = cp_model.CpSolver()
         limit = time_limit_s if time_limit_s is not None else p.time_limit_s
@@ -78,14 +87,15 @@ class TransferModel:
         # The balance terms are max/overload rows over one pool: the LP relaxation closes the
         # gap almost at once (measured: 35 ms with it against 3.5 s without on 18 classes).
         solver.parameters.linearization_level = 2
-        workers = search_workers(p)  # 1 in deterministic mode
-        solver.parameters.num_workers = workers
         if p.deterministic:
             solver.parameters.max_deterministic_time = limit
         else:
-            if workers > 1:
-                solver.parameters.subsolvers.extend(["max_lp", "reduced_costs", "core", "quick_restart"][:workers])
             solver.parameters.max_time_in_seconds = limit
+        for key, value in (portfolio if portfolio is not None else self._portfolio()).items():
+            if key == "subsolvers":
+                solver.parameters.subsolvers.extend(value)
+            else:
+                setattr(solver.parameters, key, value)
         if p.relative_gap:
             solver.parameters.relative_gap_limit = p.relative_gap
         started = time.perf_counter()
