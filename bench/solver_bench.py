@@ -3,13 +3,7 @@
     .venv/bin/python bench/solver_bench.py --cases 20000 --province 51 --seed 1 --time-limit 30
     (or: assign bench solver --cases N --province CODE --seed S --time-limit T)
 
-The bench builds placement demands directly, so it measures the solver alone: it generates
-cases in the province (assign.generator) and gives each a designate verdict with the forum
-= the court's 上一级 (concentrate when its debtor has another case in the same forum), and
-LOCAL_PROTECTION_RISK / INTERFERENCE flags from the case's indicators (public or key-taxpayer
-debtor; recorded interference). Every generated case counts, whatever its status: the
-rules decide eligibility elsewhere; here only the placement is timed.
-
+The batch and the figures are solver.benchmark's (what it builds: its docstring).
 Figures depend on the machine's load: say so when quoting them.
 """
 
@@ -18,109 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections import Counter
-from datetime import date
-from typing import Any
 
-from assign.generator import generate_cases
-from assign.network import CourtNetwork, builtin_network
-from assign.schemas import Case, PartyKind, Verdict
-from solver import SolveParams, build_instance, greedy_plan, solve
-from solver.bound import lp_bound
-
-PUBLIC = {PartyKind.STATE_OWNED, PartyKind.GOVERNMENT, PartyKind.PUBLIC_INSTITUTION}
-
-
-def placement_demands(network: CourtNetwork, n: int, *, province: str, seed: int,
-                      as_of: date) -> tuple[list[Case], list[Verdict]]:
-    cases = list(generate_cases(network, n, seed=seed, as_of=as_of, province=province))
-    forum = {c.case_no: network.parent(c.entrusted.to_court if c.entrusted else c.court_code) for c in cases}
-    linked = Counter((c.debtor.id, forum[c.case_no].code) for c in cases if forum[c.case_no])
-    verdicts = []
-    for c in cases:
-        f = forum[c.case_no]
-        if f is None:
-            continue
-        flags = []
-        if c.debtor.kind in PUBLIC or c.debtor.key_local_taxpayer:
-            flags.append("LOCAL_PROTECTION_RISK")
-        if c.interference_reports:
-            flags.append("INTERFERENCE")
-        mode = "concentrate" if linked[(c.debtor.id, f.code)] > 1 else "designate"
-        verdicts.append(Verdict.model_validate({
-            "case_no": c.case_no, "as_of": as_of, "outcome": "ELIGIBLE", "forum": f.code,
-            "permitted_modes": ["order", "escalate", mode], "recommended_mode": mode, "flags": flags,
-            "rulebook_version": {"id": "bench", "hash": "-"}}))
-    return cases, verdicts
-
-
-def run(n: int, province: str, seed: int, time_limit_s: float, workers: int = 0, processes: int = 1,
-        as_of: date = date(2025, 6, 30), with_lp: bool = True) -> dict[str, Any]:
-    network = builtin_network()
-    t0 = time.perf_counter()
-    cases, verdicts = placement_demands(network, n, province=province, seed=seed, as_of=as_of)
-    t1 = time.perf_counter()
-    params = SolveParams(time_limit_s=time_limit_s, workers=workers, seed=seed)
-    inst = build_instance(cases, verdicts, network, params=params)
-    t2 = time.perf_counter()
-    if processes > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=processes) as ex:
-            plan = solve(inst, pool_map=ex.map, parallel=processes)
-    else:
-        plan = solve(inst)
-    greedy = greedy_plan(inst)
-    lp = lp_bound(inst) if with_lp else None
-    model_obj = sum(s.get("objective", 0.0) for s in plan.subproblems)
-    row = {
-        "cases": n, "province": province, "seed": seed, "time_limit_s": time_limit_s, "workers": plan.workers,
-        "processes": processes, "pools": len(inst.pools), "classes": len(inst.classes),
-        "variables": sum(s.get("variables", 0) for s in plan.subproblems),
-        "generate_s": round(t1 - t0, 2), "build_s": round(t2 - t1, 2),
-        "solver": _summary(plan), "greedy": _summary(greedy),
-        "lp_bound_model": None if lp is None else round(lp, 2), "model_objective": round(model_obj, 2),
-        "lp_gap": None if lp is None or not model_obj else round((model_obj - lp) / abs(model_obj), 5),
-        "per_pool": _per_pool(inst, plan),
-    }
-    s, g = plan.metrics, greedy.metrics
-    row["ratios"] = {
-        "worst_transfer_solver_over_greedy": _ratio(s["worst_transfer_per_officer"], g["worst_transfer_per_officer"]),
-        "worst_total_solver_over_greedy": _ratio(s["worst_total_per_officer"], g["worst_total_per_officer"]),
-        "distance_solver_over_greedy": _ratio(s["distance_km"], g["distance_km"]),
-    }
-    return row
-
-
-def _per_pool(inst: Any, plan: Any) -> list[dict[str, Any]]:
-    """One row per subproblem, in solve order (largest first): where the batch's gap and time go."""
-    cases: Counter[str] = Counter()
-    for k in inst.classes:
-        cases[k.pool] += len(k.case_nos)
-    rows = []
-    for s in plan.subproblems:
-        objective, bound = s.get("objective"), s.get("bound")
-        rows.append({"pool": s["pool"], "cases": cases[s["pool"]], "method": s.get("method"),
-                     "status": s["status"], "time_s": round(s["time_s"], 3),
-                     "objective": None if objective is None else round(objective, 2),
-                     "bound": None if bound is None else round(bound, 2),
-                     "gap_points": None if objective is None or bound is None else round(objective - bound, 2)})
-    return rows
-
-
-def _summary(plan: Any) -> dict[str, Any]:
-    row = {"status": plan.status.value, "objective": plan.objective, "bound": plan.bound, "gap": plan.gap,
-           "time_s": plan.time_s, **plan.metrics, "contributions": plan.contributions}
-    if plan.bound is not None:
-        # the mode-cost term is a constant here (the verdicts fix the modes): the gap without it
-        variable = plan.objective - plan.contributions.get("soft.mode_cost", 0.0)
-        row["gap_without_constant_terms"] = round((plan.objective - plan.bound) / max(abs(variable), 1e-9), 6)
-    return row
-
-
-def _ratio(a: float, b: float) -> float | None:
-    return round(a / b, 4) if b else None
+from solver.benchmark import run
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,21 +21,18 @@ import os
 import sys
 import time
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from solver_bench import placement_demands  # noqa: E402
-
-from assign.network import builtin_network  # noqa: E402
-from solver import SolveParams, build_instance  # noqa: E402
-from solver.bound import lp_bound  # noqa: E402
-from solver.instance import AssignmentInstance  # noqa: E402
-from solver.lp_round import lp_model  # noqa: E402
-from solver.model import TransferModel  # noqa: E402
-from solver.variables import OBJ_SCALE, LpBackend  # noqa: E402
+from assign.network import builtin_network
+from solver import SolveParams, build_instance
+from solver.benchmark import placement_demands
+from solver.bound import lp_bound
+from solver.instance import AssignmentInstance
+from solver.lp_round import lp_model
+from solver.model import TransferModel
+from solver.variables import OBJ_SCALE, LpBackend
 
 PARAMS: dict[str, dict[str, Any] | None] = {
     "shipped": None,  # TransferModel.solve's own settings

@@ -16,15 +16,11 @@ import statistics
 import sys
 import time
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from solver_bench import placement_demands  # noqa: E402
-
-from api.service.placement import plan_state, recommend_one  # noqa: E402
-from assign.network import builtin_network  # noqa: E402
-from solver import SolveParams, build_instance, solve  # noqa: E402
+from api.service.placement import plan_state, recommend_one
+from assign.network import builtin_network
+from solver import SolveParams, build_instance, solve
+from solver.benchmark import placement_demands
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args(argv)
     network = builtin_network()
-    cases, verdicts = placement_demands(network, 2 * a.cases, province=None, seed=a.seed,  # type: ignore[arg-type]
+    cases, verdicts = placement_demands(network, 2 * a.cases, province=None, seed=a.seed,
                                         as_of=date(2025, 6, 30))
     half = len(cases) // 2
     inst = build_instance(cases[:half], verdicts[:half], network, params=SolveParams(time_limit_s=20))

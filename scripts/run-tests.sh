@@ -22,4 +22,6 @@ elif [ "${CI:-}" = "true" ]; then
 else
   echo "PostgreSQL not available: database tests run on SQLite only"
 fi
+# Static checks first (a few seconds): the import contracts of pyproject.toml [tool.importlinter].
+.venv/bin/lint-imports
 exec .venv/bin/python -m pytest -q "$@"

@@ -1,12 +1,14 @@
 """Dependencies point one way: api -> (rules, solver) -> assign.
 
 Walks every module's imports with `ast` (including imports inside functions), so a lazy
-import cannot sneak past.
+import cannot sneak past. `lint-imports` (the contracts in pyproject.toml) checks the same
+layers on the import graph; this test also sees `import_module` calls and code loaded by path.
 """
 
 from __future__ import annotations
 
 import ast
+from importlib.metadata import distribution
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +18,12 @@ FORBIDDEN = {
     "solver": {"rules", "api"},
     "api": set(),
 }
+PRODUCTION = tuple(FORBIDDEN)
+# Every top-level module the durable-rules distribution installs (durable, durable.engine,
+# durable.lang and the C engine durable_rules_engine): only rules/engine.py may import them.
+DURABLE_MODULES = frozenset((distribution("durable-rules").read_text("top_level.txt") or "").split())
+# Loading code by file path bypasses every import check (and is how production code reached into bench/).
+PATH_LOADERS = {"spec_from_file_location", "SourceFileLoader", "run_path", "load_source"}
 
 
 def imported_top_packages(path: Path) -> set[str]:
@@ -54,11 +62,40 @@ def test_checker_detects_a_backward_import(tmp_path: Path) -> None:
     assert imported_top_packages(bad) >= {"api", "solver"}
 
 
-def test_only_one_module_imports_durable() -> None:
-    users = [
-        str(p.relative_to(ROOT))
-        for pkg in FORBIDDEN
-        for p in (ROOT / pkg).rglob("*.py")
-        if "durable" in imported_top_packages(p)
-    ]
-    assert users in ([], ["rules/engine.py"])
+def production_modules() -> list[Path]:
+    return sorted(p for pkg in PRODUCTION for p in (ROOT / pkg).rglob("*.py"))
+
+
+def test_only_rules_engine_imports_the_durable_engine() -> None:
+    assert DURABLE_MODULES >= {"durable", "durable_rules_engine"}
+    users = [str(p.relative_to(ROOT)) for p in production_modules() if imported_top_packages(p) & DURABLE_MODULES]
+    # == rather than "at most": if nothing imports it, the check has lost its subject (moved or renamed)
+    assert users == ["rules/engine.py"]
+
+
+def test_the_durable_check_sees_every_engine_module(tmp_path: Path) -> None:
+    for line in ("import durable_rules_engine", "from durable.lang import ruleset", "import durable.engine as e",
+                 "from durable import engine", "importlib.import_module('durable.lang')"):
+        probe = tmp_path / "probe.py"
+        probe.write_text(f"def f():\n    {line}\n", encoding="utf-8")
+        assert imported_top_packages(probe) & DURABLE_MODULES, line
+
+
+def test_production_code_never_imports_tests_or_bench() -> None:
+    hits = [f"{p.relative_to(ROOT)} imports {sorted(hit)}" for p in production_modules()
+            if (hit := imported_top_packages(p) & {"tests", "bench"})]
+    assert hits == []
+
+
+def loads_code_by_path(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return any(isinstance(n, ast.Attribute | ast.Name) and getattr(n, "attr", getattr(n, "id", "")) in PATH_LOADERS
+               for n in ast.walk(tree))
+
+
+def test_production_code_never_loads_code_by_path(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("import importlib.util\nspec = importlib.util.spec_from_file_location('b', 'bench/x.py')\n",
+                     encoding="utf-8")
+    assert loads_code_by_path(probe)
+    assert [str(p.relative_to(ROOT)) for p in production_modules() if loads_code_by_path(p)] == []

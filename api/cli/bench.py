@@ -1,30 +1,16 @@
-"""`assign bench solver`: CP-SAT against greedy on a generated province batch (bench/solver_bench.py)."""
+"""`assign bench solver`: CP-SAT against greedy on a generated province batch (solver.benchmark)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
-from types import ModuleType
 
 import typer
 
 from api.cli.common import cli_errors, write_json_stdout
-from api.config import REPO_ROOT
+from solver.benchmark import run
 
 bench_app = typer.Typer(help="Benchmarks (figures depend on the machine's load: say so when quoting them).",
                         no_args_is_help=True)
-
-
-def _load(name: str) -> ModuleType:
-    """bench/ holds scripts, not a package: load one by path."""
-    path = Path(REPO_ROOT) / "bench" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
-    if spec is None or spec.loader is None:  # pragma: no cover
-        raise FileNotFoundError(path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @bench_app.command("solver")
@@ -39,7 +25,7 @@ def solver_bench(
 ) -> None:
     """Print objective, bound, gap, time, worst utilisation and distance, beside greedy on the same instance."""
     with cli_errors():
-        row = _load("solver_bench").run(cases, province, seed, time_limit, workers, processes, with_lp=lp)
+        row = run(cases, province, seed, time_limit, workers, processes, with_lp=lp)
         write_json_stdout(json.dumps(row, ensure_ascii=False, indent=2))
 
 

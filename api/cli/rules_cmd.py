@@ -1,4 +1,4 @@
-"""`assign rules check [DIR]` and `assign rules compile [--write]`."""
+"""`assign rules check [DIR]` and `assign rules compile [--write DIR]`."""
 
 from __future__ import annotations
 
@@ -8,17 +8,15 @@ from pathlib import Path
 import typer
 
 from api.cli.common import EXIT_FAILED, cli_errors, err, out, write_json_stdout
-from api.config import REPO_ROOT, get_settings
+from api.config import get_settings
 from assign.errors import RulebookError
 from rules.checks import coverage
 from rules.compiler import compile_rulebook, engine_limit_problems
 from rules.loader import parse_rulebook, rulebook_file
 
-GOLDEN_DIR = REPO_ROOT / "tests" / "rules" / "golden"
-
 
 def golden_text(path: Path) -> str:
-    """The golden compiled JSON for one rulebook file (what `compile --write` writes)."""
+    """The golden compiled JSON for one rulebook file (what `compile --write DIR` writes)."""
     rulebook = parse_rulebook(path.read_text(encoding="utf-8"), str(path))
     return json.dumps(compile_rulebook(rulebook), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -53,19 +51,20 @@ def register(app: typer.Typer) -> None:
     @rules_app.command("compile")
     def compile_(
         directory: Path = typer.Argument(None, help="rulebook directory (default: settings)"),
-        write: bool = typer.Option(False, "--write", help="regenerate the golden files under tests/rules/golden/"),
+        write: Path = typer.Option(None, "--write", help="write one JSON per rulebook file into this directory "
+                                   "(the golden files: tests/rules/golden)"),
     ) -> None:
-        """Print the compiled durable-rules JSON, or (--write) regenerate the golden files."""
+        """Print the compiled durable-rules JSON, or (--write DIR) write it as DIR/<rulebook>.json."""
         with cli_errors():
             target = Path(directory or get_settings().rulebook_dir)
             files = sorted(target.glob("*.yml")) if target.is_dir() else [target]
-            if not write:
+            if write is None:
                 for file in files:
                     write_json_stdout(golden_text(file))
                 return
-            GOLDEN_DIR.mkdir(parents=True, exist_ok=True)
+            write.mkdir(parents=True, exist_ok=True)
             for file in files:
-                dest = GOLDEN_DIR / f"{file.stem}.json"
+                dest = write / f"{file.stem}.json"
                 dest.write_text(golden_text(file), encoding="utf-8")
                 err.print(f"wrote {dest}", highlight=False)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from api.cli.rules_cmd import GOLDEN_DIR, golden_text
+from api.cli.rules_cmd import golden_text
 from assign.errors import RulebookError
 from rules.checks import check_rulebook, coverage
 from rules.compiler import MARKER, OPERATORS, compile_rulebook
@@ -16,6 +16,7 @@ from rules.loader import load_rulebook, parse_rulebook
 from rules.spec import Rulebook
 
 RULEBOOK_FILE = Path(__file__).resolve().parents[2] / "rules" / "rulebook" / "art237.yml"
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 
 MINIMAL = """
 id: tiny
@@ -64,7 +65,7 @@ def test_the_shipped_rulebook_loads_and_covers_every_combination() -> None:
 def test_golden_compiled_ruleset_is_current() -> None:
     golden = GOLDEN_DIR / "art237.json"
     assert golden.read_text(encoding="utf-8") == golden_text(RULEBOOK_FILE), (
-        "compiled rulebook changed: review, then run `assign rules compile --write`")
+        "compiled rulebook changed: review, then run `assign rules compile --write tests/rules/golden`")
 
 
 def test_every_compiled_rule_tests_the_record_marker_first(rulebook: Rulebook) -> None:

@@ -93,9 +93,9 @@ def test_a_split_group_gets_one_recommendation_per_court_and_the_overflow_its_re
 
 
 def test_on_a_generated_batch_the_solver_beats_greedy_on_every_reported_figure() -> None:
-    from api.cli.bench import _load
+    from solver.benchmark import run
 
-    row = _load("solver_bench").run(200, "50", 1, 1.0, workers=1, with_lp=False)
+    row = run(200, "50", 1, 1.0, workers=1, with_lp=False)
     assert row["solver"]["objective"] < row["greedy"]["objective"]
     assert row["ratios"]["worst_transfer_solver_over_greedy"] < 0.5
     assert row["ratios"]["distance_solver_over_greedy"] < 1.0
@@ -107,10 +107,11 @@ def test_on_a_generated_batch_the_solver_beats_greedy_on_every_reported_figure()
 
 
 def test_per_pool_bench_bounds_hold_across_parameter_sets_and_engines(capsys) -> None:
-    from api.cli.bench import _load
+    from tests.bench_script import load_bench_script
 
-    assert _load("solver_pools").main(["--cases", "30", "--province", "50", "--seed", "2", "--time-limit", "2",
-                                       "--params", "shipped,single,highs"]) == 0
+    pools = load_bench_script("solver_pools")
+    assert pools.main(["--cases", "30", "--province", "50", "--seed", "2", "--time-limit", "2",
+                       "--params", "shipped,single,highs"]) == 0
     out = capsys.readouterr().out.splitlines()
     rows = [line.split() for line in out[1:] if not line.startswith("#")]
     assert [s.split(":")[0] for s in out if s.startswith("#")] == ["# shipped", "# single", "# highs"]
