@@ -29,12 +29,13 @@ from assign.schemas import Case
 NESTED_FIELDS = (
     "debtor", "applicant", "assets", "measures", "excluded_periods", "other_periods", "supervision_orders",
     "zhongben", "entrusted", "application", "petitions", "interference_reports", "related_case_nos",
+    "process",
 )
 CSV_COLUMNS = [
     "case_no", "court_code", "obligation", "non_litigation", "received_on", "filed_on", "amount", "recovered",
     "status", "debtor", "applicant", "assets", "measures", "excluded_periods", "other_periods", "supervision_orders",
     "zhongben", "restored_on", "entrusted", "application", "petitions", "interference_reports", "officer_conflict",
-    "related_case_nos",
+    "related_case_nos", "process",
 ]
 _FIELD_PREFIX = re.compile(r"^(?:Value error, )?([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+)*) ")
 

@@ -4,6 +4,12 @@ Field names are the contract with the command centre; inputs may carry more fiel
 (ignored), never fewer. Checks that need only the record itself live here as validators;
 checks that need context (evaluation date, the court network) live in
 `assign.interchange.context_problems`.
+
+Version 1.1 added optional Measure fields (auction rounds, `sale`, `eviction`); version 1.2
+adds the optional `Case.process` object (`assign.process.ProcessNodes`: officer assigned,
+notice served, leads requested / given / checked, investigation requested / started,
+concealment reported / controlled, extension requested / approved), read by the node
+alerts. Every v1 and v1.1 file stays valid; an absent node is unknown, never late.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from assign.process import ProcessNodes
 
 DivisionCode = Annotated[str, Field(pattern=r"^\d{6}$")]
 Money = Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=2)]
@@ -226,6 +234,7 @@ class Case(_Model):
     interference_reports: list[date] = Field(default_factory=list)
     officer_conflict: bool = False
     related_case_nos: list[str] = Field(default_factory=list)
+    process: ProcessNodes | None = None  # v1.2: dated process nodes (assign/process.py); absent = unknown
 
     @field_validator("excluded_periods")
     @classmethod
@@ -279,6 +288,8 @@ class Case(_Model):
         if self.application:
             days.append(self.application.on)
         days += [*self.petitions, *self.interference_reports]
+        if self.process:
+            days += self.process.dates()
         return max(days)
 
     def court_codes(self) -> dict[str, str]:

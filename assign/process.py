@@ -1,0 +1,71 @@
+"""Interchange format v1.2: the process nodes of one case (`Case.process`), all optional.
+
+The step limits of the 期限规定 (法发〔2006〕35号, Arts. 1-6) run from process nodes the v1
+format does not carry: when the officer was assigned, when the applicant was asked for
+asset leads, which leads were given and checked, when an investigation was requested and
+started, when concealment was reported, when an extension was requested and approved.
+v1.2 adds them as one optional object, so every v1 / v1.1 file stays valid.
+
+A node that is absent (or null) is **unknown**: the source system may not track it. It is
+never read as "not done", so it never makes an alert (`rules/alert_facts.py`). Only a
+recorded date that is later than its limit is "late".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=False)
+
+
+class Lead(_Model):
+    """An asset lead (财产线索) the applicant gave, and when the officer checked it (Art. 6)."""
+
+    given_on: date
+    checked_on: date | None = None
+
+    @model_validator(mode="after")
+    def _checked_after_given(self) -> Lead:
+        if self.checked_on is not None and self.checked_on < self.given_on:
+            raise ValueError(f"checked_on {self.checked_on} is before given_on {self.given_on}")
+        return self
+
+
+class ProcessNodes(_Model):
+    """Dated process nodes (v1.2). Every field optional; absent = unknown, never late."""
+
+    officer_assigned_on: date | None = None  # 确定承办人 (Art. 2); also the day the officer receives the file
+    notice_served_on: date | None = None  # 执行通知书 sent (Art. 4); else the earliest `notice` measure
+    leads_requested_on: date | None = None  # applicant asked for asset leads (Art. 5)
+    leads: list[Lead] = Field(default_factory=list)  # leads given and checked (Art. 6 ¶1)
+    investigation_requested_on: date | None = None  # applicant asked the court to investigate (Art. 6 ¶2)
+    investigation_started_on: date | None = None  # the court started the investigation
+    concealment_reported_on: date | None = None  # court learned of moving/hiding assets (Art. 4 ¶2)
+    control_measures_on: date | None = None  # control measure taken; else the earliest freeze/seize after the report
+    extension_requested_on: date | None = None  # extension of the closing deadline asked for (Art. 1)
+    extension_approved_on: date | None = None  # approved by the president or a vice-president (审限规定 Art. 5)
+
+    @model_validator(mode="after")
+    def _pairs_in_order(self) -> ProcessNodes:
+        pairs = (("investigation_requested_on", "investigation_started_on"),
+                 ("concealment_reported_on", "control_measures_on"),
+                 ("extension_requested_on", "extension_approved_on"))
+        for first, then in pairs:
+            a, b = getattr(self, first), getattr(self, then)
+            if a is not None and b is not None and b < a:
+                raise ValueError(f"{then} {b} is before {first} {a}")
+        return self
+
+    def dates(self) -> list[date]:
+        """Every date the record names (for the 'no date after the evaluation date' check)."""
+        days = [d for d in (self.officer_assigned_on, self.notice_served_on, self.leads_requested_on,
+                            self.investigation_requested_on, self.investigation_started_on,
+                            self.concealment_reported_on, self.control_measures_on,
+                            self.extension_requested_on, self.extension_approved_on) if d is not None]
+        for lead in self.leads:
+            days += [d for d in (lead.given_on, lead.checked_on) if d is not None]
+        return days
