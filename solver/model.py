@@ -14,6 +14,7 @@ from solver.constraints import REGISTRY, ConstraintUnit
 from solver.greedy import greedy_assign
 from solver.instance import AssignmentInstance, SolveParams
 from solver.lp_round import solve_pool_lp
+from solver.stop import stop_requested, watched
 from solver.validate import validate_plan
 from solver.variables import OBJ_SCALE, CpSatBackend, ModelContext
 
@@ -99,7 +100,8 @@ class TransferModel:
         if p.relative_gap:
             solver.parameters.relative_gap_limit = p.relative_gap
         started = time.perf_counter()
-        code = solver.solve(self.backend.model)
+        with watched(solver):
+            code = solver.solve(self.backend.model)
         out: dict[str, Any] = {"status": _STATUS.get(code, str(code)), "time_s": time.perf_counter() - started,
                                "classes": len(self.inst.classes), "variables": len(self.vars.x)}
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -124,7 +126,7 @@ def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, 
     candidates = [first] if "assignments" in first else []
     remaining = time_limit_s - (0.4 * time_limit_s if sub.params.deterministic else time.perf_counter() - started)
     proven = bool(candidates) and first["objective"] - first["bound"] <= 1e-6 * max(1.0, abs(first["objective"]))
-    if small and remaining > 0.05 and not proven:
+    if small and remaining > 0.05 and not proven and not stop_requested():
         model = TransferModel(sub)
         if sub.params.hint != "none":
             start = dict(greedy_assign(sub, rule="marginal")[0])

@@ -8,8 +8,8 @@ and a cancel is a flag the runner reads between stages. Stages:
 1. load the open cases of the scope (the forum's jurisdiction) and evaluate them;
 2. greedy plan: stored at once as the job's best-so-far summary;
    Cases a dispatcher already accepted or overrode are pinned to the decided court.
-3. the CP-SAT solve (`placement.place_cases`, bounded by the job's time limit), which
-   cannot be interrupted midway: a cancel during it takes effect when it returns;
+3. the CP-SAT solve (`placement.place_cases`, bounded by the job's time limit), watched by
+   `solver.stop.stop_when`: a cancel stops the search within a poll interval (~0.1 s);
 4. the plan is stored (with the scope's previous plan as `previous_plan_id`), audited and
    announced on the event feed.
 
@@ -36,6 +36,7 @@ from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus
 from solver import AssignmentPlan, SolveParams, build_instance, greedy_plan
+from solver.stop import stop_when
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,13 @@ class JobRunner:
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _check(self, job_id: str) -> None:
+    def _cancel_requested(self, job_id: str) -> bool:
         with session_scope(self.engine) as session:
-            if jobs.cancel_requested(session=session, job_id=job_id):
-                raise Cancelled
+            return jobs.cancel_requested(session=session, job_id=job_id)
+
+    def _check(self, job_id: str) -> None:
+        if self._cancel_requested(job_id):
+            raise Cancelled
 
     def run(self, job_id: str, network: CourtNetwork) -> None:
         with session_scope(self.engine) as session:
@@ -119,8 +123,9 @@ class JobRunner:
         with session_scope(self.engine) as session:
             jobs.set_best(session=session, job_id=job_id, best={**plan_summary(greedy, len(cases)), "stage": "greedy"})
         self._check(job_id)
-        plan, recs = placement.place_cases(cases, verdicts, network, previous_plan=previous_assignments,
-                                           pinned=pinned, params=solve_params)
+        with stop_when(lambda: self._cancel_requested(job_id)):
+            plan, recs = placement.place_cases(cases, verdicts, network, previous_plan=previous_assignments,
+                                               pinned=pinned, params=solve_params)
         self._check(job_id)
         plan_id = f"job-{job_id[:8]}-{uuid.uuid4().hex[:8]}"
         plan = plan.model_copy(update={"plan_id": plan_id})
