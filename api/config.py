@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from solver.policy import Policy
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,6 +25,10 @@ class Settings(BaseSettings):
     solver_time_limit_s: float = 30.0
     solver_workers: int = 0  # CP-SAT threads; 0 = the machine's cores, at least 4
     solver_seed: int = 20240617
+    # Named placement policy (solver.policy: balanced, default, near) for every forum, and per
+    # forum: ASSIGN_FORUM_POLICIES='{"I510100": "near"}'. A request's own policy wins over both.
+    solver_policy: Policy = Policy.DEFAULT
+    forum_policies: dict[str, Policy] = Field(default_factory=dict)
     nightly_cron: str = "30 1 * * *"  # 01:30 every night
     webhook_secret: str = ""
     # How long a worker trusts what it read: an authenticated key (a revocation made elsewhere
@@ -30,6 +36,12 @@ class Settings(BaseSettings):
     key_cache_ttl_s: float = 1.0
     network_check_s: float = 1.0
     log_level: str = "INFO"
+
+    def policy_for(self, forum: str, requested: Policy | str | None = None) -> Policy:
+        """The policy a forum's plan is solved with: the request's, else the forum's, else the default."""
+        if requested:
+            return Policy(requested)
+        return self.forum_policies.get(forum, self.solver_policy)
 
 
 @lru_cache(maxsize=1)

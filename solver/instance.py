@@ -20,15 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assign.errors import DataError
 from assign.schemas import Mode
-
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "medium.group_together": 50.0,  # points per extra court a debtor group is split over
-    "soft.transfer_burden_balance": 100.0,  # points per weighted transfer per officer (worst court)
-    "soft.total_load_balance": 10.0,  # points per weighted case per officer (worst court)
-    "soft.distance": 0.02,  # points per km (receiving court to debtor + to main assets)
-    "soft.churn": 5.0,  # points per case moved against the previous plan
-    "soft.mode_cost": 1.0,  # points per MODE_COST unit
-}
+from solver.frontier_types import FrontierPoint
+from solver.policy import DEFAULT_WEIGHTS, Policy, policy_weights
 
 
 class _Data(BaseModel):
@@ -36,6 +29,10 @@ class _Data(BaseModel):
 
 
 class SolveParams(_Data):
+    """Everything a solve depends on besides the instance. `policy` names the weight set
+    (`solver.policy`); `weights` given explicitly override it (the plan stores both)."""
+
+    policy: Policy = Policy.DEFAULT
     time_limit_s: float = Field(default=10.0, gt=0)
     workers: int = Field(default=0, ge=0)  # CP-SAT threads; 0 = the cores, at least 4 (model.search_workers)
     seed: int = 20240617
@@ -50,6 +47,17 @@ class SolveParams(_Data):
     # search at the hinted objective, while the LP-driven search alone found far better plans.
     hint: str = "none"  # or "previous_or_greedy"
     cpsat_max_vars: int = 6000  # pools with more (class, court) pairs keep the rounded LP plan
+
+    @model_validator(mode="before")
+    @classmethod
+    def _policy_weights(cls, data: Any) -> Any:
+        """Weights not given explicitly are the named policy's."""
+        if isinstance(data, dict) and data.get("weights") is None:
+            try:
+                data = {**data, "weights": policy_weights(data.get("policy", Policy.DEFAULT))}
+            except ValueError:
+                pass  # the policy field's own validation names the choices
+        return data
 
     def weight(self, unit_id: str) -> float:
         return self.weights.get(unit_id, DEFAULT_WEIGHTS.get(unit_id, 0.0))
@@ -183,3 +191,8 @@ class AssignmentPlan(_Data):
     time_s: float | None = None
     versions: dict[str, str] = Field(default_factory=dict)
     params: dict[str, Any] = Field(default_factory=dict)
+    policy: Policy = Policy.DEFAULT  # the named weight set the plan was solved with (also in params)
+    # the plan's own figures per pool, as points on the balance/travel plane (solver.frontier)
+    points: list[FrontierPoint] = Field(default_factory=list)
+    # efficiency defects: another plan the run found (or the bound) shows this one is dominated
+    defects: list[str] = Field(default_factory=list)

@@ -15,6 +15,7 @@ import assign
 from solver.greedy import greedy_assign
 from solver.instance import AssignmentInstance, AssignmentPlan, PlanStatus
 from solver.model import search_workers, solve_pool
+from solver.points import plan_points
 from solver.validate import validate_plan
 
 MIN_POOL_S = 0.05
@@ -107,7 +108,8 @@ def finish_plan(inst: AssignmentInstance, assignments: Mapping[str, str], unplac
         contributions={k: round(v, 4) for k, v in check.contributions.items()},
         metrics=check.metrics, violations=check.violations, subproblems=reports, seed=p.seed,
         workers=search_workers(p), time_s=round(time_s, 3),
-        versions=versions(inst), params=p.model_dump(mode="json"),
+        versions=versions(inst), params=p.model_dump(mode="json"), policy=p.policy,
+        points=plan_points(inst, assignments, label=p.policy.value),
     )
 
 

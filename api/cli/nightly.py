@@ -17,6 +17,7 @@ from api.config import Settings, get_settings
 from api.nightly import NightlyOptions, NightlyReport, default_services, run_nightly
 from api.service import store
 from assign.errors import Conflict, DataError
+from solver.policy import Policy
 
 EXIT_LOCKED = 3  # another nightly run holds the lock
 log = logging.getLogger("assign.nightly")
@@ -31,11 +32,16 @@ def _options(executor: str, address: str | None, workers: int, time_limit: float
                           solve_budget_s=budget, task_time_limit_s=3 * time_limit + 120, stale_after_s=stale_after)
 
 
-def night(settings: Settings, day: date, options: NightlyOptions, *, show_progress: bool = True) -> NightlyReport:
-    """One night on the configured database: the function both commands run."""
+def night(settings: Settings, day: date, options: NightlyOptions, *, show_progress: bool = True,
+          policy: Policy | None = None) -> NightlyReport:
+    """One night on the configured database: the function both commands run. `policy` (the
+    command line's) applies to every forum; without it, each forum's configured policy."""
     engine = store.open_store(settings.database_url)
     services = default_services(rulebook_dir=settings.rulebook_dir, eval_workers=options.workers,
-                                solve_params={"seed": settings.solver_seed, "workers": 1})
+                                solve_params={"seed": settings.solver_seed, "workers": 1,
+                                              "policy": (policy or settings.solver_policy).value},
+                                forum_policies={} if policy else {f: p.value for f, p in
+                                                                 settings.forum_policies.items()})
     if not show_progress:
         return run_nightly(engine, as_of=day, services=services, options=options)
     with Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -83,6 +89,8 @@ def register(app: typer.Typer) -> None:
         time_limit: float = typer.Option(None, "--time-limit", help="cap on one forum's solver time, seconds"),
         budget: float = typer.Option(180.0, "--solve-budget", help="wall time for all forums, shared by size"),
         stale_after: float = typer.Option(300.0, "--stale-after", help="take over a lock silent this long (s)"),
+        policy: Policy = typer.Option(None, "--policy", help="placement policy for every forum (balanced, "
+                                      "default, near); default: each forum's configured one"),
     ) -> None:
         """Re-evaluate every open case, re-plan every forum, publish the night atomically."""
         with cli_errors():
@@ -91,7 +99,7 @@ def register(app: typer.Typer) -> None:
             options = _options(executor, address, workers, time_limit or settings.solver_time_limit_s, budget,
                                stale_after)
             try:
-                report = night(settings, day, options)
+                report = night(settings, day, options, policy=policy)
             except Conflict as e:
                 err.print(f"[yellow]not started:[/yellow] {e}", highlight=False)
                 raise typer.Exit(EXIT_LOCKED) from None

@@ -15,6 +15,7 @@ from assign.errors import DataError
 from assign.interchange import read_cases
 from assign.network import builtin_network, load_network
 from solver import SolveParams
+from solver.policy import Policy
 
 
 def register(app: typer.Typer) -> None:
@@ -27,6 +28,8 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(None, "--seed", help="solver seed (default: settings)"),
         deterministic: bool = typer.Option(False, "--deterministic", help="one worker, same seed -> same plan"),
         alternatives: int = typer.Option(5, "--alternatives", min=0, help="alternative courts per recommendation"),
+        policy: Policy = typer.Option(None, "--policy", help="placement policy: balanced, default, near "
+                                      "(default: settings)"),
     ) -> None:
         """Print a JSON array of Recommendations: one per debtor group whose verdict needs a court.
 
@@ -44,7 +47,7 @@ def register(app: typer.Typer) -> None:
             verdicts = evaluation.evaluate_cases(parsed.cases, network, day)
             params = SolveParams(time_limit_s=time_limit or settings.solver_time_limit_s,
                                  workers=settings.solver_workers, seed=settings.solver_seed if seed is None else seed,
-                                 deterministic=deterministic)
+                                 deterministic=deterministic, policy=policy or settings.solver_policy)
             _, recs = placement.place_cases(parsed.cases, verdicts, network, params=params, alternatives=alternatives)
             write_json_stdout(json.dumps([r.model_dump(mode="json") for r in recs], ensure_ascii=False, indent=2))
             for problem in parsed.problems:

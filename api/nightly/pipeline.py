@@ -199,7 +199,7 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
                 run_id=run_id, forum=forum, cases=[c.model_dump_json() for c in cases],
                 verdicts=[verdicts[c.case_no] for c in cases], previous=previous.get(forum),
                 pins={n: pins[n] for n in case_nos if n in pins}, placer=services.placer,
-                params={**services.solve_params, **limits.get(forum, {})})
+                params={**services.solve_params, **_forum_policy(services, forum), **limits.get(forum, {})})
     spent["prepare"] += time.perf_counter() - prepare_started
     if not tasks:
         return failures
@@ -220,3 +220,9 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
         if own:
             pool.close()
     return failures
+
+
+def _forum_policy(services: NightlyServices, forum: str) -> dict[str, str]:
+    """The forum's configured policy, when it has one (else solve_params' policy stands)."""
+    policy = services.forum_policies.get(forum)
+    return {"policy": policy} if policy else {}

@@ -31,6 +31,7 @@ class NightlyServices:
     placer: str = "api.service.placement:place_cases"
     pinned: PinnedSource = field(default=lambda session: accepted_pins(session=session))
     solve_params: Mapping[str, Any] = field(default_factory=dict)  # solver.SolveParams as plain data
+    forum_policies: Mapping[str, str] = field(default_factory=dict)  # forum -> policy, over solve_params' policy
 
 
 def accepted_pins(*, session: Session) -> dict[str, str]:
@@ -50,7 +51,8 @@ def accepted_pins(*, session: Session) -> dict[str, str]:
     return pins
 
 
-def default_services(*, rulebook_dir: Path, eval_workers: int, solve_params: Mapping[str, Any]) -> NightlyServices:
+def default_services(*, rulebook_dir: Path, eval_workers: int, solve_params: Mapping[str, Any],
+                     forum_policies: Mapping[str, str] | None = None) -> NightlyServices:
     """The real pipeline: the rulebook on disk, the store-wide evaluation and the placement service."""
     from api.service.evaluation import evaluate_store
     from rules.loader import load_rulebook
@@ -63,4 +65,4 @@ def default_services(*, rulebook_dir: Path, eval_workers: int, solve_params: Map
                               progress=progress).evaluated
 
     return NightlyServices(rulebook_hash=rulebook.content_hash, evaluate_store=evaluate,
-                           solve_params=dict(solve_params))
+                           solve_params=dict(solve_params), forum_policies=dict(forum_policies or {}))

@@ -19,6 +19,7 @@ from assign.decisions import decision_for, get_recommendation_row
 from assign.errors import DataError
 from assign.network import CourtNetwork
 from assign.schemas import Recommendation, Verdict
+from solver.policy import Policy
 
 router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], responses=AUTH_ERRORS)
 
@@ -50,6 +51,8 @@ class BatchRequest(BaseModel):
                                        description="only these stored cases (default: every open case in scope)")
     as_of: date | None = None
     time_limit_s: float | None = Field(default=None, gt=0, le=600)
+    policy: Policy | None = Field(default=None, description="named placement policy (balanced, default, near); "
+                                  "default: the forum's configured policy")
 
 
 class JobOut(BaseModel):
@@ -104,7 +107,7 @@ def start_batch(body: BatchRequest, request: Request, key: DeciderKeyDep, sessio
     network.get(scope)
     key.check_court(network, scope, "batch placement")
     params = {"as_of": (body.as_of or today()).isoformat(), "case_nos": body.case_nos,
-              "time_limit_s": body.time_limit_s}
+              "time_limit_s": body.time_limit_s, "policy": body.policy.value if body.policy else None}
     job = jobs.create_job(session=session, scope=scope, params=params, key_id=key.key_id)
     session.commit()  # the runner reads the job from its own session
     request.app.state.jobs.submit(job.id, network)

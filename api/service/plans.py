@@ -38,7 +38,8 @@ def plan_detail(*, session: Session, row: PlanRow) -> dict[str, Any]:
     return {
         **plan_header(row),
         "solver": {k: data.get(k) for k in ("status", "objective", "bound", "gap", "contributions", "metrics",
-                                            "seed", "workers", "time_s", "versions") if k in data},
+                                            "seed", "workers", "time_s", "versions", "policy", "points", "defects")
+                   if k in data},
         "recommendations": [
             {"id": r.id, "recommendation": Recommendation.model_validate_json(r.data),
              "decision": decided[r.id].as_dict() if r.id in decided else None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -164,3 +165,13 @@ def test_of_many_simultaneous_acquirers_exactly_one_gets_the_lock(engine: Engine
     with ThreadPoolExecutor(max_workers=6) as pool:
         won = list(pool.map(attempt, range(6)))
     assert won.count(True) == 1
+
+
+def test_each_forum_is_planned_with_its_configured_policy_else_the_nights(engine: Engine) -> None:
+    seed_store(engine, 60)
+    services = replace(standin_services(policy="balanced"), forum_policies={"I510100": "near"})
+    run_nightly(engine, as_of=AS_OF, services=services, options=fast_options(), executor=InlineExecutor())
+    with session_scope(engine) as session:
+        policies = {scope: json.loads(repository.latest_plan(session=session, scope=scope).data)["policy"]
+                    for scope in ("I510100", "I510700")}
+    assert policies == {"I510100": "near", "I510700": "balanced"}
