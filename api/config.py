@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     forum_policies: dict[str, Policy] = Field(default_factory=dict)
     nightly_cron: str = "30 1 * * *"  # 01:30 every night
     webhook_secret: str = ""
+    # outbound targets (api/egress.py): CIDRs / host names allowed although internal, and the bounds
+    webhook_allow: str = ""
+    webhook_connect_timeout_s: float = 3.0
+    webhook_total_timeout_s: float = 10.0
+    webhook_max_concurrent: int = 4
     # How long a worker trusts what it read: an authenticated key (a revocation made elsewhere
     # than through this worker is refused within this bound) and the active network's hash.
     key_cache_ttl_s: float = 1.0

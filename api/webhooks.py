@@ -8,6 +8,8 @@ Each request carries
   delivery, so a receiver that saw it already can drop the duplicate;
 - `X-Event-Id`, `X-Event-Kind`.
 
+Targets are checked at each connection (api/egress.py: resolved then, internal addresses
+refused unless allow-listed, bounded in time and concurrency, generic error texts).
 A 2xx answer marks the delivery done. Anything else (or no answer) schedules the next
 attempt after `base * 2^(attempts-1)` seconds (capped), until `max_attempts`.
 A delivery whose process dies after the POST but before recording it is sent again:
@@ -23,9 +25,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import httpx
 from sqlmodel import Session
 
+from api.egress import TargetDenied, TargetPolicy
 from assign import events
 from assign.masking import mask_text
 
@@ -52,7 +54,7 @@ def verify_signature(secret: str, timestamp: str, body: bytes, header: str) -> b
     return hmac.compare_digest(sign(secret, timestamp, body), header)
 
 
-def deliver_due(session: Session, http_client: httpx.Client, now: datetime, *, policy: RetryPolicy | None = None,
+def deliver_due(session: Session, targets: TargetPolicy, now: datetime, *, policy: RetryPolicy | None = None,
                 limit: int = 100) -> dict[str, int]:
     """Attempt every delivery that is due; returns counts of delivered, retrying and failed."""
     policy = policy or RetryPolicy()
@@ -73,13 +75,12 @@ def deliver_due(session: Session, http_client: httpx.Client, now: datetime, *, p
         status: int | None = None
         error: str | None = None
         try:
-            response = http_client.post(sub.url, content=body, headers=headers)
-            status = response.status_code
+            status = targets.post(sub.url, content=body, headers=headers)
             ok = 200 <= status < 300
             if not ok:
                 error = f"HTTP {status}"
-        except httpx.HTTPError as e:
-            ok, error = False, f"{type(e).__name__}: {e}"
+        except TargetDenied as e:  # generic by construction: no socket error text
+            ok, error = False, str(e)
         attempts = delivery.attempts + 1
         retry_at = None if ok or attempts >= policy.max_attempts else now + policy.delay(attempts)
         events.record_attempt(session=session, delivery=delivery, ok=ok, now=now, status_code=status,

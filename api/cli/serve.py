@@ -9,6 +9,7 @@ from rich.table import Table
 
 from api.cli.common import EXIT_FAILED, cli_errors, err, out
 from api.config import get_settings
+from api.egress import target_policy
 from api.service import store
 from api.service.audit import verify_chain
 from api.service.events import deliver_now
@@ -91,10 +92,14 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(EXIT_FAILED)
 
     @webhooks.command("deliver")
-    def deliver(timeout: float = typer.Option(10.0, help="seconds per POST")) -> None:
+    def deliver(timeout: float = typer.Option(None, help="seconds per POST (default ASSIGN_WEBHOOK_TOTAL_TIMEOUT_S)")
+                ) -> None:
         """Attempt every due webhook delivery once (run it every minute, e.g. from cron)."""
+        settings = get_settings()
+        if timeout is not None:
+            settings = settings.model_copy(update={"webhook_total_timeout_s": timeout})
         with cli_errors():
-            counts = deliver_now(store.open_store(get_settings().database_url), timeout_s=timeout)
+            counts = deliver_now(store.open_store(settings.database_url), targets=target_policy(settings))
         typer.echo(json.dumps(counts))
 
     app.add_typer(keys, name="keys")

@@ -6,9 +6,11 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Query
-from pydantic import AnyHttpUrl, BaseModel, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import AnyHttpUrl, BaseModel, Field, field_validator
 
-from api.deps import AdminKeyDep, FeedKeyDep, SessionDep
+from api.deps import AdminKeyDep, FeedKeyDep, SessionDep, SettingsDep
+from api.egress import redact_url, target_policy, url_problem
 from api.routes._shared import AUTH_ERRORS, Cursor, IdPath, Limit, errors
 from api.service.events import feed_page
 from assign import events
@@ -35,6 +37,14 @@ class SubscriptionIn(BaseModel):
     kinds: list[str] = Field(default_factory=list, max_length=100, description="event kinds; empty = every kind")
     secret: str | None = Field(default=None, min_length=16, max_length=128, pattern=r"^[\x21-\x7e]+$",
                                description="HMAC key (default: generated and returned once)")
+
+    @field_validator("url")
+    @classmethod
+    def no_credentials(cls, url: AnyHttpUrl) -> AnyHttpUrl:
+        problem = url_problem(str(url))
+        if problem:
+            raise ValueError(problem)
+        return url
 
 
 class SubscriptionOut(BaseModel):
@@ -64,7 +74,7 @@ class DeliveryOut(BaseModel):
 
 
 def _sub(sub: events.WebhookSubscription, secret: bool = False) -> dict[str, Any]:
-    return {"id": sub.id, "url": sub.url, "kinds": json.loads(sub.kinds), "active": sub.active,
+    return {"id": sub.id, "url": redact_url(sub.url), "kinds": json.loads(sub.kinds), "active": sub.active,
             "created_at": sub.created_at.isoformat(), "secret": sub.secret if secret else None}
 
 
@@ -76,7 +86,12 @@ def read_events(_key: FeedKeyDep, session: SessionDep, after: Cursor = 0, limit:
 
 @router.post("/webhooks", response_model=SubscriptionOut, status_code=201,
              summary="Subscribe a URL to events (admin); the HMAC secret is returned once")
-def create_webhook(body: SubscriptionIn, _key: AdminKeyDep, session: SessionDep) -> dict[str, Any]:
+def create_webhook(body: SubscriptionIn, _key: AdminKeyDep, session: SessionDep,
+                   settings: SettingsDep) -> dict[str, Any]:
+    problem = target_policy(settings).literal_problem(str(body.url))
+    if problem:
+        raise RequestValidationError([{"type": "value_error", "loc": ("body", "url"), "msg": problem,
+                                       "input": redact_url(str(body.url))}])
     sub = events.create_subscription(session=session, url=str(body.url), kinds=body.kinds, secret=body.secret)
     return _sub(sub, secret=True)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from api.config import get_settings
+from api.egress import TargetPolicy, target_policy
 from api.webhooks import RetryPolicy, deliver_due
 from assign import events
 from assign.db import session_scope
@@ -23,13 +24,8 @@ def feed_page(*, session: Session, after: int, limit: int, kinds: list[str] | No
 
 
 def deliver_now(engine: Engine, *, now: datetime | None = None, policy: RetryPolicy | None = None,
-                timeout_s: float = 10.0, client: httpx.Client | None = None) -> dict[str, int]:
-    """One pass over due deliveries (what `assign webhooks deliver` runs, e.g. every minute from cron)."""
-    owned = client is None
-    http = client or httpx.Client(timeout=timeout_s)
-    try:
-        with session_scope(engine) as session:
-            return deliver_due(session, http, now or utcnow(), policy=policy)
-    finally:
-        if owned:
-            http.close()
+                targets: TargetPolicy | None = None) -> dict[str, int]:
+    """One pass over due deliveries (what `assign webhooks deliver` runs, e.g. every minute from cron).
+    `targets`: the outbound rules (default: from the environment's settings)."""
+    with session_scope(engine) as session:
+        return deliver_due(session, targets or target_policy(get_settings()), now or utcnow(), policy=policy)

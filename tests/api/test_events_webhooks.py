@@ -1,4 +1,5 @@
-"""The event feed's cursor, and webhooks checked by a real HTTP receiver on loopback."""
+"""The event feed's cursor, and webhooks checked by a real HTTP receiver on loopback (allow-listed:
+loopback is refused by default, see tests/api/test_webhook_targets.py)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,36 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from api.egress import TargetPolicy
+from api.main import create_app
 from api.service.events import deliver_now
 from api.webhooks import RetryPolicy, verify_signature
 from assign.db import session_scope
 from assign.events import list_deliveries
 from assign.models import utcnow
 from assign.schemas import Case
-from tests.api.conftest import Keys, headers
+from tests.api.conftest import Keys, api_settings, headers
 
 SECRET = "s3cret-for-the-tests-0123456789"
+LOOPBACK = TargetPolicy.parse("127.0.0.1", total_timeout_s=2.0)
+
+
+def deliver(engine: Engine, **kwargs: Any) -> dict[str, int]:
+    return deliver_now(engine, targets=LOOPBACK, **kwargs)
+
+
+@pytest.fixture
+def client(app_engine: Engine) -> Iterator[TestClient]:
+    """The app with this machine's loopback allow-listed as a webhook target."""
+    settings = api_settings().model_copy(update={"webhook_allow": "127.0.0.1"})
+    with TestClient(create_app(settings=settings, engine=app_engine)) as c:
+        yield c
 
 
 @dataclass
@@ -85,10 +102,10 @@ def test_webhook_is_signed_retried_with_backoff_and_keeps_its_idempotency_key(
     push_petition(client, keys, transfer_case.case_no, "2024-10-05")
     policy = RetryPolicy(base_s=60, max_attempts=3)
     now = utcnow()
-    assert deliver_now(app_engine, now=now, policy=policy) == {"delivered": 0, "retrying": 1, "failed": 0}
-    assert deliver_now(app_engine, now=now + timedelta(seconds=30), policy=policy)["retrying"] == 0  # not due yet
-    assert deliver_now(app_engine, now=now + timedelta(seconds=61), policy=policy)["delivered"] == 1
-    assert deliver_now(app_engine, now=now + timedelta(hours=5), policy=policy) == {
+    assert deliver(app_engine, now=now, policy=policy) == {"delivered": 0, "retrying": 1, "failed": 0}
+    assert deliver(app_engine, now=now + timedelta(seconds=30), policy=policy)["retrying"] == 0  # not due yet
+    assert deliver(app_engine, now=now + timedelta(seconds=61), policy=policy)["delivered"] == 1
+    assert deliver(app_engine, now=now + timedelta(hours=5), policy=policy) == {
         "delivered": 0, "retrying": 0, "failed": 0}
     assert len(receiver.seen) == 2 and all(s["valid"] for s in receiver.seen)
     assert receiver.seen[0]["key"] == receiver.seen[1]["key"] == f"{receiver.seen[0]['event']['id']}:1"
@@ -106,8 +123,8 @@ def test_a_wrong_secret_never_verifies_and_delivery_gives_up(
     push_petition(client, keys, transfer_case.case_no, "2024-10-06")
     policy = RetryPolicy(base_s=1, max_attempts=2)
     now = utcnow()
-    deliver_now(app_engine, now=now, policy=policy)
-    assert deliver_now(app_engine, now=now + timedelta(seconds=5), policy=policy)["failed"] == 1
+    deliver(app_engine, now=now, policy=policy)
+    assert deliver(app_engine, now=now + timedelta(seconds=5), policy=policy)["failed"] == 1
     assert [s["valid"] for s in receiver.seen] == [False, False]
     deliveries = client.get(f"/v1/webhooks/{sub_id}/deliveries", headers=headers(keys.admin)).json()
     assert deliveries[0]["status"] == "failed" and deliveries[0]["last_status_code"] == 503
@@ -117,4 +134,4 @@ def test_an_unreachable_receiver_is_retried(client: TestClient, keys: Keys, tran
                                             app_engine: Engine) -> None:
     client.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/closed"}, headers=headers(keys.admin))
     push_petition(client, keys, transfer_case.case_no, "2024-10-07")
-    assert deliver_now(app_engine, timeout_s=2)["retrying"] == 1
+    assert deliver_now(app_engine)["retrying"] == 1
