@@ -15,6 +15,7 @@ TABLE_MODULES = [
     "assign.decisions",  # dispatcher decisions (api issue)
     "assign.jobs",  # batch placement jobs (api issue)
     "assign.runs",  # nightly runs and the run lock (nightly issue)
+    "assign.alerts",  # node alerts (issue 17)
 ]
 
 for _name in TABLE_MODULES:

@@ -12,8 +12,9 @@ from typing import Any
 
 from assign.errors import RulebookError
 from rules.compiler import MARKER, MAX_FACT_FIELDS, compile_rulebook, engine_limit_problems
-from rules.facts import FACTS, RESERVED_FIELDS
+from rules.facts import RESERVED_FIELDS
 from rules.plain import matches
+from rules.profiles import profile_for
 from rules.spec import Rulebook
 
 MAX_COMBINATIONS = 200_000
@@ -51,12 +52,15 @@ def coverage(rulebook: Rulebook) -> CoverageReport:
             if name not in deciding:
                 deciding.append(name)
     report = CoverageReport(deciding)
+    facts = profile_for(rulebook.id).facts
+    if not outcome_rules and not profile_for(rulebook.id).outcome_coverage:
+        return report  # a ruleset without outcomes (the node alerts): nothing to cover
     if not outcome_rules:
         report.problems.append(f"{rulebook.source}: no outcome rules")
         return report
     domains: list[tuple[object, ...]] = []
     for name in deciding:
-        domain = FACTS[name].finite_domain
+        domain = facts[name].finite_domain
         if domain is None:
             users = [r.id for r in outcome_rules if name in r.fact_names()]
             report.problems.append(f"outcome rules {', '.join(users)} read fact {name}, which has no finite "
@@ -89,8 +93,9 @@ def check_rulebook(rulebook: Rulebook) -> CoverageReport:
     report = coverage(rulebook)
     problems = [f"{rulebook.source}: {line}" for line in report.lines()]
     problems += engine_limit_problems(compile_rulebook(rulebook), rulebook.source)
-    if len(FACTS) + len(RESERVED_FIELDS) > MAX_FACT_FIELDS:
-        problems.append(f"{len(FACTS)} facts per record; the engine takes {MAX_FACT_FIELDS} fields (error 302)")
+    facts = profile_for(rulebook.id).facts
+    if len(facts) + len(RESERVED_FIELDS) > MAX_FACT_FIELDS:
+        problems.append(f"{len(facts)} facts per record; the engine takes {MAX_FACT_FIELDS} fields (error 302)")
     if problems:
         raise RulebookError(f"{rulebook.source}: rulebook {rulebook.id} fails its checks", problems)
     return report

@@ -154,12 +154,14 @@ def art237_clock(start: date, periods: Iterable[Period], as_of: date) -> ClockRe
     return read_clock(start, 6, excluded_intervals(periods, ART237_EXCLUDED_KINDS, as_of), as_of)
 
 
-def closing_clock(filed_on: date, non_litigation: bool, periods: Iterable[Period], as_of: date) -> ClockReading:
+def closing_clock(filed_on: date, non_litigation: bool, periods: Iterable[Period], as_of: date,
+                  extension_months: int = 0) -> ClockReading:
     """Closing deadline: 6 months (3 for 非诉) from the day after filing, less 审限规定 Art. 9 periods.
 
-    Extensions approved by the president are not in the interchange format, so none is applied.
+    `extension_months`: an approved extension (审限规定 Art. 5: 3 months; the node alerts pass it
+    from the v1.2 `process.extension_approved_on`; the Art. 237 rulebook applies none).
     """
-    months = 3 if non_litigation else 6
+    months = (3 if non_litigation else 6) + extension_months
     return read_clock(filed_on, months, excluded_intervals(periods, CLOSING_EXCLUDED_KINDS, as_of), as_of)
 
 
@@ -168,19 +170,25 @@ def three_months_passed(filed_on: date, on: date) -> bool:
     return on > add_months(filed_on, 3)
 
 
-def monitoring_lapse(ruled_on: date, queries: Iterable[date], as_of: date) -> bool:
+def missed_monitoring_windows(ruled_on: date, queries: Iterable[date], as_of: date) -> list[tuple[date, date]]:
     """终本规定 Art. 9 ¶2: within five years of 终本, one online asset query in every six months.
 
-    A window (ruled_on + 6(k-1) months, ruled_on + 6k months] that has fully elapsed on
-    `as_of` (and starts within the five years) without a query is a lapse.
+    Each window (ruled_on + 6(k-1) months, ruled_on + 6k months] that has fully elapsed on
+    `as_of` (and ends within the five years) without a query, as (first day, last day).
     """
     days = sorted(q for q in queries if q > ruled_on)
     limit = add_months(ruled_on, 60)
+    missed: list[tuple[date, date]] = []
     k = 1
     while True:
         lo, hi = add_months(ruled_on, 6 * (k - 1)), add_months(ruled_on, 6 * k)
         if hi > limit or hi >= as_of:
-            return False
+            return missed
         if not any(lo < q <= hi for q in days):
-            return True
+            missed.append((lo + ONE_DAY, hi))
         k += 1
+
+
+def monitoring_lapse(ruled_on: date, queries: Iterable[date], as_of: date) -> bool:
+    """A six-monthly query missed within five years of 终本 (`missed_monitoring_windows`)."""
+    return bool(missed_monitoring_windows(ruled_on, queries, as_of))

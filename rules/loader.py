@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,11 @@ import jsonschema
 import yaml
 
 from assign.errors import RulebookError
-from assign.schemas import Flag, Outcome
+from assign.schemas import Outcome
 from rules.checks import check_rulebook
 from rules.compiler import OPERATORS
-from rules.facts import FACTS, RESERVED_FIELDS
+from rules.facts import RESERVED_FIELDS, FactSpec
+from rules.profiles import PROFILES, profile_for
 from rules.spec import Comparison, Effects, Group, ParamRef, Rule, Rulebook
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -36,11 +38,13 @@ def content_hash(document: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def rulebook_file(path: str | Path) -> Path:
-    """The rulebook file itself, or the single *.yml in a directory."""
+def rulebook_file(path: str | Path, ruleset: str = "art237") -> Path:
+    """The rulebook file itself, or the directory's rulebook of `ruleset`: `<ruleset>.yml` when
+    present, else the single *.yml not named after another ruleset (e.g. `alerts.yml`)."""
     p = Path(path)
     if p.is_dir():
         files = sorted([*p.glob("*.yml"), *p.glob("*.yaml")])
+        files = [f for f in files if f.stem == ruleset] or [f for f in files if f.stem not in PROFILES]
         if len(files) != 1:
             raise RulebookError(f"{p}: expected exactly one rulebook file (*.yml), found {len(files)}",
                                 [f.name for f in files])
@@ -62,18 +66,19 @@ def parse_document(text: str, source: str) -> dict[str, Any]:
     return document
 
 
-def _condition(raw: dict[str, Any], rule_id: str, params: dict[str, Any], problems: list[str]) -> Comparison | Group:
+def _condition(raw: dict[str, Any], rule_id: str, params: dict[str, Any], problems: list[str],
+               facts: Mapping[str, FactSpec]) -> Comparison | Group:
     if "all" in raw or "any" in raw:
         kind = "all" if "all" in raw else "any"
-        return Group(kind, tuple(_condition(i, rule_id, params, problems) for i in raw[kind]))
+        return Group(kind, tuple(_condition(i, rule_id, params, problems, facts) for i in raw[kind]))
     fact, op, value = raw["fact"], raw["op"], raw["value"]
     where = f"rule {rule_id}: fact {fact}"
-    spec = FACTS.get(fact)
+    spec = facts.get(fact)
     operator = OPERATORS.get(op)
     if fact in RESERVED_FIELDS:
         problems.append(f"{where}: reserved engine field")
     elif spec is None:
-        problems.append(f"{where}: unknown fact (known: {', '.join(sorted(FACTS))})")
+        problems.append(f"{where}: unknown fact (known: {', '.join(sorted(facts))})")
     if operator is None:
         problems.append(f"{where}: unknown operator {op!r} (known: {', '.join(OPERATORS)})")
     if isinstance(value, dict):
@@ -101,8 +106,9 @@ def _condition(raw: dict[str, Any], rule_id: str, params: dict[str, Any], proble
 def build_rulebook(document: dict[str, Any], source: str, digest: str) -> Rulebook:
     """Schema-valid document -> AST; unknown facts/operators/params/flags and duplicate ids are errors."""
     problems: list[str] = []
+    profile = profile_for(document["id"])
     params = dict(document["params"])
-    known_flags = {f.value for f in Flag} | set(document.get("extra_flags", []))
+    known_flags = profile.known_flags | set(document.get("extra_flags", []))
     rules: list[Rule] = []
     seen: set[str] = set()
     for raw in document["rules"]:
@@ -110,10 +116,15 @@ def build_rulebook(document: dict[str, Any], source: str, digest: str) -> Rulebo
         if rule_id in seen:
             problems.append(f"rule {rule_id}: duplicate id")
         seen.add(rule_id)
-        when = _condition(raw["when"], rule_id, params, problems)
+        when = _condition(raw["when"], rule_id, params, problems, profile.facts)
         if not isinstance(when, Group):
             when = Group("all", (when,))
         s = raw["sets"]
+        for key in sorted(set(s) - profile.effect_keys):
+            problems.append(f"rule {rule_id}: `{key}` is not an effect of a {profile.id} ruleset")
+        if profile.alert_nodes and (s.get("alert") not in profile.alert_nodes or "severity" not in s):
+            nodes = ", ".join(sorted(profile.alert_nodes))
+            problems.append(f"rule {rule_id}: an alert rule sets `alert` (one of {nodes}) and `severity`")
         for flag in s.get("flags", []):
             if flag not in known_flags:
                 problems.append(f"rule {rule_id}: unknown flag {flag!r} (declare it in extra_flags)")
@@ -128,6 +139,7 @@ def build_rulebook(document: dict[str, Any], source: str, digest: str) -> Rulebo
             modes=tuple(s.get("modes", ())), may_add_modes=tuple(s.get("may_add_modes", ())),
             add_modes=tuple(s.get("add_modes", ())), prefer_modes=tuple(s.get("prefer_modes", ())),
             priority=int(s.get("priority", 0)), flags=tuple(s.get("flags", ())),
+            alert=s.get("alert"), severity=s.get("severity"),
         )
         rules.append(Rule(rule_id, raw["label_zh"], raw["legal_basis"], when, effects, raw.get("description", "")))
     if problems:
@@ -145,9 +157,9 @@ def parse_rulebook(text: str, source: str = "<text>") -> Rulebook:
     return build_rulebook(document, source, content_hash(document))
 
 
-def load_rulebook(path: str | Path) -> Rulebook:
+def load_rulebook(path: str | Path, ruleset: str = "art237") -> Rulebook:
     """Load a rulebook and run every check; raises RulebookError on the first failing stage."""
-    file = rulebook_file(path)
+    file = rulebook_file(path, ruleset)
     rulebook = parse_rulebook(file.read_text(encoding="utf-8"), str(file))
     check_rulebook(rulebook)
     return rulebook

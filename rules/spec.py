@@ -42,6 +42,8 @@ class Effects:
     prefer_modes: tuple[str, ...] = ()  # preferred order among permitted modes
     priority: int = 0  # the highest-priority preference with a permitted mode wins
     flags: tuple[str, ...] = ()
+    alert: str | None = None  # alerts ruleset: the process node the alert concerns
+    severity: str | None = None  # alerts ruleset: low | medium | high
 
 
 @dataclass(frozen=True)

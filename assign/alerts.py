@@ -1,0 +1,181 @@
+"""Node alerts (期限规定 step limits, closing deadline, 终本 queries): the model and its table.
+
+An alert is identified by (case, node, last day allowed): a new lead checked late, a new
+missed 终本 window or an extension that moves the closing deadline is a new alert. A stored
+pass upserts the alerts it found, publishes the new ones as events (one `alerts.raised` event
+per court and pass, so webhooks fire once per court, not once per case), and marks resolved
+the active alerts of the cases it covered that no longer fire (the case was concluded, the
+deadline extended, the 终本 restored). The court is the enforcing court's code: officers are
+not in the format, and an alert never names one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from assign import events
+from assign.models import utcnow
+from assign.schemas import RulebookVersion
+
+EVENT_KIND = "alerts.raised"
+EVENT_CHUNK = 500  # alerts per event payload
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+SEVERITY_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2}
+
+
+class Alert(BaseModel):
+    """One node of one case past its limit on `as_of`."""
+
+    model_config = ConfigDict(frozen=True)
+    case_no: str
+    court_code: str  # the court it concerns (the enforcing court), never an officer
+    as_of: date
+    node: str  # e.g. officer_assignment, closing_deadline (rules/alert_facts.py NODES)
+    node_zh: str
+    state: str  # late (done after the limit) | overdue (still not done: closing deadline, 终本 query)
+    severity: Severity
+    limit_zh: str  # the limit in words, e.g. 立案后7日内确定承办人
+    trigger_on: date | None  # the day the limit runs from (not counted)
+    due_on: date | None  # the last day allowed
+    done_on: date | None  # when it was done (null while overdue)
+    days_overdue: int
+    label_zh: str  # the label of the highest-severity rule that fired
+    legal_basis: str  # the article
+    rule_ids: list[str]
+    ruleset: RulebookVersion
+
+    @property
+    def key(self) -> tuple[str, str, date | None]:
+        return (self.case_no, self.node, self.due_on)
+
+
+class AlertRow(SQLModel, table=True):
+    __tablename__ = "node_alert"
+    __table_args__ = (sa.UniqueConstraint("case_no", "node", "due_on", name="uq_node_alert_case_node_due"),
+                      sa.Index("ix_node_alert_active_court", "active", "court_code"))
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(index=True, max_length=128)
+    node: str = Field(index=True, max_length=32)
+    due_on: date | None = None
+    court_code: str = Field(max_length=32)
+    severity: str = Field(index=True, max_length=8)
+    days_overdue: int = 0
+    as_of: date  # the last pass that found it
+    first_seen_on: date
+    active: bool = True
+    resolved_on: date | None = None
+    data: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    def alert(self) -> Alert:
+        return Alert.model_validate_json(self.data)
+
+
+def save_alerts(*, session: Session, as_of: date, alerts: Sequence[Alert],
+                covered_case_nos: Iterable[str] | None = None) -> dict[str, int]:
+    """Upsert `alerts`; resolve the active alerts of the covered cases (None: every case) that no
+    longer fire; publish the new ones. Returns counts: new, updated, resolved, events."""
+    found = {a.key: a for a in alerts}
+    covered = None if covered_case_nos is None else set(covered_case_nos)
+    q = select(AlertRow).where(AlertRow.active == True)  # noqa: E712
+    existing = {(r.case_no, r.node, r.due_on): r for r in session.exec(q).all()
+                if covered is None or r.case_no in covered}
+    old_keys = set(existing)
+    if found:  # alerts found earlier and resolved since, now firing again
+        inactive = session.exec(select(AlertRow).where(AlertRow.active == False)  # noqa: E712
+                                .where(col(AlertRow.case_no).in_({k[0] for k in found}))).all()
+        existing.update({(r.case_no, r.node, r.due_on): r for r in inactive if (r.case_no, r.node, r.due_on) in found})
+    counts = {"new": 0, "updated": 0, "resolved": 0, "events": 0}
+    new: list[Alert] = []
+    for key, alert in found.items():
+        row = existing.get(key)
+        data = alert.model_dump_json()
+        if row is None:
+            session.add(AlertRow(case_no=alert.case_no, node=alert.node, due_on=alert.due_on,
+                                 court_code=alert.court_code, severity=alert.severity.value,
+                                 days_overdue=alert.days_overdue, as_of=as_of, first_seen_on=as_of, data=data))
+            new.append(alert)
+            counts["new"] += 1
+            continue
+        if key not in old_keys:
+            new.append(alert)  # raised again after being resolved
+        row.court_code, row.severity, row.days_overdue = alert.court_code, alert.severity.value, alert.days_overdue
+        row.as_of, row.active, row.resolved_on, row.data, row.updated_at = as_of, True, None, data, utcnow()
+        session.add(row)
+        counts["updated"] += 1
+    for key in old_keys - set(found):
+        row = existing[key]
+        row.active, row.resolved_on, row.updated_at = False, as_of, utcnow()
+        session.add(row)
+        counts["resolved"] += 1
+    counts["events"] = publish_new(session=session, as_of=as_of, alerts=new)
+    session.flush()
+    return counts
+
+
+def publish_new(*, session: Session, as_of: date, alerts: Sequence[Alert]) -> int:
+    """One `alerts.raised` event per court (chunked), listing its new alerts."""
+    by_court: dict[str, list[Alert]] = defaultdict(list)
+    for a in alerts:
+        by_court[a.court_code].append(a)
+    published = 0
+    for court in sorted(by_court):
+        batch = by_court[court]
+        for lo in range(0, len(batch), EVENT_CHUNK):
+            chunk = batch[lo : lo + EVENT_CHUNK]
+            payload: dict[str, Any] = {
+                "as_of": as_of.isoformat(), "court_code": court, "count": len(chunk),
+                "alerts": [{"case_no": a.case_no, "node": a.node, "severity": a.severity.value,
+                            "due_on": a.due_on.isoformat() if a.due_on else None,
+                            "days_overdue": a.days_overdue, "legal_basis": a.legal_basis} for a in chunk],
+            }
+            events.publish(session=session, kind=EVENT_KIND, subject=f"{court}: {len(chunk)} new", payload=payload)
+            published += 1
+    return published
+
+
+def list_alerts(*, session: Session, court_codes: Sequence[str] | None = None, node: str | None = None,
+                severity: str | None = None, active: bool = True, after: int = 0, limit: int = 100) -> list[AlertRow]:
+    """Stored alerts after the cursor (id order), filtered; `court_codes` None = every court."""
+    q = select(AlertRow).where(AlertRow.active == active).where(col(AlertRow.id) > after)
+    if court_codes is not None:
+        q = q.where(col(AlertRow.court_code).in_(list(court_codes)))
+    if node:
+        q = q.where(AlertRow.node == node)
+    if severity:
+        q = q.where(AlertRow.severity == severity)
+    return list(session.exec(q.order_by(col(AlertRow.id)).limit(limit)).all())
+
+
+def alert_counts(*, session: Session, court_codes: Sequence[str] | None = None) -> list[tuple[str, str, str, int]]:
+    """(court, node, severity, count) of the active alerts."""
+    q = (select(AlertRow.court_code, AlertRow.node, AlertRow.severity, sa.func.count())
+         .where(AlertRow.active == True))  # noqa: E712
+    if court_codes is not None:
+        q = q.where(col(AlertRow.court_code).in_(list(court_codes)))
+    rows = session.exec(q.group_by(AlertRow.court_code, AlertRow.node, AlertRow.severity)).all()
+    return [(c, n, s, int(k)) for c, n, s, k in rows]
+
+
+def payload_of(row: AlertRow) -> dict[str, Any]:
+    """The API shape of a stored alert: the alert plus its id and lifecycle."""
+    out: dict[str, Any] = json.loads(row.data)
+    out.update({"id": row.id, "first_seen_on": row.first_seen_on.isoformat(), "active": row.active,
+                "resolved_on": row.resolved_on.isoformat() if row.resolved_on else None})
+    return out

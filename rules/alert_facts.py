@@ -1,0 +1,202 @@
+"""Case + evaluation date -> the process-node readings and the flat fact record of the alerts ruleset.
+
+`ALERT_FACTS` is the only place the alert facts are named (the loader refuses anything else in
+`rules/rulebook/alerts.yml`). Each node of the 期限规定 is read into a `NodeReading`: the day
+its limit runs from, the last day allowed, the day it was done, and a state:
+
+- `not_applicable`: the node's trigger has not happened (no lead given, nothing reported);
+- `unknown`: the trigger or the done date is not recorded (v1.2 `process` absent or null):
+  never an alert ("a missing node is unknown, never late");
+- `on_time` / `late`: the recorded done date is within / after the limit;
+- `running` / `overdue`: for the closing deadline (the case is still open: the status says so)
+  and the 终本 monitoring queries (the `asset_queries` list is the record of queries).
+
+Day counting (CONVENTION, legal-reference §2 style): "within N days of X" leaves X uncounted,
+so the last day allowed is X + N; done on X + N is on time, on X + N + 1 one day late. "At once"
+(立即, control measures, Art. 4 ¶2) allows the report day and the next (limit 1). An extension
+request "at least 5 days before expiry" (Art. 1) is on time up to E - 5, E the closing
+deadline's last day. Dates after the evaluation date are not yet facts and are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from assign.errors import DataError
+from assign.process import ProcessNodes
+from assign.schemas import Case, CaseStatus, MeasureKind
+from rules import clock
+from rules.facts import FactSpec
+
+STATES = ("not_applicable", "unknown", "on_time", "late", "running", "overdue")
+EXTENSION_MONTHS = 3  # 审限规定 Art. 5: the president may extend by three months
+CONTROL_KINDS = (MeasureKind.FREEZE, MeasureKind.SEIZE)
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    name_zh: str
+    limit_zh: str
+
+
+# every node the alerts ruleset reads, in process order
+NODES: dict[str, NodeInfo] = {
+    "officer_assignment": NodeInfo("确定承办人", "立案后7日内确定承办人"),
+    "notice": NodeInfo("执行通知", "承办人收到案件材料后3日内发出执行通知书"),
+    "leads_request": NodeInfo("通知提供线索", "收到案件材料后3日内通知申请执行人提供财产线索"),
+    "lead_check": NodeInfo("线索核查", "申请执行人提供财产线索后5日内查证、核实"),
+    "investigation_start": NodeInfo("启动调查", "申请执行人提出调查申请后10日内启动调查程序"),
+    "control_measures": NodeInfo("控制性措施", "获悉转移、隐匿财产后立即采取控制性执行措施（至次日）"),
+    "extension_request": NodeInfo("延期申请", "执行期限届满5日前提出延长申请"),
+    "closing_deadline": NodeInfo("结案期限", "立案次日起6个月内执结（非诉3个月；经院长批准延长3个月）"),
+    "zhongben_monitoring": NodeInfo("终本财产查询", "终本后5年内每6个月通过网络查控系统查询一次"),
+}
+
+ALERT_FACTS: dict[str, FactSpec] = {
+    "case_state": FactSpec(str, "open | zhongben (终本, not restored) | closed", ("open", "zhongben", "closed")),
+    **{f"{node}_state": FactSpec(str, f"state of node {node}", STATES) for node in NODES},
+    **{f"{node}_days_over": FactSpec(int, f"days past the limit of node {node} (0 unless late or overdue)")
+       for node in NODES},
+    "zhongben_missed_windows": FactSpec(int, "six-month windows within five years of 终本 without an asset query"),
+}
+
+
+@dataclass(frozen=True)
+class NodeReading:
+    node: str
+    state: str
+    trigger_on: date | None = None  # the day the limit runs from (not counted)
+    due_on: date | None = None  # the last day allowed
+    done_on: date | None = None
+    days_over: int = 0
+
+
+@dataclass(frozen=True)
+class CaseNodes:
+    case_no: str
+    court_code: str
+    readings: dict[str, NodeReading]
+    facts: dict[str, bool | int | str]
+
+
+def _known(day: date | None, as_of: date) -> date | None:
+    return day if day is not None and day <= as_of else None
+
+
+def step(node: str, trigger: date | None, done: date | None, limit_days: int, as_of: date,
+         trigger_recorded: bool = False) -> NodeReading:
+    """A node due `limit_days` after `trigger` (trigger day not counted). `trigger_recorded`: a
+    missing trigger is unknown (a node the format may lack) rather than not applicable."""
+    trigger, done = _known(trigger, as_of), _known(done, as_of)
+    if trigger is None:
+        return NodeReading(node, "unknown" if trigger_recorded else "not_applicable")
+    due = trigger + timedelta(days=limit_days)
+    if done is None:
+        return NodeReading(node, "unknown", trigger, due)
+    over = (done - due).days
+    return NodeReading(node, "late" if over > 0 else "on_time", trigger, due, done, max(over, 0))
+
+
+def _notice_on(case: Case, nodes: ProcessNodes, as_of: date) -> date | None:
+    served = _known(nodes.notice_served_on, as_of)
+    if served is not None:
+        return served
+    return min((m.on for m in case.measures if m.kind == MeasureKind.NOTICE and m.on <= as_of), default=None)
+
+
+def _control_on(case: Case, nodes: ProcessNodes, as_of: date) -> date | None:
+    if nodes.control_measures_on is not None or nodes.concealment_reported_on is None:
+        return nodes.control_measures_on
+    report = nodes.concealment_reported_on
+    return min((m.on for m in case.measures if m.kind in CONTROL_KINDS and report <= m.on <= as_of), default=None)
+
+
+def _lead_check(nodes: ProcessNodes, as_of: date) -> NodeReading:
+    readings = [step("lead_check", lead.given_on, lead.checked_on, 5, as_of) for lead in nodes.leads]
+    readings = [r for r in readings if r.state != "not_applicable"]
+    if not readings:
+        return NodeReading("lead_check", "not_applicable")
+    late = [r for r in readings if r.state == "late"]
+    if late:
+        return max(late, key=lambda r: (r.days_over, r.trigger_on))
+    unknown = [r for r in readings if r.state == "unknown"]
+    return unknown[0] if unknown else readings[-1]
+
+
+def _closing(case: Case, nodes: ProcessNodes, as_of: date, is_open: bool) -> tuple[NodeReading, NodeReading]:
+    periods = case.other_periods + case.excluded_periods
+    base = clock.closing_clock(case.filed_on, case.non_litigation, periods, as_of)
+    approved = _known(nodes.extension_approved_on, as_of) is not None
+    reading = clock.closing_clock(case.filed_on, case.non_litigation, periods, as_of,
+                                  EXTENSION_MONTHS if approved else 0) if approved else base
+    if not is_open:
+        closing = NodeReading("closing_deadline", "not_applicable")
+    elif reading.exceeded_on(as_of):
+        closing = NodeReading("closing_deadline", "overdue", case.filed_on, reading.end, None,
+                              (as_of - reading.end).days)
+    else:
+        closing = NodeReading("closing_deadline", "running", case.filed_on, reading.end)
+    requested = _known(nodes.extension_requested_on, as_of)
+    latest = base.end - timedelta(days=5)
+    if requested is None:
+        extension = NodeReading("extension_request", "not_applicable")
+    else:
+        over = (requested - latest).days
+        extension = NodeReading("extension_request", "late" if over > 0 else "on_time", base.end, latest,
+                                requested, max(over, 0))
+    return closing, extension
+
+
+def _monitoring(case: Case, as_of: date) -> tuple[NodeReading, int]:
+    zb = case.zhongben
+    if case.status != CaseStatus.ZHONGBEN or zb is None or zb.ruled_on > as_of or _known(case.restored_on, as_of):
+        return NodeReading("zhongben_monitoring", "not_applicable"), 0
+    missed = clock.missed_monitoring_windows(zb.ruled_on, [q for q in zb.asset_queries if q <= as_of], as_of)
+    if not missed:
+        return NodeReading("zhongben_monitoring", "running", zb.ruled_on), 0
+    first, last = missed[-1]
+    return NodeReading("zhongben_monitoring", "overdue", first, last, None, (as_of - last).days), len(missed)
+
+
+def read_nodes(case: Case, as_of: date) -> CaseNodes:
+    """Every node of one case on `as_of`, and the fact record the alerts ruleset reads."""
+    nodes = case.process or ProcessNodes()
+    restored = _known(case.restored_on, as_of) is not None
+    if case.status == CaseStatus.OPEN:
+        case_state = "open"
+    elif case.status == CaseStatus.ZHONGBEN and not restored:
+        case_state = "zhongben"
+    else:
+        case_state = "closed"
+    assigned = _known(nodes.officer_assigned_on, as_of)
+    closing, extension = _closing(case, nodes, as_of, case_state == "open")
+    monitoring, missed = _monitoring(case, as_of)
+    readings = [
+        step("officer_assignment", case.filed_on, nodes.officer_assigned_on, 7, as_of),
+        step("notice", assigned, _notice_on(case, nodes, as_of), 3, as_of, trigger_recorded=True),
+        step("leads_request", assigned, nodes.leads_requested_on, 3, as_of, trigger_recorded=True),
+        _lead_check(nodes, as_of),
+        step("investigation_start", nodes.investigation_requested_on, nodes.investigation_started_on, 10, as_of),
+        step("control_measures", nodes.concealment_reported_on, _control_on(case, nodes, as_of), 1, as_of),
+        extension, closing, monitoring,
+    ]
+    by_node = {r.node: r for r in readings}
+    facts: dict[str, bool | int | str] = {"case_state": case_state}
+    for node in NODES:
+        facts[f"{node}_state"] = by_node[node].state
+        facts[f"{node}_days_over"] = by_node[node].days_over
+    facts["zhongben_missed_windows"] = missed
+    check_alert_fact_types(case.case_no, facts)
+    return CaseNodes(case.case_no, case.court_code, by_node, facts)
+
+
+def check_alert_fact_types(case_no: str, facts: Mapping[str, object]) -> None:
+    """Exact types and known values only (the engine would silently mis-compare anything else)."""
+    if facts.keys() != ALERT_FACTS.keys():
+        raise DataError(f"case {case_no}: fact set differs from ALERT_FACTS: {sorted(set(facts) ^ set(ALERT_FACTS))}")
+    for name, spec in ALERT_FACTS.items():
+        value = facts[name]
+        if type(value) is not spec.type or (spec.values and value not in spec.values):
+            raise DataError(f"case {case_no}: fact {name}={value!r} is not a {spec.type.__name__} of its domain")
