@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     solver_time_limit_s: float = 30.0
     solver_workers: int = 0  # CP-SAT threads; 0 = the machine's cores, at least 4
     solver_seed: int = 20240617
+    # batch jobs: a dispatcher's time limit is capped, and so are queued+running jobs per key and per scope
+    job_time_limit_max_s: float = 120.0
+    jobs_per_key_max: int = 2
+    jobs_per_scope_max: int = 3
     # Named placement policy (solver.policy: balanced, default, near) for every forum, and per
     # forum: ASSIGN_FORUM_POLICIES='{"I510100": "near"}'. A request's own policy wins over both.
     solver_policy: Policy = Policy.DEFAULT

@@ -37,7 +37,7 @@ from api.service.group_commit import GroupCommit
 from api.service.jobs import JobRunner
 from api.service.recommendations import BaselineStates
 from assign.db import write_lock as sqlite_write_lock
-from assign.errors import AccessDenied, AssignError, Conflict, DataError, NotFound, RulebookError
+from assign.errors import AccessDenied, AssignError, Conflict, DataError, NotFound, RulebookError, TooMany
 from assign.masking import MaskingFilter, install_log_masking, mask_text
 
 log = logging.getLogger("assign.api")
@@ -48,12 +48,14 @@ ERROR_STATUS: list[tuple[type[AssignError], int, str]] = [
     (NotFound, 404, "not_found"),
     (Conflict, 409, "conflict"),
     (AccessDenied, 403, "forbidden"),
+    (TooMany, 429, "too_many_requests"),
     (DataError, 422, "invalid_input"),
     (RulebookError, 422, "invalid_rulebook"),
     (AssignError, 422, "unprocessable"),
 ]
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-              409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid_input"}
+              409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid_input",
+              429: "too_many_requests"}
 
 
 class AdmissionLimit:

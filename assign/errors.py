@@ -5,6 +5,7 @@
 - ``DataError``       -> 422 (invalid input: bad rows, bad network, bad parameters)
 - ``RulebookError``   -> 422 (defined here so rules/ and api/ share it without importing each other)
 - ``AccessDenied``    -> 403
+- ``TooMany``         -> 429 (a quota: queued/running jobs per key or per scope)
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ class Conflict(AssignError):
 
 class AccessDenied(AssignError):
     pass
+
+
+class TooMany(AssignError):
+    """A quota is full; retry once something finishes."""
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,17 @@ def list_jobs(*, session: Session, scopes: list[str] | None = None, limit: int =
     return list(session.exec(q.order_by(col(PlanJob.created_at).desc()).limit(limit)).all())
 
 
+def active_jobs(*, session: Session, key_id: int | None = None, scope: str | None = None) -> int:
+    """Queued or running jobs of one key, or of one scope."""
+    q = sa.select(sa.func.count()).select_from(_TABLE).where(
+        _TABLE.c.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]))
+    if key_id is not None:
+        q = q.where(_TABLE.c.key_id == key_id)
+    if scope is not None:
+        q = q.where(_TABLE.c.scope == scope)
+    return int(session.execute(q).scalar_one())
+
+
 def _transition(session: Session, job_id: str, allowed: tuple[JobStatus, ...], **values: Any) -> bool:
     stmt = sa.update(_TABLE).where(_TABLE.c.id == job_id, _TABLE.c.status.in_([s.value for s in allowed]))
     return bool(session.execute(stmt.values(**values)).rowcount)  # type: ignore[attr-defined]

@@ -28,7 +28,7 @@ class ErrorBody(BaseModel):
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     text = {401: "no API key, or an unknown or revoked one", 403: "outside this key's role or jurisdiction",
             404: "no such resource", 409: "conflicts with the current state", 422: "invalid input",
-            503: "the database is unavailable"}
+            429: "a quota is full (retry later)", 503: "the database is unavailable"}
     return {code: {"model": ErrorBody, "description": text[code]} for code in codes}
 
 

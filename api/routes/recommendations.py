@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, CodePath, IdPath, Limit, errors, today
 from api.security import Principal
+from api.service.jobs import admit_job
 from api.service.recommendations import SingleResult, load_case, recommend_case
 from assign import jobs, repository
 from assign.decisions import decision_for, get_recommendation_row
@@ -97,7 +98,7 @@ def _recommend(state: Any, network: CourtNetwork, key: Principal, case_no: str,
     return rec_id, result
 
 
-@router.post("/batch", response_model=JobOut, status_code=202, responses=errors(404),
+@router.post("/batch", response_model=JobOut, status_code=202, responses=errors(404, 429),
              summary="Start a batch placement job for a forum's jurisdiction; poll it, cancel it")
 def start_batch(body: BatchRequest, request: Request, key: DeciderKeyDep, session: SessionDep,
                 network: NetworkDep) -> dict[str, Any]:
@@ -108,6 +109,8 @@ def start_batch(body: BatchRequest, request: Request, key: DeciderKeyDep, sessio
     key.check_court(network, scope, "batch placement")
     params = {"as_of": (body.as_of or today()).isoformat(), "case_nos": body.case_nos,
               "time_limit_s": body.time_limit_s, "policy": body.policy.value if body.policy else None}
+    admit_job(session=session, settings=request.app.state.settings, key=key, scope=scope,
+              time_limit_s=body.time_limit_s)
     job = jobs.create_job(session=session, scope=scope, params=params, key_id=key.key_id)
     session.commit()  # the runner reads the job from its own session
     request.app.state.jobs.submit(job.id, network)

@@ -14,6 +14,11 @@ and a cancel is a flag the runner reads between stages. Stages:
    announced on the event feed.
 
 A process that dies mid-job leaves it `running`; its `started_at` tells an operator so.
+
+Quotas (`admit_job`, checked before a job is created): at most `jobs_per_key_max` queued or
+running jobs per key and `jobs_per_scope_max` per scope (429 with the count and the limit),
+and a dispatcher's `time_limit_s` at most `job_time_limit_max_s` (422). Two requests racing
+for the last slot may both pass: a quota against flooding, not a lock.
 """
 
 from __future__ import annotations
@@ -25,13 +30,16 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from api.config import Settings
+from api.security import Principal
 from api.service import audit as audit_service
 from api.service import evaluation, placement
 from assign import events, jobs, repository
 from assign.db import session_scope
 from assign.decisions import decided_courts
+from assign.errors import DataError, TooMany
 from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus
@@ -49,6 +57,22 @@ def plan_summary(plan: AssignmentPlan, cases: int) -> dict[str, Any]:
     return {"status": plan.status.value, "cases": cases, "placed": len(plan.assignments),
             "unplaced": len(plan.unplaced), "objective": plan.objective, "bound": plan.bound, "gap": plan.gap,
             "time_s": plan.time_s}
+
+
+def admit_job(*, session: Session, settings: Settings, key: Principal, scope: str,
+              time_limit_s: float | None) -> None:
+    """Refuse a job over a quota or over the dispatcher's time limit (see the module docstring)."""
+    if key.is_dispatcher and time_limit_s is not None and time_limit_s > settings.job_time_limit_max_s:
+        raise DataError(f"time_limit_s {time_limit_s:g} is over the limit for dispatchers "
+                        f"({settings.job_time_limit_max_s:g} s)")
+    mine = jobs.active_jobs(session=session, key_id=key.key_id)
+    if mine >= settings.jobs_per_key_max:
+        raise TooMany(f"this key has {mine} batch jobs queued or running (at most {settings.jobs_per_key_max}); "
+                      "wait for one to finish or cancel one")
+    here = jobs.active_jobs(session=session, scope=scope)
+    if here >= settings.jobs_per_scope_max:
+        raise TooMany(f"{scope} has {here} batch jobs queued or running (at most {settings.jobs_per_scope_max}); "
+                      "wait for one to finish or cancel one")
 
 
 class JobRunner:

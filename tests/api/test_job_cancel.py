@@ -1,4 +1,5 @@
-"""A cancelled batch job stops its CP-SAT search at once, not at the job's time limit."""
+"""Batch jobs are bounded: a cancel stops the CP-SAT search at once, not at the job's time limit;
+queued and running jobs are capped per key and per scope, and a dispatcher's time limit is capped."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from api.main import create_app
-from assign import repository
-from assign.access import Role, create_key
+from assign import jobs, repository
+from assign.access import Role, create_key, list_keys
 from assign.db import session_scope
 from assign.generator import generate_cases
 from assign.network import builtin_network
 from assign.schemas import Order
-from tests.api.conftest import api_settings, headers
+from tests.api.conftest import Keys, api_settings, headers
 
 AS_OF = date(2025, 6, 30)
 
@@ -51,3 +52,27 @@ def test_cancel_during_the_solve_ends_the_job_within_seconds_of_a_60_s_limit(sql
         waited = time.monotonic() - cancelled_at
     assert job["status"] == "cancelled" and job["plan_id"] is None
     assert waited < 5, waited
+
+
+def test_jobs_are_capped_per_key_and_per_scope_and_a_dispatchers_time_limit_is_capped(
+        client: TestClient, keys: Keys, app_engine: Engine) -> None:
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    with session_scope(app_engine) as session:
+        chengdu = next(k.id for k in list_keys(session=session) if k.label == "chengdu")
+        queued = [jobs.create_job(session=session, scope="I510100", params={"as_of": "2024-12-02"}, key_id=chengdu).id
+                  for _ in range(settings.jobs_per_key_max)]
+    h = headers(keys.dispatcher)
+    refused = client.post("/v1/recommendations/batch", json={"time_limit_s": 1}, headers=h)
+    assert refused.status_code == 429 and refused.json()["error"] == "too_many_requests"
+    assert f"at most {settings.jobs_per_key_max}" in refused.json()["detail"]
+    over = client.post("/v1/recommendations/batch", json={"time_limit_s": settings.job_time_limit_max_s + 1}, headers=h)
+    assert over.status_code == 422 and "over the limit for dispatchers" in over.text
+    with session_scope(app_engine) as session:
+        jobs.request_cancel(session=session, job_id=queued[0])
+        for _ in range(settings.jobs_per_scope_max - 1):  # other keys' jobs fill the scope
+            jobs.create_job(session=session, scope="I510100", params={"as_of": "2024-12-02"}, key_id=None)
+    full = client.post("/v1/recommendations/batch", json={"court": "I510100"}, headers=headers(keys.admin))
+    assert full.status_code == 429 and "I510100 has" in full.json()["detail"]
+    elsewhere = client.post("/v1/recommendations/batch", json={"court": "I510700", "time_limit_s": 300},
+                            headers=headers(keys.admin))
+    assert elsewhere.status_code == 202  # another scope, and an admin's time limit is not a dispatcher's
