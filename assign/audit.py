@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from assign.db import table_of
 from assign.models import utcnow
 
 GENESIS_HASH = "0" * 64
@@ -56,13 +57,13 @@ def record_hash(*, seq: int, kind: str, subject: str, actor: str, created_at: st
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-_HEAD = LogHead.__table__  # type: ignore[attr-defined]
+_HEAD = table_of(LogHead)
 # Built once: building a statement costs more than running it on the hot path.
 _BUMP = (sa.update(_HEAD).where(_HEAD.c.name == sa.bindparam("chain"))
          .values(last_seq=_HEAD.c.last_seq + sa.bindparam("count", type_=sa.Integer))
          .returning(_HEAD.c.last_seq, _HEAD.c.last_hash))
 _SET_HASH = sa.update(_HEAD).where(_HEAD.c.name == sa.bindparam("chain")).values(last_hash=sa.bindparam("value"))
-_INSERT_RECORDS = sa.insert(AuditRecord.__table__)  # type: ignore[attr-defined]
+_INSERT_RECORDS = sa.insert(table_of(AuditRecord))
 
 
 def next_seq(*, session: Session | Connection, chain: str, count: int = 1) -> tuple[int, str]:
@@ -75,7 +76,7 @@ def next_seq(*, session: Session | Connection, chain: str, count: int = 1) -> tu
         if dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
-            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]  # same on_conflict API
         session.execute(insert(_HEAD).values(name=chain, last_seq=0, last_hash=GENESIS_HASH)
                         .on_conflict_do_nothing(index_elements=["name"]))
         row = session.execute(_BUMP, params).one()

@@ -11,16 +11,16 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, event
-from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, create_engine
+from sqlalchemy.engine import Connection, CursorResult, Engine, Result
+from sqlmodel import Session, SQLModel, create_engine
 
 try:
     import fcntl
 except ImportError:  # not on Windows: writers there fall back to SQLite's busy handler across processes
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module or None; write_lock checks
 
 
 def normalise_url(url: str) -> str:
@@ -40,7 +40,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:  # DB-API objects: untyped
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
@@ -61,10 +61,20 @@ def upsert(conn: Connection | Session, table: Table, rows: Sequence[dict[str, An
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]  # same on_conflict API
     stmt = insert(table)
     stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in update})
     conn.execute(stmt, list(rows))
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a SQLModel table class, for statements built once and bulk writes."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]  # set by SQLModel's metaclass, not declared
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE touched (`Session.execute` types its result as a plain Result)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from assign.db import upsert
+from assign.db import table_of, upsert
 from assign.errors import ImportReport, RowProblem
 from assign.interchange import context_problems
 from assign.models import CaseRow
@@ -25,7 +25,7 @@ from assign.repository import case_row_values
 from assign.schemas import Case
 
 T = TypeVar("T")
-_TABLE = CaseRow.__table__  # type: ignore[attr-defined]
+_TABLE = table_of(CaseRow)
 _UPDATED_COLUMNS = [c.name for c in _TABLE.columns if c.name != "case_no"]
 
 

@@ -193,9 +193,10 @@ def read_cases(
     network: CourtNetwork | None = None,
 ) -> ParsedCases:
     """Parse a file path or in-memory text/bytes. `fmt`: 'json', 'jsonl', 'csv' (guessed from the suffix)."""
-    names_a_file = isinstance(source, str) and fmt is None and "\n" not in source and Path(source).exists()
-    if isinstance(source, Path) or names_a_file:
+    path = source if isinstance(source, Path) else None
+    if isinstance(source, str) and fmt is None and "\n" not in source and Path(source).exists():
         path = Path(source)
+    if path is not None:
         fmt = fmt or ("csv" if path.suffix.lower() == ".csv" else "json")
         text = path.read_text(encoding="utf-8-sig")
     else:

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from assign.db import rows_affected, table_of
 from assign.errors import Conflict, NotFound
 from assign.models import utcnow
 
@@ -57,7 +58,7 @@ class PlanJob(SQLModel, table=True):
         }
 
 
-_TABLE = PlanJob.__table__  # type: ignore[attr-defined]
+_TABLE = table_of(PlanJob)
 
 
 def create_job(*, session: Session, scope: str, params: dict[str, Any], key_id: int | None) -> PlanJob:
@@ -94,7 +95,7 @@ def active_jobs(*, session: Session, key_id: int | None = None, scope: str | Non
 
 def _transition(session: Session, job_id: str, allowed: tuple[JobStatus, ...], **values: Any) -> bool:
     stmt = sa.update(_TABLE).where(_TABLE.c.id == job_id, _TABLE.c.status.in_([s.value for s in allowed]))
-    return bool(session.execute(stmt.values(**values)).rowcount)  # type: ignore[attr-defined]
+    return bool(rows_affected(session.execute(stmt.values(**values))))
 
 
 def start_job(*, session: Session, job_id: str) -> bool:

@@ -224,6 +224,10 @@ class _Group:
     counties: list[Division] = field(default_factory=list)
 
 
+def _present(division: Division | None) -> list[Division]:
+    return [] if division is None else [division]
+
+
 def _groups(src: Sources) -> dict[str, list[_Group]]:
     """Intermediate-court areas per province code, everything sorted by code."""
     by_code = {d.code: d for d in src.divisions}
@@ -296,8 +300,8 @@ def build_courts(src: Sources) -> BuildReport:
     for province_code, groups in sorted(_groups(src).items()):
         province = provinces[province_code]
         # a prefecture-level city without counties serves as its own county
-        basics = {g.code: [_basic_staff(c, townships[c.code]) for c in (g.counties or [g.prefecture])
-                           if c is not None] for g in groups}
+        basics = {g.code: [_basic_staff(c, townships[c.code]) for c in g.counties or _present(g.prefecture)]
+                  for g in groups}
         province_staff = sum(staff for rows in basics.values() for _, staff, _ in rows)
         high = add(f"H{province.code}", f"{province.name}高级人民法院", CourtLevel.HIGH, None, province.code,
                    locate(province.code), max(HIGH_FLOOR, round(HIGH_SHARE * province_staff)), HIGH_WEIGHT)

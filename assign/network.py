@@ -170,9 +170,9 @@ class CourtNetwork:
 
     def distance_km(self, a: str, b: str) -> float | None:
         ca, cb = self.get(a), self.get(b)
-        if None in (ca.lat, ca.lon, cb.lat, cb.lon):
+        if ca.lat is None or ca.lon is None or cb.lat is None or cb.lon is None:
             return None
-        return great_circle_km(ca.lat, ca.lon, cb.lat, cb.lon)  # type: ignore[arg-type]
+        return great_circle_km(ca.lat, ca.lon, cb.lat, cb.lon)
 
     def distance_to_division_km(self, court: str, division_code: str | None) -> float | None:
         c = self.get(court)

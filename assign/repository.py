@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, func, select
 
-from assign.db import upsert
+from assign.db import rows_affected, table_of, upsert
 from assign.errors import NotFound
 from assign.models import CaseRow, CourtRow, NetworkMeta, PlanRow, RecommendationRow, VerdictRow, utcnow
 from assign.network import CourtNetwork, builtin_network
@@ -24,8 +24,8 @@ from assign.schemas import Case, CaseStatus, Court, Recommendation, Verdict
 
 def replace_network(*, session: Session, network: CourtNetwork, source: str) -> int:
     """Make `network` the active one (replaces any earlier custom network) in this transaction."""
-    session.exec(delete(CourtRow))  # type: ignore[call-overload]
-    session.exec(delete(NetworkMeta))  # type: ignore[call-overload]
+    session.exec(delete(CourtRow))
+    session.exec(delete(NetworkMeta))
     session.add_all(CourtRow(**c.model_dump(mode="json"), position=i) for i, c in enumerate(network))
     session.add(NetworkMeta(source=source, content_hash=network.content_hash, court_count=len(network)))
     return len(network)
@@ -135,7 +135,7 @@ def debtor_case_counts(*, session: Session, status: CaseStatus | None = CaseStat
 
 def debtor_court_counts(*, session: Session, status: CaseStatus | None = CaseStatus.OPEN) -> dict[str, int]:
     """In how many distinct courts each repeat debtor has (open) cases."""
-    q = (select(CaseRow.debtor_id, func.count(sa.distinct(CaseRow.court_code)))
+    q = (select(CaseRow.debtor_id, func.count(sa.distinct(col(CaseRow.court_code))))
          .group_by(CaseRow.debtor_id).having(func.count() > 1))
     if status is not None:
         q = q.where(CaseRow.status == status.value)
@@ -158,7 +158,7 @@ def save_verdicts(*, session: Session, verdicts: Sequence[Verdict]) -> int:
     if not verdicts:
         return 0
     values = [_verdict_values(v) for v in verdicts]
-    upsert(session, VerdictRow.__table__, values, key=["case_no", "as_of", "rulebook_hash"],  # type: ignore[attr-defined]
+    upsert(session, table_of(VerdictRow), values, key=["case_no", "as_of", "rulebook_hash"],
            update=["outcome", "forum", "recommended_mode", "data", "created_at"])
     return len(values)
 
@@ -204,8 +204,8 @@ def save_plan(
 
 def publish_plans(*, session: Session, run_id: str) -> int:
     """Make every plan of a run visible at once (one UPDATE in the caller's transaction)."""
-    result = session.execute(sa.update(PlanRow).where(PlanRow.run_id == run_id).values(published=True))
-    return int(result.rowcount or 0)
+    return rows_affected(session.execute(sa.update(PlanRow).where(col(PlanRow.run_id) == run_id)
+                                         .values(published=True)))
 
 
 def get_plan(*, session: Session, plan_id: str) -> PlanRow:

@@ -24,8 +24,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
+from assign.db import table_of
 from assign.errors import Conflict
 from assign.models import CaseRow, PlanRow, RecommendationRow, VerdictRow, utcnow
 from assign.schemas import CaseStatus
@@ -92,12 +93,12 @@ def _aware(ts: datetime) -> datetime:
 def acquire_lock(conn: Connection, *, holder: str, run_id: str, stale_after_s: float,
                  name: str = NIGHTLY_LOCK) -> None:
     """Take the lock for `holder` or raise Conflict naming the current holder. Commits."""
-    table = RunLock.__table__  # type: ignore[attr-defined]
+    table = table_of(RunLock)
     now = utcnow()
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]  # same on_conflict API
     conn.execute(insert(table).values(name=name).on_conflict_do_nothing(index_elements=["name"]))
     stale_before = now - timedelta(seconds=stale_after_s)
     taken = conn.execute(
@@ -118,7 +119,7 @@ def acquire_lock(conn: Connection, *, holder: str, run_id: str, stale_after_s: f
 
 def heartbeat(conn: Connection, *, holder: str, name: str = NIGHTLY_LOCK) -> bool:
     """Refresh the lock's heartbeat; False when `holder` no longer holds it. Commits."""
-    table = RunLock.__table__  # type: ignore[attr-defined]
+    table = table_of(RunLock)
     n = conn.execute(sa.update(table).where(table.c.name == name, table.c.holder == holder)
                      .values(heartbeat_at=utcnow())).rowcount
     conn.commit()
@@ -126,7 +127,7 @@ def heartbeat(conn: Connection, *, holder: str, name: str = NIGHTLY_LOCK) -> boo
 
 
 def release_lock(conn: Connection, *, holder: str, name: str = NIGHTLY_LOCK) -> None:
-    table = RunLock.__table__  # type: ignore[attr-defined]
+    table = table_of(RunLock)
     conn.execute(sa.update(table).where(table.c.name == name, table.c.holder == holder)
                  .values(holder=None, heartbeat_at=None))
     conn.commit()
@@ -196,27 +197,27 @@ def latest_published_run(*, session: Session, before: date | None = None) -> Nig
     q = select(NightlyRun).where(NightlyRun.status == RunStatus.PUBLISHED)
     if before is not None:
         q = q.where(NightlyRun.as_of < before)
-    return session.exec(q.order_by(sa.desc(NightlyRun.as_of), sa.desc(NightlyRun.finished_at)).limit(1)).first()
+    return session.exec(q.order_by(col(NightlyRun.as_of).desc(), col(NightlyRun.finished_at).desc()).limit(1)).first()
 
 
 # ---------------------------------------------------------------- what the night reads
 
 
 def outcome_counts(*, session: Session, as_of: date, rulebook_hash: str) -> dict[str, int]:
-    q = (sa.select(VerdictRow.outcome, sa.func.count()).where(VerdictRow.as_of == as_of)
-         .where(VerdictRow.rulebook_hash == rulebook_hash).group_by(VerdictRow.outcome))
+    q = (sa.select(col(VerdictRow.outcome), sa.func.count()).where(col(VerdictRow.as_of) == as_of)
+         .where(col(VerdictRow.rulebook_hash) == rulebook_hash).group_by(col(VerdictRow.outcome)))
     return {o: int(n) for o, n in session.execute(q).all()}
 
 
 def cases_needing_court(*, session: Session, as_of: date, rulebook_hash: str,
                         modes: Iterable[str]) -> dict[str, list[str]]:
     """forum -> case_nos (sorted) of the day's open-case verdicts whose mode places the case."""
-    q = (sa.select(VerdictRow.forum, VerdictRow.case_no)
-         .join(CaseRow, CaseRow.case_no == VerdictRow.case_no)
-         .where(VerdictRow.as_of == as_of, VerdictRow.rulebook_hash == rulebook_hash)
-         .where(CaseRow.status == CaseStatus.OPEN.value)
-         .where(VerdictRow.forum.is_not(None), VerdictRow.recommended_mode.in_(list(modes)))  # type: ignore[union-attr]
-         .order_by(VerdictRow.forum, VerdictRow.case_no))
+    q = (sa.select(col(VerdictRow.forum), col(VerdictRow.case_no))
+         .join(CaseRow, col(CaseRow.case_no) == col(VerdictRow.case_no))
+         .where(col(VerdictRow.as_of) == as_of, col(VerdictRow.rulebook_hash) == rulebook_hash)
+         .where(col(CaseRow.status) == CaseStatus.OPEN.value)
+         .where(col(VerdictRow.forum).is_not(None), col(VerdictRow.recommended_mode).in_(list(modes)))
+         .order_by(col(VerdictRow.forum), col(VerdictRow.case_no)))
     out: dict[str, list[str]] = {}
     for forum, case_no in session.execute(q).all():
         out.setdefault(forum, []).append(case_no)
@@ -228,15 +229,15 @@ def day_verdicts(*, session: Session, as_of: date, rulebook_hash: str, case_nos:
     found: dict[str, str] = {}
     for start in range(0, len(case_nos), 5000):
         chunk = list(case_nos[start : start + 5000])
-        q = (sa.select(VerdictRow.case_no, VerdictRow.data).where(VerdictRow.as_of == as_of)
-             .where(VerdictRow.rulebook_hash == rulebook_hash).where(VerdictRow.case_no.in_(chunk)))  # type: ignore[attr-defined]
+        q = (sa.select(col(VerdictRow.case_no), col(VerdictRow.data)).where(col(VerdictRow.as_of) == as_of)
+             .where(col(VerdictRow.rulebook_hash) == rulebook_hash).where(col(VerdictRow.case_no).in_(chunk)))
         found.update({no: data for no, data in session.execute(q).all()})
     return found
 
 
 def run_scopes(*, session: Session, run_id: str) -> list[str]:
     """The forums a run planned (its plans' scopes)."""
-    q = sa.select(PlanRow.scope).where(PlanRow.run_id == run_id).distinct().order_by(PlanRow.scope)
+    q = sa.select(col(PlanRow.scope)).where(col(PlanRow.run_id) == run_id).distinct().order_by(col(PlanRow.scope))
     return [s for (s,) in session.execute(q).all()]
 
 
@@ -245,15 +246,16 @@ def discard_unfinished(*, session: Session, keep_run_id: str) -> int:
     seed changed before a rerun), with their recommendations and progress rows, and mark
     those runs superseded. Only called while holding the run lock, so no other run is writing.
     """
-    orphan = sa.select(PlanRow.plan_id).where(PlanRow.published == False, PlanRow.run_id != keep_run_id)  # noqa: E712
+    orphan = sa.select(col(PlanRow.plan_id)).where(col(PlanRow.published) == False,  # noqa: E712
+                                                    col(PlanRow.run_id) != keep_run_id)
     plan_ids = [p for (p,) in session.execute(orphan).all()]
     for start in range(0, len(plan_ids), 1000):
         chunk = plan_ids[start : start + 1000]
-        session.execute(sa.delete(RecommendationRow).where(RecommendationRow.plan_id.in_(chunk)))  # type: ignore[attr-defined]
-        session.execute(sa.delete(PlanRow).where(PlanRow.plan_id.in_(chunk)))  # type: ignore[attr-defined]
-    unfinished = (sa.select(NightlyRun.run_id).where(NightlyRun.run_id != keep_run_id)
-                  .where(NightlyRun.status.in_([RunStatus.RUNNING, RunStatus.FAILED])))  # type: ignore[attr-defined]
-    session.execute(sa.delete(ForumProgress).where(ForumProgress.run_id.in_(unfinished)))  # type: ignore[attr-defined]
-    session.execute(sa.update(NightlyRun).where(NightlyRun.run_id.in_(unfinished))  # type: ignore[attr-defined]
+        session.execute(sa.delete(RecommendationRow).where(col(RecommendationRow.plan_id).in_(chunk)))
+        session.execute(sa.delete(PlanRow).where(col(PlanRow.plan_id).in_(chunk)))
+    unfinished = (sa.select(col(NightlyRun.run_id)).where(col(NightlyRun.run_id) != keep_run_id)
+                  .where(col(NightlyRun.status).in_([RunStatus.RUNNING, RunStatus.FAILED])))
+    session.execute(sa.delete(ForumProgress).where(col(ForumProgress.run_id).in_(unfinished)))
+    session.execute(sa.update(NightlyRun).where(col(NightlyRun.run_id).in_(unfinished))
                     .values(status=RunStatus.SUPERSEDED))
     return len(plan_ids)

@@ -30,7 +30,7 @@ def placement_demands(network: CourtNetwork, n: int, *, province: str | None, se
                       as_of: date) -> tuple[list[Case], list[Verdict]]:
     cases = list(generate_cases(network, n, seed=seed, as_of=as_of, province=province))
     forum = {c.case_no: network.parent(c.entrusted.to_court if c.entrusted else c.court_code) for c in cases}
-    linked = Counter((c.debtor.id, forum[c.case_no].code) for c in cases if forum[c.case_no])
+    linked = Counter((c.debtor.id, f.code) for c in cases if (f := forum[c.case_no]) is not None)
     verdicts = []
     for c in cases:
         f = forum[c.case_no]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from assign.errors import DataError
 from assign.network import CourtNetwork
@@ -147,10 +148,10 @@ def _classes(demands: list[Demand], pools: dict[str, Pool], courts: dict[str, Co
     group_size: dict[str, int] = defaultdict(int)
     for d in demands:
         group_size[d.group] += 1
-    members: dict[tuple, list[str]] = defaultdict(list)
-    info: dict[tuple, tuple[list[str], list[int], dict[str, str]]] = {}
+    members: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    info: dict[tuple[Any, ...], tuple[list[str], list[int], dict[str, str]]] = {}
     infeasible: dict[str, str] = {}
-    cache: dict[tuple, tuple[list[str], dict[str, str], str | None]] = {}
+    cache: dict[tuple[Any, ...], tuple[list[str], dict[str, str], str | None]] = {}
     for d in demands:
         if d.pool is None:
             continue

@@ -33,6 +33,8 @@ def greedy_assign(inst: AssignmentInstance, rule: str = "least_loaded") -> tuple
                 load[k.pinned] += k.weight
     for code in limit:
         limit[code] = max(limit[code], load[code])
+    cost: Cost
+    placed: Callable[[str], None]
     cost, placed = _least_loaded(inst, load) if rule == "least_loaded" else _marginal(inst, load)
     groups: dict[str, list[DemandClass]] = defaultdict(list)
     singles: list[DemandClass] = []
@@ -56,21 +58,23 @@ def greedy_assign(inst: AssignmentInstance, rule: str = "least_loaded") -> tuple
     cases = [(k, no) for k in singles for no in k.case_nos]
     cases.sort(key=lambda kn: (-kn[0].weight, kn[1]))
     for k, no in cases:
-        room = [i for i, c in enumerate(k.candidates) if load[c] + k.weight <= limit[c]]
-        if not room:
+        fits = [i for i, c in enumerate(k.candidates) if load[c] + k.weight <= limit[c]]
+        if not fits:
             unplaced[no] = "hard.capacity"
             continue
-        i = min(room, key=lambda i: (cost(k.candidates[i], k.weight, k.km[i]), k.candidates[i]))
+        i = min(fits, key=lambda i: (cost(k.candidates[i], k.weight, k.km[i]), k.candidates[i]))
         assign[no] = k.candidates[i]
         load[k.candidates[i]] += k.weight
         placed(k.candidates[i])
     return assign, unplaced
 
 
-Cost = Callable[[str, int, int], tuple[float, ...]] | Callable[[str, int, int], float]
+LexCost = Callable[[str, int, int], tuple[float, ...]]  # least_loaded: compared term by term
+PointsCost = Callable[[str, int, int], float]  # marginal: objective points
+Cost = LexCost | PointsCost
 
 
-def _least_loaded(inst: AssignmentInstance, load: dict[str, int]) -> tuple[Cost, Callable[[str], None]]:
+def _least_loaded(inst: AssignmentInstance, load: dict[str, int]) -> tuple[LexCost, Callable[[str], None]]:
     def cost(code: str, extra: int, km: int) -> tuple[float, ...]:
         c = inst.courts[code]
         total = c.open_cases * BACKLOG_WEIGHT + (load[code] + extra) / WEIGHT_SCALE
@@ -79,7 +83,7 @@ def _least_loaded(inst: AssignmentInstance, load: dict[str, int]) -> tuple[Cost,
     return cost, lambda code: None
 
 
-def _marginal(inst: AssignmentInstance, load: dict[str, int]) -> tuple[Cost, Callable[[str], None]]:
+def _marginal(inst: AssignmentInstance, load: dict[str, int]) -> tuple[PointsCost, Callable[[str], None]]:
     p = inst.params
     pool_of = {c: pool.id for pool in inst.pools for c in pool.courts}
     share_t: dict[str, float] = {}
@@ -88,12 +92,12 @@ def _marginal(inst: AssignmentInstance, load: dict[str, int]) -> tuple[Cost, Cal
     for pool in inst.pools:
         courts = [inst.courts[c] for c in pool.courts if inst.courts[c].staff > 0]
         staff = sum(c.staff for c in courts) or 1
-        placed = sum(k.weight * len(k.case_nos) for k in inst.classes if k.pool == pool.id)
+        to_place = sum(k.weight * len(k.case_nos) for k in inst.classes if k.pool == pool.id)
         fixed = sum(c.fixed_load for c in courts)
         backlog = sum(c.open_cases * BACKLOG_WEIGHT * WEIGHT_SCALE for c in courts)
         for c in courts:
-            share_t[c.code] = c.staff * (placed + fixed) / staff
-            share_b[c.code] = c.staff * (placed + fixed + backlog) / staff
+            share_t[c.code] = c.staff * (to_place + fixed) / staff
+            share_b[c.code] = c.staff * (to_place + fixed + backlog) / staff
             worst[pool.id] = max(worst[pool.id], c.fixed_load / c.staff)
     w_t, w_b = p.weight("soft.transfer_burden_balance"), p.weight("soft.total_load_balance")
 

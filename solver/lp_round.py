@@ -57,8 +57,8 @@ def solve_pool_lp(sub: AssignmentInstance, budget_s: float = 0.0) -> dict[str, A
     for (cid, court), var in ctx.vars.x.items():  # the rounded plan's exact objective
         var.SetBounds(counts.get((cid, court), 0), counts.get((cid, court), 0))
     for k in sub.classes:
-        left = len(k.case_nos) - sum(counts.get((k.id, c), 0) for c in k.candidates)
-        ctx.vars.unplaced[k.id].SetBounds(left, left)
+        rest = len(k.case_nos) - sum(counts.get((k.id, c), 0) for c in k.candidates)
+        ctx.vars.unplaced[k.id].SetBounds(rest, rest)
     backend.solver.Solve()
     objective = backend.solver.Objective().Value() / OBJ_SCALE
     assign, left = ctx.vars.extract({ctx.vars.x[key]: counts.get(key, 0) for key in ctx.vars.x})

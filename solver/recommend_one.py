@@ -82,7 +82,8 @@ def _figure(loads: np.ndarray, staff: np.ndarray, ratio: float) -> np.ndarray:
     worst = (loads / staff).max(axis=1) / WEIGHT_SCALE
     share = loads.sum(axis=1) / staff.sum()
     over = np.maximum(0.0, loads - staff * share[:, None]).sum(axis=1) / WEIGHT_SCALE
-    return worst + ratio * over
+    figure: np.ndarray = worst + ratio * over
+    return figure
 
 
 Ranked = list[tuple[str, dict[str, float]]]

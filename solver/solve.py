@@ -7,9 +7,8 @@ import json
 import platform
 import time
 from collections.abc import Callable, Iterable, Mapping
+from importlib.metadata import version as installed_version
 from typing import Any
-
-import ortools
 
 import assign
 from solver.greedy import greedy_assign
@@ -114,5 +113,5 @@ def finish_plan(inst: AssignmentInstance, assignments: Mapping[str, str], unplac
 
 
 def versions(inst: AssignmentInstance) -> dict[str, str]:
-    return {"ortools": ortools.__version__, "python": platform.python_version(), "solver": assign.__version__,
+    return {"ortools": installed_version("ortools"), "python": platform.python_version(), "solver": assign.__version__,
             "network": inst.network_hash}

@@ -109,7 +109,7 @@ class _Balance(ConstraintUnit):
         worst = max(-(-BURDEN_RES * b // c.staff) for b, c in zip(base, courts, strict=True))
         over = sum(max(0, -(-(staff_total * b - c.staff * sum(base)) // staff_total))
                    for b, c in zip(base, courts, strict=True))
-        return weight * OBJ_SCALE * (worst / (WEIGHT_SCALE * BURDEN_RES) + ratio * over / WEIGHT_SCALE)
+        return float(weight * OBJ_SCALE * (worst / (WEIGHT_SCALE * BURDEN_RES) + ratio * over / WEIGHT_SCALE))
 
     def score(self, view: PlanView) -> float:
         """Points the batch adds: the pool's figure with this plan minus with no transfers placed.

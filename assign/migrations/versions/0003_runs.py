@@ -11,7 +11,7 @@ Create Date: 2026-11-22 03:19:58.095268
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # binds `sqlmodel`; autogenerate writes sqlmodel.sql.sqltypes.AutoString
 from alembic import op
 
 revision = '0003_runs'
