@@ -47,7 +47,7 @@ class ConstraintUnit:
     @property
     def default_weight(self) -> float | None:
         """The unit's weight in SolveParams.weights by default (None for hard units)."""
-        from solver.instance import DEFAULT_WEIGHTS
+        from solver.policy import DEFAULT_WEIGHTS
 
         return DEFAULT_WEIGHTS.get(self.id)
 

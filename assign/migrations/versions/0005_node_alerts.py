@@ -8,7 +8,7 @@ Create Date: 2026-12-06
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # binds `sqlmodel`; autogenerate writes sqlmodel.sql.sqltypes.AutoString
 from alembic import op
 
 revision = "0005_node_alerts"
