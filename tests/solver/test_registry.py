@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from pathlib import Path
 
-from solver.constraints import HARD_FILTERS, REGISTRY, Level
+from solver.constraints import HARD_FILTERS, REGISTRY, ConstraintUnit, Level
 from tests.solver.verifier import ASPECTS
 
 HERE = Path(__file__).resolve().parent
@@ -21,10 +22,13 @@ def _covered() -> set[tuple[str, str]]:
     return found
 
 
+def missing_tests(registry: Iterable[ConstraintUnit], covered: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(unit id, aspect) of every test the registry's units lack."""
+    return [(u.id, a) for u in registry for a in ASPECTS if (u.id, a) not in covered]
+
+
 def test_every_registry_unit_has_its_three_tests() -> None:
-    covered = _covered()
-    missing = [(u.id, a) for u in REGISTRY for a in ASPECTS if (u.id, a) not in covered]
-    assert missing == []
+    assert missing_tests(REGISTRY, _covered()) == []
 
 
 def test_covers_names_only_registry_units() -> None:
@@ -41,12 +45,19 @@ def test_registry_ids_are_unique_and_levelled() -> None:
     assert all((u.default_weight is None) == (u.level == Level.HARD) for u in REGISTRY)
 
 
-def test_meta_test_notices_a_unit_without_tests(monkeypatch) -> None:
-    from solver.constraints.base import ConstraintUnit
+class _Untested(ConstraintUnit):
+    id = "soft.untested"
+    level = Level.SOFT
 
-    class Untested(ConstraintUnit):
-        id = "soft.untested"
-        level = Level.SOFT
 
+def test_the_check_reports_a_registered_unit_without_tests() -> None:
     covered = _covered()
-    assert any((Untested.id, a) not in covered for a in ASPECTS)
+    registry = (*REGISTRY, _Untested())
+    assert missing_tests(registry, covered) == [("soft.untested", a) for a in ASPECTS]
+    # and once its three tests exist, it is satisfied again
+    assert missing_tests(registry, covered | {("soft.untested", a) for a in ASPECTS}) == []
+
+
+def test_the_check_reports_a_real_unit_that_loses_one_test() -> None:
+    unit, aspect = REGISTRY[0].id, ASPECTS[1]
+    assert missing_tests(REGISTRY, _covered() - {(unit, aspect)}) == [(unit, aspect)]
