@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from assign.db import table_of, upsert
 from assign.errors import ImportReport, RowProblem
+from assign.fields import require_not_future
 from assign.interchange import context_problems
 from assign.models import CaseRow
 from assign.network import CourtNetwork
@@ -53,6 +54,8 @@ def import_cases(
     `prior_problems` are parse problems of the same file, carried into the report.
     `record_keys=False` keeps only counts (for million-row imports).
     """
+    if as_of is not None:
+        require_not_future(as_of)  # the no-future-date cutoff is never later than the server's today
     report = ImportReport(rejected=list(prior_problems))
     row_numbers = iter(rows) if rows is not None else None
     counter = 0

@@ -17,6 +17,8 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from assign.fields import EventDate
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=False)
@@ -25,8 +27,8 @@ class _Model(BaseModel):
 class Lead(_Model):
     """An asset lead (财产线索) the applicant gave, and when the officer checked it (Art. 6)."""
 
-    given_on: date
-    checked_on: date | None = None
+    given_on: EventDate
+    checked_on: EventDate | None = None
 
     @model_validator(mode="after")
     def _checked_after_given(self) -> Lead:
@@ -38,16 +40,16 @@ class Lead(_Model):
 class ProcessNodes(_Model):
     """Dated process nodes (v1.2). Every field optional; absent = unknown, never late."""
 
-    officer_assigned_on: date | None = None  # 确定承办人 (Art. 2); also the day the officer receives the file
-    notice_served_on: date | None = None  # 执行通知书 sent (Art. 4); else the earliest `notice` measure
-    leads_requested_on: date | None = None  # applicant asked for asset leads (Art. 5)
+    officer_assigned_on: EventDate | None = None  # 确定承办人 (Art. 2); also the day the officer receives the file
+    notice_served_on: EventDate | None = None  # 执行通知书 sent (Art. 4); else the earliest `notice` measure
+    leads_requested_on: EventDate | None = None  # applicant asked for asset leads (Art. 5)
     leads: list[Lead] = Field(default_factory=list)  # leads given and checked (Art. 6 ¶1)
-    investigation_requested_on: date | None = None  # applicant asked the court to investigate (Art. 6 ¶2)
-    investigation_started_on: date | None = None  # the court started the investigation
-    concealment_reported_on: date | None = None  # court learned of moving/hiding assets (Art. 4 ¶2)
-    control_measures_on: date | None = None  # control measure taken; else the earliest freeze/seize after the report
-    extension_requested_on: date | None = None  # extension of the closing deadline asked for (Art. 1)
-    extension_approved_on: date | None = None  # approved by the president or a vice-president (审限规定 Art. 5)
+    investigation_requested_on: EventDate | None = None  # applicant asked the court to investigate (Art. 6 ¶2)
+    investigation_started_on: EventDate | None = None  # the court started the investigation
+    concealment_reported_on: EventDate | None = None  # court learned of moving/hiding assets (Art. 4 ¶2)
+    control_measures_on: EventDate | None = None  # control measure taken; else the first freeze/seize after the report
+    extension_requested_on: EventDate | None = None  # extension of the closing deadline asked for (Art. 1)
+    extension_approved_on: EventDate | None = None  # approved by the president or a vice-president (审限规定 Art. 5)
 
     @model_validator(mode="after")
     def _pairs_in_order(self) -> ProcessNodes:

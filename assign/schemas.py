@@ -21,6 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assign.fields import CaseNo, CourtCode, DeadlineDate, EventDate, FreeText, Name, RecordId
 from assign.process import ProcessNodes
 
 DivisionCode = Annotated[str, Field(pattern=r"^\d{6}$")]
@@ -42,10 +43,10 @@ class CourtLevel(StrEnum):
 
 
 class Court(_Model):
-    code: str = Field(min_length=1, max_length=32)
-    name: str = Field(min_length=1)
+    code: CourtCode
+    name: Name
     level: CourtLevel
-    parent_code: str | None = None
+    parent_code: CourtCode | None = None
     division_code: DivisionCode
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
@@ -137,21 +138,21 @@ OTHER_PERIOD_KINDS: frozenset[PeriodKind] = frozenset(set(PeriodKind) - EXCLUDED
 
 
 class Party(_Model):
-    id: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1)
+    id: RecordId
+    name: Name
     kind: PartyKind
     domicile_division: DivisionCode | None = None
     key_local_taxpayer: bool = False
 
 
 class Asset(_Model):
-    id: str = Field(min_length=1)
+    id: RecordId
     kind: AssetKind
     value: Money
     available_at_application: bool
-    discovered_on: date | None = None
-    seized_on: date | None = None
-    disposed_on: date | None = None
+    discovered_on: EventDate | None = None
+    seized_on: EventDate | None = None
+    disposed_on: EventDate | None = None
     location_division: DivisionCode | None = None
 
     @model_validator(mode="after")
@@ -165,13 +166,13 @@ class Asset(_Model):
 
 class Measure(_Model):
     kind: MeasureKind
-    on: date
+    on: EventDate
 
 
 class Period(_Model):
     kind: PeriodKind
-    start: date
-    end: date | None = None
+    start: EventDate
+    end: EventDate | None = None
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Period:
@@ -181,10 +182,10 @@ class Period(_Model):
 
 
 class Order(_Model):
-    issued_by: str = Field(min_length=1)
-    issued_on: date
-    deadline: date
-    good_reason: str | None = None
+    issued_by: CourtCode
+    issued_on: EventDate
+    deadline: DeadlineDate
+    good_reason: FreeText | None = None
 
     @model_validator(mode="after")
     def _deadline_after_issue(self) -> Order:
@@ -194,28 +195,28 @@ class Order(_Model):
 
 
 class ZhongBen(_Model):
-    ruled_on: date
-    asset_queries: list[date] = Field(default_factory=list)
-    undisposed_asset_ids: list[str] = Field(default_factory=list)
+    ruled_on: EventDate
+    asset_queries: list[EventDate] = Field(default_factory=list)
+    undisposed_asset_ids: list[RecordId] = Field(default_factory=list)
 
 
 class Entrustment(_Model):
-    to_court: str = Field(min_length=1)
-    filed_on: date
+    to_court: CourtCode
+    filed_on: EventDate
 
 
 class Application(_Model):
-    filed_with: str = Field(min_length=1)
-    on: date
+    filed_with: CourtCode
+    on: EventDate
 
 
 class Case(_Model):
-    case_no: str = Field(min_length=1, max_length=128)
-    court_code: str = Field(min_length=1)
+    case_no: CaseNo
+    court_code: CourtCode
     obligation: Obligation
     non_litigation: bool = False
-    received_on: date
-    filed_on: date
+    received_on: EventDate
+    filed_on: EventDate
     amount: Money = Decimal(0)
     recovered: Money = Decimal(0)
     status: CaseStatus = CaseStatus.OPEN
@@ -227,13 +228,13 @@ class Case(_Model):
     other_periods: list[Period] = Field(default_factory=list)
     supervision_orders: list[Order] = Field(default_factory=list)
     zhongben: ZhongBen | None = None
-    restored_on: date | None = None
+    restored_on: EventDate | None = None
     entrusted: Entrustment | None = None
     application: Application | None = None
-    petitions: list[date] = Field(default_factory=list)
-    interference_reports: list[date] = Field(default_factory=list)
+    petitions: list[EventDate] = Field(default_factory=list)
+    interference_reports: list[EventDate] = Field(default_factory=list)
     officer_conflict: bool = False
-    related_case_nos: list[str] = Field(default_factory=list)
+    related_case_nos: list[CaseNo] = Field(default_factory=list)
     process: ProcessNodes | None = None  # v1.2: dated process nodes (assign/process.py); absent = unknown
 
     @field_validator("excluded_periods")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import typer
@@ -11,7 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, write_json_stdout
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
 from api.config import get_settings
 from api.service import store
 from assign import repository
@@ -39,7 +38,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import (upsert by case_no) a case file; bad rows are reported, good rows stored."""
         with cli_errors():
-            day = date.fromisoformat(as_of) if as_of else date.today()
+            day = parse_as_of(as_of)
             engine = store.open_store(get_settings().database_url)
             with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=err, transient=True) as bar:

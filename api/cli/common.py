@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TypeVar
 
 import typer
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from assign.errors import AssignError, DataError
+from assign.fields import event_date
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -33,6 +35,21 @@ def cli_errors() -> Iterator[None]:
     except AssignError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}", markup=True, highlight=False)
         raise typer.Exit(EXIT_FAILED) from None
+
+
+def parse_as_of(text: str | None) -> date:
+    """`--as-of` as a date (default: today), within the format's date range; a command that stores
+    results also refuses a day after today (`assign.fields.require_not_future`, in the service)."""
+    if not text:
+        return date.today()
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise DataError(f"--as-of {text!r} is not a date (YYYY-MM-DD)") from None
+    try:
+        return event_date(day)
+    except ValueError as e:
+        raise DataError(f"--as-of: {e}") from None
 
 
 def write_json_stdout(text: str) -> None:

@@ -9,14 +9,13 @@ night's plans; the command ends with a few of the placements it made.
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlmodel import col, select
 
-from api.cli.common import cli_errors, err, out
+from api.cli.common import cli_errors, err, out, parse_as_of
 from api.cli.nightly import _options, night, print_report
 from api.config import get_settings
 from api.service import store
@@ -60,7 +59,7 @@ def register(app: typer.Typer) -> None:
         """Generate a sample if the store is empty, then run the nightly job and show the result."""
         with cli_errors():
             settings = get_settings()
-            day = date.fromisoformat(as_of) if as_of else date.today()
+            day = parse_as_of(as_of)
             engine = store.open_store(settings.database_url)
             out.print(f"store: {engine.url.render_as_string(hide_password=True)}")
             network = store.current_network(engine)

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, write_json_stdout
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, parse_as_of, write_json_stdout
 from api.config import get_settings
 from api.service import evaluation, store
 from assign.errors import DataError
@@ -29,10 +29,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Print a JSON array of verdicts; invalid cases go to stderr (exit status 2), valid ones are evaluated."""
         with cli_errors():
-            try:
-                day = date.fromisoformat(as_of) if as_of else date.today()
-            except ValueError:
-                raise DataError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)") from None
+            day = parse_as_of(as_of)
             rulebook_dir = rulebook or get_settings().rulebook_dir
             if use_store:
                 if cases_file is not None:

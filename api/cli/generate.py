@@ -9,14 +9,13 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, parse_as_of
 from api.config import get_settings
 from api.service import store
 from assign.errors import DataError
@@ -76,7 +75,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write realistic synthetic enforcement cases (deterministic per seed)."""
         with cli_errors():
-            day = date.fromisoformat(as_of) if as_of else date.today()
+            day = parse_as_of(as_of)
             if to_store and out_path is not None:
                 raise DataError("give either --out or --store, not both")
             fmt = output_format(out_path)

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli.common import cli_errors, err, out
+from api.cli.common import cli_errors, err, out, parse_as_of
 from api.config import Settings, get_settings
 from api.nightly import NightlyOptions, NightlyReport, default_services, run_nightly
 from api.service import store
@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
         """Re-evaluate every open case, re-plan every forum, publish the night atomically."""
         with cli_errors():
             settings = get_settings()
-            day = date.fromisoformat(as_of) if as_of else date.today()
+            day = parse_as_of(as_of)
             options = _options(executor, address, workers, time_limit or settings.solver_time_limit_s, budget,
                                stale_after)
             try:

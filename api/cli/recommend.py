@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, write_json_stdout
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, parse_as_of, write_json_stdout
 from api.config import get_settings
 from api.service import evaluation, placement
 from assign.errors import DataError
@@ -40,7 +39,7 @@ def register(app: typer.Typer) -> None:
         with cli_errors():
             if not cases_file.exists():
                 raise DataError(f"no such file: {cases_file}")
-            day = date.fromisoformat(as_of) if as_of else date.today()
+            day = parse_as_of(as_of)
             settings = get_settings()
             network = load_network(courts) if courts else builtin_network()
             parsed = read_cases(cases_file, as_of=day, network=network)

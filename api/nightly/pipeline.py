@@ -25,6 +25,7 @@ from api.nightly.worker import network_payload, solve_forum
 from assign import repository, runs
 from assign.db import session_scope
 from assign.errors import AssignError, Conflict
+from assign.fields import require_not_future
 from assign.network import CourtNetwork
 
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
@@ -62,6 +63,7 @@ def run_nightly(engine: Engine, *, as_of: date, services: NightlyServices, optio
                 network: CourtNetwork | None = None, executor: Executor | None = None,
                 progress: ProgressFn = _noop) -> NightlyReport:
     """Run (or resume, or confirm) the night of `as_of`. Raises Conflict if another run holds the lock."""
+    require_not_future(as_of)
     if network is None:
         with session_scope(engine) as session:
             network = repository.active_network(session=session)

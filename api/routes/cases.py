@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,6 +17,7 @@ from api.service.case_updates import CaseUpdate, update_case
 from assign import events, repository
 from assign.db import session_scope
 from assign.errors import DataError
+from assign.fields import WriteDate
 from assign.masking import mask_text
 from assign.schemas import Case
 
@@ -72,7 +72,7 @@ def _format(content_type: str) -> str:
 @router.post("/import", response_model=ImportReportOut, openapi_extra=IMPORT_BODY,
              summary="Import cases (upsert by case_no): every row stored, updated, unchanged or rejected with a reason")
 async def import_cases(request: Request, _key: ImporterKeyDep, engine: EngineDep, network: NetworkDep,
-                       as_of: date | None = None) -> dict[str, Any]:
+                       as_of: WriteDate | None = None) -> dict[str, Any]:
     body = await request.body()
     fmt = _format(request.headers.get("content-type", ""))
     day = as_of or today()
@@ -107,7 +107,7 @@ def get_case(case_no: TextPath, key: AnyKeyDep, session: SessionDep, network: Ne
 @router.patch("/{case_no}", response_model=CaseUpdated, responses=errors(404),
               summary="Push status and events: measures, periods, orders, petitions (merged, then validated)")
 def patch_case(case_no: TextPath, update: CaseUpdate, key: ImporterKeyDep, session: SessionDep,
-               network: NetworkDep, as_of: date | None = None) -> dict[str, Any]:
+               network: NetworkDep, as_of: WriteDate | None = None) -> dict[str, Any]:
     case = repository.get_case(session=session, case_no=case_no)
     new, changed = update_case(session=session, network=network, case=case, update=update, as_of=as_of or today())
     return {"case": case_view(new, key), "changed": changed}

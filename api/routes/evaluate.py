@@ -18,6 +18,7 @@ from api.service import audit as audit_service
 from api.service import evaluation
 from assign import repository
 from assign.errors import DataError, NotFound, RowProblem
+from assign.fields import EventDate, require_not_future
 from assign.interchange import context_problems
 from assign.network import CourtNetwork
 from assign.schemas import Case, Verdict
@@ -27,12 +28,12 @@ MAX_BATCH = 50_000
 
 
 class EvaluateCases(BaseModel):
-    as_of: date | None = Field(default=None, description="evaluation date (default: today)")
+    as_of: EventDate | None = Field(default=None, description="evaluation date (default: today)")
     cases: list[Case] = Field(min_length=1, max_length=MAX_BATCH)
 
 
 class EvaluateStored(BaseModel):
-    as_of: date | None = None
+    as_of: EventDate | None = None
     case_nos: list[str] = Field(min_length=1, max_length=MAX_BATCH)
     save: bool = Field(default=True, description="store the verdicts (one per case, day and rulebook)")
 
@@ -106,6 +107,8 @@ def _dup(row: int, case_no: str, first: int) -> RowProblem:
 def evaluate_stored(body: EvaluateStored, request: Request, key: AnyKeyDep, session: SessionDep,
                     network: NetworkDep) -> Response:
     as_of = body.as_of or today()
+    if body.save:
+        require_not_future(as_of)
     wanted = list(dict.fromkeys(body.case_nos))
     cases = repository.get_cases(session=session, case_nos=wanted)
     missing = sorted(set(wanted) - {c.case_no for c in cases})

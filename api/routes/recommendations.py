@@ -18,6 +18,7 @@ from api.service.recommendations import SingleResult, load_case, recommend_case
 from assign import jobs, repository
 from assign.decisions import decision_for, get_recommendation_row
 from assign.errors import DataError
+from assign.fields import WriteDate
 from assign.network import CourtNetwork
 from assign.schemas import Recommendation, Verdict
 from solver.policy import Policy
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], respo
 
 class RecommendOne(BaseModel):
     case_no: str = Field(min_length=1, max_length=128)
-    as_of: date | None = None
+    as_of: WriteDate | None = None
 
 
 class SingleOut(BaseModel):
@@ -50,7 +51,7 @@ class BatchRequest(BaseModel):
                               description="the forum whose jurisdiction is planned (default: the key's court)")
     case_nos: list[str] | None = Field(default=None, max_length=50_000,
                                        description="only these stored cases (default: every open case in scope)")
-    as_of: date | None = None
+    as_of: WriteDate | None = None
     time_limit_s: float | None = Field(default=None, gt=0, le=600)
     policy: Policy | None = Field(default=None, description="named placement policy (balanced, default, near); "
                                   "default: the forum's configured policy")

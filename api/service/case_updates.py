@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from assign import events, repository
 from assign.errors import DataError
+from assign.fields import CaseNo, EventDate, require_not_future
 from assign.interchange import context_problems, validation_problems
 from assign.network import CourtNetwork
 from assign.schemas import Application, Case, CaseStatus, Entrustment, Measure, Money, Order, Period, ZhongBen
@@ -28,11 +29,11 @@ class CaseUpdate(BaseModel):
     excluded_periods: list[Period] = Field(default_factory=list, max_length=1000)
     other_periods: list[Period] = Field(default_factory=list, max_length=1000)
     supervision_orders: list[Order] = Field(default_factory=list, max_length=1000)
-    petitions: list[date] = Field(default_factory=list, max_length=1000)
-    interference_reports: list[date] = Field(default_factory=list, max_length=1000)
-    related_case_nos: list[str] = Field(default_factory=list, max_length=1000)
+    petitions: list[EventDate] = Field(default_factory=list, max_length=1000)
+    interference_reports: list[EventDate] = Field(default_factory=list, max_length=1000)
+    related_case_nos: list[CaseNo] = Field(default_factory=list, max_length=1000)
     zhongben: ZhongBen | None = None
-    restored_on: date | None = None
+    restored_on: EventDate | None = None
     entrusted: Entrustment | None = None
     application: Application | None = None
     officer_conflict: bool | None = None
@@ -71,6 +72,7 @@ def merged(case: Case, update: CaseUpdate) -> tuple[dict[str, Any], list[str]]:
 
 def update_case(*, session: Session, network: CourtNetwork, case: Case, update: CaseUpdate,
                 as_of: date) -> tuple[Case, list[str]]:
+    require_not_future(as_of)
     data, changed = merged(case, update)
     if not changed:
         return case, []

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from assign import repository
 from assign.db import make_engine, session_scope
 from assign.errors import DataError, RulebookError
+from assign.fields import require_not_future
 from assign.models import CaseRow
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus, Verdict
@@ -200,6 +201,7 @@ def evaluate_store(
     `progress(done, total)` is called as ranges finish. Each worker process builds its own
     engine; linked cases are counted over the whole store before any range starts.
     """
+    require_not_future(as_of)  # verdicts are stored
     directory = str(rulebook_file(rulebook_dir or default_rulebook_dir()))
     rulebook = load_rulebook(directory)  # fail before starting workers
     db = make_engine(url)

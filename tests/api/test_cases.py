@@ -71,7 +71,7 @@ def test_patch_merges_events_and_validates_the_result(client: TestClient, keys: 
     assert same.json()["changed"] == []
     wrong_kind = client.patch(path, json={"other_periods": [{"kind": "stay", "start": "2024-10-01"}]}, headers=h)
     assert wrong_kind.status_code == 422 and "excluded_periods" in wrong_kind.json()["detail"]
-    future = client.patch(path, json={"petitions": ["2030-01-01"]}, headers=h)
+    future = client.patch(path, json={"petitions": ["2025-06-01"]}, headers=h)  # after AS_OF, within the format
     assert future.status_code == 422 and "after the evaluation date" in future.json()["detail"]
     missing = client.patch("/v1/cases/nope?as_of=2024-12-02", json={"status": "open"}, headers=h)
     assert missing.status_code == 404 and "nope" in missing.json()["detail"]

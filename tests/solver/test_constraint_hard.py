@@ -199,9 +199,10 @@ def test_an_entrusted_case_never_returns_to_the_entrusted_court() -> None:
     from datetime import date
 
     from solver import build_instance
-    from tests.factories import make_case, make_network, make_verdict
+    from tests.factories import make_network, make_verdict
+    from tests.solver.verifier import labelled
 
-    case = make_case("e1", court_code="B510703", entrusted={"to_court": "B510105", "filed_on": date(2024, 2, 1)})
+    case = labelled("e1", court_code="B510703", entrusted={"to_court": "B510105", "filed_on": date(2024, 2, 1)})
     inst = build_instance([case], [make_verdict("e1", forum="I510100")], make_network())
     assert inst.excluded[inst.classes[0].id]["B510105"] == "hard.not_original_court"
     assert "B510105" not in inst.classes[0].candidates

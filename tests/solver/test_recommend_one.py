@@ -12,9 +12,9 @@ from solver import build_instance, solve
 from solver.build import make_demand
 from solver.recommend_one import PlanState, rank_courts
 from solver.validate import validate_plan
-from tests.factories import make_case, make_network, make_verdict
+from tests.factories import make_network, make_verdict
 from tests.solver.test_model import MANY
-from tests.solver.verifier import asset, debtor, instance
+from tests.solver.verifier import asset, debtor, instance, labelled
 
 NEW = {"no": "new", "court": "B510105", "debtor": "D1", "home": "510104", "asset": "510112"}
 
@@ -39,7 +39,7 @@ def test_every_excluded_court_comes_with_its_constraint() -> None:
     network = make_network()
     inst = build_instance([], [], network)
     state = PlanState(inst, {})
-    case = make_case("n1", court_code="B510105", debtor=debtor("D9", "510112"), assets=asset("510104"))
+    case = labelled("n1", court_code="B510105", debtor=debtor("D9", "510112"), assets=asset("510104"))
     rec = recommend_one(case, make_verdict("n1", forum="I510100", flags=["LOCAL_PROTECTION_RISK"]), network, state)
     assert rec.target_court is None and rec.unplaced_reason == "hard.not_asset_local"
     assert {(e.court, e.constraint) for e in rec.excluded} == {
@@ -51,7 +51,7 @@ def test_recommend_one_ranks_alternatives_with_deltas() -> None:
     network = make_network()
     inst = instance(MANY)
     plan = solve(inst)
-    case = make_case("n2", court_code="B510104", debtor=debtor("D8"))
+    case = labelled("n2", court_code="B510104", debtor=debtor("D8"))
     rec = recommend_one(case, make_verdict("n2", forum="I510100"), network, plan_state(inst, plan))
     assert rec.target_court in {"B510105", "B510112"}
     assert [a.court for a in rec.alternatives] == sorted({"B510105", "B510112"} - {rec.target_court})
@@ -62,7 +62,7 @@ def test_recommend_one_ranks_alternatives_with_deltas() -> None:
 def test_single_case_is_fast_without_a_solve() -> None:
     network = make_network()
     state = PlanState(build_instance([], [], network), {})
-    case = make_case("n3", court_code="B510104", debtor=debtor("D7"))
+    case = labelled("n3", court_code="B510104", debtor=debtor("D7"))
     verdict = make_verdict("n3", forum="I510100")
     times = []
     for _ in range(50):

@@ -9,17 +9,17 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.service.placement import place_cases
 from solver import Conflict, SolveParams
-from tests.factories import make_case, make_network, make_verdict
-from tests.solver.verifier import asset, debtor
+from tests.factories import make_network, make_verdict
+from tests.solver.verifier import asset, debtor, labelled
 
 FAST = SolveParams(time_limit_s=1.0, workers=1, deterministic=True)
 
 
 def test_place_cases_explains_each_group_and_never_raises_on_infeasible() -> None:
     network = make_network()
-    cases = [make_case("a1", debtor=debtor("D1")), make_case("a2", court_code="B510105", debtor=debtor("D1")),
-             make_case("b1", court_code="B510703", debtor=debtor("D2", "510781"), assets=asset("510703")),
-             make_case("c1", debtor=debtor("D3"))]
+    cases = [labelled("a1", debtor=debtor("D1")), labelled("a2", court_code="B510105", debtor=debtor("D1")),
+             labelled("b1", court_code="B510703", debtor=debtor("D2", "510781"), assets=asset("510703")),
+             labelled("c1", debtor=debtor("D3"))]
     verdicts = [make_verdict("a1", mode="concentrate"), make_verdict("a2", mode="concentrate"),
                 make_verdict("b1", forum="I510700", flags=["INTERFERENCE"]), make_verdict("c1", mode="order")]
     plan, recs = place_cases(cases, verdicts, network, params=FAST, conflicts=[Conflict(court="B510105", party="D3")])
@@ -35,7 +35,7 @@ def test_place_cases_explains_each_group_and_never_raises_on_infeasible() -> Non
 
 def test_previous_plan_and_pins_flow_through() -> None:
     network = make_network()
-    cases = [make_case(f"x{i}", debtor=debtor(f"D{i}")) for i in range(4)]
+    cases = [labelled(f"x{i}", debtor=debtor(f"D{i}")) for i in range(4)]
     verdicts = [make_verdict(c.case_no) for c in cases]
     first, _ = place_cases(cases, verdicts, network, params=FAST)
     second, _ = place_cases(cases, verdicts, network, params=FAST, previous_plan=first,
@@ -72,7 +72,7 @@ def test_cli_recommend_prints_recommendations(tmp_path) -> None:
 
 def test_place_cases_in_worker_processes_matches_in_process() -> None:
     network = make_network()
-    cases = [make_case(f"p{i}", court_code=["B510104", "B510703"][i % 2], debtor=debtor(f"D{i}")) for i in range(8)]
+    cases = [labelled(f"p{i}", court_code=["B510104", "B510703"][i % 2], debtor=debtor(f"D{i}")) for i in range(8)]
     verdicts = [make_verdict(c.case_no, forum=network.parent(c.court_code).code) for c in cases]  # type: ignore[union-attr]
     alone, _ = place_cases(cases, verdicts, network, params=FAST)
     pooled, recs = place_cases(cases, verdicts, network, params=FAST, processes=2)
@@ -81,7 +81,7 @@ def test_place_cases_in_worker_processes_matches_in_process() -> None:
 
 def test_a_split_group_gets_one_recommendation_per_court_and_the_overflow_its_reason() -> None:
     network = make_network()
-    cases = [make_case(f"s{i}", debtor=debtor("D1")) for i in range(3)]
+    cases = [labelled(f"s{i}", debtor=debtor("D1")) for i in range(3)]
     verdicts = [make_verdict(c.case_no, mode="concentrate") for c in cases]
     tight = FAST.model_copy(update={"capacity_per_officer": 0.1})
     plan, recs = place_cases(cases, verdicts, network, params=tight)

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from assign.schemas import Case
 from solver import AssignmentInstance, SolveParams, build_instance
 from solver.instance import Conflict
 from solver.model import TransferModel
@@ -41,6 +42,12 @@ def asset(division: str, value: str = "300000") -> list[dict[str, Any]]:
              "location_division": division}]
 
 
+def labelled(label: str, **overrides: Any) -> Case:
+    """`make_case`, numbered `label` after validation: the solver keys cases by number only, and short
+    labels ("c1") keep its tests readable where the format wants the official shape."""
+    return make_case(**overrides).model_copy(update={"case_no": label})
+
+
 def instance(specs: Iterable[Mapping[str, Any]], *, params: SolveParams = FAST,
              previous: Mapping[str, str] | None = None, pinned: Mapping[str, str] | None = None,
              conflicts: Iterable[Conflict] = ()) -> AssignmentInstance:
@@ -50,9 +57,9 @@ def instance(specs: Iterable[Mapping[str, Any]], *, params: SolveParams = FAST,
     for s in specs:
         court = s.get("court", "B510104")
         party = debtor(s.get("debtor", s["no"]), s.get("home", "510104"))
-        cases.append(make_case(s["no"], court_code=court, debtor=party,
-                               assets=asset(s.get("asset", s.get("home", "510104"))), amount=s.get("amount", "50000"),
-                               obligation=s.get("obligation", "money")))
+        cases.append(labelled(s["no"], court_code=court, debtor=party,
+                              assets=asset(s.get("asset", s.get("home", "510104"))), amount=s.get("amount", "50000"),
+                              obligation=s.get("obligation", "money")))
         verdicts.append(make_verdict(s["no"], forum=s.get("forum", network.parent(court).code),  # type: ignore[union-attr]
                                      mode=s.get("mode", "designate"), flags=s.get("flags", [])))
     return build_instance(cases, verdicts, network, previous_plan=previous, pinned=pinned, conflicts=conflicts,
