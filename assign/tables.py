@@ -1,26 +1,23 @@
 """Import every module that defines tables, so `SQLModel.metadata` is complete.
 
 Alembic's env and `assign.migrate` import this; add a line when a new table module lands.
+Plain imports on purpose: a missing or broken module must fail here, loudly. A metadata that
+silently lacks a table would make Alembic's autogenerate write a DROP TABLE for it.
+tests/assign/test_tables.py checks that every table module is listed and that the metadata
+holds every table the migrations create.
 """
 
 from __future__ import annotations
 
-import importlib
+from assign import (
+    access,  # API keys (api issue)
+    alerts,  # node alerts (issue 17)
+    audit,  # hash-chained audit log (api issue)
+    decisions,  # dispatcher decisions (api issue)
+    events,  # event feed and webhook deliveries (api issue)
+    jobs,  # batch placement jobs (api issue)
+    models,  # cases, courts, verdicts, plans, recommendations
+    runs,  # nightly runs and the run lock (nightly issue)
+)
 
-TABLE_MODULES = [
-    "assign.models",
-    "assign.access",  # API keys (api issue)
-    "assign.audit",  # hash-chained audit log (api issue)
-    "assign.events",  # event feed and webhook deliveries (api issue)
-    "assign.decisions",  # dispatcher decisions (api issue)
-    "assign.jobs",  # batch placement jobs (api issue)
-    "assign.runs",  # nightly runs and the run lock (nightly issue)
-    "assign.alerts",  # node alerts (issue 17)
-]
-
-for _name in TABLE_MODULES:
-    try:
-        importlib.import_module(_name)
-    except ModuleNotFoundError as _e:
-        if _e.name != _name:
-            raise
+TABLE_MODULES = (access, alerts, audit, decisions, events, jobs, models, runs)
