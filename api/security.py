@@ -15,7 +15,7 @@ from typing import Any
 
 from assign.access import ApiKey, Role
 from assign.errors import AccessDenied
-from assign.masking import mask_id, mask_text
+from assign.masking import mask_id, mask_strings
 from assign.network import CourtNetwork
 from assign.schemas import Case
 
@@ -75,20 +75,11 @@ class Principal:
 
 
 def case_view(case: Case, principal: Principal) -> dict[str, Any]:
-    """A case as this caller may see it: party IDs masked unless the role needs them."""
+    """A case as this caller may see it: party IDs masked unless the role needs them, and then
+    also any ID number typed into the case's free text (an order's good reason, a name)."""
     data = case.model_dump(mode="json")
     if not principal.sees_party_ids:
         for party in ("debtor", "applicant"):
             data[party]["id"] = mask_id(data[party]["id"])
+        data = mask_strings(data)
     return data
-
-
-def mask_strings(value: Any) -> Any:
-    """Mask every ID-like token in the strings of a JSON-shaped value (fired-rule facts, payloads)."""
-    if isinstance(value, str):
-        return mask_text(value)
-    if isinstance(value, dict):
-        return {k: mask_strings(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [mask_strings(v) for v in value]
-    return value

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assign.errors import Conflict, NotFound
+from assign.masking import mask_strings
 from assign.models import RecommendationRow, utcnow
 
 
@@ -49,6 +50,12 @@ class Decision(SQLModel, table=True):
             "target_court": self.target_court, "reason": self.reason, "justification": self.justification,
             "violations": json.loads(self.violations), "key_id": self.key_id, "created_at": self.created_at.isoformat(),
         }
+
+    def as_view(self) -> dict[str, Any]:
+        """What every listing returns: `as_dict` with the free text masked (the audit record keeps it whole)."""
+        data = self.as_dict()
+        data["reason"], data["justification"] = mask_strings(data["reason"]), mask_strings(data["justification"])
+        return data
 
 
 def get_recommendation_row(*, session: Session, recommendation_id: int) -> RecommendationRow:

@@ -3,12 +3,18 @@
 `mask_id` keeps enough to tell records apart for a human (first 4, last 4) and hides the
 rest; `MaskingFilter` rewrites any 15/18-digit ID number or 18-character unified social
 credit code that slips into a log message.
+
+Free text (a decision's reason and justification, a key's label, an order's good reason, a
+document's provenance) is stored as typed — the audit chain keeps the words — and masked on
+the way out: every path that lists free text passes it through `mask_strings`, the function
+the audit listing uses, whatever the caller's role.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 # 18-digit resident ID (last char may be X), 15-digit old ID, 18-char unified social credit code.
 _ID_PATTERN = re.compile(
@@ -26,6 +32,17 @@ def mask_id(value: str | None) -> str | None:
 
 def mask_text(text: str) -> str:
     return _ID_PATTERN.sub(lambda m: mask_id(m.group(0)) or "", text)
+
+
+def mask_strings(value: Any) -> Any:
+    """Mask every ID-like token in the strings of a JSON-shaped value (free text, fired-rule facts, payloads)."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_strings(v) for v in value]
+    return value
 
 
 class MaskingFilter(logging.Filter):

@@ -16,6 +16,7 @@ from api.service.events import deliver_now
 from api.serving import HTTP_PROTOCOL
 from assign.access import Role, create_key, list_keys, revoke_key
 from assign.db import session_scope
+from assign.masking import mask_text
 
 
 def register(app: typer.Typer) -> None:
@@ -65,7 +66,7 @@ def register(app: typer.Typer) -> None:
                 rows = list_keys(session=session, include_revoked=include_revoked)
             table = Table("id", "prefix", "role", "court", "label", "created", "revoked")
             for r in rows:
-                table.add_row(str(r.id), r.prefix, r.role, r.court_code or "", r.label,
+                table.add_row(str(r.id), r.prefix, r.role, r.court_code or "", mask_text(r.label),
                               r.created_at.isoformat(timespec="seconds"),
                               r.revoked_at.isoformat(timespec="seconds") if r.revoked_at else "")
             out.print(table)

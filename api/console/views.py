@@ -22,9 +22,10 @@ from api.console.lookup import CaseRecommendation, current_recommendation, decis
 from api.deps import AnyKeyDep, NetworkDep, SessionDep
 from api.documents import DocumentKind
 from api.routes._shared import AUTH_ERRORS, TextPath, errors
-from api.security import case_view, mask_strings
+from api.security import case_view
 from assign import audit, repository
 from assign.errors import DataError, NotFound
+from assign.masking import mask_strings
 from assign.models import RecommendationRow
 from assign.schemas import Verdict
 
@@ -69,7 +70,7 @@ def case_detail(case_no: TextPath, key: AnyKeyDep, session: SessionDep, network:
         "verdict": verdict,
         "recommendation_id": current.recommendation_id if current else None,
         "recommendation": current.recommendation.model_dump(mode="json") if current else None,
-        "decision": current.decision.as_dict() if current and current.decision else None,
+        "decision": current.decision.as_view() if current and current.decision else None,
         "documents": documents,
         "audit": [{"seq": r.seq, "kind": r.kind, "subject": r.subject, "actor": r.actor, "created_at": r.created_at,
                    "payload": mask_strings(json.loads(r.payload))} for r in trail],

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from api.documents import wording as w
 from api.documents.model import Disposition, DocumentDraft, DocumentKind
 from assign.errors import DataError
+from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.schemas import Case, Court, Outcome, Verdict
 
@@ -61,7 +62,7 @@ def build_draft(kind: DocumentKind, *, case: Case, verdict: Verdict, disposition
         provenance={"source": disposition.source, "plan_id": disposition.plan_id,
                     "rulebook": f"{verdict.rulebook_version.id}@{verdict.rulebook_version.hash[:12]}",
                     "verdict_as_of": verdict.as_of.isoformat(), "decided_by": disposition.decided_by,
-                    "reason": disposition.reason},
+                    "reason": mask_text(disposition.reason) if disposition.reason else disposition.reason},
     )
     facts = _fact_paragraphs(case, verdict, original, network)
     cited = "，".join(basis)

@@ -9,9 +9,9 @@ from pydantic import BaseModel
 
 from api.deps import AdminKeyDep, EngineDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, Cursor, Limit
-from api.security import mask_strings
 from api.service import audit as audit_service
 from assign import audit
+from assign.masking import mask_strings
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"], responses=AUTH_ERRORS)
 

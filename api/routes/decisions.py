@@ -66,7 +66,7 @@ def post_decision(body: DecisionIn, request: Request, key: DeciderKeyDep, sessio
                           target_court=body.target_court, justification=body.justification, as_of=today())
         session.commit()
     request.app.state.metrics.decisions.labels(body.action.value).inc()
-    return decision.as_dict()
+    return decision.as_view()
 
 
 @router.get("", response_model=DecisionsPage, summary="Decisions, newest first")
@@ -79,11 +79,11 @@ def get_decisions(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
         nos = [n for d in rows for n in json.loads(d.case_nos)]
         courts = {c.case_no: c.court_code for c in repository.get_cases(session=session, case_nos=nos)}
         rows = [d for d in rows if all(courts.get(n) in allowed for n in json.loads(d.case_nos))]
-    return {"data": [d.as_dict() for d in rows], "count": len(rows)}
+    return {"data": [d.as_view() for d in rows], "count": len(rows)}
 
 
 @router.get("/{decision_id}", response_model=DecisionOut, responses=errors(404))
 def get_one(decision_id: IdPath, key: AnyKeyDep, session: SessionDep, network: NetworkDep) -> dict[str, Any]:
     decision = get_decision(session=session, decision_id=decision_id)
     _check(key, network, session, decision)
-    return decision.as_dict()
+    return decision.as_view()

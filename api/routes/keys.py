@@ -11,6 +11,7 @@ from api.deps import AdminKeyDep, NetworkDep, SessionDep, after_commit
 from api.routes._shared import AUTH_ERRORS, IdPath, errors
 from assign.access import ApiKey, Role, create_key, list_keys, revoke_key
 from assign.errors import DataError
+from assign.masking import mask_strings
 
 router = APIRouter(prefix="/v1/admin/keys", tags=["admin"], responses=AUTH_ERRORS)
 
@@ -38,8 +39,8 @@ class KeysPage(BaseModel):
 
 
 def key_out(row: ApiKey, secret: str | None = None) -> dict[str, Any]:
-    return {"id": row.id, "prefix": row.prefix, "role": row.role, "court_code": row.court_code, "label": row.label,
-            "created_at": row.created_at.isoformat(),
+    return {"id": row.id, "prefix": row.prefix, "role": row.role, "court_code": row.court_code,
+            "label": mask_strings(row.label), "created_at": row.created_at.isoformat(),
             "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None, "secret": secret}
 
 

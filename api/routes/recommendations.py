@@ -151,4 +151,4 @@ def get_recommendation(recommendation_id: IdPath, key: AnyKeyDep, session: Sessi
             key.check_case(network, case, f"recommendation {recommendation_id}")
     decision = decision_for(session=session, recommendation_id=recommendation_id)
     return {"id": row.id, "plan_id": row.plan_id, "recommendation": rec,
-            "decision": decision.as_dict() if decision else None}
+            "decision": decision.as_view() if decision else None}

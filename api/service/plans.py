@@ -42,7 +42,7 @@ def plan_detail(*, session: Session, row: PlanRow) -> dict[str, Any]:
                    if k in data},
         "recommendations": [
             {"id": r.id, "recommendation": Recommendation.model_validate_json(r.data),
-             "decision": decided[r.id].as_dict() if r.id in decided else None}
+             "decision": decided[r.id].as_view() if r.id in decided else None}
             for r in recs
         ],
     }
