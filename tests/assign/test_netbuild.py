@@ -8,8 +8,15 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from assign.caseload import (
+    CLOSED_2024,
+    CLOSED_PER_JUDGE_2024,
+    INTAKE_PER_CLOSURE,
+    MEAN_DURATION_YEARS,
+    OFFICERS_PER_JUDGE,
+    summarise_flows,
+)
 from assign.netbuild import (
-    NATIONAL_CASES_PER_OFFICER,
     SOURCE_VERSIONS,
     Division,
     Sources,
@@ -80,8 +87,11 @@ def test_names_and_codes_are_unique(shipped: CourtNetwork) -> None:
 
 def test_national_average_load_is_the_2024_figure(shipped: CourtNetwork) -> None:
     summary = summarise(list(shipped))
-    assert summary.cases_per_officer == pytest.approx(NATIONAL_CASES_PER_OFFICER, rel=0.01)
-    assert all(c.enforcement_staff >= 4 for c in shipped)
+    # 9.1182M closed / 928 per judge = 9,826 judges, 2 officers each; pending = 4 months of intake
+    officers = CLOSED_2024 / CLOSED_PER_JUDGE_2024 * OFFICERS_PER_JUDGE
+    assert summary.staff == pytest.approx(officers, rel=0.01)
+    assert summary.open_cases == pytest.approx(CLOSED_2024 * INTAKE_PER_CLOSURE * MEAN_DURATION_YEARS, rel=0.01)
+    assert all(c.enforcement_staff >= OFFICERS_PER_JUDGE for c in shipped)
     # the model's shape: basic courts carry more per officer than intermediate, which carry more than high
     per_level = {lv: summarise([c for c in shipped if c.level == lv]).cases_per_officer for lv in CourtLevel
                  if lv != CourtLevel.SPECIAL}
@@ -120,6 +130,9 @@ def test_rebuilding_from_the_packages_gives_the_shipped_file() -> None:
     assert courts_to_csv(report.courts) == BUILTIN_COURTS_CSV.read_text(encoding="utf-8")
     assert report.data_as_of == "2025-12-31"
     assert report.coordinate_source["missing"] == 0
+    flows = summarise_flows(list(report.flows.values()))
+    assert flows.closed_per_year == pytest.approx(CLOSED_2024, rel=0.01)
+    assert flows.closed_per_judge == pytest.approx(CLOSED_PER_JUDGE_2024, rel=0.001)
 
 
 # ---------------------------------------------------------------- the rules on a tiny hand-made list
@@ -152,10 +165,22 @@ def test_build_rules_on_a_small_division_list() -> None:
     assert (by_code["B500237"].lat, by_code["B500237"].lon) == (31.07, 109.88)  # polygon fallback
     # I500100, I500200: no point or polygon of their own in this list, so the high court's
     assert report.coordinate_source == Counter({"cpca": 8, "parent": 2, "centroid": 1})
-    assert by_code["B440103"].enforcement_staff == 24  # 20 街道 x 2.0 x 0.6
-    assert by_code["B500237"].enforcement_staff == 6  # 10 镇 x 1.0 x 0.6
-    assert by_code["B440183"].enforcement_staff == 4  # no townships: the floor
-    assert summarise(report.courts).cases_per_officer == pytest.approx(928, rel=0.01)
+    assert report.flows["B440103"].judges == 7  # 20 街道 x 2.0 x 0.184 = 7.36
+    assert report.flows["B500237"].judges == 2  # 10 镇 x 1.0 x 0.184 = 1.84
+    assert report.flows["B440183"].judges == 1  # no townships: the floor
+    assert report.flows["I440100"].judges == 2  # 0.2 x 8 basic judges = 1.6, floor 2
+    assert report.flows["H440000"].judges == 3  # the floor
+    for court in report.courts:  # officers = judges + 执行员; pending = intake x mean duration
+        f = report.flows[court.code]
+        assert court.enforcement_staff == 2 * f.judges
+        assert court.open_cases == round(f.intake_per_year * 4 / 12)
+        assert abs(f.intake_per_year - f.closed_per_year * 10.1322 / 9.4402) <= 0.5
+    flows = summarise_flows(list(report.flows.values()))
+    assert flows.closed_per_judge == pytest.approx(928, rel=0.01)
+    # an urban district (all 街道, weight 1.3) closes more per judge than a county of 镇 (weight 0.7)
+    urban, rural = report.flows["B440103"], report.flows["B500237"]
+    assert urban.closed_per_year / urban.judges == pytest.approx(rural.closed_per_year / rural.judges * 1.3 / 0.7,
+                                                                 rel=0.01)
     CourtNetwork(report.courts)  # a valid network
 
 
@@ -169,7 +194,7 @@ def test_cli_build_stats_show(tmp_path) -> None:
     if built.exit_code == 2 and "network" in built.output:
         pytest.skip("the network extra is not installed")
     assert built.exit_code == 0, built.output
-    assert "2,848" in built.output and "928.0" in built.output
+    assert "2,848" in built.output and "(928.0 per judge)" in built.output
     stats = runner.invoke(app, ["network", "stats", "--courts", str(out)])
     assert stats.exit_code == 0 and "courts without coordinates: 0" in stats.output
     show = runner.invoke(app, ["network", "show", "B500237"])
