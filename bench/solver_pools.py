@@ -17,22 +17,19 @@ on the machine's load.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import time
 from datetime import date
 from typing import Any
-
-from ortools.linear_solver import linear_solver_pb2, pywraplp
 
 from assign.network import builtin_network
 from solver import SolveParams, build_instance
 from solver.benchmark import placement_demands
 from solver.bound import lp_bound
+from solver.highs import MipBackend, run_highs
 from solver.instance import AssignmentInstance
 from solver.lp_round import lp_model
 from solver.model import TransferModel
-from solver.variables import OBJ_SCALE, LpBackend
+from solver.variables import OBJ_SCALE
 
 PARAMS: dict[str, dict[str, Any] | None] = {
     "shipped": None,  # TransferModel.solve's own settings
@@ -47,78 +44,14 @@ PARAMS: dict[str, dict[str, Any] | None] = {
 }
 
 
-class _MipBackend(LpBackend):
-    """The CP-SAT model's twin for a MIP solver: integer variables and the coefficients rounded
-    exactly as `CpSatBackend.dot` rounds them, so both engines solve the same problem."""
-
-    integral = True
-
-    def __init__(self) -> None:
-        self.solver = pywraplp.Solver.CreateSolver("SCIP")  # a model container only: passed on as arrays
-
-    def int_var(self, lb: int, ub: int, name: str) -> Any:
-        return self.solver.IntVar(lb, max(lb, ub), name)
-
-    def dot(self, terms: Any, coefs: Any) -> Any:
-        return self.solver.Sum([int(round(c)) * t for t, c in zip(terms, coefs, strict=True)])
-
-
-def _quiet(make: Any) -> Any:
-    """Call `make` with file descriptor 1 on /dev/null (HiGHS prints a banner from C++ when built)."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    with open(os.devnull, "w") as null:
-        os.dup2(null.fileno(), 1)
-        try:
-            return make()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-
-
-def _highs_lp(model: Any, highspy: Any) -> Any:
-    """The model as HiGHS arrays, through OR-Tools' exact proto (its MPS text rounds large numbers
-    to 6 digits: measured, the objective offset moved by 4 units)."""
-    proto = linear_solver_pb2.MPModelProto()
-    model.ExportModelToProto(proto)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(proto.variable), len(proto.constraint)
-    lp.col_cost_ = [v.objective_coefficient for v in proto.variable]
-    lp.col_lower_ = [v.lower_bound for v in proto.variable]
-    lp.col_upper_ = [v.upper_bound for v in proto.variable]
-    lp.offset_ = proto.objective_offset
-    lp.integrality_ = [highspy.HighsVarType.kInteger if v.is_integer else highspy.HighsVarType.kContinuous
-                       for v in proto.variable]
-    lp.row_lower_ = [c.lower_bound for c in proto.constraint]
-    lp.row_upper_ = [c.upper_bound for c in proto.constraint]
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    starts, index, value = [0], [], []
-    for c in proto.constraint:
-        index += list(c.var_index)
-        value += list(c.coefficient)
-        starts.append(len(index))
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = starts, index, value
-    return lp
-
-
 def solve_highs(sub: AssignmentInstance, limit_s: float) -> dict[str, Any]:
     """Proven optimum or best plan and bound of one pool by HiGHS (no relative gap tolerance)."""
-    import highspy  # dev dependency: the bench's reference engine
-
-    backend, _ = lp_model(sub, _MipBackend())
-    highs = _quiet(highspy.Highs)  # its banner would break the table
-    highs.setOptionValue("output_flag", False)
-    highs.passModel(_highs_lp(backend.solver, highspy))
-    for option, value in (("time_limit", limit_s), ("mip_rel_gap", 0.0), ("mip_abs_gap", 0.0)):
-        highs.setOptionValue(option, value)
-    started = time.perf_counter()
-    highs.run()
-    elapsed = time.perf_counter() - started
-    status, info = highs.getModelStatus(), highs.getInfo()
-    found = info.primal_solution_status == int(highspy.SolutionStatus.kSolutionStatusFeasible)
-    return {"status": "OPTIMAL" if status == highspy.HighsModelStatus.kOptimal else "FEASIBLE" if found else "UNKNOWN",
-            "time_s": elapsed, "objective": info.objective_function_value / OBJ_SCALE if found else None,
-            "bound": info.mip_dual_bound / OBJ_SCALE if found else None}
+    backend, _ = lp_model(sub, MipBackend())
+    r = run_highs(backend.solver, limit_s)
+    found = r.objective is not None
+    return {"status": r.status if r.status in ("OPTIMAL", "FEASIBLE") else "UNKNOWN", "time_s": r.time_s,
+            "objective": r.objective / OBJ_SCALE if found else None,
+            "bound": r.bound / OBJ_SCALE if r.bound is not None else None}
 
 
 def solve_alone(model: TransferModel, name: str, limit_s: float) -> dict[str, Any]:

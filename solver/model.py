@@ -14,6 +14,7 @@ from solver.constraints import REGISTRY, ConstraintUnit
 from solver.greedy import greedy_assign
 from solver.instance import AssignmentInstance, SolveParams
 from solver.lp_round import solve_pool_lp
+from solver.points import plan_points
 from solver.stop import stop_requested, watched
 from solver.validate import validate_plan
 from solver.variables import OBJ_SCALE, CpSatBackend, ModelContext
@@ -150,5 +151,8 @@ def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, 
         if best["objective"] - best["bound"] <= 1e-6 * max(1.0, abs(best["objective"])):
             best["status"] = "OPTIMAL"
     best["pool"] = sub.pools[0].id if sub.pools else ""
+    # the other plans this run found, as points: the efficiency check (solver.efficiency) compares
+    best["found_points"] = [p.model_dump(mode="json") for r in candidates if r is not best
+                            for p in plan_points(sub, r["assignments"], label=r.get("method", ""))]
     best["time_s"] = time.perf_counter() - started
     return best

@@ -6,11 +6,13 @@ import hashlib
 import json
 import platform
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib.metadata import version as installed_version
 from typing import Any
 
 import assign
+from solver.efficiency import dominance_defects
+from solver.frontier_types import FrontierPoint
 from solver.greedy import greedy_assign
 from solver.instance import AssignmentInstance, AssignmentPlan, PlanStatus
 from solver.model import search_workers, solve_pool
@@ -79,8 +81,9 @@ def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
     # a pool without a bound (neither the LP nor CP-SAT gave one) leaves the whole plan without one
     bounded = all("bound" in r and "objective" in r for r in results)
     slack = sum(max(0.0, r["objective"] - r["bound"]) for r in results) if bounded else None
-    reports = [{k: v for k, v in r.items() if k not in ("assignments", "unplaced")} for r in results]
-    return finish_plan(inst, assignments, unplaced, status, time.perf_counter() - started, reports, slack)
+    found = [FrontierPoint.model_validate(p) for r in results for p in r.get("found_points", ())]
+    reports = [{k: v for k, v in r.items() if k not in ("assignments", "unplaced", "found_points")} for r in results]
+    return finish_plan(inst, assignments, unplaced, status, time.perf_counter() - started, reports, slack, found)
 
 
 def greedy_plan(inst: AssignmentInstance) -> AssignmentPlan:
@@ -92,12 +95,14 @@ def greedy_plan(inst: AssignmentInstance) -> AssignmentPlan:
 
 def finish_plan(inst: AssignmentInstance, assignments: Mapping[str, str], unplaced: Mapping[str, str],
                 status: PlanStatus, time_s: float, reports: list[dict[str, Any]],
-                slack: float | None) -> AssignmentPlan:
-    """Validate, score and stamp the plan with everything needed to re-derive it."""
+                slack: float | None, found: Sequence[FrontierPoint] = ()) -> AssignmentPlan:
+    """Validate, score and stamp the plan with everything needed to re-derive it; `found` (other
+    plans the run found, as points) must not dominate it beyond its gap (`plan.defects`)."""
     check = validate_plan(inst, assignments)
     bound = check.objective - slack if slack is not None else None
     gap = (check.objective - bound) / max(abs(check.objective), 1e-9) if bound is not None else None
     p = inst.params
+    points = plan_points(inst, assignments, label=p.policy.value)
     digest = hashlib.sha256(json.dumps([inst.network_hash, sorted(assignments.items())]).encode()).hexdigest()
     return AssignmentPlan(
         plan_id=f"plan-{digest[:12]}", status=status, assignments=dict(assignments),
@@ -108,7 +113,7 @@ def finish_plan(inst: AssignmentInstance, assignments: Mapping[str, str], unplac
         metrics=check.metrics, violations=check.violations, subproblems=reports, seed=p.seed,
         workers=search_workers(p), time_s=round(time_s, 3),
         versions=versions(inst), params=p.model_dump(mode="json"), policy=p.policy,
-        points=plan_points(inst, assignments, label=p.policy.value),
+        points=points, defects=dominance_defects(points, found, gap or 0.0),
     )
 
 
