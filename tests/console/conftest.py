@@ -107,13 +107,19 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
+    """A page whose test fails if the console breaks its Content-Security-Policy (api/headers.py):
+    Chromium reports every blocked script, style or connection on the console."""
     context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(15_000)
+    violations: list[str] = []
+    pg.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    pg.on("pageerror", lambda e: violations.append(f"page error: {e}"))
     try:
         yield pg
     finally:
         context.close()
+    assert violations == [], violations
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -3,7 +3,10 @@
   "use strict";
   const KEY = "assign.console.key";
   const WHO = "assign.console.who";
-  const L = window.LABELS || {};
+  const L = (function () {  // a JSON data block in the page head: the CSP allows no inline script
+    const block = document.getElementById("console-labels");
+    try { return block ? JSON.parse(block.textContent) : {}; } catch (e) { return {}; }
+  })();
 
   function key() { return sessionStorage.getItem(KEY); }
   function who() { try { return JSON.parse(sessionStorage.getItem(WHO) || "null"); } catch (e) { return null; } }

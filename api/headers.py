@@ -1,0 +1,56 @@
+"""Security headers on every response; a Content-Security-Policy on the console's pages.
+
+Every response: `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`,
+`Referrer-Policy: no-referrer` (a console URL carries a case number).
+
+Console (`/console...`): scripts only from this origin (the console has no inline script:
+its labels travel as a JSON data block that console.js parses), no plugins, no framing, no
+`<base>`, forms and fetches to this origin only. `style-src-attr 'unsafe-inline'` is the
+one concession: ECharts draws its tooltips with `style="..."` attributes; style attributes
+cannot run script, while `<style>` elements and stylesheets stay limited to this origin.
+API responses (JSON) get `default-src 'none'`: nothing in them is to be rendered as a page.
+The interactive docs (/docs, /redoc) load Swagger/ReDoc from a CDN with inline script, so
+they get no CSP.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CONSOLE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+               "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+               "form-action 'self'; frame-ancestors 'none'")
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+COMMON = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+          (b"referrer-policy", b"no-referrer")]
+NO_CSP = ("/docs", "/redoc")
+
+
+def csp_for(path: str) -> str | None:
+    if path.startswith("/console"):
+        return CONSOLE_CSP
+    if path.startswith(NO_CSP):
+        return None
+    return API_CSP
+
+
+class SecurityHeaders:
+    """Pure ASGI (no buffering of bodies): adds the headers to the response start."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = csp_for(scope.get("path", ""))
+        extra = COMMON + ([(b"content-security-policy", csp.encode())] if csp else [])
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in present)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
