@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     webhook_connect_timeout_s: float = 3.0
     webhook_total_timeout_s: float = 10.0
     webhook_max_concurrent: int = 4
+    # external anchors of the audit chain (assign/anchor.py): HMAC key and/or Ed25519 PEM files, where they go
+    audit_anchor_key: str = ""
+    audit_anchor_ed25519_key: Path | None = None
+    audit_anchor_ed25519_public_key: Path | None = None
+    audit_anchor_file: Path = REPO_ROOT / "var" / "audit-anchors.jsonl"
+    audit_anchor_url: str = ""
     # How long a worker trusts what it read: an authenticated key (a revocation made elsewhere
     # than through this worker is refused within this bound) and the active network's hash.
     key_cache_ttl_s: float = 1.0

@@ -1,4 +1,4 @@
-"""`assign serve`, `assign keys create|list|revoke`, `assign audit verify`, `assign webhooks deliver`."""
+"""`assign serve`, `assign keys create|list|revoke`, `assign audit verify|anchor`, `assign webhooks deliver`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from api.config import get_settings
 from api.egress import target_policy
 from api.service import store
 from api.service.audit import verify_chain
+from api.service.audit_anchor import make_anchor
 from api.service.events import deliver_now
 from api.serving import HTTP_PROTOCOL
 from assign.access import Role, create_key, list_keys, revoke_key
@@ -82,15 +83,28 @@ def register(app: typer.Typer) -> None:
 
     @audit.command("verify")
     def verify() -> None:
-        """Check every link of the audit chain; name the first broken one (exit 1)."""
+        """Check every link of the audit chain and the latest anchor; name the first broken one (exit 1)."""
+        settings = get_settings()
         with cli_errors():
-            report = verify_chain(store.open_store(get_settings().database_url))
+            report = verify_chain(store.open_store(settings.database_url), settings)
         if report["ok"]:
-            out.print(f"audit chain intact: {report['records']} records")
+            anchored = (f", anchored at seq {report['anchor_seq']} ({report['anchored_at']})"
+                        if report["anchor_seq"] is not None else ", no anchor")
+            out.print(f"audit chain intact: {report['records']} records{anchored}")
             return
         err.print(f"audit chain broken at seq {report['first_broken_seq']}: {report['reason']} "
                   f"({report['records']} records)", markup=False)
         raise typer.Exit(EXIT_FAILED)
+
+    @audit.command("anchor")
+    def anchor_head() -> None:
+        """Sign the chain's head (ASSIGN_AUDIT_ANCHOR_KEY and/or ASSIGN_AUDIT_ANCHOR_ED25519_KEY) and append it
+        to ASSIGN_AUDIT_ANCHOR_FILE (and POST it to ASSIGN_AUDIT_ANCHOR_URL when set); run it from cron."""
+        settings = get_settings()
+        with cli_errors():
+            signed = make_anchor(store.open_store(settings.database_url), settings)
+        out.print(f"anchored seq {signed.seq} ({', '.join(signed.signatures)}) in {settings.audit_anchor_file}",
+                  markup=False)
 
     @webhooks.command("deliver")
     def deliver(timeout: float = typer.Option(None, help="seconds per POST (default ASSIGN_WEBHOOK_TOTAL_TIMEOUT_S)")

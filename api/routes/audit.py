@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from api.deps import AdminKeyDep, EngineDep, SessionDep
+from api.deps import AdminKeyDep, EngineDep, SessionDep, SettingsDep
 from api.routes._shared import AUTH_ERRORS, Cursor, Limit
 from api.service import audit as audit_service
 from assign import audit
@@ -37,6 +37,8 @@ class VerifyReport(BaseModel):
     records: int
     first_broken_seq: int | None
     reason: str | None
+    anchor_seq: int | None = Field(description="the seq of the latest external anchor checked (None: no anchor)")
+    anchored_at: str | None
 
 
 @router.get("", response_model=AuditPage, summary="Audit records after a sequence number (admin)")
@@ -50,5 +52,5 @@ def list_audit(_key: AdminKeyDep, session: SessionDep, after: Cursor = 0, limit:
 
 
 @router.get("/verify", response_model=VerifyReport, summary="Check every link of the chain; name the first broken one")
-def verify(_key: AdminKeyDep, engine: EngineDep) -> dict[str, Any]:
-    return audit_service.verify_chain(engine)
+def verify(_key: AdminKeyDep, engine: EngineDep, settings: SettingsDep) -> dict[str, Any]:
+    return audit_service.verify_chain(engine, settings)

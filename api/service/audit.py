@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from assign import audit
+from api.config import Settings
+from assign import anchor, audit
 from assign.db import session_scope
 from assign.schemas import Recommendation, Verdict
 
@@ -59,14 +60,26 @@ def record_decision(*, session: Session, decision: dict[str, Any], actor: str) -
                  payload=decision, actor=actor)
 
 
-def verify_chain(engine: Engine) -> dict[str, Any]:
-    """The report `GET /v1/audit/verify` and `assign audit verify` print."""
+def verify_chain(engine: Engine, settings: Settings | None = None) -> dict[str, Any]:
+    """The report `GET /v1/audit/verify` and `assign audit verify` print: the links, then (with
+    `settings`) the latest external anchor (`api/service/audit_anchor.py`)."""
+    latest = anchor.latest(settings.audit_anchor_file) if settings is not None else None
     with session_scope(engine) as session:
         broken = audit.verify(session)
         total = audit.count_records(session=session)
+        if broken is None and latest is not None and settings is not None:
+            broken = anchor.check(session, latest, anchor_keys(settings))
+    report = {"records": total, "anchor_seq": latest.seq if latest else None,
+              "anchored_at": latest.created_at if latest else None}
     if broken is None:
-        return {"ok": True, "records": total, "first_broken_seq": None, "reason": None}
-    return {"ok": False, "records": total, "first_broken_seq": broken.seq, "reason": broken.reason}
+        return {"ok": True, "first_broken_seq": None, "reason": None, **report}
+    return {"ok": False, "first_broken_seq": broken.seq, "reason": broken.reason, **report}
+
+
+def anchor_keys(settings: Settings) -> anchor.AnchorKeys:
+    return anchor.AnchorKeys.load(hmac_key=settings.audit_anchor_key,
+                                  ed25519_private_pem=settings.audit_anchor_ed25519_key,
+                                  ed25519_public_pem=settings.audit_anchor_ed25519_public_key)
 
 
 def payload_of(record: audit.AuditRecord) -> Any:

@@ -42,7 +42,8 @@ def test_an_edited_payload_is_named_by_its_seq(client: TestClient, keys: Keys, t
     recommend(client, keys.dispatcher, transfer_case.case_no)
     append_many(app_engine, threads=1, each=3)
     ok = client.get("/v1/audit/verify", headers=headers(keys.admin)).json()
-    assert ok == {"ok": True, "records": 4, "first_broken_seq": None, "reason": None}
+    assert ok == {"ok": True, "records": 4, "first_broken_seq": None, "reason": None, "anchor_seq": None,
+                  "anchored_at": None}
     with app_engine.begin() as conn:
         conn.execute(sa.text("UPDATE audit_record SET payload = :p WHERE seq = 3"), {"p": '{"n": 99}'})
     report = client.get("/v1/audit/verify", headers=headers(keys.admin)).json()
