@@ -107,6 +107,19 @@ class MeasureKind(StrEnum):
     DISHONEST_LIST = "dishonest_list"
     SUBSTITUTE_PERFORMANCE = "substitute_performance"
     OTHER = "other"
+    # v1.1
+    SALE = "sale"  # 变卖
+    EVICTION = "eviction"  # 强制迁出/交付 carried out (as opposed to EVICTION_NOTICE)
+
+
+class MeasureResult(StrEnum):
+    """v1.1: what a measure achieved. An auction round with no result on an asset not disposed
+    of afterwards is read as `unsold` (case-format.md)."""
+
+    SOLD = "sold"
+    UNSOLD = "unsold"
+    WITHDRAWN = "withdrawn"
+    DONE = "done"
 
 
 class PeriodKind(StrEnum):
@@ -167,6 +180,8 @@ class Asset(_Model):
 class Measure(_Model):
     kind: MeasureKind
     on: EventDate
+    asset_id: str | None = Field(default=None, min_length=1)  # v1.1: the Asset the measure acted on
+    result: MeasureResult | None = None  # v1.1
 
 
 class Period(_Model):
@@ -361,6 +376,11 @@ class FiredRule(_Model):
     label_zh: str
     legal_basis: str
     facts: dict[str, Any] = Field(default_factory=dict)
+    # rulebook 1.2.0 on (legal-reference §12.12): the rule's sentence with its deciding facts, and its
+    # sources split into 法律依据 (law) and 政策依据 (policy). Empty for verdicts of older rulebooks.
+    explanation_zh: str = ""
+    law: list[str] = Field(default_factory=list)
+    policy: list[str] = Field(default_factory=list)
 
 
 class RulebookVersion(_Model):
@@ -382,6 +402,9 @@ class Verdict(_Model):
     flags: list[str] = Field(default_factory=list)
     fired: list[FiredRule] = Field(default_factory=list)
     rulebook_version: RulebookVersion
+    # §12.11: while an Art. 13 period runs, eligible_from is null and this is the day it would be
+    # if the period ended on as_of (a projection, labelled as one wherever it is shown).
+    eligible_from_projected: date | None = None
 
     @property
     def needs_target(self) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from assign.errors import DataError
 from assign.process import ProcessNodes
@@ -92,10 +92,10 @@ def step(node: str, trigger: date | None, done: date | None, limit_days: int, as
     trigger, done = _known(trigger, as_of), _known(done, as_of)
     if trigger is None:
         return NodeReading(node, "unknown" if trigger_recorded else "not_applicable")
-    due = trigger + timedelta(days=limit_days)
+    due = clock.add_days(trigger, limit_days)  # None: beyond 9999-12-31 (date arithmetic is total)
     if done is None:
         return NodeReading(node, "unknown", trigger, due)
-    over = (done - due).days
+    over = done.toordinal() - (trigger.toordinal() + limit_days)
     return NodeReading(node, "late" if over > 0 else "on_time", trigger, due, done, max(over, 0))
 
 
@@ -135,15 +135,15 @@ def _closing(case: Case, nodes: ProcessNodes, as_of: date, is_open: bool) -> tup
         closing = NodeReading("closing_deadline", "not_applicable")
     elif reading.exceeded_on(as_of):
         closing = NodeReading("closing_deadline", "overdue", case.filed_on, reading.end, None,
-                              (as_of - reading.end).days)
+                              as_of.toordinal() - reading.end_ordinal)
     else:
         closing = NodeReading("closing_deadline", "running", case.filed_on, reading.end)
     requested = _known(nodes.extension_requested_on, as_of)
-    latest = base.end - timedelta(days=5)
+    latest = clock.from_ordinal(base.end_ordinal - 5)
     if requested is None:
         extension = NodeReading("extension_request", "not_applicable")
     else:
-        over = (requested - latest).days
+        over = requested.toordinal() - (base.end_ordinal - 5)
         extension = NodeReading("extension_request", "late" if over > 0 else "on_time", base.end, latest,
                                 requested, max(over, 0))
     return closing, extension

@@ -24,15 +24,15 @@ from assign.schemas import EXCLUDED_PERIOD_KINDS, Period, PeriodKind
 
 ONE_DAY = timedelta(days=1)
 
-# 审限规定 Art. 9 (6)(7)(9)(10)(11)(12): what the closing-deadline clock leaves out. CONVENTIONs:
-# `objection_review` stands for Art. 9(7)'s review of a party's jurisdiction objection (the format
-# has no separate kind); 执行争议协调 (dispute_coordination) is not in Art. 9, so it counts here.
+# 审限规定 Art. 9 (6)(7)(9)(10)(11)(12): what the closing-deadline clock leaves out, exactly
+# (legal-reference §12.7). Art. 9(7) covers a party's jurisdiction objection and disputes between
+# courts, never an objection to an enforcement act: `objection_review` (执行行为异议, which does
+# not stop enforcement, 执行程序解释 Art. 9) counts. 执行争议协调 is not in Art. 9, so it counts too.
 CLOSING_EXCLUDED_KINDS: frozenset[PeriodKind] = frozenset(
     {
         PeriodKind.PUBLIC_NOTICE,
         PeriodKind.APPRAISAL,
         PeriodKind.JURISDICTION_DISPUTE,
-        PeriodKind.OBJECTION_REVIEW,
         PeriodKind.SUSPENSION,
         PeriodKind.STAY,
         PeriodKind.AUCTION,
@@ -44,6 +44,11 @@ Interval = tuple[date, date]  # inclusive
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MAX_ORDINAL = date.max.toordinal()
+
+# Date arithmetic is total: a deadline that falls after 9999-12-31 (the last date Python can
+# hold) is computed as a day number and read as "beyond range" (None) instead of raising.
+# Day numbers are proleptic Gregorian ordinals, as date.toordinal(), extended past date.max.
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -52,11 +57,36 @@ def days_in_month(year: int, month: int) -> int:
     return _MONTH_DAYS[month - 1]
 
 
-def add_months(day: date, months: int) -> date:
-    """The corresponding day `months` later; the month's last day when it has no such day."""
+def ordinal(year: int, month: int, day: int) -> int:
+    """date(year, month, day).toordinal(), also for years past 9999."""
+    if year <= date.max.year:
+        return date(year, month, day).toordinal()
+    y = year - 1
+    before = y * 365 + y // 4 - y // 100 + y // 400  # days in years 1..year-1
+    return before + sum(days_in_month(year, m) for m in range(1, month)) + day
+
+
+def from_ordinal(n: int) -> date | None:
+    """The date of day number `n`, or None when it lies beyond 9999-12-31."""
+    return date.fromordinal(n) if n <= _MAX_ORDINAL else None
+
+
+def add_months_ordinal(day: date, months: int) -> int:
+    """Day number of the corresponding day `months` later (the month's last day when it has none)."""
     total = day.month - 1 + months
     year, month = day.year + total // 12, total % 12 + 1
-    return date(year, month, min(day.day, days_in_month(year, month)))
+    return ordinal(year, month, min(day.day, days_in_month(year, month)))
+
+
+def add_months(day: date, months: int) -> date | None:
+    """The corresponding day `months` later; the month's last day when it has no such day;
+    None when that day lies beyond 9999-12-31."""
+    return from_ordinal(add_months_ordinal(day, months))
+
+
+def add_days(day: date, days: int) -> date | None:
+    """`day` + `days`, or None beyond 9999-12-31."""
+    return from_ordinal(day.toordinal() + days)
 
 
 def whole_months_between(start: date, end: date) -> int:
@@ -64,7 +94,8 @@ def whole_months_between(start: date, end: date) -> int:
     if end <= start:
         return 0
     m = (end.year - start.year) * 12 + end.month - start.month
-    while m > 0 and add_months(start, m) > end:
+    last = end.toordinal()
+    while m > 0 and add_months_ordinal(start, m) > last:
         m -= 1
     return m
 
@@ -73,7 +104,7 @@ def merge_intervals(intervals: Iterable[Interval]) -> list[Interval]:
     """Sorted, disjoint, non-adjacent-merged union of inclusive intervals."""
     merged: list[list[date]] = []
     for s, e in sorted(intervals):
-        if merged and s <= merged[-1][1] + ONE_DAY:
+        if merged and s.toordinal() <= merged[-1][1].toordinal() + 1:
             if e > merged[-1][1]:
                 merged[-1][1] = e
         else:
@@ -92,46 +123,63 @@ def excluded_intervals(periods: Iterable[Period], kinds: frozenset[PeriodKind], 
     return merge_intervals(out)
 
 
+def running_period(periods: Iterable[Period], kinds: frozenset[PeriodKind], as_of: date) -> Period | None:
+    """The earliest-started period of `kinds` still running on `as_of` (no end, or an end after it)."""
+    running = [p for p in periods if p.kind in kinds and p.start <= as_of and (p.end is None or p.end > as_of)]
+    return min(running, key=lambda p: p.start) if running else None
+
+
 @dataclass(frozen=True)
 class ClockReading:
     start: date  # the day the period runs from (not itself counted)
-    nominal_end: date  # E0
+    nominal_end_ordinal: int  # E0 as a day number (may lie beyond 9999-12-31)
     budget_days: int  # D
-    end: date  # E: the day the budget is used up after excluded days
+    end_ordinal: int  # E as a day number: the day the budget is used up after excluded days
     counted_days: int  # days in (start, as_of] not excluded
     excluded_days: int  # excluded days in (start, as_of]
 
     @property
-    def exceeded_from(self) -> date:
-        """The first day on which "more than N months" holds (E + 1)."""
-        return self.end + ONE_DAY
+    def nominal_end(self) -> date | None:
+        return from_ordinal(self.nominal_end_ordinal)
+
+    @property
+    def end(self) -> date | None:
+        """E, or None when it lies beyond 9999-12-31."""
+        return from_ordinal(self.end_ordinal)
+
+    @property
+    def exceeded_from(self) -> date | None:
+        """The first day on which "more than N months" holds (E + 1); None beyond 9999-12-31."""
+        return from_ordinal(self.end_ordinal + 1)
 
     def exceeded_on(self, as_of: date) -> bool:
-        return as_of > self.end
+        return as_of.toordinal() > self.end_ordinal
 
 
 def read_clock(start: date, months: int, excluded: list[Interval], as_of: date) -> ClockReading:
-    """Merged-interval arithmetic; `excluded` must come from `merge_intervals`."""
-    nominal_end = add_months(start, months)
-    budget = (nominal_end - start).days
-    first_day = start + ONE_DAY
-    end = start + timedelta(days=budget)
+    """Merged-interval arithmetic on day numbers; `excluded` must come from `merge_intervals`."""
+    first = start.toordinal()
+    nominal_end = add_months_ordinal(start, months)
+    budget = nominal_end - first
+    end = first + budget
+    today = as_of.toordinal()
     excluded_to_date = 0
-    for s, e in excluded:
-        if e < first_day:
+    for s_day, e_day in excluded:
+        s, e = s_day.toordinal(), e_day.toordinal()
+        if e <= first:
             continue
-        s = max(s, first_day)
+        s = max(s, first + 1)
         if s <= end:
-            end += timedelta(days=(e - s).days + 1)
-        if s <= as_of:
-            excluded_to_date += (min(e, as_of) - s).days + 1
-    elapsed = max(0, (as_of - start).days)
+            end += e - s + 1
+        if s <= today:
+            excluded_to_date += min(e, today) - s + 1
+    elapsed = max(0, today - first)
     return ClockReading(start, nominal_end, budget, end, elapsed - excluded_to_date, excluded_to_date)
 
 
 def reference_clock_end(start: date, months: int, periods: list[Interval]) -> date:
     """Day-by-day reference for tests: walk from start + 1, skip excluded days, stop at D."""
-    budget = (add_months(start, months) - start).days
+    budget = add_months_ordinal(start, months) - start.toordinal()
     day, counted = start, 0
     while counted < budget:
         day += ONE_DAY
@@ -167,7 +215,12 @@ def closing_clock(filed_on: date, non_litigation: bool, periods: Iterable[Period
 
 def three_months_passed(filed_on: date, on: date) -> bool:
     """终本规定 Art. 1(4): "more than three months since filing" (立案 2024-01-10 -> 2024-04-11)."""
-    return on > add_months(filed_on, 3)
+    return on.toordinal() > add_months_ordinal(filed_on, 3)
+
+
+def earliest_after_months(start: date, months: int) -> date | None:
+    """The first day on which "more than `months` months since `start`" holds (None beyond range)."""
+    return from_ordinal(add_months_ordinal(start, months) + 1)
 
 
 def missed_monitoring_windows(ruled_on: date, queries: Iterable[date], as_of: date) -> list[tuple[date, date]]:
@@ -176,16 +229,17 @@ def missed_monitoring_windows(ruled_on: date, queries: Iterable[date], as_of: da
     Each window (ruled_on + 6(k-1) months, ruled_on + 6k months] that has fully elapsed on
     `as_of` (and ends within the five years) without a query, as (first day, last day).
     """
-    days = sorted(q for q in queries if q > ruled_on)
-    limit = add_months(ruled_on, 60)
+    days = sorted(q.toordinal() for q in queries if q > ruled_on)
+    limit = add_months_ordinal(ruled_on, 60)
+    today = as_of.toordinal()
     missed: list[tuple[date, date]] = []
     k = 1
     while True:
-        lo, hi = add_months(ruled_on, 6 * (k - 1)), add_months(ruled_on, 6 * k)
-        if hi > limit or hi >= as_of:
-            return missed
+        lo, hi = add_months_ordinal(ruled_on, 6 * (k - 1)), add_months_ordinal(ruled_on, 6 * k)
+        if hi > limit or hi >= today:
+            return missed  # hi < as_of: both ends are real dates
         if not any(lo < q <= hi for q in days):
-            missed.append((lo + ONE_DAY, hi))
+            missed.append((date.fromordinal(lo + 1), date.fromordinal(hi)))
         k += 1
 
 

@@ -7,13 +7,14 @@ carry `add_modes`, `prefer_modes` and a `priority`); nothing here names a rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from assign.errors import RulebookError
 from assign.network import CourtNetwork
 from assign.schemas import MODE_COST, Case, FiredRule, Mode, Outcome, RulebookVersion, Verdict
+from rules.explain import ExplanationContext, renderer
 from rules.facts import BatchContext, CaseFacts, build_facts
 from rules.spec import Rule, Rulebook
 
@@ -68,6 +69,26 @@ def _fired_rule(rulebook: Rulebook, rule: Rule, facts: dict) -> FiredRule:
     return entry
 
 
+def _explained_rule(rule: Rule, facts: dict, lookup: Mapping[str, Any]) -> FiredRule:
+    """The audit entry with the rule's sentence and sources rendered for this case (§12.12)."""
+    law = [t.format_map(lookup) for t in rule.law]
+    policy = [t.format_map(lookup) for t in rule.policy]
+    return FiredRule.model_construct(
+        rule_id=rule.id, label_zh=rule.label_zh, legal_basis="；".join(law or policy),
+        facts={n: facts[n] for n in rule.fact_names()},
+        explanation_zh=rule.explain_zh.format_map(lookup) if rule.explain_zh else "", law=law, policy=policy)
+
+
+def _audit(case_facts: CaseFacts, rules: Sequence[Rule], rulebook: Rulebook) -> list[FiredRule]:
+    facts = case_facts.facts
+    if case_facts.found is None or not any(r.explain_zh or r.law or r.policy for r in rules):
+        return [_fired_rule(rulebook, r, facts) for r in rules]  # a rulebook without sentences (1.1.0)
+    context = ExplanationContext(case_facts.found, facts, case_facts.forum, case_facts.eligible_from,
+                                 case_facts.eligible_from_projected, rulebook.params)
+    lookup = renderer(context, rulebook.params)
+    return [_explained_rule(r, facts, lookup) for r in rules]
+
+
 def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rulebook, as_of: date,
                  version: RulebookVersion | None = None) -> Verdict:
     rules = [rulebook.rule(rule_id) for rule_id in fired_ids]
@@ -105,8 +126,9 @@ def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rule
         permitted_modes=permitted,
         recommended_mode=recommend(permitted, rules),
         flags=flags,
-        fired=[_fired_rule(rulebook, r, facts) for r in rules],
+        fired=_audit(case_facts, rules, rulebook),
         rulebook_version=version or rulebook_version(rulebook),
+        eligible_from_projected=case_facts.eligible_from_projected,
     )
 
 

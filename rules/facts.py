@@ -1,9 +1,8 @@
 """Case + court network + evaluation date + batch context -> one flat, typed fact dict.
 
-This is the only place fact names live. `FACTS` lists every fact with its type (and, for
-text facts, its closed set of values); the loader rejects a rulebook naming anything else,
-and `check_fact_types` rejects a record before it can reach the engine (which compares text
-as text and never matches None).
+Fact names live in `rules/fact_registry.py` (FACTS, re-exported here); the typed readings
+behind the §12 facts come from `rules/findings.py` and travel with the facts (`Findings`) so
+that the verdict's sentences (`rules/explain.py`) are rendered from the same data.
 """
 
 from __future__ import annotations
@@ -15,74 +14,52 @@ from datetime import date
 
 from assign.errors import DataError
 from assign.network import CourtNetwork
-from assign.schemas import Case, CaseStatus, MeasureKind, Obligation, PeriodKind
-from rules import clock
+from assign.schemas import Case, CaseStatus, MeasureKind, Obligation, Period, PeriodKind
+from rules import clock, findings
+from rules.fact_registry import FACTS, RECORD_TYPE, RESERVED_FIELDS, FactSpec, check_fact_types
 
-RESERVED_FIELDS = frozenset({"t", "id", "sid"})  # the engine's record marker and identities
-RECORD_TYPE = "case"
-
-
-@dataclass(frozen=True)
-class FactSpec:
-    type: type
-    doc: str
-    values: tuple[str, ...] = ()  # closed domain for text facts
-
-    @property
-    def finite_domain(self) -> tuple[object, ...] | None:
-        if self.type is bool:
-            return (False, True)
-        return self.values or None
-
-
-FACTS: dict[str, FactSpec] = {
-    "case_state": FactSpec(str, "open | closed (concluded, terminated, transferred) | zhongben",
-                           ("open", "closed", "zhongben")),
-    "obligation": FactSpec(str, "money | delivery | behaviour", ("money", "delivery", "behaviour")),
-    "application_state": FactSpec(str, "the applicant's Art. 237 application: none | at_forum | wrong_court",
-                                  ("none", "at_forum", "wrong_court")),
-    "basis": FactSpec(str, "the Art. 10 item that applies", ("10(1)", "10(2)", "10(3)", "10(4)", "none")),
-    "basis_kind": FactSpec(str, "clock (10(1)-(3) running) | manual (10(4), notice alone under 10(3)) | "
-                           "none (no assets; measures taken) | enforced (every asset disposed)",
-                           ("clock", "manual", "none", "enforced")),
-    "period_exceeded": FactSpec(bool, "more than six months on the Art. 237 clock"),
-    "countable_days": FactSpec(int, "days counted on the Art. 237 clock so far"),
-    "order_state": FactSpec(str, "latest 督促执行令: none | running | passed_no_reason | passed_good_reason",
-                            ("none", "running", "passed_no_reason", "passed_good_reason")),
-    "restored": FactSpec(bool, "enforcement restored after 终本"),
-    "debtor_kind": FactSpec(str, "the debtor's kind",
-                            ("person", "company", "state_owned", "government", "public_institution")),
-    "debtor_key_local_taxpayer": FactSpec(bool, "the debtor is a key local taxpayer"),
-    "petition_count": FactSpec(int, "信访 / complaints received so far"),
-    "interference_count": FactSpec(int, "recorded improper interference so far"),
-    "linked_case_count": FactSpec(int, "open cases of the same debtor (batch or store, and linked case numbers)"),
-    "officer_conflict": FactSpec(bool, "the case officer must recuse"),
-    "amount_yuan": FactSpec(int, "执行标的 in whole yuan"),
-    "closing_deadline_overdue": FactSpec(bool, "the closing-deadline clock has run out"),
-    "months_since_filing": FactSpec(int, "whole months from filing to the evaluation date"),
-    "oldest_undisposed_seizure_months": FactSpec(int, "whole months since the oldest seizure not yet disposed"),
-    "three_months_since_filing": FactSpec(bool, "more than three months since filing (终本规定 Art. 1(4))"),
-    "zhongben_too_early": FactSpec(bool, "终本 ruled no more than three months after filing"),
-    "zhongben_undisposed_assets": FactSpec(int, "seized assets left undisposed when 终本 was ruled"),
-    "zhongben_auction_tried": FactSpec(bool, "an auction was tried before the 终本 ruling"),
-    "zhongben_monitoring_lapse": FactSpec(bool, "a six-monthly asset query missed within five years of 终本"),
-    "open_suspension_days": FactSpec(int, "days the longest running stay or suspension has lasted"),
-}
+__all__ = ["FACTS", "RECORD_TYPE", "RESERVED_FIELDS", "BatchContext", "CaseFacts", "FactSpec", "Findings",
+           "build_facts", "check_fact_types", "forum_of"]
 
 _CLOSED = {CaseStatus.CONCLUDED, CaseStatus.TERMINATED, CaseStatus.TRANSFERRED}
-# Measures that are "相应执行措施" under 10(3); a notice alone is left to manual review (CONVENTION).
-_NOTICE_ONLY = {MeasureKind.NOTICE}
+# §12.8: unfinished (未实结) cases are open and 终本 ones; concluded, terminated, transferred are not.
+UNFINISHED_STATUSES: frozenset[CaseStatus] = frozenset({CaseStatus.OPEN, CaseStatus.ZHONGBEN})
+_ACT_OBLIGATIONS = {Obligation.BEHAVIOUR, Obligation.DELIVERY}  # §12.5: 10(3) covers both
 
 
 @dataclass(frozen=True)
 class BatchContext:
-    """Open cases per debtor id across the batch (or the whole store)."""
+    """Unfinished cases per debtor id across the batch (or the whole store), and the case numbers
+    known to be finished (a linked number naming one of them is not counted, §12.8)."""
 
     debtor_open_cases: Mapping[str, int] = field(default_factory=dict)
+    finished_case_nos: frozenset[str] = frozenset()
 
     @classmethod
     def from_cases(cls, cases: Iterable[Case]) -> BatchContext:
-        return cls(Counter(c.debtor.id for c in cases if c.status == CaseStatus.OPEN))
+        listed = list(cases)
+        return cls(Counter(c.debtor.id for c in listed if c.status in UNFINISHED_STATUSES),
+                   frozenset(c.case_no for c in listed if c.status not in UNFINISHED_STATUSES))
+
+
+@dataclass(frozen=True)
+class Findings:
+    """The typed readings behind the facts, kept for the explanations (rules/explain.py)."""
+
+    case: Case
+    as_of: date
+    art237: clock.ClockReading | None
+    closing: clock.ClockReading
+    orders: findings.OrderReading
+    act: findings.ActMeasures | None
+    stalled: findings.StalledAsset | None
+    zhongben_assets: tuple[findings.ZhongbenAsset, ...]
+    running_period: Period | None  # an Art. 13 period still running on as_of
+    debtor_local: bool
+    linked_unfinished: int
+    enforcing_court: str
+    court_names: Mapping[str, str]  # code -> name of every court the record and the forum name
+    zhongben_earliest: date | None  # 终本规定 Art. 1(4): the first day more than three months after filing
 
 
 @dataclass(frozen=True)
@@ -92,6 +69,8 @@ class CaseFacts:
     clock_start: date | None
     eligible_from: date | None
     forum: str | None
+    eligible_from_projected: date | None = None  # §12.11: if the running period ended today
+    found: Findings | None = None
 
 
 def forum_of(case: Case, network: CourtNetwork) -> str | None:
@@ -105,11 +84,15 @@ def _check_courts(case: Case, network: CourtNetwork) -> None:
     for where, code in case.court_codes().items():
         if code not in network:
             raise DataError(f"case {case.case_no}: {where} names unknown court {code!r}")
+    assets = {a.id for a in case.assets}
+    for i, m in enumerate(case.measures):
+        if m.asset_id is not None and m.asset_id not in assets:
+            raise DataError(f"case {case.case_no}: measures[{i}].asset_id names unknown asset {m.asset_id!r}")
 
 
 def _basis(case: Case, as_of: date) -> tuple[str, str, date | None]:
     """(basis, basis_kind, clock start) per Art. 10, the first item that applies."""
-    if case.obligation == Obligation.BEHAVIOUR:
+    if case.obligation in _ACT_OBLIGATIONS:
         return ("10(3)", "clock", case.received_on)  # measures are judged once the clock is known
     assets = case.assets
     if case.restored_on is not None and case.restored_on <= as_of and case.zhongben is not None:
@@ -144,6 +127,25 @@ def _order_state(case: Case, as_of: date) -> str:
     return "passed_good_reason" if (latest.good_reason or "").strip() else "passed_no_reason"
 
 
+def _act_basis(act: findings.ActMeasures, exceeded: bool) -> tuple[str, str]:
+    """§12.5: (basis, basis_kind) of an act obligation from the measures taken within six months."""
+    if act.compelling:
+        return "none", "none"  # 10(3) defeated: a corresponding measure was taken in time
+    if act.eviction_notices:
+        return ("10(4)", "manual") if exceeded else ("none", "none")  # the act may stay undone: 10(4)
+    if act.unclassified:
+        return "10(3)", "manual"  # CONVENTION: a measure of kind `other` is left to manual review
+    return "10(3)", "clock"
+
+
+def _linked_count(case: Case, batch: BatchContext | None) -> int:
+    """CONVENTION: the larger of the debtor's unfinished cases in the batch/store and 1 + the linked
+    numbers not known to be finished, so linked cases inside the batch count once."""
+    in_batch = batch.debtor_open_cases.get(case.debtor.id, 0) if batch else 0
+    finished = batch.finished_case_nos if batch else frozenset()
+    return max(in_batch, 1 + sum(1 for n in case.related_case_nos if n not in finished))
+
+
 def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchContext | None = None) -> CaseFacts:
     """The flat fact record for one case on `as_of`. Events dated after `as_of` are ignored."""
     _check_courts(case, network)
@@ -151,18 +153,12 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
     basis, basis_kind, start = _basis(case, as_of)
     if start is not None and case.entrusted is not None:
         start = max(start, case.entrusted.filed_on)  # 委托执行规定 Art. 11: six months at the entrusted court
-    eligible_from = None
-    countable = 0
-    exceeded = False
-    if start is not None:
-        reading = clock.art237_clock(start, case.excluded_periods, as_of)
-        eligible_from, countable, exceeded = reading.exceeded_from, reading.counted_days, reading.exceeded_on(as_of)
-        if case.obligation == Obligation.BEHAVIOUR:
-            taken = [m for m in case.measures if m.on <= min(as_of, reading.end)]
-            if any(m.kind not in _NOTICE_ONLY for m in taken):
-                basis, basis_kind = "none", "none"  # 10(3): a measure in time defeats the basis
-            elif taken:
-                basis_kind = "manual"  # CONVENTION: a notice alone is left to manual review
+    reading = clock.art237_clock(start, case.excluded_periods, as_of) if start is not None else None
+    exceeded = reading is not None and reading.exceeded_on(as_of)
+    act = None
+    if reading is not None and case.obligation in _ACT_OBLIGATIONS:
+        act = findings.read_act_measures(case.measures, min(as_of, reading.end or as_of))
+        basis, basis_kind = _act_basis(act, exceeded)
     if case.application is None or case.application.on > as_of:
         application_state = "none"
     else:
@@ -181,10 +177,14 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
     auction_tried = zb is not None and (
         any(m.kind == MeasureKind.AUCTION and m.on <= zb.ruled_on for m in case.measures)
         or any(p.kind == PeriodKind.AUCTION and p.start <= zb.ruled_on for p in case.other_periods))
+    zb_assets = tuple(findings.read_zhongben_assets(case)) if zb is not None else ()
     running = [(as_of - p.start).days + 1 for p in case.excluded_periods
                if p.kind in (PeriodKind.STAY, PeriodKind.SUSPENSION) and p.start <= as_of
                and (p.end is None or p.end >= as_of)]
-    in_batch = (batch.debtor_open_cases.get(case.debtor.id, 0) if batch else 0)
+    orders = findings.read_orders(case, start, as_of)
+    stalled = findings.read_stalled_asset(case, as_of)
+    local = findings.debtor_is_local(case, network)
+    linked = _linked_count(case, batch)
     facts: dict[str, bool | int | str] = {
         "case_state": case_state,
         "obligation": case.obligation.value,
@@ -192,15 +192,14 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         "basis": basis,
         "basis_kind": basis_kind,
         "period_exceeded": exceeded,
-        "countable_days": countable,
+        "countable_days": reading.counted_days if reading is not None else 0,
         "order_state": _order_state(case, as_of),
         "restored": case.restored_on is not None and case.restored_on <= as_of,
         "debtor_kind": case.debtor.kind.value,
         "debtor_key_local_taxpayer": bool(case.debtor.key_local_taxpayer),
         "petition_count": sum(1 for d in case.petitions if d <= as_of),
         "interference_count": sum(1 for d in case.interference_reports if d <= as_of),
-        # CONVENTION: the larger of the two counts, so linked cases inside the batch count once.
-        "linked_case_count": max(in_batch, 1 + len(case.related_case_nos)),
+        "linked_case_count": linked,
         "officer_conflict": bool(case.officer_conflict),
         "amount_yuan": int(case.amount),
         "closing_deadline_overdue": case_state == "open" and closing.exceeded_on(as_of),
@@ -213,21 +212,25 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         "zhongben_monitoring_lapse": zb is not None and case.restored_on is None
         and clock.monitoring_lapse(zb.ruled_on, zb.asset_queries, as_of),
         "open_suspension_days": max(running, default=0),
+        "order_reading": orders.state,
+        "premature_application": application_state != "none" and not exceeded,
+        "stalled_asset_months": stalled.months if stalled else 0,
+        "stalled_asset_no_progress": stalled is not None and stalled.no_progress_after is not None,
+        "zhongben_assets_without_ground": sum(1 for z in zb_assets if not z.ground),
+        "local_debtor_kind": case.debtor.kind.value if local else "not_local",
+        "local_key_taxpayer": local and bool(case.debtor.key_local_taxpayer),
     }
     check_fact_types(case.case_no, facts)
-    return CaseFacts(case.case_no, facts, start, eligible_from, forum)
+    period = clock.running_period(case.excluded_periods, clock.ART237_EXCLUDED_KINDS, as_of)
+    names = {code: network.get(code).name for code in (*case.court_codes().values(), forum) if code}
+    found = Findings(case, as_of, reading, closing, orders, act, stalled, zb_assets, period, local, linked,
+                     findings.enforcing_court(case), names, clock.earliest_after_months(case.filed_on, 3))
+    if case_state != "open":
+        return CaseFacts(case.case_no, facts, None, None, forum, None, found)  # §12.11: no clock dates
+    eligible_from = reading.exceeded_from if reading is not None else None
+    if period is not None and not exceeded:
+        # §12.11: while an excluded period runs, the first eligible day is not yet a fact.
+        return CaseFacts(case.case_no, facts, start, None, forum, eligible_from, found)
+    return CaseFacts(case.case_no, facts, start, eligible_from, forum, None, found)
 
 
-_TYPE_TABLE = tuple((name, spec.type, frozenset(spec.values)) for name, spec in FACTS.items())
-
-
-def check_fact_types(case_no: str, facts: Mapping[str, object]) -> None:
-    """Exact types and known values only: the engine would silently mis-compare anything else."""
-    if len(facts) != len(FACTS) or not FACTS.keys() <= facts.keys():
-        raise DataError(f"case {case_no}: fact set differs from FACTS: {sorted(set(facts) ^ set(FACTS))}")
-    for name, expected, values in _TYPE_TABLE:
-        value = facts[name]
-        if type(value) is not expected:
-            raise DataError(f"case {case_no}: fact {name} is {type(value).__name__}, expected {expected.__name__}")
-        if values and value not in values:
-            raise DataError(f"case {case_no}: fact {name}={value!r} is not one of {sorted(values)}")

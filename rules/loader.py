@@ -20,6 +20,7 @@ from assign.errors import RulebookError
 from assign.schemas import Outcome
 from rules.checks import check_rulebook
 from rules.compiler import OPERATORS
+from rules.explain import template_problems
 from rules.facts import RESERVED_FIELDS, FactSpec
 from rules.profiles import PROFILES, profile_for
 from rules.spec import Comparison, Effects, Group, ParamRef, Rule, Rulebook
@@ -141,7 +142,13 @@ def build_rulebook(document: dict[str, Any], source: str, digest: str) -> Rulebo
             priority=int(s.get("priority", 0)), flags=tuple(s.get("flags", ())),
             alert=s.get("alert"), severity=s.get("severity"),
         )
-        rules.append(Rule(rule_id, raw["label_zh"], raw["legal_basis"], when, effects, raw.get("description", "")))
+        law, policy = tuple(raw.get("law", ())), tuple(raw.get("policy", ()))
+        for template in (raw.get("explain_zh", ""), *law, *policy):
+            problems += [f"rule {rule_id}: {p}" for p in template_problems(template, params)]
+        if "legal_basis" not in raw and not (law or policy):
+            problems.append(f"rule {rule_id}: names no source (legal_basis, law or policy)")
+        rules.append(Rule(rule_id, raw["label_zh"], raw.get("legal_basis") or "；".join(law or policy), when, effects,
+                          raw.get("description", ""), raw.get("explain_zh", ""), law, policy))
     if problems:
         raise RulebookError(f"{source}: invalid rulebook", problems)
     return Rulebook(
@@ -162,4 +169,23 @@ def load_rulebook(path: str | Path, ruleset: str = "art237") -> Rulebook:
     file = rulebook_file(path, ruleset)
     rulebook = parse_rulebook(file.read_text(encoding="utf-8"), str(file))
     check_rulebook(rulebook)
+    return rulebook
+
+
+HISTORY_DIR = "history"  # superseded rulebooks, kept as `<id>-<version>.yml` for replaying old verdicts
+
+
+def load_rulebook_version(directory: str | Path, rulebook_id: str, version: str) -> Rulebook:
+    """The rulebook `rulebook_id` at `version`: the current file in `directory` when it is that
+    version, else `directory/history/<id>-<version>.yml` (a verdict names `<id>@<version>`)."""
+    current = load_rulebook(directory)
+    if (current.id, current.version) == (rulebook_id, version):
+        return current
+    old = Path(directory) / HISTORY_DIR / f"{rulebook_id}-{version}.yml"
+    if not old.exists():
+        raise RulebookError(f"{directory}: no rulebook {rulebook_id} {version} (current {current.version}; "
+                            f"history holds {sorted(p.stem for p in old.parent.glob('*.yml'))})")
+    rulebook = load_rulebook(old)
+    if (rulebook.id, rulebook.version) != (rulebook_id, version):
+        raise RulebookError(f"{old}: declares {rulebook.id} {rulebook.version}, not {rulebook_id} {version}")
     return rulebook

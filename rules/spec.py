@@ -54,6 +54,9 @@ class Rule:
     when: Group
     sets: Effects
     description: str = ""
+    explain_zh: str = ""  # sentence template (rules/explain.py placeholders)
+    law: tuple[str, ...] = ()  # 法律依据 templates
+    policy: tuple[str, ...] = ()  # 政策依据 templates
 
     @property
     def is_outcome_rule(self) -> bool:

@@ -49,6 +49,9 @@ def base_facts(**overrides: Any) -> dict[str, Any]:
         "closing_deadline_overdue": False, "months_since_filing": 3, "oldest_undisposed_seizure_months": 0,
         "three_months_since_filing": True, "zhongben_too_early": False, "zhongben_undisposed_assets": 0,
         "zhongben_auction_tried": False, "zhongben_monitoring_lapse": False, "open_suspension_days": 0,
+        "order_reading": "none", "premature_application": False, "stalled_asset_months": 0,
+        "stalled_asset_no_progress": False, "zhongben_assets_without_ground": 0, "local_debtor_kind": "company",
+        "local_key_taxpayer": False,
     }
     facts.update(overrides)
     return facts

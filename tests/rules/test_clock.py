@@ -133,7 +133,21 @@ def test_exceeded_is_monotone_in_the_date(start: date, periods: list, a: date, b
         assert clock.art237_clock(start, ps, late).exceeded_on(late)
 
 
-def test_objection_review_stops_only_the_closing_clock() -> None:
+def test_objection_review_counts_on_both_clocks_s12_7() -> None:
+    """§12.7: 审限规定 Art. 9(7) covers jurisdiction objections and disputes between courts, not objections
+    to enforcement acts (执行程序解释 Art. 9: they do not stop enforcement): the review days count."""
     review = [Period(kind=PeriodKind.OBJECTION_REVIEW, start=D(2024, 2, 1), end=D(2024, 2, 10))]
-    assert clock.closing_clock(D(2024, 1, 12), False, review, D(2024, 12, 1)).end == D(2024, 7, 22)
+    assert clock.closing_clock(D(2024, 1, 12), False, review, D(2024, 12, 1)).end == D(2024, 7, 12)
     assert clock.art237_clock(D(2024, 1, 10), review, D(2024, 12, 1)).end == D(2024, 7, 10)
+
+
+@pytest.mark.parametrize(("kind", "pushed"), [
+    (PeriodKind.AUCTION, 10), (PeriodKind.SUSPENSION, 10), (PeriodKind.STAY, 10), (PeriodKind.APPRAISAL, 10),
+    (PeriodKind.PUBLIC_NOTICE, 10), (PeriodKind.JURISDICTION_DISPUTE, 10),
+    (PeriodKind.OBJECTION_REVIEW, 0), (PeriodKind.SETTLEMENT_TALKS, 0), (PeriodKind.DISPUTE_COORDINATION, 0),
+])
+def test_closing_clock_excludes_exactly_the_art_9_periods(kind: PeriodKind, pushed: int) -> None:
+    """§12.7 / 审限规定 Art. 9 (6)(7)(9)(10)(11)(12): ten days of each kind push the deadline by 10 or 0 days."""
+    periods = [Period(kind=kind, start=D(2024, 2, 1), end=D(2024, 2, 10))]
+    reading = clock.closing_clock(D(2024, 1, 12), False, periods, D(2024, 12, 1))
+    assert reading.end == D(2024, 7, 12) + timedelta(days=pushed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -116,8 +117,8 @@ def test_hot_reload_swaps_engines_and_keeps_verdict_versions(tmp_path: Path) -> 
 
     old = evaluation.evaluate_cases([make_case()], network, date(2024, 8, 1), engine=first)[0]
     path = tmp_path / "art237.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace('version: "1.1.0"', 'version: "1.1.1"'),
-                    encoding="utf-8")
+    path.write_text(re.sub(r'^version: "([^"]+)"', r'version: "\1-next"', path.read_text(encoding="utf-8"),
+                           count=1, flags=re.M), encoding="utf-8")
     second = evaluation.get_engine(tmp_path)
     assert second is not first and first.retired and second.name != first.name
     new = evaluation.evaluate_cases([make_case()], network, date(2024, 8, 1))  # default dir: unaffected

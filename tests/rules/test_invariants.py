@@ -38,8 +38,10 @@ def test_outcomes_agree_with_the_clock_and_the_modes_policy(verdicts: list[Verdi
         if v.outcome == Outcome.ELIGIBLE:
             assert v.eligible_from is not None and v.as_of >= v.eligible_from
             assert {Mode.ORDER, Mode.ESCALATE, Mode.DESIGNATE} <= set(v.permitted_modes)
-        elif v.outcome == Outcome.NOT_YET:
-            assert v.eligible_from is not None and v.as_of < v.eligible_from
+        elif v.outcome == Outcome.NOT_YET:  # §12.11: a projection while an Art. 13 period runs
+            first = v.eligible_from or v.eligible_from_projected
+            assert first is not None and v.as_of < first
+            assert (v.eligible_from is None) == (v.eligible_from_projected is not None)
         if v.outcome == Outcome.MANDATORY_TRANSFER:
             assert set(v.permitted_modes) <= {Mode.ESCALATE, Mode.DESIGNATE}
         if v.outcome not in (Outcome.ELIGIBLE, Outcome.MANDATORY_TRANSFER):

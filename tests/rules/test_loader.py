@@ -58,7 +58,7 @@ def with_rule(**rule: object) -> str:
 def test_the_shipped_rulebook_loads_and_covers_every_combination() -> None:
     rb = load_rulebook(RULEBOOK_FILE)
     report = check_rulebook(rb)
-    assert report.ok and report.combinations == 288
+    assert report.ok and report.combinations == 432
     assert rb.params["linked_cases_for_concentration"] == 10
 
 
