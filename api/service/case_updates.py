@@ -1,6 +1,6 @@
 """Status and events the command centre pushes for a stored case (`PATCH /v1/cases/{case_no}`).
 
-Lists are merged, not replaced: measures and dates are added once; a period is keyed by
+Lists are merged, not replaced: measures (keyed by kind, day and asset) and dates are added once; a period is keyed by
 (kind, start), so sending it again with an `end` closes it; an order is keyed by
 (issued_by, issued_on), so sending it again with a `good_reason` records the reason.
 Scalars replace. The merged record is validated as a whole, like an import row.
@@ -40,7 +40,7 @@ class CaseUpdate(BaseModel):
 
 
 _KEYS = {
-    "measures": lambda m: (m["kind"], m["on"]),
+    "measures": lambda m: (m["kind"], m["on"], m.get("asset_id") or ""),  # v1.1: one round per asset a day
     "excluded_periods": lambda p: (p["kind"], p["start"]),
     "other_periods": lambda p: (p["kind"], p["start"]),
     "supervision_orders": lambda o: (o["issued_by"], o["issued_on"]),
@@ -50,7 +50,9 @@ _KEYS = {
 def merged(case: Case, update: CaseUpdate) -> tuple[dict[str, Any], list[str]]:
     """The case's record with the update applied, and the names of the fields that changed."""
     data = case.model_dump(mode="json")
-    patch = update.model_dump(mode="json", exclude_unset=True)
+    # Only the fields sent, each dumped whole: an item's unset optional fields (a measure's v1.1 asset_id
+    # and result, a period's end) compare equal to the stored record's nulls.
+    patch = {name: update.model_dump(mode="json", include={name})[name] for name in update.model_fields_set}
     changed: list[str] = []
     for name, value in patch.items():
         if value is None and name not in ("zhongben", "restored_on", "entrusted", "application"):
