@@ -11,9 +11,10 @@ not in the format, and an alert never names one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -88,19 +89,21 @@ class AlertRow(SQLModel, table=True):
 
 
 def save_alerts(*, session: Session, as_of: date, alerts: Sequence[Alert],
-                covered_case_nos: Iterable[str] | None = None) -> dict[str, int]:
-    """Upsert `alerts`; resolve the active alerts of the covered cases (None: every case) that no
+                court_codes: Sequence[str] | None = None) -> dict[str, int]:
+    """Upsert `alerts`; resolve the active alerts of the pass's courts (None: every court) that no
     longer fire; publish the new ones. Returns counts: new, updated, resolved, events."""
     found = {a.key: a for a in alerts}
-    covered = None if covered_case_nos is None else set(covered_case_nos)
     q = select(AlertRow).where(AlertRow.active == True)  # noqa: E712
-    existing = {(r.case_no, r.node, r.due_on): r for r in session.exec(q).all()
-                if covered is None or r.case_no in covered}
+    if court_codes is not None:
+        q = q.where(col(AlertRow.court_code).in_(list(court_codes)))
+    existing = {(r.case_no, r.node, r.due_on): r for r in session.exec(q).all()}
     old_keys = set(existing)
-    if found:  # alerts found earlier and resolved since, now firing again
-        inactive = session.exec(select(AlertRow).where(AlertRow.active == False)  # noqa: E712
-                                .where(col(AlertRow.case_no).in_({k[0] for k in found}))).all()
-        existing.update({(r.case_no, r.node, r.due_on): r for r in inactive if (r.case_no, r.node, r.due_on) in found})
+    case_nos = sorted({k[0] for k in found})
+    for lo in range(0, len(case_nos), 5000):  # resolved earlier, firing again
+        q = select(AlertRow).where(AlertRow.active == False).where(  # noqa: E712
+            col(AlertRow.case_no).in_(case_nos[lo : lo + 5000]))
+        existing.update({(r.case_no, r.node, r.due_on): r for r in session.exec(q).all()
+                         if (r.case_no, r.node, r.due_on) in found})
     counts = {"new": 0, "updated": 0, "resolved": 0, "events": 0}
     new: list[Alert] = []
     for key, alert in found.items():
@@ -140,6 +143,7 @@ def publish_new(*, session: Session, as_of: date, alerts: Sequence[Alert]) -> in
         for lo in range(0, len(batch), EVENT_CHUNK):
             chunk = batch[lo : lo + EVENT_CHUNK]
             payload: dict[str, Any] = {
+                "idempotency_key": f"alerts:{as_of.isoformat()}:{court}:{_digest(chunk)}",
                 "as_of": as_of.isoformat(), "court_code": court, "count": len(chunk),
                 "alerts": [{"case_no": a.case_no, "node": a.node, "severity": a.severity.value,
                             "due_on": a.due_on.isoformat() if a.due_on else None,
@@ -148,6 +152,12 @@ def publish_new(*, session: Session, as_of: date, alerts: Sequence[Alert]) -> in
             events.publish(session=session, kind=EVENT_KIND, subject=f"{court}: {len(chunk)} new", payload=payload)
             published += 1
     return published
+
+
+def _digest(alerts: Sequence[Alert]) -> str:
+    """The same new alerts give the same key (a rerun publishes nothing new anyway)."""
+    text = "|".join(f"{a.case_no}:{a.node}:{a.due_on}" for a in alerts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def list_alerts(*, session: Session, court_codes: Sequence[str] | None = None, node: str | None = None,

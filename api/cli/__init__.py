@@ -25,6 +25,7 @@ _AREAS = [
     "api.cli.generate",
     "api.cli.rules_cmd",
     "api.cli.evaluate",
+    "api.cli.alerts",
     "api.cli.recommend",
     "api.cli.bench",
     "api.cli.nightly",

@@ -62,10 +62,11 @@ def print_report(report: NightlyReport) -> None:
     times.add_column("stage")
     times.add_column("seconds", justify="right")
     for stage, label in (("evaluate", "evaluate"), ("select", "select"), ("solve", "solve (all forums)"),
-                         ("validate", "  of which validate"), ("store", "  of which store"), ("publish", "publish")):
+                         ("validate", "  of which validate"), ("store", "  of which store"), ("alerts", "alerts"),
+                         ("publish", "publish")):
         value = report.stage_times_s.get(stage)
         times.add_row(label, "-" if value is None else f"{value:.1f}")
-    total = sum(report.stage_times_s.get(k, 0.0) for k in ("evaluate", "select", "solve", "publish"))
+    total = sum(report.stage_times_s.get(k, 0.0) for k in ("evaluate", "select", "solve", "alerts", "publish"))
     times.add_row("total", f"{total:.1f}")
     out.print(times)
     outcomes = ", ".join(f"{k} {v}" for k, v in s.get("outcomes", {}).items())

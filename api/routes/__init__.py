@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.routes import (  # the dispatchers' console and document drafts (issue 7)
+    alerts,
     audit,
     cases,
     console,
@@ -22,5 +23,5 @@ from api.routes import (  # the dispatchers' console and document drafts (issue 
 ROUTERS: list[APIRouter] = [
     health.router, courts.router, cases.router, evaluate.router, recommendations.router, plans.router,
     decisions.router, audit.router, events.router, keys.router,
-    console.router, documents.router,
+    console.router, documents.router, alerts.router,
 ]

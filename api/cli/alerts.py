@@ -1,0 +1,64 @@
+"""`assign alerts --as-of DATE [--court CODE] [--json] [--save]`: node alerts over the store."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
+from api.config import get_settings
+from api.service import store
+from api.service.alerts import AlertPass, store_alerts
+from assign.alerts import Alert
+
+SHOWN = 50
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("alerts")
+    def alerts(
+        as_of: str = typer.Option(None, "--as-of", help="evaluation date YYYY-MM-DD (default: today)"),
+        court: str = typer.Option(None, "--court", help="only this court's jurisdiction (本辖区)"),
+        as_json: bool = typer.Option(False, "--json", help="print every alert as a JSON array"),
+        save: bool = typer.Option(False, "--save", help="store them and publish the new ones as events"),
+        node: str = typer.Option(None, "--node", help="print only this node (e.g. closing_deadline)"),
+        severity: str = typer.Option(None, "--severity", help="print only this severity (low, medium, high)"),
+    ) -> None:
+        """Node alerts (期限规定 step limits, closing deadline, 终本 queries) of the store's open and 终本 cases."""
+        with cli_errors():
+            day = parse_as_of(as_of)
+            db = store.open_store(get_settings().database_url)
+            network = store.current_network(db)
+            if court:
+                network.get(court)  # unknown court: a clear error before any work
+            run = store_alerts(db, day, network=network, court=court, save=save)
+            shown = [a for a in run.alerts if (not node or a.node == node)
+                     and (not severity or a.severity.value == severity)]
+            if as_json:
+                write_json_stdout(json.dumps([a.model_dump(mode="json") for a in shown], ensure_ascii=False, indent=2))
+            else:
+                _print(run, shown)
+            for problem in run.problems:
+                err.print(f"[red]not evaluated[/red] {problem}", highlight=False)
+            if run.rejected:
+                raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+def _print(run: AlertPass, shown: list[Alert]) -> None:
+    table = Table(title=f"节点预警 {run.as_of} ({len(shown)} of {len(run.alerts)} alerts, {run.cases} cases, "
+                        f"{run.ruleset})")
+    for col in ("案号", "法院", "节点", "严重程度", "期限届满", "完成", "逾期天数", "依据"):
+        table.add_column(col)
+    for a in shown[:SHOWN]:
+        table.add_row(a.case_no, a.court_code, a.node_zh, a.severity.value, str(a.due_on or ""),
+                      str(a.done_on or "未完成"), str(a.days_overdue), a.legal_basis)
+    out.print(table)
+    if len(shown) > SHOWN:
+        out.print(f"... {len(shown) - SHOWN} more (--json prints all)")
+    counts = run.counts()
+    out.print("by node: " + ", ".join(f"{k} {v}" for k, v in sorted(counts["node"].items())), highlight=False)
+    out.print("by severity: " + ", ".join(f"{k} {v}" for k, v in sorted(counts["severity"].items())), highlight=False)
+    if run.saved:
+        out.print("saved: " + ", ".join(f"{k} {v}" for k, v in run.saved.items()), highlight=False)

@@ -1,0 +1,106 @@
+"""Node alerts: the stored queue (jurisdiction-scoped like cases), its counts, and an on-demand pass."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AdminKeyDep, AnyKeyDep, EngineDep, NetworkDep, SessionDep
+from api.routes._shared import AUTH_ERRORS, Cursor, Limit, errors, today
+from api.security import Principal
+from api.service.alerts import store_alerts
+from assign import alerts as alert_store
+from assign.alerts import Severity
+from assign.errors import AccessDenied
+from assign.network import CourtNetwork
+from rules.alert_facts import NODES
+
+router = APIRouter(prefix="/v1/alerts", tags=["alerts"], responses=AUTH_ERRORS)
+NodeQuery = Query(default=None, pattern=r"^[a-z_]{1,32}$", description="a node, e.g. closing_deadline")
+CourtQuery = Query(default=None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$",
+                   description="a court: its jurisdiction (本辖区) only")
+
+
+class AlertsPage(BaseModel):
+    data: list[dict[str, Any]] = Field(description="alerts (interchange `Alert` + id, first_seen_on, active)")
+    next_after: int = Field(description="pass as ?after= to read on")
+    has_more: bool
+
+
+class HeatCell(BaseModel):
+    court_code: str
+    court_name: str
+    node: str
+    count: int
+    high: int
+
+
+class AlertSummary(BaseModel):
+    total: int
+    by_node: dict[str, int]
+    by_severity: dict[str, int]
+    by_court: dict[str, int]
+    nodes: dict[str, str] = Field(description="node -> its Chinese name, in process order")
+    heat: list[HeatCell] = Field(description="court x node counts of the active alerts")
+
+
+class AlertPassOut(BaseModel):
+    as_of: date
+    cases: int
+    alerts: int
+    saved: dict[str, int]
+    ruleset: str
+
+
+def _codes(key: Principal, network: CourtNetwork, court: str | None) -> list[str] | None:
+    scope = key.scope_codes(network)
+    if court is None:
+        return scope
+    if not key.may_see_court(network, court):
+        raise AccessDenied(f"court {court} is outside the jurisdiction of {key.court_code} (this key's court)")
+    return network.subtree_codes(court)
+
+
+@router.get("", response_model=AlertsPage, summary="Active node alerts in this key's jurisdiction, by cursor")
+def list_alerts(key: AnyKeyDep, session: SessionDep, network: NetworkDep, node: str | None = NodeQuery,
+                court: str | None = CourtQuery, severity: Severity | None = None, after: Cursor = 0,
+                limit: Limit = 100) -> dict[str, Any]:
+    rows = alert_store.list_alerts(session=session, court_codes=_codes(key, network, court), node=node,
+                                   severity=severity.value if severity else None, after=after, limit=limit)
+    return {"data": [alert_store.payload_of(r) for r in rows], "next_after": rows[-1].id if rows else after,
+            "has_more": len(rows) == limit}
+
+
+@router.get("/summary", response_model=AlertSummary, summary="Counts by node, severity and court; court x node heat")
+def alert_summary(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
+                  court: str | None = CourtQuery) -> dict[str, Any]:
+    counts = alert_store.alert_counts(session=session, court_codes=_codes(key, network, court))
+    by_node: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    by_court: Counter[str] = Counter()
+    cells: dict[tuple[str, str], list[int]] = {}
+    for court_code, node, severity, n in counts:
+        by_node[node] += n
+        by_severity[severity] += n
+        by_court[court_code] += n
+        cell = cells.setdefault((court_code, node), [0, 0])
+        cell[0] += n
+        cell[1] += n if severity == Severity.HIGH.value else 0
+    heat = [{"court_code": c, "court_name": network.get(c).name if c in network else c, "node": n,
+             "count": v[0], "high": v[1]} for (c, n), v in sorted(cells.items())]
+    return {"total": sum(by_node.values()), "by_node": dict(by_node), "by_severity": dict(by_severity),
+            "by_court": dict(by_court), "nodes": {n: info.name_zh for n, info in NODES.items()}, "heat": heat}
+
+
+@router.post("/run", response_model=AlertPassOut, responses=errors(409),
+             summary="Compute, store and publish the alerts of every open and 终本 case (admin; the nightly does it)")
+async def run_alerts(_key: AdminKeyDep, engine: EngineDep, network: NetworkDep,
+                     as_of: date | None = None) -> dict[str, Any]:
+    day = as_of or today()
+    run = await run_in_threadpool(lambda: store_alerts(engine, day, network=network, save=True))
+    return {"as_of": day, "cases": run.cases, "alerts": len(run.alerts), "saved": run.saved, "ruleset": run.ruleset}
