@@ -27,6 +27,7 @@ _AREAS = [
     "api.cli.evaluate",
     "api.cli.alerts",
     "api.cli.recommend",
+    "api.cli.frontier",
     "api.cli.bench",
     "api.cli.nightly",
     "api.cli.serve",

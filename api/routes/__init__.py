@@ -14,6 +14,7 @@ from api.routes import (  # the dispatchers' console and document drafts (issue 
     documents,
     evaluate,
     events,
+    frontier,
     health,
     keys,
     plans,
@@ -21,7 +22,7 @@ from api.routes import (  # the dispatchers' console and document drafts (issue 
 )
 
 ROUTERS: list[APIRouter] = [
-    health.router, courts.router, cases.router, evaluate.router, recommendations.router, plans.router,
+    health.router, courts.router, cases.router, evaluate.router, recommendations.router, plans.router, frontier.router,
     decisions.router, audit.router, events.router, keys.router,
     console.router, documents.router, alerts.router,
 ]
