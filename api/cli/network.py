@@ -10,14 +10,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, err, out, run
+from api.console import STATIC_DIR
 from assign.caseload import FLOWS_AS_OF, MEAN_DURATION_MONTHS, summarise_flows
 from assign.errors import DataError
 from assign.netbuild import SOURCE_VERSIONS, NetworkSummary, build_from_packages, summarise
 from assign.network import BUILTIN_COURTS_CSV, CourtNetwork, courts_to_csv, load_network
+from assign.outlines import outline_json, province_outlines
 
 network_app = typer.Typer(help="The court network: rebuild data/courts.csv, summarise it, look up a court.",
                           no_args_is_help=True)
 
+OUTLINES_DIR = STATIC_DIR / "geo"
 CourtsFile = Annotated[Path, typer.Option("--courts", help="Court network file (CSV or JSON).")]
 OutFile = Annotated[Path, typer.Option("--out", help="Where to write the CSV.")]
 CourtCode = Annotated[str, typer.Argument(help="Court code, e.g. B500237.")]
@@ -85,6 +88,22 @@ def show(code: CourtCode, courts: CourtsFile = BUILTIN_COURTS_CSV) -> None:
     out.print("上一级: " + " → ".join(f"{c.code} {c.name}" for c in chain))
     subtree = network.subtree(code)
     out.print(f"本辖区: {len(subtree):,} courts (including itself)")
+
+
+@network_app.command("outlines")
+def outlines(out_dir: Annotated[Path, typer.Option("--out", help="Directory for <province code>.json.")] = OUTLINES_DIR
+             ) -> None:
+    """Write each province's county outlines for the console's plan map (needs the `network` extra)."""
+    try:
+        collections = province_outlines()
+    except DataError as e:
+        err.print(f"[red]cannot build:[/red] {escape(str(e))}", highlight=False)
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for province, collection in collections.items():
+        (out_dir / f"{province}.json").write_text(outline_json(collection), encoding="utf-8")
+    counties = sum(len(c["features"]) for c in collections.values())
+    out.print(f"{out_dir}: {len(collections)} provinces, {counties:,} county outlines")
 
 
 def register(app: typer.Typer) -> None:

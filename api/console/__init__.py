@@ -22,7 +22,8 @@ API_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES = Jinja2Templates(directory=str(API_DIR / "templates"))
 STATIC_DIR = (API_DIR / "static").resolve()
 _MEDIA = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
-          ".md": "text/plain; charset=utf-8", ".png": "image/png", ".svg": "image/svg+xml"}
+          ".md": "text/plain; charset=utf-8",
+          ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml"}
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 

@@ -121,6 +121,7 @@ def test_dispatcher_signs_in_filters_opens_accepts_and_sees_the_plan(page: Any, 
     assert "最优性差距" in page.locator("#plan-summary").inner_text()
     assert page.locator("#plan-select").input_value() == page.locator("#plan-id").inner_text()
     screenshot(page, "06-plan")
+    _assert_map_over_county_outlines(page)
 
     # Art. 12: the missed order's deadline and the excluded appraisal are on the clock; the draft is a 提级 ruling.
     page.click(f"#moves a:text('{MANDATORY_CASE}')")
@@ -130,6 +131,29 @@ def test_dispatcher_signs_in_filters_opens_accepts_and_sees_the_plan(page: Any, 
     assert "督促执行令（四川省成都市中级人民法院）：2025年3月1日 至 2025年5月31日" in legend
     assert page.locator("button[data-doc='escalate.docx']").count() == 1
     screenshot(page, "08-case-mandatory-transfer")
+
+
+def _assert_map_over_county_outlines(page: Any) -> None:
+    """The plan map draws Sichuan's 183 county outlines, shades the forum's (成都中院) counties, and
+    places each basic court inside its own county's outline."""
+    assert page.locator("#map").get_attribute("data-outlines") == "183"
+    drawn = page.evaluate("""() => {
+        const chart = echarts.getInstanceByDom(document.getElementById("map"));
+        const geo = chart.getOption().geo[0];
+        const courts = chart.getOption().series[0].data;
+        const system = chart.getModel().getComponent("geo").coordinateSystem;
+        const basic = courts.filter((c) => c.level === "basic");
+        const home = basic.filter((c) => (system.getRegionByCoord(c.value) || {}).name === c.code.slice(1));
+        const region = system.getRegion("510104");
+        const shaded = geo.regions.filter((r) => r.itemStyle && r.itemStyle.areaColor
+                                                 && r.itemStyle.areaColor !== geo.itemStyle.areaColor);
+        return { map: geo.map, shaded: shaded.map((r) => r.name), basic: basic.length, home: home.length,
+                 jinjiang: region ? region.name : null };
+    }""")
+    assert drawn["map"] == "510000" and drawn["jinjiang"] == "510104"
+    assert "510104" in drawn["shaded"] and "510703" not in drawn["shaded"]  # 锦江 in 成都's forum, 涪城 (绵阳) not
+    assert len(drawn["shaded"]) == 20  # 成都's 20 basic courts' counties
+    assert drawn["basic"] == 20 and drawn["home"] >= 19, drawn  # each basic court drawn in its own county
 
 
 def test_dispatcher_overrides_to_another_legal_court(page: Any, live_console: LiveConsole) -> None:

@@ -1,5 +1,5 @@
 /* The plan view: workload per court before/after (ECharts bars), the jurisdiction's courts with
-   origin -> receiving lines (ECharts scatter + lines on lon/lat, no map tiles), the gap and the moves. */
+   origin -> receiving lines over the province's county outlines (plan_map.js), the gap and the moves. */
 (function () {
   "use strict";
   if (!Console.requireKey()) return;
@@ -38,33 +38,6 @@
     window.addEventListener("resize", () => chart.resize());
   }
 
-  function renderMap(courts, moves) {
-    const byCode = Object.fromEntries(courts.map((c) => [c.code, c]));
-    const located = courts.filter((c) => c.lat !== null && c.lon !== null);
-    const lines = moves.filter((m) => m.to && m.from && m.to !== m.from && byCode[m.to] && byCode[m.from])
-      .map((m) => ({ coords: [[byCode[m.from].lon, byCode[m.from].lat], [byCode[m.to].lon, byCode[m.to].lat]],
-        name: `${m.case_no}：${shortName(byCode[m.from].name)} → ${shortName(byCode[m.to].name)}` }));
-    const point = (c) => ({ value: [c.lon, c.lat], name: shortName(c.name), level: c.level });
-    const chart = echarts.init(document.getElementById("map"));
-    chart.setOption({
-      animation: false, tooltip: { trigger: "item", formatter: (p) => echarts.format.encodeHTML(p.name || "") },
-      legend: { data: ["法院", "移送路线"], top: 0, right: 10 },
-      grid: { left: 50, right: 40, top: 40, bottom: 40 },
-      xAxis: { type: "value", scale: true, name: "经度", splitLine: { lineStyle: { type: "dashed" } } },
-      yAxis: { type: "value", scale: true, name: "纬度", splitLine: { lineStyle: { type: "dashed" } } },
-      series: [
-        { name: "法院", type: "scatter", data: located.map(point),
-          symbolSize: (v, p) => (p.data.level === "basic" ? 9 : 16), itemStyle: { color: "#1f5fa8" },
-          label: { show: true, position: "right", formatter: (p) => p.name, fontSize: 10, color: "#333" },
-          labelLayout: { hideOverlap: true } },
-        { name: "移送路线", type: "lines", coordinateSystem: "cartesian2d", data: lines, zlevel: 2,
-          lineStyle: { color: "#b71c1c", width: 2, curveness: 0.2, opacity: 0.8 },
-          effect: { show: false }, symbol: ["circle", "arrow"], symbolSize: 8 },
-      ],
-    });
-    window.addEventListener("resize", () => chart.resize());
-  }
-
   function renderMoves(moves) {
     document.querySelector("#moves tbody").replaceChildren(...moves.map((m) => el("tr", {},
       el("td", {}, el("a", { href: "/console/cases/" + encodeURIComponent(m.case_no) }, m.case_no)),
@@ -89,7 +62,8 @@
       await Console.courtNames();
       const plan = await Console.api("/v1/console/plan" + location.search);
       await renderPlanChoices(plan.plan_id);
-      renderSummary(plan); renderWorkload(plan.courts); renderMap(plan.courts, plan.moves); renderMoves(plan.moves);
+      renderSummary(plan); renderWorkload(plan.courts); renderMoves(plan.moves);
+      await PlanMap.render(document.getElementById("map"), plan.scope, plan.courts, plan.moves, shortName);
       document.body.dataset.loaded = "1";
     } catch (err) { Console.showError(err); }
   })();
