@@ -24,8 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=30.0)
     ap.add_argument("--workers", type=int, default=0)
     ap.add_argument("--processes", type=int, default=1)
+    ap.add_argument("--frontier", action="store_true", help="also every pool's frontier (solver.frontier_benchmark)")
+    ap.add_argument("--points", type=int, default=5)
+    ap.add_argument("--frontier-time", type=float, default=60.0)
     a = ap.parse_args(argv)
-    row = run(a.cases, a.province, a.seed, a.time_limit, a.workers, a.processes)
+    row = run(a.cases, a.province, a.seed, a.time_limit, a.workers, a.processes, frontier=a.frontier, points=a.points,
+              frontier_time_s=a.frontier_time)
     sys.stdout.write(json.dumps(row, ensure_ascii=False, indent=2) + "\n")
     return 0
 

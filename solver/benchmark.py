@@ -50,7 +50,8 @@ def placement_demands(network: CourtNetwork, n: int, *, province: str | None, se
 
 
 def run(n: int, province: str, seed: int, time_limit_s: float, workers: int = 0, processes: int = 1,
-        as_of: date = date(2025, 6, 30), with_lp: bool = True) -> dict[str, Any]:
+        as_of: date = date(2025, 6, 30), with_lp: bool = True, frontier: bool = False, points: int = 5,
+        frontier_time_s: float = 60.0) -> dict[str, Any]:
     network = builtin_network()
     t0 = time.perf_counter()
     cases, verdicts = placement_demands(network, n, province=province, seed=seed, as_of=as_of)
@@ -84,7 +85,21 @@ def run(n: int, province: str, seed: int, time_limit_s: float, workers: int = 0,
         "worst_total_solver_over_greedy": _ratio(s["worst_total_per_officer"], g["worst_total_per_officer"]),
         "distance_solver_over_greedy": _ratio(s["distance_km"], g["distance_km"]),
     }
+    if frontier:
+        row["frontier"] = _frontier(inst, plan, greedy, points, frontier_time_s, processes)
     return row
+
+
+def _frontier(inst: Any, plan: Any, greedy: Any, points: int, time_limit_s: float, processes: int) -> dict[str, Any]:
+    from solver.frontier_benchmark import frontier_report
+
+    if processes > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=processes) as ex:
+            return frontier_report(inst, plan, greedy, points=points, time_limit_s=time_limit_s, pool_map=ex.map,
+                                   parallel=processes)
+    return frontier_report(inst, plan, greedy, points=points, time_limit_s=time_limit_s)
 
 
 def _per_pool(inst: Any, plan: Any) -> list[dict[str, Any]]:

@@ -22,10 +22,14 @@ def solver_bench(
     workers: int = typer.Option(0, "--workers", help="CP-SAT workers per subproblem (0: the machine's cores)"),
     processes: int = typer.Option(1, "--processes", help="subproblems solved in parallel processes"),
     lp: bool = typer.Option(True, "--lp/--no-lp", help="also compute the LP-relaxation bound"),
+    frontier: bool = typer.Option(False, "--frontier", help="also every pool's frontier, beside default and greedy"),
+    points: int = typer.Option(5, "--points", min=2, max=9, help="frontier points per pool"),
+    frontier_time: float = typer.Option(60.0, "--frontier-time", help="seconds for the whole frontier"),
 ) -> None:
     """Print objective, bound, gap, time, worst utilisation and distance, beside greedy on the same instance."""
     with cli_errors():
-        row = run(cases, province, seed, time_limit, workers, processes, with_lp=lp)
+        row = run(cases, province, seed, time_limit, workers, processes, with_lp=lp, frontier=frontier, points=points,
+                  frontier_time_s=frontier_time)
         write_json_stdout(json.dumps(row, ensure_ascii=False, indent=2))
 
 

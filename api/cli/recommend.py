@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
             network = load_network(courts) if courts else builtin_network()
             parsed = read_cases(cases_file, as_of=day, network=network)
             verdicts = evaluation.evaluate_cases(parsed.cases, network, day)
-            params = SolveParams(time_limit_s=time_limit or settings.solver_time_limit_s,
+            params = SolveParams(time_limit_s=time_limit or settings.interactive_time_limit_s,
                                  workers=settings.solver_workers, seed=settings.solver_seed if seed is None else seed,
                                  deterministic=deterministic, policy=policy or settings.solver_policy)
             _, recs = placement.place_cases(parsed.cases, verdicts, network, params=params, alternatives=alternatives)

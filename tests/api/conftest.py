@@ -35,7 +35,7 @@ def headers(token: str) -> dict[str, str]:
 
 
 def api_settings() -> Settings:
-    return Settings(solver_time_limit_s=2.0, solver_workers=1, log_level="WARNING")
+    return Settings(solver_time_limit_s=2.0, interactive_time_limit_s=2.0, solver_workers=1, log_level="WARNING")
 
 
 @pytest.fixture

@@ -81,3 +81,25 @@ def test_the_forum_frontier_marks_the_plan_and_counts_moves(tiny: AssignmentInst
     assert [p.pool for p in frontier.plan] == [POOL] and frontier.plan[0].kind == PointKind.PLAN
     assert frontier.plan[0].km_total == worst[1]
     assert frontier.defects and "dominated" in frontier.defects[0]
+
+
+def test_cli_bench_solver_frontier_prints_every_pool_beside_default_and_greedy() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    result = CliRunner().invoke(app, ["bench", "solver", "--cases", "60", "--province", "50", "--seed", "2",
+                                      "--time-limit", "1", "--workers", "1", "--no-lp", "--frontier", "--points", "3",
+                                      "--frontier-time", "6"])
+    assert result.exit_code == 0, result.output
+    f = json.loads(result.stdout)["frontier"]
+    assert f["pools"] == len(f["per_pool"]) >= 1 and f["points"] >= f["pools"]
+    for pool in f["per_pool"]:
+        assert 1 <= len(pool["frontier"]) <= 3 and pool["default"] and pool["greedy"]
+        assert all(p["km_bound"] is None or p["km_bound"] <= p["km"] for p in pool["frontier"])
+        worst = [p["worst"] for p in pool["frontier"]]
+        assert worst == sorted(worst)
+    assert set(f["series"]) == {"most_balanced", "default", "greedy", "least_travel"}
+    assert f["series"]["least_travel"]["km"] <= f["series"]["greedy"]["km"]
