@@ -30,7 +30,7 @@ def _sign_in(page: Any, console: LiveConsole, key: str) -> None:
 
 
 def _queue_case_nos(page: Any) -> list[str]:
-    page.wait_for_function("document.querySelectorAll('#queue tbody tr').length > 0")
+    page.wait_for_selector("#queue tbody tr")  # a selector, not a function: the console's CSP forbids eval
     return page.eval_on_selector_all("#queue tbody tr[data-case-no]", "rows => rows.map(r => r.dataset.caseNo)")
 
 
