@@ -60,6 +60,11 @@ def plan_page(request: Request) -> HTMLResponse:
     return _page(request, "plan.html", "调度方案")
 
 
+@router.get("/alerts", response_class=HTMLResponse)
+def alerts_page(request: Request) -> HTMLResponse:
+    return _page(request, "alerts.html", "节点预警")
+
+
 @router.get("/static/{path:path}")
 def static_file(path: str) -> FileResponse:
     # Served by a route rather than a mount so the console registers like every other router.
