@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     key_cache_ttl_s: float = 1.0
     network_check_s: float = 1.0
     log_level: str = "INFO"
+    # Request body limits in bytes (api/limits.py): every body, then the routes that take more.
+    max_body_bytes: int = 1 << 20  # 1 MiB
+    max_import_bytes: int = 1 << 30  # POST /v1/cases/import: read as a stream, memory stays flat
+    max_evaluate_bytes: int = 64 << 20  # POST /v1/evaluate: parsed whole, at most 50,000 cases
+    max_courts_bytes: int = 16 << 20  # PUT /v1/courts: the national network is about 1 MB
 
     def policy_for(self, forum: str, requested: Policy | str | None = None) -> Policy:
         """The policy a forum's plan is solved with: the request's, else the forum's, else the default."""

@@ -11,10 +11,12 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlmodel import Session, col, delete, func, select
 
 from assign.db import rows_affected, table_of, upsert
-from assign.errors import NotFound
+from assign.errors import DataError, NotFound
+from assign.masking import mask_text
 from assign.models import CaseRow, CourtRow, NetworkMeta, PlanRow, RecommendationRow, VerdictRow, utcnow
 from assign.network import CourtNetwork, builtin_network
 from assign.schemas import Case, CaseStatus, Court, Recommendation, Verdict
@@ -55,21 +57,40 @@ def network_info(*, session: Session) -> dict[str, Any]:
 # ---------------------------------------------------------------- cases
 
 
+def read_case(case_no: str, data: str, unreadable: dict[str, str] | None = None) -> Case | None:
+    """A stored record as a Case. A record that no longer validates (stored before a check existed,
+    or written around the service) is a DataError naming the case, or, when the caller collects
+    them in `unreadable` (case_no -> reason), reported there and skipped (None)."""
+    try:
+        return Case.model_validate_json(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        reason = f"the stored record no longer validates: {where}: {mask_text(first['msg'])}"
+        if unreadable is None:
+            raise DataError(f"case {case_no}: {reason}") from None
+        unreadable[case_no] = reason
+        return None
+
+
 def get_case(*, session: Session, case_no: str) -> Case:
     row = session.get(CaseRow, case_no)
     if row is None:
         raise NotFound(f"no case {case_no!r}")
-    return Case.model_validate_json(row.data)
+    case = read_case(case_no, row.data)
+    assert case is not None
+    return case
 
 
-def get_cases(*, session: Session, case_nos: Sequence[str]) -> list[Case]:
-    """The stored cases among `case_nos`, in the order asked (missing ones skipped)."""
-    found: dict[str, Case] = {}
+def get_cases(*, session: Session, case_nos: Sequence[str], unreadable: dict[str, str] | None = None) -> list[Case]:
+    """The stored cases among `case_nos`, in the order asked (missing ones skipped; unreadable ones:
+    `read_case`)."""
+    found: dict[str, Case | None] = {}
     for start in range(0, len(case_nos), 5000):
         chunk = list(case_nos[start : start + 5000])
         for row in session.exec(select(CaseRow).where(col(CaseRow.case_no).in_(chunk))):
-            found[row.case_no] = Case.model_validate_json(row.data)
-    return [found[c] for c in case_nos if c in found]
+            found[row.case_no] = read_case(row.case_no, row.data, unreadable)
+    return [case for c in case_nos if (case := found.get(c)) is not None]
 
 
 def case_row_values(case: Case) -> dict[str, Any]:
@@ -97,9 +118,10 @@ def save_case(*, session: Session, case: Case) -> None:
 
 def iter_cases(
     *, session: Session, batch_size: int = 5000, status: CaseStatus | None = CaseStatus.OPEN,
-    court_codes: Sequence[str] | None = None,
+    court_codes: Sequence[str] | None = None, unreadable: dict[str, str] | None = None,
 ) -> Iterator[list[Case]]:
-    """Stream stored cases in case_no order, `batch_size` at a time (keyset pagination)."""
+    """Stream stored cases in case_no order, `batch_size` at a time (keyset pagination; unreadable
+    records: `read_case`)."""
     after = ""
     while True:
         q = select(CaseRow.case_no, CaseRow.data).where(CaseRow.case_no > after)
@@ -110,7 +132,7 @@ def iter_cases(
         rows = session.exec(q.order_by(CaseRow.case_no).limit(batch_size)).all()
         if not rows:
             return
-        yield [Case.model_validate_json(data) for _, data in rows]
+        yield [case for no, data in rows if (case := read_case(no, data, unreadable)) is not None]
         after = rows[-1][0]
 
 

@@ -43,13 +43,17 @@ def register(app: typer.Typer) -> None:
             network = load_network(courts) if courts else builtin_network()
             engine = evaluation.get_engine(rulebook_dir)
             parsed = read_cases(cases_file, as_of=day, network=network)
-            verdicts = evaluation.evaluate_cases(parsed.cases, network, day, engine=engine)
+            result = evaluation.evaluate_each(parsed.cases, network, day, engine=engine)
+            verdicts = result.verdicts
             write_json_stdout(json.dumps([v.model_dump(mode="json") for v in verdicts], ensure_ascii=False,
                                          indent=2))
             for problem in parsed.problems:
                 err.print(f"[red]invalid case[/red] {problem}", highlight=False)
-            if parsed.problems:
-                err.print(f"{len(parsed.problems)} problem(s); {len(verdicts)} case(s) evaluated", highlight=False)
+            for failure in result.failures:
+                err.print(f"[red]not evaluated[/red] {failure}", highlight=False)
+            if parsed.problems or result.failures:
+                err.print(f"{len(parsed.problems) + len(result.failures)} problem(s); {len(verdicts)} case(s) "
+                          f"evaluated", highlight=False)
                 raise typer.Exit(EXIT_INVALID_INPUT)
 
 

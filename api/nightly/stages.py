@@ -20,7 +20,7 @@ from api.service.audit import record_plan
 from assign import audit, events, repository, runs
 from assign.models import PlanRow
 from assign.network import CourtNetwork
-from assign.schemas import Recommendation
+from assign.schemas import CaseStatus, Recommendation
 from solver.build import PLACED_MODES
 from solver.instance import AssignmentPlan, PlanStatus
 
@@ -126,11 +126,15 @@ def night_summary(*, session: Session, run_id: str, as_of: date, rulebook_hash: 
                   needing_court: int, pinned: int) -> dict[str, Any]:
     """Counts from the stored rows, so a resumed night reports what an uninterrupted one would."""
     outcomes = runs.outcome_counts(session=session, as_of=as_of, rulebook_hash=rulebook_hash)
+    open_cases = repository.count_cases(session=session, status=CaseStatus.OPEN)
     forums = runs.stored_forums(session=session, run_id=run_id)
     gaps = [f.gap for f in forums.values() if f.gap is not None]
     return {
         "run_id": run_id, "as_of": as_of.isoformat(), "rulebook_hash": rulebook_hash,
         "cases_evaluated": sum(outcomes.values()),
+        # open cases the store pass could not evaluate (reported and skipped; the reasons are on the
+        # event feed as `cases.not_evaluated`): the night publishes without them
+        "not_evaluated": max(0, open_cases - sum(outcomes.values())),
         "outcomes": dict(sorted(outcomes.items())), "needing_court": needing_court, "pinned": pinned,
         "forums": len(forums), "placed": sum(f.placed for f in forums.values()),
         "unplaced": needing_court - sum(f.placed for f in forums.values()),

@@ -38,10 +38,17 @@ class EvaluateStored(BaseModel):
     save: bool = Field(default=True, description="store the verdicts (one per case, day and rulebook)")
 
 
+class NotEvaluated(BaseModel):
+    case_no: str
+    reason: str
+
+
 class Verdicts(BaseModel):
     as_of: date
     count: int
     verdicts: list[Verdict]
+    not_evaluated: list[NotEvaluated] = Field(default_factory=list,
+                                              description="cases that could not be evaluated, with the reason")
 
 
 def _body_schema() -> dict[str, Any]:
@@ -54,9 +61,10 @@ def _body_schema() -> dict[str, Any]:
 EVALUATE_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": _body_schema()}}}}
 
 
-def verdicts_response(as_of: date, verdicts: list[Verdict]) -> Response:
+def verdicts_response(as_of: date, verdicts: list[Verdict], failures: list[evaluation.CaseFailure]) -> Response:
     """Serialised once by pydantic-core (no second validation pass over thousands of verdicts)."""
-    body = Verdicts(as_of=as_of, count=len(verdicts), verdicts=verdicts).model_dump_json()
+    failed = [NotEvaluated(case_no=f.case_no, reason=f.reason) for f in failures]
+    body = Verdicts(as_of=as_of, count=len(verdicts), verdicts=verdicts, not_evaluated=failed).model_dump_json()
     return Response(content=body, media_type="application/json")
 
 
@@ -91,11 +99,11 @@ def _evaluate_posted(raw: bytes, request: Request, key: Principal, session: Sess
         raise DataError(f"{len({p.row for p in problems})} of {len(body.cases)} cases cannot be evaluated", problems)
     for case in body.cases:
         key.check_case(network, case)
-    verdicts = evaluation.evaluate_cases(body.cases, network, as_of)
-    audit_service.record_verdicts(session=session, verdicts=verdicts, actor=key.actor, stored=False)
+    result = evaluation.evaluate_each(body.cases, network, as_of)
+    audit_service.record_verdicts(session=session, verdicts=result.verdicts, actor=key.actor, stored=False)
     session.commit()
-    request.app.state.metrics.cases_evaluated.inc(len(verdicts))
-    return verdicts_response(as_of, verdicts)
+    request.app.state.metrics.cases_evaluated.inc(len(result.verdicts))
+    return verdicts_response(as_of, result.verdicts, result.failures)
 
 
 def _dup(row: int, case_no: str, first: int) -> RowProblem:
@@ -110,20 +118,21 @@ def evaluate_stored(body: EvaluateStored, request: Request, key: AnyKeyDep, sess
     if body.save:
         require_not_future(as_of)
     wanted = list(dict.fromkeys(body.case_nos))
-    cases = repository.get_cases(session=session, case_nos=wanted)
-    missing = sorted(set(wanted) - {c.case_no for c in cases})
+    unreadable: dict[str, str] = {}  # case_no -> why it is not evaluated (reported in the answer)
+    cases = repository.get_cases(session=session, case_nos=wanted, unreadable=unreadable)
+    missing = sorted(set(wanted) - {c.case_no for c in cases} - set(unreadable))
     if missing:
         more = f" (+{len(missing) - 20} more)" if len(missing) > 20 else ""
         raise NotFound(f"{len(missing)} case numbers are not stored: {', '.join(missing[:20])}{more}")
     for case in cases:
         key.check_case(network, case)
-    problems = [p for row, case in enumerate(cases, start=1) for p in context_problems(case, row, as_of=as_of,
-                                                                                         network=network)]
-    if problems:
-        raise DataError(f"stored cases cannot be evaluated on {as_of}", problems)
-    verdicts = evaluation.evaluate_cases(cases, network, as_of)
+    for row, case in enumerate(cases, start=1):  # a stored case that does not fit this day is reported, not fatal
+        for problem in context_problems(case, row, as_of=as_of, network=network):
+            unreadable.setdefault(case.case_no, f"{problem.field}: {problem.reason}")
+    result = evaluation.evaluate_each([c for c in cases if c.case_no not in unreadable], network, as_of)
     if body.save:
-        repository.save_verdicts(session=session, verdicts=verdicts)
-    audit_service.record_verdicts(session=session, verdicts=verdicts, actor=key.actor, stored=body.save)
-    request.app.state.metrics.cases_evaluated.inc(len(verdicts))
-    return verdicts_response(as_of, verdicts)
+        repository.save_verdicts(session=session, verdicts=result.verdicts)
+    audit_service.record_verdicts(session=session, verdicts=result.verdicts, actor=key.actor, stored=body.save)
+    request.app.state.metrics.cases_evaluated.inc(len(result.verdicts))
+    failures = [evaluation.CaseFailure(no, why) for no, why in unreadable.items()] + result.failures
+    return verdicts_response(as_of, result.verdicts, failures)

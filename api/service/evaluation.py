@@ -1,6 +1,8 @@
 """Cases -> verdicts: the one pipeline the CLI, the API and the nightly job call.
 
-- `evaluate_cases`: a batch of validated cases on one network and date.
+- `evaluate_each`: a batch of validated cases on one network and date, each case inside its own
+  error boundary (a case that raises is reported and skipped); `evaluate_cases` when every case
+  must be evaluated (a failure is a DataError naming the case).
 - `get_engine`: one RuleEngine per process, reloaded when the rulebook file changes. A new
   version gets a new engine (durable cannot re-register a ruleset name); the swap is atomic
   and the old ruleset is retired, so memory stays flat; verdicts carry the version that made
@@ -23,21 +25,20 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from assign import repository
+from assign import events, repository
 from assign.db import make_engine, session_scope
-from assign.errors import DataError, RulebookError
+from assign.errors import DataError, RowProblem, RulebookError
 from assign.fields import require_not_future
+from assign.masking import mask_text
 from assign.models import CaseRow
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus, Verdict
 from rules.engine import RuleEngine
-from rules.evaluate import evaluate_cases as rules_evaluate
 from rules.evaluate import evaluate_facts
-from rules.facts import BatchContext, build_facts
+from rules.facts import BatchContext, CaseFacts, build_facts
 from rules.loader import load_rulebook, rulebook_file
 from rules.spec import Rulebook
 
@@ -104,19 +105,87 @@ def get_engine(rulebook_dir: str | Path | None = None) -> RuleEngine:
     return engine
 
 
+@dataclass(frozen=True)
+class CaseFailure:
+    """A case that could not be evaluated, and why (first line of the error, party IDs masked)."""
+
+    case_no: str
+    reason: str
+
+    @classmethod
+    def of(cls, case_no: str, error: BaseException) -> CaseFailure:
+        text = (str(error).splitlines() or [""])[0]
+        return cls(case_no, mask_text(f"{type(error).__name__}: {text}"[:300]))
+
+    def __str__(self) -> str:
+        return f"case {self.case_no}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """The cases that were evaluated (aligned with their verdicts) and the ones that could not be."""
+
+    cases: list[Case]
+    verdicts: list[Verdict]
+    failures: list[CaseFailure]
+
+
+def _each_guarded(cases: Sequence[Case], network: CourtNetwork, as_of: date, engine: RuleEngine,
+                  batch: BatchContext) -> Evaluated:
+    """The error boundary of every bulk evaluation: a case whose facts or verdict raise is reported
+    and skipped, the others are evaluated. The batch is fired at once; only if that raises is it
+    fired again case by case, to find the ones at fault (a retired engine is re-raised: reload)."""
+    built: list[tuple[Case, CaseFacts]] = []
+    failures: list[CaseFailure] = []
+    for case in cases:
+        try:
+            built.append((case, build_facts(case, network, as_of, batch)))
+        except Exception as e:  # noqa: BLE001 - whatever one case raises must not stop the others
+            failures.append(CaseFailure.of(case.case_no, e))
+    try:
+        return Evaluated([c for c, _ in built], evaluate_facts([f for _, f in built], engine, as_of), failures)
+    except Exception:
+        if engine.retired:
+            raise
+    done: list[Case] = []
+    verdicts: list[Verdict] = []
+    for case, facts in built:
+        try:
+            verdicts += evaluate_facts([facts], engine, as_of)
+            done.append(case)
+        except Exception as e:  # noqa: BLE001
+            failures.append(CaseFailure.of(case.case_no, e))
+    return Evaluated(done, verdicts, failures)
+
+
+def evaluate_each(
+    cases: Sequence[Case], network: CourtNetwork, as_of: date, *, engine: RuleEngine | None = None,
+    batch: BatchContext | None = None,
+) -> Evaluated:
+    """Verdicts for validated cases, in input order, each case inside its own error boundary (the
+    nightly pass, batch jobs and `POST /v1/evaluate` report a failing case and go on). Linked cases
+    are counted across `cases` unless a store-wide `batch` context is given."""
+    eng = engine or get_engine()
+    context = batch if batch is not None else BatchContext.from_cases(cases)
+    try:
+        return _each_guarded(cases, network, as_of, eng, context)
+    except RulebookError:
+        if engine is not None or not eng.retired:
+            raise
+        return _each_guarded(cases, network, as_of, get_engine(), context)  # reloaded mid-call
+
+
 def evaluate_cases(
     cases: Sequence[Case], network: CourtNetwork, as_of: date, *, engine: RuleEngine | None = None,
     batch: BatchContext | None = None,
 ) -> list[Verdict]:
-    """Verdicts for validated cases, in input order. Linked cases are counted across `cases`
-    unless a store-wide `batch` context is given."""
-    eng = engine or get_engine()
-    try:
-        return rules_evaluate(cases, network, as_of, eng, batch)
-    except RulebookError:
-        if engine is not None or not eng.retired:
-            raise
-        return rules_evaluate(cases, network, as_of, get_engine(), batch)  # reloaded mid-call
+    """`evaluate_each` for callers that need every case's verdict (one case, a decision): a case
+    that cannot be evaluated is a DataError (422, exit 2) naming it."""
+    result = evaluate_each(cases, network, as_of, engine=engine, batch=batch)
+    if result.failures:
+        raise DataError(f"{len(result.failures)} case(s) cannot be evaluated on {as_of}",
+                        [RowProblem(0, "case", f.reason, f.case_no) for f in result.failures])
+    return result.verdicts
 
 
 # ---------------------------------------------------------------- store-wide pass
@@ -165,16 +234,14 @@ def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> tuple[int, list
              .where(CaseRow.case_no >= lo).where(CaseRow.case_no <= hi).order_by(CaseRow.case_no))
         rows = session.execute(q).all()
     for start in range(0, len(rows), page):
-        facts = []
-        for case_no, data in rows[start : start + page]:
-            try:
-                facts.append(build_facts(Case.model_validate_json(data), network, as_of, batch))
-            except (DataError, ValidationError) as e:
-                problems.append(f"case {case_no}: {str(e).splitlines()[0]}")
-        verdicts = evaluate_facts(facts, engine, as_of)
+        unreadable: dict[str, str] = {}
+        read = (repository.read_case(case_no, data, unreadable) for case_no, data in rows[start : start + page])
+        cases = [case for case in read if case is not None]
+        result = _each_guarded(cases, network, as_of, engine, batch)
+        problems += [f"case {no}: {why}" for no, why in unreadable.items()] + [str(f) for f in result.failures]
         with session_scope(db) as session:
-            repository.save_verdicts(session=session, verdicts=verdicts)
-        done += len(verdicts)
+            repository.save_verdicts(session=session, verdicts=result.verdicts)
+        done += len(result.verdicts)
     return done, problems
 
 
@@ -227,5 +294,8 @@ def evaluate_store(
                 progress(done + rejected, total)
     if rejected:
         log.warning("store pass on %s: %d stored cases could not be evaluated", as_of, rejected)
+        with session_scope(make_engine(url)) as session:  # visible on the event feed and to the command centre
+            events.publish(session=session, kind="cases.not_evaluated", subject=f"{rejected} on {as_of}",
+                           payload={"as_of": as_of.isoformat(), "count": rejected, "cases": problems})
     return StoreRun(evaluated=done, saved=done, ranges=len(ranges), rulebook=rulebook.versioned_name,
                     rejected=rejected, problems=tuple(problems))

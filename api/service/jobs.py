@@ -119,20 +119,23 @@ class JobRunner:
             with session_scope(self.engine) as session:
                 jobs.finish_job(session=session, job_id=job_id, status=jobs.JobStatus.FAILED, error=mask_text(str(e)))
 
-    def _load(self, scope: str, params: dict[str, Any], network: CourtNetwork) -> list[Case]:
+    def _load(self, scope: str, params: dict[str, Any], network: CourtNetwork,
+              unreadable: dict[str, str]) -> list[Case]:
         codes = network.subtree_codes(scope)
         with session_scope(self.engine) as session:
             if params.get("case_nos"):
                 allowed = set(codes)
-                found = repository.get_cases(session=session, case_nos=params["case_nos"])
+                found = repository.get_cases(session=session, case_nos=params["case_nos"], unreadable=unreadable)
                 return [c for c in found if c.court_code in allowed]
-            return [c for batch in repository.iter_cases(session=session, status=CaseStatus.OPEN, court_codes=codes)
-                    for c in batch]
+            return [c for batch in repository.iter_cases(session=session, status=CaseStatus.OPEN, court_codes=codes,
+                                                         unreadable=unreadable) for c in batch]
 
     def _run(self, job_id: str, scope: str, params: dict[str, Any], key_id: int | None, network: CourtNetwork) -> None:
         as_of = date.fromisoformat(params["as_of"])
-        cases = self._load(scope, params, network)
-        verdicts = evaluation.evaluate_cases(cases, network, as_of) if cases else []
+        unreadable: dict[str, str] = {}
+        evaluated = evaluation.evaluate_each(self._load(scope, params, network, unreadable), network, as_of)
+        cases, verdicts = evaluated.cases, evaluated.verdicts  # a case that cannot be evaluated is reported, skipped
+        not_evaluated = [f"case {no}: {why}" for no, why in unreadable.items()] + [str(f) for f in evaluated.failures]
         self._check(job_id)
         with session_scope(self.engine) as session:
             previous = repository.latest_plan(session=session, scope=scope)
@@ -156,7 +159,8 @@ class JobRunner:
         plan = plan.model_copy(update={"plan_id": plan_id})
         recs = [r.model_copy(update={"plan_id": plan_id}) for r in recs]
         summary = {**plan_summary(plan, len(cases)), "kind": "batch", "job_id": job_id, "forum": scope,
-                   "as_of": as_of.isoformat(), "pinned": len(pinned)}
+                   "as_of": as_of.isoformat(), "pinned": len(pinned),
+                   "not_evaluated": not_evaluated[:200], "not_evaluated_count": len(not_evaluated)}
         with session_scope(self.engine) as session:
             repository.save_plan(session=session, plan_id=plan_id, as_of=as_of, scope=scope, status=plan.status.value,
                                  data=plan.model_dump(mode="json"), summary=summary, recommendations=recs,

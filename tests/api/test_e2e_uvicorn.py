@@ -2,63 +2,28 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
-from api.serving import HTTP_PROTOCOL
 from assign import repository
 from assign.access import Role, create_key
 from assign.db import session_scope
 from tests.api.conftest import AS_OF
-from tests.factories import make_network, make_transfer_case
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.api.live_server import live_server
+from tests.factories import make_transfer_case
 
 
 @pytest.fixture
 def served(engine: Engine) -> Iterator[tuple[str, str]]:
     with session_scope(engine) as session:
-        repository.replace_network(session=session, network=make_network(), source="tests")
         repository.save_case(session=session, case=make_transfer_case())
         token = create_key(session=session, role=Role.DISPATCHER, court_code="I510100")[1]
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False),
-           "ASSIGN_LOG_LEVEL": "WARNING"}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", "2", "--http", HTTP_PROTOCOL]
-    proc = subprocess.Popen(command, cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
-            proc.kill()
-            raise AssertionError(proc.communicate()[0].decode(errors="replace"))
-        yield base, token
-    finally:
-        proc.terminate()
-        proc.wait(20)
+    with live_server(engine, workers=2) as server:
+        yield server.base, token
 
 
 def test_a_real_server_recommends_and_decides(served: tuple[str, str]) -> None:

@@ -1,0 +1,75 @@
+"""A real `uvicorn --factory api.main:create_app` on a free loopback port, for tests that need real
+connections (keep-alive, bodies that must not be read, the server's memory)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from api.serving import HTTP_PROTOCOL
+from assign import repository
+from assign.access import Role, create_key
+from assign.db import session_scope
+from tests.factories import make_network
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    host: str
+    port: int
+    pid: int
+    integration: str
+    admin: str
+
+    @property
+    def base(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def live_server(engine: Engine, workers: int = 1, **env: str) -> Iterator[LiveServer]:
+    """`workers` worker processes serving `engine`'s database with the test network and two keys."""
+    with session_scope(engine) as session:
+        repository.replace_network(session=session, network=make_network(), source="tests")
+        integration = create_key(session=session, role=Role.INTEGRATION, court_code=None)[1]
+        admin = create_key(session=session, role=Role.ADMIN, court_code=None)[1]
+    port = free_port()
+    environ = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+               "ASSIGN_LOG_LEVEL": "WARNING", **env}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers), "--http", HTTP_PROTOCOL]
+    proc = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = LiveServer("127.0.0.1", port, proc.pid, integration, admin)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{server.base}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            proc.kill()
+            raise AssertionError(proc.communicate()[0].decode(errors="replace"))
+        yield server
+    finally:
+        proc.terminate()
+        proc.wait(20)
