@@ -206,8 +206,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.write_lock = write_lock
     app.state.group_commit = writer
     app.add_middleware(AdmissionLimit, limit=REQUEST_THREADS)
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyGuard, settings=settings)  # outside the admission limit: refusals take no slot
+    app.add_middleware(SecurityHeaders)
     install_metrics(app, app.state.metrics)
     install_error_handlers(app)
     for router in ROUTERS:
