@@ -126,14 +126,14 @@ def _lead_check(nodes: ProcessNodes, as_of: date) -> NodeReading:
 
 
 def _closing(case: Case, nodes: ProcessNodes, as_of: date, is_open: bool) -> tuple[NodeReading, NodeReading]:
+    if not is_open:  # both nodes concern open cases only: no clock to read
+        return NodeReading("closing_deadline", "not_applicable"), NodeReading("extension_request", "not_applicable")
     periods = case.other_periods + case.excluded_periods
     base = clock.closing_clock(case.filed_on, case.non_litigation, periods, as_of)
     approved = _known(nodes.extension_approved_on, as_of) is not None
     reading = clock.closing_clock(case.filed_on, case.non_litigation, periods, as_of,
                                   EXTENSION_MONTHS if approved else 0) if approved else base
-    if not is_open:
-        closing = NodeReading("closing_deadline", "not_applicable")
-    elif reading.exceeded_on(as_of):
+    if reading.exceeded_on(as_of):
         closing = NodeReading("closing_deadline", "overdue", case.filed_on, reading.end, None,
                               as_of.toordinal() - reading.end_ordinal)
     else:

@@ -12,6 +12,7 @@ from assign.generator.court_mix import CourtMix
 from assign.generator.draws import Weighted, pick, randint
 from assign.generator.parties import PartyFactory, PooledDebtor
 from assign.generator.procedure import is_stalled, measures_for, periods_for, zhongben_record
+from assign.generator.process_nodes import add_process_nodes
 from assign.schemas import Court, CourtLevel
 
 _OBLIGATIONS = Weighted(dist.OBLIGATION_WEIGHTS)
@@ -74,6 +75,7 @@ class CaseBuilder:
         self._procedure(case, court, status=status, filed=filed, end=end, stalled=stalled,
                         debtor=debtor, assets=assets)
         self._link_related(case, pooled)
+        add_process_nodes(case, as_of=as_of, end=end)  # v1.2 nodes, from their own stream
         return case
 
     # ------------------------------------------------------------ draws

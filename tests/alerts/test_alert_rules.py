@@ -166,6 +166,10 @@ def test_two_missed_queries_are_high_and_a_restored_case_has_none(alerts_engine:
 
 
 def test_no_query_is_due_after_five_years(alerts_engine: RuleEngine) -> None:
-    queries = [date(2024 + y, m, 1) for y in range(6) for m in (11, 5) if date(2024 + y, m, 1) > date(2024, 6, 1)]
-    queries = [q for q in queries if q <= date(2029, 6, 1)]
-    assert alerts(alerts_engine, as_of=date(2031, 1, 1), **zhongben(queries)) == {}
+    ruled = date(2019, 6, 1)
+    queries = [date(2019 + y, m, 1) for y in range(6) for m in (5, 11)
+               if ruled < date(2019 + y, m, 1) <= date(2024, 6, 1)]
+    record = {"status": "zhongben", "zhongben": {"ruled_on": ruled, "asset_queries": queries}}
+    assert alerts(alerts_engine, as_of=date(2025, 6, 1), **record) == {}  # nothing due after 2024-06-01
+    assert alerts(alerts_engine, as_of=date(2025, 6, 1), **{**record, "zhongben": {
+        "ruled_on": ruled, "asset_queries": queries[:-1]}})["zhongben_monitoring"].due_on == date(2024, 6, 1)
