@@ -22,6 +22,7 @@ import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError as DatabaseValueError
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -165,6 +166,12 @@ def install_error_handlers(app: FastAPI) -> None:
                             status_code=500)
 
 
+def operation_id(route: APIRoute) -> str:
+    """`<tag>-<function>`, e.g. `cases-import_cases`: the FastAPI full-stack template's scheme, so a
+    generated client names its functions after the route (not after path and method)."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The service app. `engine` defaults to `settings.database_url` (migrate it first: `assign db upgrade`)."""
     from api.service.store import open_store
@@ -195,6 +202,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         description="CPL Art. 237 cross enforcement: find transferable enforcement cases and place them on courts. "
                     "Every endpoint except health, version and metrics needs an API key in `X-API-Key`.",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -19,6 +19,13 @@ import socket
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 
+def free_port() -> int:
+    """A loopback port free right now (for servers started by tests and benchmarks)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def _no_delay(transport: asyncio.BaseTransport) -> None:
     sock = transport.get_extra_info("socket")
     if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):

@@ -225,7 +225,24 @@ class Application(_Model):
     on: EventDate
 
 
+# The interchange record as API users see it in the OpenAPI (an illustrative case: made-up parties,
+# a supervision order whose deadline passed); tests/api/test_openapi_examples.py validates it.
+CASE_EXAMPLE: dict[str, Any] = {
+    "case_no": "(2024)川0104执900号", "court_code": "B510104", "obligation": "money", "non_litigation": False,
+    "received_on": "2024-01-10", "filed_on": "2024-01-12", "amount": "500000", "recovered": "0", "status": "open",
+    "debtor": {"id": "91510104MA6C000001", "name": "成都某贸易有限公司", "kind": "company",
+               "domicile_division": "510104"},
+    "applicant": {"id": "510104198001010011", "name": "张三", "kind": "person", "domicile_division": "510105"},
+    "assets": [{"id": "A1", "kind": "deposit", "value": "300000", "available_at_application": True,
+                "location_division": "510104"}],
+    "measures": [{"kind": "notice", "on": "2024-01-15"}],
+    "supervision_orders": [{"issued_by": "I510100", "issued_on": "2024-08-01", "deadline": "2024-09-01"}],
+}
+
+
 class Case(_Model):
+    model_config = ConfigDict(json_schema_extra={"examples": [CASE_EXAMPLE]})
+
     case_no: CaseNo
     court_code: CourtCode
     obligation: Obligation

@@ -59,7 +59,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.service.evaluation import evaluate_cases  # noqa: E402
 from api.service.store import open_store  # noqa: E402
-from api.serving import HTTP_PROTOCOL  # noqa: E402
+from api.serving import HTTP_PROTOCOL, free_port  # noqa: E402
 from assign import repository  # noqa: E402
 from assign.access import Role, create_key  # noqa: E402
 from assign.db import session_scope  # noqa: E402
@@ -107,12 +107,6 @@ def province_of(network: CourtNetwork, code: str) -> str:
     while (parent := network.get(code).parent_code) is not None:
         code = parent
     return code
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def percentile(values: list[float], p: float) -> float:

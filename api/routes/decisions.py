@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, IdPath, Limit, Offset, errors, today
@@ -20,6 +20,12 @@ router = APIRouter(prefix="/v1/decisions", tags=["decisions"], responses=AUTH_ER
 
 
 class DecisionIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"recommendation_id": 1, "action": "accept", "reason": "同意指定执行"},
+        {"recommendation_id": 1, "action": "override", "reason": "被执行人主要财产在锦江区",
+         "target_court": "B510104"},
+    ]})
+
     recommendation_id: int = Field(ge=0, le=2**62)
     action: Action
     reason: str = Field(min_length=1, max_length=4000, pattern=r"\S", description="the dispatcher's reason")

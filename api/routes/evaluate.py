@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -33,6 +33,9 @@ class EvaluateCases(BaseModel):
 
 
 class EvaluateStored(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"case_nos": ["(2024)川0104执900号"], "as_of": "2024-12-02", "save": False}]})
+
     as_of: EventDate | None = None
     case_nos: list[str] = Field(min_length=1, max_length=MAX_BATCH)
     save: bool = Field(default=True, description="store the verdicts (one per case, day and rulebook)")

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
-from pydantic import AnyHttpUrl, BaseModel, Field, field_validator
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
 
 from api.deps import AdminKeyDep, FeedKeyDep, SessionDep, SettingsDep
 from api.egress import redact_url, target_policy, url_problem
@@ -33,6 +33,9 @@ class EventsPage(BaseModel):
 
 
 class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"url": "https://hub.example.org/hooks/assign", "kinds": ["plan.published", "decision.accept"]}]})
+
     url: AnyHttpUrl
     kinds: list[str] = Field(default_factory=list, max_length=100, description="event kinds; empty = every kind")
     secret: str | None = Field(default=None, min_length=16, max_length=128, pattern=r"^[\x21-\x7e]+$",

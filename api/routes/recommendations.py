@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, SessionDep
@@ -27,6 +27,9 @@ router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], respo
 
 
 class RecommendOne(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"case_no": "(2024)川0104执900号", "as_of": "2024-12-02"}]})
+
     case_no: str = Field(min_length=1, max_length=128)
     as_of: WriteDate | None = None
 
@@ -47,6 +50,11 @@ class StoredRecommendation(BaseModel):
 
 
 class BatchRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"court": "I510100", "as_of": "2024-12-02", "time_limit_s": 30, "policy": "balanced"},
+        {"case_nos": ["(2024)川0104执900号", "(2024)川0104执901号"]},
+    ]})
+
     court: str | None = Field(default=None, max_length=32,
                               description="the forum whose jurisdiction is planned (default: the key's court)")
     case_nos: list[str] | None = Field(default=None, max_length=50_000,

@@ -4,7 +4,6 @@ connections (keep-alive, bodies that must not be read, the server's memory)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy.engine import Engine
 
-from api.serving import HTTP_PROTOCOL
+from api.serving import HTTP_PROTOCOL, free_port
 from assign import repository
 from assign.access import Role, create_key
 from assign.db import session_scope
@@ -36,12 +35,6 @@ class LiveServer:
     @property
     def base(self) -> str:
         return f"http://{self.host}:{self.port}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from sqlalchemy import text
 
 from api.config import Settings
 from api.main import create_app
+from api.serving import free_port
 from tests.conftest import BACKENDS, PG_URL, _pg_engine_in_fresh_schema
 from tests.console.seed import SeededStore, seed_store
 
@@ -35,12 +35,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 class LiveConsole:
     base_url: str
     store: SeededStore
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +68,7 @@ def seeded_any(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 @pytest.fixture(scope="module")
 def live_console(seeded: SeededStore) -> Iterator[LiveConsole]:
     app = create_app(Settings(database_url=seeded.url, log_level="WARNING"), engine=seeded.engine)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="console-uvicorn", daemon=True)
     thread.start()
