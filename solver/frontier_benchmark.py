@@ -46,7 +46,7 @@ def frontier_report(inst: AssignmentInstance, plan: AssignmentPlan, greedy: Assi
             left -= sizes[p]
     mine = {p.pool: p for p in plan.points}
     theirs = {p.pool: p for p in greedy.points}
-    rows = []
+    rows: list[dict[str, Any]] = []
     series: dict[str, dict[str, float]] = {s: {"worst_sum": 0.0, "km": 0.0} for s in
                                            ("most_balanced", "default", "greedy", "least_travel")}
     for pool, found in zip(pools, results, strict=True):

@@ -62,11 +62,3 @@ def write_json_stdout(text: str) -> None:
 def run(fn: Callable[[], T]) -> T:
     with cli_errors():
         return fn()
-
-
-def parse_as_of(value: str | None) -> date:
-    """`--as-of YYYY-MM-DD` (default: today); a clear input error otherwise."""
-    try:
-        return date.fromisoformat(value) if value else date.today()
-    except ValueError:
-        raise DataError(f"--as-of {value!r} is not a date (YYYY-MM-DD)") from None

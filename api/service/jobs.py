@@ -142,7 +142,8 @@ class JobRunner:
             # transfers a dispatcher already decided stay where they were decided
             pinned = decided_courts(session=session, case_nos=[c.case_no for c in cases])
         previous_assignments = AssignmentPlan.model_validate_json(previous.data).assignments if previous else None
-        solve_params = SolveParams(time_limit_s=float(params.get("time_limit_s") or self.settings.interactive_time_limit_s),
+        time_limit_s = float(params.get("time_limit_s") or self.settings.interactive_time_limit_s)
+        solve_params = SolveParams(time_limit_s=time_limit_s,
                                    workers=self.settings.solver_workers, seed=self.settings.solver_seed,
                                    policy=self.settings.policy_for(scope, params.get("policy")))
         inst = build_instance(cases, verdicts, network, previous_plan=previous_assignments, pinned=pinned,
