@@ -8,11 +8,21 @@ one through `on_result` in the calling thread, so the caller can store each as i
 Each task has a wall-clock limit and a retry budget. A task that raises, overruns its
 limit, or was running in a worker that died is retried until its budget is spent; then it
 is reported as failed. Solver objects never cross a process boundary, only plain data.
+
+Workers never outlive the process that started them: each local worker runs a small thread
+that checks every `PARENT_WATCH_S` whether its parent is still the process that spawned it
+and ends the worker (os._exit, CP-SAT's threads included) when it is not — a parent killed
+with -9 runs no cleanup, and an idle worker would otherwise wait on its task queue forever,
+a busy one finish a solve nobody will read. (A watch rather than PR_SET_PDEATHSIG: that
+fires when the *thread* that forked the worker ends, and the pool starts workers from
+whichever thread submits.)
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -50,11 +60,21 @@ class Executor(Protocol):
 # ---------------------------------------------------------------- local process pool
 
 _WORKER_SHARED: dict[str, Any] = {}
+PARENT_WATCH_S = 0.5
 
 
-def _init_worker(shared: dict[str, Any]) -> None:
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(PARENT_WATCH_S)
+        if os.getppid() != parent_pid:  # re-parented: the process that started us is gone
+            os._exit(70)
+
+
+def _init_worker(shared: dict[str, Any], parent_pid: int | None = None) -> None:
     _WORKER_SHARED.clear()
     _WORKER_SHARED.update(shared)
+    if parent_pid is not None:
+        threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch", daemon=True).start()
 
 
 def _call_with_shared(fn: TaskFn, task: dict[str, Any]) -> dict[str, Any]:
@@ -83,7 +103,7 @@ class LocalPoolExecutor:
 
     def _pool(self, shared: dict[str, Any]) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(shared,))
+                                   initializer=_init_worker, initargs=(shared, os.getpid()))
 
     @staticmethod
     def _kill(pool: ProcessPoolExecutor) -> None:

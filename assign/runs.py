@@ -1,7 +1,8 @@
 """Nightly runs: the run record, the run lock and per-forum progress.
 
 A run's id is deterministic from what it computes over (as_of + network hash + rulebook
-hash + solver seed), so a rerun after a crash finds the same run and resumes it.
+hash + solver seed + the data snapshot), so a rerun after a crash finds the same run and
+resumes it, while a rerun after new cases, updates or decisions is a new run (`data_snapshot`).
 
 The lock is one row (`run_lock`, name "nightly"), taken with a conditional UPDATE that is
 atomic on SQLite (one writer at a time) and on PostgreSQL (READ COMMITTED re-checks the
@@ -11,12 +12,15 @@ WHERE clause after waiting for a concurrent writer's row lock):
       AND (holder IS NULL OR holder = :me OR heartbeat_at < :stale_before)
 
 The holder refreshes `heartbeat_at` while it works. A holder killed with -9 never releases
-the lock; once its heartbeat is older than the stale timeout, the next run takes it over.
+the lock; once its heartbeat is older than the stale timeout, the next run takes it over, or
+at once when the holder is provably dead (`take_over_dead`: the caller checked that the holder's
+process no longer exists on this host).
 A holder whose heartbeat UPDATE finds it no longer holds the lock stops (`LockLost`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
@@ -117,6 +121,24 @@ def acquire_lock(conn: Connection, *, holder: str, run_id: str, stale_after_s: f
         )
 
 
+def lock_holder(conn: Connection, *, name: str = NIGHTLY_LOCK) -> tuple[str | None, datetime | None]:
+    """The current holder and when it took the lock."""
+    table = table_of(RunLock)
+    row = conn.execute(sa.select(table.c.holder, table.c.acquired_at).where(table.c.name == name)).first()
+    return (row[0], _aware(row[1]) if row[1] else None) if row else (None, None)
+
+
+def take_over_dead(conn: Connection, *, dead_holder: str, holder: str, run_id: str,
+                   name: str = NIGHTLY_LOCK) -> bool:
+    """Take the lock from `dead_holder` (known dead by the caller); False when someone else was first. Commits."""
+    table = table_of(RunLock)
+    now = utcnow()
+    taken = conn.execute(sa.update(table).where(table.c.name == name, table.c.holder == dead_holder)
+                         .values(holder=holder, run_id=run_id, acquired_at=now, heartbeat_at=now)).rowcount
+    conn.commit()
+    return bool(taken == 1)
+
+
 def heartbeat(conn: Connection, *, holder: str, name: str = NIGHTLY_LOCK) -> bool:
     """Refresh the lock's heartbeat; False when `holder` no longer holds it. Commits."""
     table = table_of(RunLock)
@@ -201,6 +223,22 @@ def latest_published_run(*, session: Session, before: date | None = None) -> Nig
 
 
 # ---------------------------------------------------------------- what the night reads
+
+
+def data_snapshot(*, session: Session) -> str:
+    """A digest of what a night reads besides the network and rulebook: every case's number, status
+    and content hash (an import, an update, a closure), and the latest decision (pins). Two runs of
+    one day over the same data are the same run; equal data in two databases gives equal digests.
+    One pass over an index-sized column set: small next to the night's evaluation of every case."""
+    from assign.decisions import Decision  # decisions -> models; imported here to keep runs' imports flat
+
+    digest = hashlib.sha256()
+    q = sa.select(col(CaseRow.case_no), col(CaseRow.status), col(CaseRow.content_hash)).order_by(col(CaseRow.case_no))
+    for case_no, status, content in session.execute(q.execution_options(yield_per=20_000)):
+        digest.update(f"{case_no}\x1f{status}\x1f{content}\x1e".encode())
+    decided = session.execute(sa.select(sa.func.max(col(Decision.id)))).scalar()
+    digest.update(f"decision:{decided}".encode())
+    return digest.hexdigest()[:16]
 
 
 def outcome_counts(*, session: Session, as_of: date, rulebook_hash: str) -> dict[str, int]:

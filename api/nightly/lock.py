@@ -4,24 +4,51 @@ The heartbeat runs in a thread with its own connection so that long stages (a st
 evaluation, a slow forum) keep the lock fresh. If a heartbeat finds the lock taken over
 (this process looked dead for longer than the stale timeout), the pipeline stops at its
 next check instead of writing alongside the new holder.
+
+A holder is named `host:pid:token`. When the lock is held by a process of *this* host that
+no longer exists (or whose PID now belongs to a process started after the lock was taken),
+the holder is provably dead and a rerun takes the lock over at once, without waiting for
+`--stale-after`. A holder on another host is only ever taken over by staleness (we cannot
+see its processes). Hosts sharing one database must have distinct host names (containers
+do: their name is their id).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
 import uuid
+from datetime import datetime
 from types import TracebackType
 
+import psutil
 from sqlalchemy.engine import Engine
 
 from assign import runs
 from assign.errors import Conflict
 
+log = logging.getLogger(__name__)
+
 
 def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def holder_is_dead(holder: str, acquired_at: datetime | None) -> bool:
+    """True only when `holder` ran on this host and its process is gone (see the module docstring)."""
+    host, _, rest = holder.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        proc = psutil.Process(int(pid_text))
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return True
+        return acquired_at is not None and proc.create_time() > acquired_at.timestamp() + 1.0  # the PID was reused
+    except psutil.NoSuchProcess:
+        return True
 
 
 class RunLockKeeper:
@@ -37,7 +64,14 @@ class RunLockKeeper:
 
     def __enter__(self) -> RunLockKeeper:
         with self.engine.connect() as conn:
-            runs.acquire_lock(conn, holder=self.holder, run_id=self.run_id, stale_after_s=self.stale_after_s)
+            try:
+                runs.acquire_lock(conn, holder=self.holder, run_id=self.run_id, stale_after_s=self.stale_after_s)
+            except Conflict:
+                dead, acquired_at = runs.lock_holder(conn)
+                if not (dead and holder_is_dead(dead, acquired_at)
+                        and runs.take_over_dead(conn, dead_holder=dead, holder=self.holder, run_id=self.run_id)):
+                    raise
+                log.warning("nightly lock taken over from %s: that process no longer exists on this host", dead)
         self._thread.start()
         return self
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -65,12 +65,12 @@ def run_nightly(engine: Engine, *, as_of: date, services: NightlyServices, optio
                 progress: ProgressFn = _noop) -> NightlyReport:
     """Run (or resume, or confirm) the night of `as_of`. Raises Conflict if another run holds the lock."""
     require_not_future(as_of)
-    if network is None:
-        with session_scope(engine) as session:
-            network = repository.active_network(session=session)
+    with session_scope(engine) as session:
+        network = network or repository.active_network(session=session)
+        snapshot = runs.data_snapshot(session=session)
     seed = int(services.solve_params.get("seed", 0))
-    run_id = stages.make_run_id(as_of=as_of, network_hash=network.content_hash,
-                                rulebook_hash=services.rulebook_hash, seed=seed, placer=services.placer)
+    run_id = stages.make_run_id(as_of=as_of, network_hash=network.content_hash, rulebook_hash=services.rulebook_hash,
+                                seed=seed, placer=services.placer, snapshot=snapshot)
     with RunLockKeeper(engine, run_id=run_id, stale_after_s=options.stale_after_s,
                        heartbeat_s=options.heartbeat_s) as keeper:
         try:
@@ -115,7 +115,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
     with session_scope(engine) as s:
         by_forum = runs.cases_needing_court(session=s, as_of=as_of, rulebook_hash=services.rulebook_hash,
                                             modes=stages.PLACED_MODE_VALUES)
-        last = runs.latest_published_run(session=s, before=as_of)
+        last = runs.latest_published_run(session=s, before=as_of + timedelta(days=1))  # a same-day night too
         earlier_forums = runs.run_scopes(session=s, run_id=last.run_id) if last else []
         all_pins = services.pinned(s)
         stored = runs.stored_forums(session=s, run_id=run_id)

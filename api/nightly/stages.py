@@ -27,9 +27,10 @@ from solver.instance import AssignmentPlan, PlanStatus
 PLACED_MODE_VALUES = sorted(m.value for m in PLACED_MODES)
 
 
-def make_run_id(*, as_of: date, network_hash: str, rulebook_hash: str, seed: int, placer: str) -> str:
-    """Same day, same network, same rulebook, same seed -> same run (a rerun resumes it)."""
-    digest = hashlib.sha256(f"{as_of}|{network_hash}|{rulebook_hash}|{seed}|{placer}".encode()).hexdigest()
+def make_run_id(*, as_of: date, network_hash: str, rulebook_hash: str, seed: int, placer: str,
+                snapshot: str = "") -> str:
+    """Same day, network, rulebook, seed and data snapshot -> same run (a rerun resumes it)."""
+    digest = hashlib.sha256(f"{as_of}|{network_hash}|{rulebook_hash}|{seed}|{placer}|{snapshot}".encode()).hexdigest()
     return f"{as_of.isoformat()}-{digest[:16]}"
 
 

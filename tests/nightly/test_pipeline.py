@@ -176,3 +176,54 @@ def test_each_forum_is_planned_with_its_configured_policy_else_the_nights(engine
         policies = {scope: json.loads(repository.latest_plan(session=session, scope=scope).data)["policy"]
                     for scope in ("I510100", "I510700")}
     assert policies == {"I510100": "near", "I510700": "balanced"}
+
+
+def test_a_rerun_after_new_cases_is_a_new_night_that_plans_them(engine: Engine) -> None:
+    """A night is keyed by its data snapshot: the same day over new data is not 'already published'."""
+    from assign.importer import import_cases
+    from tests.factories import make_network
+    from tests.nightly.helpers import small_cases
+
+    seed_store(engine, 60)
+    first = night(engine)
+    import_cases(engine, small_cases(21, prefix="新"), as_of=AS_OF, network=make_network())
+    second = night(engine)
+    assert second.status == "published" and second.run_id != first.run_id
+    assert second.summary["cases_evaluated"] == 81
+    with session_scope(engine) as session:
+        plan = repository.latest_plan(session=session, scope="I510100")
+        assert plan is not None and plan.run_id == second.run_id  # the current plan is the new night's
+        assert runs.latest_published_run(session=session).run_id == second.run_id  # type: ignore[union-attr]
+        old = session.get(runs.NightlyRun, first.run_id)
+        assert old is not None and old.status == runs.RunStatus.PUBLISHED  # history: its plans were current then
+    assert night(engine).status == "already published"  # the same snapshot again: nothing to do
+
+
+def test_a_dead_holder_on_this_host_is_taken_over_at_once_a_live_or_remote_one_is_not(engine: Engine) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from api.nightly.lock import holder_is_dead
+
+    seed_store(engine, 30)
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    host = socket.gethostname()
+    try:
+        now = utcnow()
+        assert holder_is_dead(f"{host}:{gone.pid}:abc", now)
+        assert not holder_is_dead(f"{host}:{live.pid}:abc", now)  # it took the lock after it started: alive
+        assert holder_is_dead(f"{host}:{live.pid}:abc", now - timedelta(hours=1))  # a PID reused since the lock
+        assert not holder_is_dead(f"elsewhere:{gone.pid}:abc", now)  # another host: only staleness
+        with engine.connect() as conn:
+            runs.acquire_lock(conn, holder=f"{host}:{live.pid}:abc", run_id="someone", stale_after_s=3600)
+        with pytest.raises(Conflict, match="already running"):
+            night(engine, stale_after_s=3600)
+        with engine.begin() as conn:
+            conn.execute(sa.text("UPDATE run_lock SET holder = :h"), {"h": f"{host}:{gone.pid}:abc"})
+        assert night(engine, stale_after_s=3600).status == "published"  # no --stale-after needed
+    finally:
+        live.kill()
+        live.wait()
