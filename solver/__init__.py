@@ -1,7 +1,9 @@
 """Placement solver: which court receives each transferred case (CP-SAT, pool by pool).
 
-Public API: build_instance, solve, greedy_plan, lp_bound, validate_plan, recommend_one,
-and the types of solver.instance. Imports assign only (never rules/ or api/).
+Exported here: build_instance, make_demand, solve, greedy_plan, validate_plan and the main
+types of solver.instance; the LP bound is `solver.bound.lp_bound`, the single-case ranking
+`solver.recommend_one`, policies `solver.policy`, the frontier `solver.frontier`. Imports
+assign only (never rules/ or api/).
 """
 
 from solver.build import build_instance, make_demand

@@ -1,7 +1,8 @@
 """The `assign` console script (Typer + Rich).
 
 Each area has its own module in this package and registers its commands in `register`.
-The modules only parse arguments, call `api.service` and format output.
+The modules parse arguments, call `api.service` (or a package's public function: the
+rulebook checks, the network builder, the generator) and format output.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Every share, length and weight the workload generator draws from, in one place.
+"""The shares, lengths and weights of the workload that docs/workload.md documents.
+
+Draws that only shape one detail stay next to their use (asset disposal speeds and
+valuations in `assets.py`, name and identity details in `identities.py`, applicant bands in
+`parties.py`, the notice delay in `procedure.py`, the process nodes in `process_nodes.py`).
 
 Sources are cited as § of shared/domain/legal-reference.md. Figures marked CHOICE are
 ours: no published statistic was found, so they are set to plausible values and, where
