@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -147,11 +147,14 @@ def count_cases(*, session: Session, status: CaseStatus | None = None) -> int:
     return int(session.exec(q).one())
 
 
-def debtor_case_counts(*, session: Session, status: CaseStatus | None = CaseStatus.OPEN) -> dict[str, int]:
-    """How many (open) cases each debtor has across all courts: linked-case indicator."""
+def debtor_case_counts(*, session: Session,
+                       status: CaseStatus | Iterable[CaseStatus] | None = CaseStatus.OPEN) -> dict[str, int]:
+    """How many (open, or of the given statuses) cases each debtor has across all courts: linked-case indicator."""
     q = select(CaseRow.debtor_id, func.count()).group_by(CaseRow.debtor_id).having(func.count() > 1)
-    if status is not None:
+    if isinstance(status, CaseStatus):
         q = q.where(CaseRow.status == status.value)
+    elif status is not None:
+        q = q.where(col(CaseRow.status).in_(sorted(s.value for s in status)))
     return {d: int(n) for d, n in session.exec(q).all()}
 
 

@@ -22,7 +22,7 @@ from rules.spec import Rule, Rulebook
 class FiresRules(Protocol):
     rulebook: Rulebook
 
-    def fire(self, records: Sequence[dict], case_nos: Sequence[str] | None = None) -> list[list[str]]: ...
+    def fire(self, records: Sequence[dict[str, Any]], case_nos: Sequence[str] | None = None) -> list[list[str]]: ...
 
 
 def rulebook_version(rulebook: Rulebook) -> RulebookVersion:
@@ -52,12 +52,12 @@ def recommend(permitted: list[Mode], rules: Sequence[Rule]) -> Mode | None:
 _FIRED_CACHE_LIMIT = 100_000
 
 
-def _fired_rule(rulebook: Rulebook, rule: Rule, facts: dict) -> FiredRule:
+def _fired_rule(rulebook: Rulebook, rule: Rule, facts: Mapping[str, Any]) -> FiredRule:
     """The audit entry for one fired rule. Entries are frozen, so verdicts with the same matched
     facts share one instance (most matched facts are booleans and closed text values)."""
     names = rule.fact_names()
     key = (rule.id, *(facts[n] for n in names))
-    cache: dict[tuple, FiredRule] | None = rulebook.__dict__.get("_fired_cache")
+    cache: dict[tuple[Any, ...], FiredRule] | None = rulebook.__dict__.get("_fired_cache")
     if cache is None or len(cache) > _FIRED_CACHE_LIMIT:
         cache = {}
         object.__setattr__(rulebook, "_fired_cache", cache)  # frozen: cache via the instance dict
@@ -69,7 +69,7 @@ def _fired_rule(rulebook: Rulebook, rule: Rule, facts: dict) -> FiredRule:
     return entry
 
 
-def _explained_rule(rule: Rule, facts: dict, lookup: Mapping[str, Any]) -> FiredRule:
+def _explained_rule(rule: Rule, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
     """The audit entry with the rule's sentence and sources rendered for this case (§12.12)."""
     law = [t.format_map(lookup) for t in rule.law]
     policy = [t.format_map(lookup) for t in rule.policy]
@@ -117,7 +117,7 @@ def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rule
     return Verdict.model_construct(
         case_no=case_facts.case_no,
         as_of=as_of,
-        outcome=Outcome(effects.outcome),
+        outcome=Outcome(str(effects.outcome)),  # an outcome rule's outcome is set
         basis=str(basis) if basis is not None else None,
         clock_start=case_facts.clock_start,
         eligible_from=case_facts.eligible_from,

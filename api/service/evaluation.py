@@ -38,7 +38,7 @@ from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus, Verdict
 from rules.engine import RuleEngine
 from rules.evaluate import evaluate_facts
-from rules.facts import BatchContext, CaseFacts, build_facts
+from rules.facts import UNFINISHED_STATUSES, BatchContext, CaseFacts, build_facts
 from rules.loader import load_rulebook, rulebook_file
 from rules.spec import Rulebook
 
@@ -273,7 +273,7 @@ def evaluate_store(
     rulebook = load_rulebook(directory)  # fail before starting workers
     db = make_engine(url)
     with session_scope(db) as session:
-        counts = repository.debtor_case_counts(session=session)
+        counts = repository.debtor_case_counts(session=session, status=UNFINISHED_STATUSES)  # §12.8: 未实结
         total = repository.count_cases(session=session, status=CaseStatus.OPEN)
     ranges = list(_case_no_ranges(db, range_size))
     db.dispose()  # no pooled connection of ours is inherited by the forked workers

@@ -56,3 +56,21 @@ def test_a_bad_stored_case_is_reported_and_the_rest_evaluated(db_url: str) -> No
     run = evaluation.evaluate_store(url, AS_OF, network=network, workers=1)
     assert (run.evaluated, run.rejected) == (5, 1)
     assert "(2024)川0104执3号" in run.problems[0] and "B000000" in run.problems[0]
+
+
+def test_the_nightly_store_pass_counts_unfinished_cases_only(db_url: str) -> None:
+    """§12.8 on the store route: open and 终本 cases of the debtor count, a concluded one does not."""
+    db = store.open_store(db_url)
+    network = make_network()
+    debtor = {"id": "91510104MA6C0000ZB", "name": "终本公司", "kind": "company", "domicile_division": "510104"}
+    zb = {"ruled_on": date(2024, 6, 1), "asset_queries": [], "undisposed_asset_ids": []}
+    cases = [make_case(f"(2024)川0104执{300 + i}号", debtor=debtor) for i in range(8)]
+    cases += [make_case(f"(2024)川0104执{310 + i}号", debtor=debtor, status="zhongben", zhongben=zb, assets=[])
+              for i in range(2)]
+    cases.append(make_case("(2024)川0104执320号", debtor=debtor, status="concluded"))
+    assert import_cases(db, cases, as_of=AS_OF, network=network).ok
+    evaluation.evaluate_store(db_url, AS_OF, network=network, workers=1)
+    with session_scope(db) as session:
+        verdicts = repository.verdicts_on(session=session, as_of=AS_OF)
+    assert len(verdicts) == 8 and all("RELATED_CASES_CONCENTRATION" in v.flags for v in verdicts)
+    assert all(v.rulebook_version.id == "art237@1.2.0" and v.fired[0].explanation_zh for v in verdicts)
