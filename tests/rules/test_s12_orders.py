@@ -111,9 +111,14 @@ def test_a_period_overlapping_the_term_never_gives_mandatory_transfer(
     if p_start > deadline or (p_end is not None and p_end < issued):
         return  # not overlapping: outside the property
     as_of = max(deadline, p_start) + timedelta(days=after)
+    # on an application, so every order is an Art. 237 order: without the period each would be Art. 12
     v = verdict(network, engine, as_of, supervision_orders=[order(issued, deadline)],
+                application={"filed_with": "I510100", "on": D(2024, 3, 1)},
                 excluded_periods=[period(kind, p_start, p_end)])
     assert v.outcome != Outcome.MANDATORY_TRANSFER and "SUSPENDED_REVIEW" in v.flags
+    without = verdict(network, engine, as_of, supervision_orders=[order(issued, deadline)],
+                      application={"filed_with": "I510100", "on": D(2024, 3, 1)})
+    assert without.outcome == Outcome.MANDATORY_TRANSFER
 
 
 # ---------------------------------------------------------------- §12.3 a lapse is not undone
