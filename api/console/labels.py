@@ -36,7 +36,8 @@ FLAGS: dict[str, str] = {
     "SUPERVISION_POSSIBLE": "可予督办",
     "SUSPENDED_REVIEW": "中止期间待复查",
     "MANUAL_REVIEW_10_4": "第十条第（四）项待人工审查",
-    "MANUAL_REVIEW_10_3_NOTICE": "仅有通知，待人工审查",
+    "MANUAL_REVIEW_10_3_NOTICE": "仅有通知，待人工审查",  # rulebook 1.1.0 verdicts
+    "MANUAL_REVIEW_10_3_OTHER_MEASURE": "措施性质不明，待人工审查",
     "CROSS_ENFORCEMENT_CANDIDATE": "交叉执行候选",
 }
 
@@ -82,6 +83,10 @@ FACTS: dict[str, str] = {
     "zhongben_too_early": "终本过早", "zhongben_undisposed_assets": "终本时未处置财产数",
     "zhongben_auction_tried": "终本前曾拍卖", "zhongben_monitoring_lapse": "终本后漏查财产",
     "open_suspension_days": "暂缓/中止已持续（日）",
+    "order_reading": "督促执行令（第十二条）", "premature_application": "未满六个月即申请",
+    "stalled_asset_months": "财产未处置净月数", "stalled_asset_no_progress": "经督办无进展",
+    "zhongben_assets_without_ground": "终本时无正当理由未处置财产数", "local_debtor_kind": "当地被执行人类型",
+    "local_key_taxpayer": "当地重点纳税人",
 }
 
 FACT_VALUES: dict[str, str] = {
@@ -90,7 +95,9 @@ FACT_VALUES: dict[str, str] = {
     "enforced": "已执行完毕", "running": "期限未届满", "passed_no_reason": "逾期且无正当理由",
     "passed_good_reason": "逾期但有正当理由", "money": "金钱给付", "delivery": "交付财物", "behaviour": "行为",
     "person": "自然人", "company": "公司", "state_owned": "国有企业", "government": "机关",
-    "public_institution": "事业单位",
+    "public_institution": "事业单位", "lapsed": "依第二百三十七条限期届满且无正当理由",
+    "excused_reason": "限期届满但有正当理由", "excused_period": "限期内有中止等期间",
+    "supervision_lapsed": "依职权督办期限届满", "not_local": "非当地",
 }
 
 ACTIONS: dict[str, str] = {"accept": "采纳", "override": "改派", "reject": "不采纳"}

@@ -145,11 +145,16 @@ def _fact_paragraphs(case: Case, verdict: Verdict, original: Court, network: Cou
         clock.append(f"截至{w.arabic_date(verdict.as_of)}计算期间共{verdict.countable_days}日")
     if clock:
         out.append("本院经审查查明：" + "，".join(clock) + "。")
-    for order in case.supervision_orders:
-        issuer = network.get(order.issued_by).name if order.issued_by in network else order.issued_by
-        reason = f"其所述理由为“{order.good_reason}”" if order.good_reason else "无正当理由"
-        out.append(f"{issuer}曾于{w.arabic_date(order.issued_on)}发出督促执行令，责令于{w.arabic_date(order.deadline)}"
-                   f"前执行完结；{original.name}在指定期间内未执行完结，{reason}。")
+    explained = [f.explanation_zh for f in verdict.fired if f.explanation_zh]
+    if explained:  # rulebook 1.2.0 on: the verdict's own sentences state which orders it read and why (§12.12)
+        numbered = "；".join(f"（{w.chinese_number(i)}）{text.rstrip('。')}" for i, text in enumerate(explained, 1))
+        out.append(f"经审查：{numbered}。")
+    else:
+        for order in case.supervision_orders:
+            issuer = network.get(order.issued_by).name if order.issued_by in network else order.issued_by
+            reason = f"其所述理由为“{order.good_reason}”" if order.good_reason else "无正当理由"
+            out.append(f"{issuer}曾于{w.arabic_date(order.issued_on)}发出督促执行令，责令于"
+                       f"{w.arabic_date(order.deadline)}前执行完结；{original.name}在指定期间内未执行完结，{reason}。")
     found = [w.FLAG_FINDINGS_ZH[f] for f in verdict.flags if f in w.FLAG_FINDINGS_ZH]
     if found:
         numbered = "；".join(f"（{w.chinese_number(i)}）{text}" for i, text in enumerate(found, start=1))

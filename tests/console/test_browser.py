@@ -72,7 +72,9 @@ def test_dispatcher_signs_in_filters_opens_accepts_and_sees_the_plan(page: Any, 
     page.click(f"#queue a:text('{ACCEPTED_CASE}')")
     page.wait_for_selector("body[data-loaded='1']")
     assert page.locator("#fired tbody tr").count() >= 2
-    assert "解释第十条" in page.locator("#fired").inner_text() or "第十条" in page.locator("#fired").inner_text()
+    fired_text = page.locator("#fired").inner_text()
+    assert "执行程序解释第十条" in fired_text and "法律依据：" in fired_text
+    assert "起算" in fired_text and "日" in fired_text  # §12.12: each rule's sentence with its dates and days
     legend = page.locator("#timeline-legend").inner_text()
     assert "收到申请执行书：2024年9月12日" in legend and "可移送日" in legend
     assert page.locator("#timeline canvas").count() >= 1

@@ -195,3 +195,26 @@ def test_an_entrusted_case_is_ordered_to_the_entrusted_court() -> None:
     with pytest.raises(DataError, match="原执行法院"):
         build_draft(DocumentKind.DESIGNATE, case=case, verdict=_verdict(),
                     disposition=_disposition(Mode.DESIGNATE, "B510105"), network=make_network(), issue_date=ISSUE)
+
+
+def test_a_draft_states_the_verdicts_own_sentences() -> None:
+    """§12.12: the draft shows the rulebook's sentences (1.2.0 on) instead of asserting that every
+    supervision order lapsed without good reason."""
+    from api.config import REPO_ROOT
+    from rules.engine import RuleEngine
+    from rules.evaluate import evaluate_cases
+    from rules.loader import load_rulebook
+
+    network = make_network()
+    case = make_case(CASE_NO, supervision_orders=[Order(issued_by="I510100", issued_on=date(2024, 3, 1),
+                                                        deadline=date(2024, 4, 1))])
+    engine = RuleEngine(load_rulebook(REPO_ROOT / "rules" / "rulebook"))
+    try:
+        verdict = evaluate_cases([case], network, date(2024, 9, 1), engine)[0]
+    finally:
+        engine.retire()
+    draft = build_draft(DocumentKind.ORDER, case=case, verdict=verdict, disposition=_disposition(Mode.ORDER, None),
+                        network=network, issue_date=ISSUE)
+    text = "\n".join(draft.body)
+    assert "依职权督办" in text and "无正当理由" not in text
+    assert "自2024年7月11日起超过六个月" in text

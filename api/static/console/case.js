@@ -28,7 +28,8 @@
     box.replaceChildren(el("div", { class: "kv" }, ...kv([
       ["审查结果", Console.outcomeBadge(v.outcome)], ["适用情形", v.basis ? "执行程序解释" + Console.basisText(v.basis) : "—"],
       ["决定法院（上一级）", Console.courtName(v.forum)], ["期间起算", fmtDate(v.clock_start)],
-      ["可移送日", fmtDate(v.eligible_from)], ["已计期间", v.countable_days === null ? "—" : v.countable_days + " 日"],
+      ["可移送日", v.eligible_from || !v.eligible_from_projected ? fmtDate(v.eligible_from)
+        : `尚不确定（若中止等期间于审查日结束：${fmtDate(v.eligible_from_projected)}）`], ["已计期间", v.countable_days === null ? "—" : v.countable_days + " 日"],
       ["可采取方式", v.permitted_modes.map((m) => label("modes", m)).join("、") || "—"],
       ["建议方式", label("modes", v.recommended_mode)], ["审查日", fmtDate(v.as_of)],
       ["规则集", `${v.rulebook_version.id} · ${v.rulebook_version.hash.slice(0, 12)}`],
@@ -36,8 +37,14 @@
     const value = (x) => (typeof x === "object" && x !== null ? JSON.stringify(x) : label("fact_values", String(x)));
     const facts = (f) => el("ul", { class: "facts" }, Object.entries(f || {}).map(([k, x]) =>
       el("li", { title: k }, `${label("facts", k)}：${value(x)}`)));
+    // Rulebook 1.2.0 on: the rule's sentence and its sources split into law and policy (§12.12).
+    const sources = (f) => (f.law || f.policy ? el("div", {},
+      ...(f.law && f.law.length ? [el("div", {}, "法律依据：" + f.law.join("；"))] : []),
+      ...(f.policy && f.policy.length ? [el("div", { class: "muted" }, "政策依据：" + f.policy.join("；"))] : []))
+      : f.legal_basis);
     document.querySelector("#fired tbody").replaceChildren(...v.fired.map((f) => el("tr", {},
-      el("td", {}, f.label_zh, el("div", { class: "muted small" }, f.rule_id)), el("td", {}, f.legal_basis),
+      el("td", {}, f.label_zh, el("div", { class: "muted small" }, f.rule_id)),
+      el("td", { class: "explanation" }, f.explanation_zh || "—"), el("td", {}, sources(f)),
       el("td", {}, facts(f.facts)))));
   }
 
