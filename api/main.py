@@ -134,6 +134,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(RecursionError)
+    async def on_too_deep(_request: Request, _exc: RecursionError) -> JSONResponse:
+        # a body nested deeper than any parser on the way recurses (a backstop: the import reader
+        # and the network parser report it themselves); answered, so the connection stays open
+        return JSONResponse(error_body("invalid_input", "the body is nested too deeply"), status_code=422)
+
     @app.exception_handler(PoolTimeout)
     async def on_pool_exhausted(_request: Request, exc: PoolTimeout) -> JSONResponse:
         log.error("database connection pool exhausted: %s", exc)

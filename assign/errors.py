@@ -69,11 +69,15 @@ class RulebookError(AssignError):
         super().__init__(message)
 
 
+KEEP_AT_MOST = 10_000  # case numbers per kind, and problems, an import report lists (its counts stay exact)
+
+
 @dataclass
 class ImportReport:
     """Row-level outcome of an import: what was stored (new), updated, unchanged, rejected.
 
-    Counts are always kept; the case numbers per kind only when the importer records keys.
+    Counts are always exact; the case numbers per kind (only when the importer records keys)
+    and the problems are listed up to `KEEP_AT_MOST` each, so a million-row report stays small.
     """
 
     stored: list[str] = field(default_factory=list)
@@ -81,15 +85,22 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     rejected: list[RowProblem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: {"stored": 0, "updated": 0, "unchanged": 0})
+    rejected_total: int = 0  # rows rejected through `reject`
 
     def count(self, kind: str, key: str | None) -> None:
         self.counts[kind] += 1
-        if key is not None:
-            getattr(self, kind).append(key)
+        listed: list[str] = getattr(self, kind)
+        if key is not None and len(listed) < KEEP_AT_MOST:
+            listed.append(key)
+
+    def reject(self, problems: list[RowProblem]) -> None:
+        """One rejected row and its problems."""
+        self.rejected_total += 1
+        self.rejected.extend(problems[: max(0, KEEP_AT_MOST - len(self.rejected))])
 
     @property
     def rejected_rows(self) -> int:
-        return len({p.row for p in self.rejected})
+        return max(self.rejected_total, len({p.row for p in self.rejected}))
 
     @property
     def ok(self) -> bool:

@@ -1,25 +1,31 @@
-"""Bulk case import: upsert by case_no, all valid rows in one transaction.
+"""Bulk case import: upsert by case_no, all valid rows in one transaction, read as a stream.
 
-An import is all-or-nothing for its valid rows: if the process dies mid-import the
-transaction never commits, so the store holds either the earlier state or the whole
-file, never half of it. Re-importing the same file changes nothing (rows whose content
-hash is unchanged are counted as `unchanged` and not rewritten).
+An import is all-or-nothing for its valid rows: the rows are written page by page
+(`batch_size`) inside ONE transaction, so if the process dies mid-import the transaction
+never commits and the store holds either the earlier state or the whole file, never half of
+it. Memory does not grow with the file: records arrive one at a time (`import_stream`), a
+page is written and dropped, and the case numbers seen so far (to report a repeated one with
+the row it first appeared on) live in a temporary table of the same transaction, not in
+Python. The report keeps exact counts, and at most `errors.KEEP_AT_MOST` case numbers per
+kind and problems. Re-importing the same file changes nothing (rows whose content hash is
+unchanged are counted as `unchanged` and not rewritten).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from itertools import islice
+from itertools import count, islice
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from assign.db import table_of, upsert
 from assign.errors import ImportReport, RowProblem
 from assign.fields import require_not_future
-from assign.interchange import context_problems
+from assign.interchange import context_problems, duplicate_problem
 from assign.models import CaseRow
 from assign.network import CourtNetwork
 from assign.repository import case_row_values
@@ -36,6 +42,11 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+_SEEN = sa.Table("import_seen", sa.MetaData(), sa.Column("case_no", sa.String(64), primary_key=True),
+                 sa.Column("row_no", sa.Integer, nullable=False), prefixes=["TEMPORARY"])
+Item = tuple[int, Case | list[RowProblem]]
+
+
 def import_cases(
     engine: Engine,
     cases: Iterable[Case],
@@ -46,46 +57,76 @@ def import_cases(
     batch_size: int = 5000,
     rows: Iterable[int] | None = None,
     record_keys: bool = True,
-    prior_problems: Iterable[RowProblem] = (),
 ) -> ImportReport:
     """Store `cases` (already schema-valid) after the context checks; report every row.
 
     `rows` gives each case's row number in its source file (defaults to 1..n);
-    `prior_problems` are parse problems of the same file, carried into the report.
     `record_keys=False` keeps only counts (for million-row imports).
     """
+    items: Iterator[Item] = zip(rows if rows is not None else count(1), cases, strict=False)
+    return import_stream(engine, items, as_of=as_of, network=network, progress=progress, batch_size=batch_size,
+                         record_keys=record_keys)
+
+
+def import_stream(
+    engine: Engine,
+    items: Iterable[Item],
+    *,
+    as_of: date | None,
+    network: CourtNetwork | None,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = 5000,
+    record_keys: bool = True,
+) -> ImportReport:
+    """Store a stream of (row, Case or the row's problems): context checks, repeated case numbers
+    (the first occurrence wins), upsert by case_no; every row in the report."""
     if as_of is not None:
         require_not_future(as_of)  # the no-future-date cutoff is never later than the server's today
-    report = ImportReport(rejected=list(prior_problems))
-    row_numbers = iter(rows) if rows is not None else None
-    counter = 0
+    report = ImportReport()
     with engine.begin() as conn:
-        for chunk in _chunks(cases, batch_size):
-            valid: list[dict[str, Any]] = []
-            for case in chunk:
-                counter += 1
-                row = next(row_numbers) if row_numbers is not None else counter
-                problems = context_problems(case, row, as_of=as_of, network=network)
-                if problems:
-                    report.rejected.extend(problems)
-                    continue
-                valid.append(case_row_values(case))
-            by_no = {v["case_no"]: v for v in valid}  # a repeated case_no in one chunk: the last wins
-            keys = _TABLE.c.case_no.in_(list(by_no))
-            found = conn.execute(select(_TABLE.c.case_no, _TABLE.c.content_hash).where(keys))
-            existing: dict[str, str] = {no: h for no, h in found}
-            to_write = []
-            for no, values in by_no.items():
-                old_hash = existing.get(no)
-                if old_hash == values["content_hash"]:
-                    kind = "unchanged"
-                else:
-                    kind = "stored" if old_hash is None else "updated"
-                    to_write.append(values)
-                report.count(kind, no if record_keys else None)
-            if to_write:
-                upsert(conn, _TABLE, to_write, key=["case_no"], update=_UPDATED_COLUMNS)
+        _SEEN.drop(conn, checkfirst=True)  # a pooled connection may still hold one from an earlier import
+        _SEEN.create(conn)
+        for chunk in _chunks(items, batch_size):
+            _store_page(conn, chunk, report, as_of=as_of, network=network, record_keys=record_keys)
             if progress:
                 progress(len(chunk))
+        _SEEN.drop(conn)
     report.rejected.sort(key=lambda p: p.row)
     return report
+
+
+def _store_page(conn: Connection, chunk: list[Item], report: ImportReport, *, as_of: date | None,
+                network: CourtNetwork | None, record_keys: bool) -> None:
+    valid: list[tuple[int, Case]] = []
+    for row, case in chunk:
+        problems = case if isinstance(case, list) else context_problems(case, row, as_of=as_of, network=network)
+        if problems:
+            report.reject(problems)
+        else:
+            valid.append((row, case))  # type: ignore[arg-type]
+    numbers = list({case.case_no for _, case in valid})
+    first: dict[str, int] = dict(conn.execute(select(_SEEN.c.case_no, _SEEN.c.row_no)
+                                              .where(_SEEN.c.case_no.in_(numbers))).all())
+    by_no: dict[str, dict[str, Any]] = {}
+    for row, case in valid:
+        if case.case_no in first:
+            report.reject([duplicate_problem(row, case.case_no, first[case.case_no])])
+            continue
+        first[case.case_no] = row
+        by_no[case.case_no] = case_row_values(case)
+    if not by_no:
+        return
+    conn.execute(_SEEN.insert(), [{"case_no": no, "row_no": first[no]} for no in by_no])
+    found = conn.execute(select(_TABLE.c.case_no, _TABLE.c.content_hash).where(_TABLE.c.case_no.in_(list(by_no))))
+    existing: dict[str, str] = {no: h for no, h in found}
+    to_write = []
+    for no, values in by_no.items():
+        old_hash = existing.get(no)
+        if old_hash == values["content_hash"]:
+            kind = "unchanged"
+        else:
+            kind = "stored" if old_hash is None else "updated"
+            to_write.append(values)
+        report.count(kind, no if record_keys else None)
+    if to_write:
+        upsert(conn, _TABLE, to_write, key=["case_no"], update=_UPDATED_COLUMNS)

@@ -14,14 +14,16 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from pydantic import ValidationError
 
 from assign.errors import DataError, RowProblem
+from assign.json_stream import json_line_records, json_records, looks_like_json_lines
 from assign.network import CourtNetwork
 from assign.schemas import Case
 
@@ -83,32 +85,37 @@ def context_problems(case: Case, row: int, *, as_of: date | None, network: Court
     return problems
 
 
+def validate_record(row: int, rec: dict[str, Any] | RowProblem) -> Case | list[RowProblem]:
+    """One raw record as a Case, or its problems (schema only: context checks need the date and network)."""
+    if isinstance(rec, RowProblem):
+        return [rec]
+    if not isinstance(rec, dict):
+        return [RowProblem(row, "-", "a case must be a JSON object")]
+    try:
+        return Case.model_validate(rec)
+    except ValidationError as e:
+        key = str(rec.get("case_no"))[:64] if rec.get("case_no") else None
+        return validation_problems(row, e, key)
+
+
 def validate_records(
     records: Iterable[tuple[int, dict[str, Any] | RowProblem]],
     *,
     as_of: date | None = None,
     network: CourtNetwork | None = None,
 ) -> ParsedCases:
-    """Validate raw records (row number, dict) into Cases, collecting every problem."""
+    """Validate raw records (row number, dict) into Cases, collecting every problem (in memory:
+    for files a command evaluates; an import streams through `assign.importer.import_stream`)."""
     out = ParsedCases()
     first_row: dict[str, int] = {}
     for row, rec in records:
-        if isinstance(rec, RowProblem):
-            out.problems.append(rec)
-            continue
-        key = str(rec.get("case_no")) if isinstance(rec, dict) and rec.get("case_no") else None
-        if not isinstance(rec, dict):
-            out.problems.append(RowProblem(row, "-", "a case must be a JSON object"))
-            continue
-        try:
-            case = Case.model_validate(rec)
-        except ValidationError as e:
-            out.problems.extend(validation_problems(row, e, key))
+        case = validate_record(row, rec)
+        if isinstance(case, list):
+            out.problems.extend(case)
             continue
         extra = context_problems(case, row, as_of=as_of, network=network)
         if case.case_no in first_row:
-            first = first_row[case.case_no]
-            extra.append(RowProblem(row, "case_no", f"duplicate case_no in this input (first at row {first})", key))
+            extra.append(duplicate_problem(row, case.case_no, first_row[case.case_no]))
         if extra:
             out.problems.extend(extra)
             continue
@@ -118,37 +125,11 @@ def validate_records(
     return out
 
 
+def duplicate_problem(row: int, case_no: str, first: int) -> RowProblem:
+    return RowProblem(row, "case_no", f"duplicate case_no in this input (first at row {first})", case_no)
+
+
 # ---------------------------------------------------------------- readers
-
-
-def iter_json_records(text: str) -> Iterator[tuple[int, dict[str, Any] | RowProblem]]:
-    """A JSON array of cases, {"cases": [...]}, or JSON lines."""
-    stripped = text.lstrip()
-    if stripped.startswith("[") or stripped.startswith("{") and not _looks_like_jsonl(stripped):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise DataError(f"not valid JSON: {e}") from None
-        if isinstance(data, dict):
-            data = data.get("cases", [data] if "case_no" in data else None)
-        if not isinstance(data, list):
-            raise DataError("expected a JSON array of cases (or {'cases': [...]})")
-        yield from enumerate(data, start=1)
-        return
-    for n, line in enumerate((ln for ln in text.splitlines() if ln.strip()), start=1):
-        try:
-            yield n, json.loads(line)
-        except json.JSONDecodeError as e:
-            yield n, RowProblem(n, "-", f"not valid JSON: {e.msg}")
-
-
-def _looks_like_jsonl(text: str) -> bool:
-    first = text.split("\n", 1)[0].strip()
-    try:
-        json.loads(first)
-    except json.JSONDecodeError:
-        return False
-    return "\n" in text.strip()
 
 
 def iter_csv_records(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | RowProblem]]:
@@ -183,9 +164,48 @@ def iter_csv_records(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | Row
                 except json.JSONDecodeError as e:
                     bad = RowProblem(n, k, f"cell is not valid JSON: {e.msg}", raw.get("case_no"))
                     break
+                except RecursionError:
+                    bad = RowProblem(n, k, "cell is JSON nested too deeply", raw.get("case_no"))
+                    break
             else:
                 rec[k] = v
         yield n, (bad or rec)
+
+
+def iter_records(stream: IO[bytes], fmt: str) -> Iterator[tuple[int, dict[str, Any] | RowProblem]]:
+    """The raw records of a case file read as a stream: `fmt` 'csv', 'jsonl', or 'json' (a JSON array,
+    {"cases": [...]}, one case, or JSON lines, told apart by the first line)."""
+    if stream.read(3) != b"\xef\xbb\xbf":  # a UTF-8 byte order mark is skipped
+        stream.seek(0)
+    if fmt == "csv":
+        text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n")  # a bare CR in a cell stays an error
+        try:
+            yield from iter_csv_records(text)
+        finally:
+            text.detach()
+        return
+    if fmt not in ("json", "jsonl"):
+        raise DataError(f"unknown case format {fmt!r} (json, jsonl or csv)")
+    if fmt == "jsonl" or looks_like_json_lines(stream):
+        yield from json_line_records(stream)
+    else:
+        yield from json_records(stream)
+
+
+@contextmanager
+def open_source(source: str | Path | bytes | IO[bytes], fmt: str | None) -> Iterator[tuple[IO[bytes], str]]:
+    """A seekable byte stream and its format for a file path, in-memory text/bytes or an open binary file."""
+    if isinstance(source, (str, Path)) and (isinstance(source, Path) or (fmt is None and "\n" not in source
+                                                                        and Path(source).exists())):
+        path = Path(source)
+        with path.open("rb") as f:
+            yield f, fmt or ("csv" if path.suffix.lower() == ".csv" else "json")
+        return
+    if isinstance(source, (str, bytes)):
+        data = source.encode() if isinstance(source, str) else source
+        yield io.BytesIO(data), fmt or ("json" if data.lstrip().lstrip(b"\xef\xbb\xbf")[:1] in (b"[", b"{") else "csv")
+        return
+    yield source, fmt or "json"
 
 
 def read_cases(
@@ -193,17 +213,8 @@ def read_cases(
     network: CourtNetwork | None = None,
 ) -> ParsedCases:
     """Parse a file path or in-memory text/bytes. `fmt`: 'json', 'jsonl', 'csv' (guessed from the suffix)."""
-    path = source if isinstance(source, Path) else None
-    if isinstance(source, str) and fmt is None and "\n" not in source and Path(source).exists():
-        path = Path(source)
-    if path is not None:
-        fmt = fmt or ("csv" if path.suffix.lower() == ".csv" else "json")
-        text = path.read_text(encoding="utf-8-sig")
-    else:
-        text = source.decode("utf-8-sig") if isinstance(source, bytes) else str(source)
-        fmt = fmt or ("json" if text.lstrip()[:1] in "[{" else "csv")
-    records = iter_csv_records(io.StringIO(text)) if fmt == "csv" else iter_json_records(text)
-    return validate_records(records, as_of=as_of, network=network)
+    with open_source(source, fmt) as (stream, kind):
+        return validate_records(iter_records(stream, kind), as_of=as_of, network=network)
 
 
 # ---------------------------------------------------------------- writers

@@ -263,6 +263,8 @@ def parse_courts(text: str, fmt: str) -> list[Court]:
             data = json.loads(text)
         except json.JSONDecodeError as e:
             raise DataError(f"not valid JSON: {e}") from None
+        except RecursionError:  # a court is a flat object: deep nesting is never a network
+            raise DataError("not a court network: the JSON is nested too deeply") from None
         if isinstance(data, dict) and "courts" in data:
             data = data["courts"]
         if not isinstance(data, list):

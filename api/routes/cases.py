@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import tempfile
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ from assign.fields import WriteDate
 from assign.masking import mask_text
 from assign.schemas import Case
 
+SPOOL_IN_MEMORY = 8 << 20  # an import body past this is spooled to a temporary file while it arrives
 router = APIRouter(prefix="/v1/cases", tags=["cases"], responses=AUTH_ERRORS)
 
 
@@ -73,18 +75,22 @@ def _format(content_type: str) -> str:
              summary="Import cases (upsert by case_no): every row stored, updated, unchanged or rejected with a reason")
 async def import_cases(request: Request, _key: ImporterKeyDep, engine: EngineDep, network: NetworkDep,
                        as_of: WriteDate | None = None) -> dict[str, Any]:
-    body = await request.body()
     fmt = _format(request.headers.get("content-type", ""))
     day = as_of or today()
+    body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed below
+    async for chunk in request.stream():  # bounded by the body guard (ASSIGN_MAX_IMPORT_BYTES)
+        body.write(chunk)  # past SPOOL_IN_MEMORY a write to a temporary file (the page cache): not worth a thread
+    body.seek(0)
 
     def run() -> dict[str, Any]:
         try:
-            report = store.import_case_file(engine, body, fmt="json" if fmt == "jsonl" else fmt, as_of=day,
-                                            network=network)
+            report = store.import_case_file(engine, body, fmt=fmt, as_of=day, network=network)
         except csv.Error as e:  # the CSV reader stops at malformed quoting/newlines instead of reporting a row
             raise DataError(f"not valid CSV: {e}") from None
         except UnicodeDecodeError as e:
             raise DataError(f"the body is not UTF-8 text: {e}") from None
+        finally:
+            body.close()
         with session_scope(engine) as session:
             events.publish(session=session, kind="cases.imported", subject=f"{report.counts['stored']} new",
                            payload={**report.counts, "rejected": report.rejected_rows})

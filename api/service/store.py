@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy.engine import Engine
 
 from assign import migrate, repository
 from assign.db import make_engine, session_scope
 from assign.errors import DataError, ImportReport, NotFound
-from assign.importer import import_cases
-from assign.interchange import read_cases
+from assign.importer import import_stream
+from assign.interchange import iter_records, open_source, validate_record
 from assign.network import CourtNetwork, load_network
 
 
@@ -31,22 +32,23 @@ def current_network(engine: Engine) -> CourtNetwork:
 
 def import_case_file(
     engine: Engine,
-    source: str | Path | bytes,
+    source: str | Path | bytes | IO[bytes],
     *,
     fmt: str | None = None,
     as_of: date | None = None,
     network: CourtNetwork | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Parse and store a case file; every bad row is in the report, every valid row stored."""
+    """Parse and store a case file as a stream (memory stays flat); every bad row is in the report,
+    every valid row stored, in one transaction."""
     if isinstance(source, (str, Path)) and not isinstance(source, bytes) and fmt is None:
         path = Path(source)
         if not path.exists():
             raise NotFound(f"no file {path}")
     net = network or current_network(engine)
-    parsed = read_cases(source, fmt=fmt, as_of=as_of, network=net)
-    return import_cases(engine, parsed.cases, rows=parsed.rows, as_of=as_of, network=net, progress=progress,
-                        prior_problems=parsed.problems)
+    with open_source(source, fmt) as (stream, kind):
+        items = ((row, validate_record(row, record)) for row, record in iter_records(stream, kind))
+        return import_stream(engine, items, as_of=as_of, network=net, progress=progress)
 
 
 def load_court_file(engine: Engine, path: str | Path) -> CourtNetwork:
