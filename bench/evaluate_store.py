@@ -17,15 +17,17 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 import psutil
+from sqlalchemy.engine import Engine
 
 from api.service import evaluation, store
 from assign import repository
 from assign.db import session_scope
 from assign.generator import generate_cases
 from assign.importer import import_cases
-from assign.network import builtin_network
+from assign.network import CourtNetwork, builtin_network
 from assign.schemas import CaseStatus
 
 
@@ -61,6 +63,21 @@ class PeakRss:
         self._thread.join()
 
 
+def ensure_store(url: str, n: int, *, seed: int, as_of: date, network: CourtNetwork, out: TextIO) -> Engine:
+    """The store at `url`, first filled with N generated cases unless it holds them (not timed)."""
+    db = store.open_store(url)
+    with session_scope(db) as session:
+        stored = repository.count_cases(session=session)
+    if stored < n:
+        out.write(f"setup: generating and importing {n - stored:,} cases into {url} (not timed)\n")
+        out.flush()
+        t = time.perf_counter()
+        cases = generate_cases(network, n, seed=seed, as_of=as_of)
+        report = import_cases(db, cases, as_of=as_of, network=network, record_keys=False)
+        out.write(f"setup: {report.as_dict()} in {time.perf_counter() - t:.0f} s\n")
+    return db
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("n", nargs="?", type=int, default=1_000_000)
@@ -73,16 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     url = args.url or f"sqlite:///{Path('/tmp/assign-bench') / f'store-{args.n}.sqlite'}"
     out = sys.stdout
     network = builtin_network()
-    db = store.open_store(url)
-    with session_scope(db) as session:
-        stored = repository.count_cases(session=session)
-    if stored < args.n:
-        out.write(f"setup: generating and importing {args.n - stored:,} cases into {url} (not timed)\n")
-        out.flush()
-        t = time.perf_counter()
-        cases = generate_cases(network, args.n, seed=args.seed, as_of=as_of)
-        report = import_cases(db, cases, as_of=as_of, network=network, record_keys=False)
-        out.write(f"setup: {report.as_dict()} in {time.perf_counter() - t:.0f} s\n")
+    db = ensure_store(url, args.n, seed=args.seed, as_of=as_of, network=network, out=out)
     with session_scope(db) as session:
         total = repository.count_cases(session=session)
         open_cases = repository.count_cases(session=session, status=CaseStatus.OPEN)

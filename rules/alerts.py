@@ -17,6 +17,11 @@ from rules.evaluate import FiresRules, rulebook_version
 from rules.spec import Rule
 
 RULESET_ID = "alerts"
+_RANKS = {s.value: rank for s, rank in SEVERITY_RANK.items()}
+
+
+def _rank(rule: Rule) -> int:
+    return _RANKS[rule.sets.severity or ""]
 
 
 def make_alerts(nodes: CaseNodes, fired_ids: Sequence[str], engine: FiresRules, as_of: date) -> list[Alert]:
@@ -32,9 +37,10 @@ def make_alerts(nodes: CaseNodes, fired_ids: Sequence[str], engine: FiresRules, 
         rules = by_node.get(node)
         if not rules:
             continue
-        top = max(rules, key=lambda r: SEVERITY_RANK[Severity(r.sets.severity)])
+        top = max(rules, key=_rank)
         reading = nodes.readings[node]
-        out.append(Alert(
+        # every value already has its type: constructed without re-validation (tests validate)
+        out.append(Alert.model_construct(
             case_no=nodes.case_no, court_code=nodes.court_code, as_of=as_of, node=node,
             node_zh=NODES[node].name_zh, state=reading.state, severity=Severity(top.sets.severity),
             limit_zh=NODES[node].limit_zh, trigger_on=reading.trigger_on, due_on=reading.due_on,

@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
         save: bool = typer.Option(False, "--save", help="store them and publish the new ones as events"),
         node: str = typer.Option(None, "--node", help="print only this node (e.g. closing_deadline)"),
         severity: str = typer.Option(None, "--severity", help="print only this severity (low, medium, high)"),
+        workers: int = typer.Option(2, "--workers", min=1, help="processes for the pass"),
     ) -> None:
         """Node alerts (期限规定 step limits, closing deadline, 终本 queries) of the store's open and 终本 cases."""
         with cli_errors():
@@ -33,7 +34,7 @@ def register(app: typer.Typer) -> None:
             network = store.current_network(db)
             if court:
                 network.get(court)  # unknown court: a clear error before any work
-            run = store_alerts(db, day, network=network, court=court, save=save)
+            run = store_alerts(db, day, network=network, court=court, save=save, workers=workers)
             shown = [a for a in run.alerts if (not node or a.node == node)
                      and (not severity or a.severity.value == severity)]
             if as_json:

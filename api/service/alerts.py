@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,15 +21,15 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from assign.alerts import Alert, save_alerts
-from assign.db import session_scope
+from assign.db import make_engine, session_scope
 from assign.models import CaseRow
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus
 from rules.alerts import RULESET_ID, evaluate_alerts
 from rules.engine import RuleEngine
 from rules.loader import load_rulebook, rulebook_file
+from rules.spec import Rulebook
 
-PAGE = 2_500
 MAX_REPORTED_PROBLEMS = 200
 _lock = threading.Lock()
 _engines: dict[str, tuple[tuple[int, int], RuleEngine]] = {}  # alerts file -> (mtime, size), engine
@@ -70,43 +71,75 @@ class AlertPass:
                 "court": dict(Counter(a.court_code for a in self.alerts))}
 
 
-def _pages(db: Engine, court_codes: list[str] | None) -> Iterator[list[tuple[str, str]]]:
-    """(case_no, data) of the open and 终本 cases, PAGE at a time, keyset order per status."""
+def _ranges(db: Engine, court_codes: list[str] | None, size: int) -> Iterator[tuple[str, str, str]]:
+    """(status, first, last) case numbers of the open and 终本 cases, `size` at a time (keyset scan)."""
     for status in (CaseStatus.OPEN, CaseStatus.ZHONGBEN):
         after = ""
         while True:
-            q = (select(CaseRow.case_no, CaseRow.data).where(CaseRow.status == status.value)
-                 .where(CaseRow.case_no > after))
+            q = select(CaseRow.case_no).where(CaseRow.status == status.value).where(CaseRow.case_no > after)
             if court_codes is not None:
                 q = q.where(CaseRow.court_code.in_(court_codes))  # type: ignore[attr-defined]
             with session_scope(db) as session:
-                rows = [(str(n), str(d)) for n, d in session.execute(q.order_by(CaseRow.case_no).limit(PAGE)).all()]
-            if not rows:
+                keys = [str(k) for k in session.execute(q.order_by(CaseRow.case_no).limit(size)).scalars()]
+            if not keys:
                 break
-            yield rows
-            after = rows[-1][0]
+            yield status.value, keys[0], keys[-1]
+            after = keys[-1]
+
+
+_worker: dict[str, object] = {}
+
+
+def _init_worker(url: str, rulebook: Rulebook) -> None:
+    _worker["db"] = make_engine(url)
+    _worker["engine"] = RuleEngine(rulebook)  # the version the main process checked
+
+
+def _range_alerts(status: str, lo: str, hi: str, court_codes: list[str] | None, as_of: date,
+                  db: Engine | None = None, engine: RuleEngine | None = None) -> tuple[int, list[Alert], list[str]]:
+    """(cases read, their alerts, problems) for one range; a stored case that cannot be read is reported."""
+    db = db or _worker["db"]  # type: ignore[assignment]
+    engine = engine or _worker["engine"]  # type: ignore[assignment]
+    assert db is not None and engine is not None
+    q = (select(CaseRow.case_no, CaseRow.data).where(CaseRow.status == status)
+         .where(CaseRow.case_no >= lo).where(CaseRow.case_no <= hi))
+    if court_codes is not None:
+        q = q.where(CaseRow.court_code.in_(court_codes))  # type: ignore[attr-defined]
+    with session_scope(db) as session:
+        rows = session.execute(q.order_by(CaseRow.case_no)).all()
+    cases: list[Case] = []
+    problems: list[str] = []
+    for case_no, data in rows:
+        try:
+            cases.append(Case.model_validate_json(data))
+        except ValidationError as e:
+            problems.append(f"case {case_no}: {str(e).splitlines()[0]}")
+    return len(cases), evaluate_alerts(cases, as_of, engine), problems
 
 
 def store_alerts(db: Engine, as_of: date, *, network: CourtNetwork, court: str | None = None, save: bool = False,
-                 rulebook_dir: str | Path | None = None) -> AlertPass:
+                 rulebook_dir: str | Path | None = None, workers: int = 1, range_size: int = 10_000) -> AlertPass:
     """The alerts of every open and 终本 case in the store (or in `court`'s jurisdiction) on `as_of`;
-    with `save`, stored and the new ones published. A stored case that cannot be read is reported."""
-    engine = alerts_engine(rulebook_dir)
+    with `save`, stored and the new ones published. `workers` > 1: ranges evaluated in processes."""
     codes = network.subtree_codes(court) if court else None
-    run = AlertPass(as_of, ruleset=engine.name)
-    for rows in _pages(db, codes):
-        cases: list[Case] = []
-        for case_no, data in rows:
-            try:
-                cases.append(Case.model_validate_json(data))
-            except ValidationError as e:
-                run.rejected += 1
-                if len(run.problems) < MAX_REPORTED_PROBLEMS:
-                    run.problems.append(f"case {case_no}: {str(e).splitlines()[0]}")
-        run.alerts += evaluate_alerts(cases, as_of, engine)
-        run.cases += len(cases)
+    ranges = list(_ranges(db, codes, range_size))
+    if workers > 1 and len(ranges) > 1:
+        rulebook = load_rulebook(rulebook_file(rulebook_dir or default_rulebook_dir(), RULESET_ID), RULESET_ID)
+        run = AlertPass(as_of, ruleset=rulebook.versioned_name)
+        url = db.url.render_as_string(hide_password=False)
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(url, rulebook)) as pool:
+            futures = [pool.submit(_range_alerts, *r, codes, as_of) for r in ranges]
+            results = [f.result() for f in futures]  # range order: alerts come out in case order per status
+    else:
+        engine = alerts_engine(rulebook_dir)
+        run = AlertPass(as_of, ruleset=engine.name)
+        results = [_range_alerts(*r, codes, as_of, db=db, engine=engine) for r in ranges]
+    for n, found, problems in results:
+        run.cases += n
+        run.alerts += found
+        run.rejected += len(problems)
+        run.problems += problems[: max(0, MAX_REPORTED_PROBLEMS - len(run.problems))]
     if save:
         with session_scope(db) as session:
-            run.saved = save_alerts(session=session, as_of=as_of, alerts=run.alerts,
-                                    court_codes=codes)
+            run.saved = save_alerts(session=session, as_of=as_of, alerts=run.alerts, court_codes=codes)
     return run
