@@ -44,6 +44,9 @@ class FrontierPoint(BaseModel):
     km_bound: float | None = None  # proven lower bound on km_total at this epsilon
     status: str = ""  # OPTIMAL / FEASIBLE (engine's word on the point)
     time_s: float = 0.0
+    # cases each court of the pool receives at this point (courts receiving none left out), so the
+    # console can show the per-court effect of choosing the point
+    received: dict[str, int] = Field(default_factory=dict)
 
     @property
     def km_gap(self) -> float | None:

@@ -40,6 +40,7 @@ def plan_points(inst: AssignmentInstance, assignments: Mapping[str, str], *, kin
             continue
         worst, spread = pool_figures(view, pool)
         debtor = assets = placed = moves = escalated = 0
+        received: dict[str, int] = {}
         for no in by_pool.get(pool.id, []):
             d = view.demand[no]
             court = view.assign.get(no)
@@ -49,6 +50,7 @@ def plan_points(inst: AssignmentInstance, assignments: Mapping[str, str], *, kin
                 continue
             placed += 1
             escalated += court == pool.forum
+            received[court] = received.get(court, 0) + 1
             c = inst.courts[court]
             point = (c.lat, c.lon) if c.lat is not None and c.lon is not None else None
             total = case_km(point, d.debtor_point, d.asset_point)
@@ -60,5 +62,5 @@ def plan_points(inst: AssignmentInstance, assignments: Mapping[str, str], *, kin
             pool=pool.id, kind=kind, label=label, worst_per_officer=round(worst, 4), spread=round(spread, 4),
             km_total=debtor + assets, km_debtor=debtor, km_assets=assets,
             km_mean=round((debtor + assets) / placed, 2) if placed else 0.0, placed=placed, unplaced=n - placed,
-            escalated=escalated, moves=moves))
+            escalated=escalated, moves=moves, received=dict(sorted(received.items()))))
     return out

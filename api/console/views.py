@@ -123,5 +123,5 @@ def plan_view(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
 
 
 def _solver_fields(data: dict[str, Any]) -> dict[str, Any]:
-    keep = ("status", "objective", "bound", "gap", "contributions", "metrics", "seed", "time_s", "versions")
+    keep = ("status", "objective", "bound", "gap", "contributions", "metrics", "seed", "time_s", "versions", "policy")
     return {k: data.get(k) for k in keep}

@@ -5,6 +5,7 @@ balanced among those), with the two ends the true most balanced and least travel
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import pytest
 
@@ -80,6 +81,9 @@ def test_the_forum_frontier_marks_the_plan_and_counts_moves(tiny: AssignmentInst
     assert frontier.forum == "I510100" and frontier.plan_id == "p1"
     assert [p.pool for p in frontier.plan] == [POOL] and frontier.plan[0].kind == PointKind.PLAN
     assert frontier.plan[0].km_total == worst[1]
+    assert frontier.plan[0].received == dict(sorted(Counter(worst[2].values()).items()))  # per court, for the console
+    for p in frontier.points:
+        assert sum(p.received.values()) == p.placed and set(p.received) <= set(tiny.pool_by_id()[POOL].courts)
     assert frontier.defects and "dominated" in frontier.defects[0]
 
 

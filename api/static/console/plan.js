@@ -58,13 +58,21 @@
   }
 
   (async function load() {
+    let plan;
     try {
       await Console.courtNames();
-      const plan = await Console.api("/v1/console/plan" + location.search);
+      plan = await Console.api("/v1/console/plan" + location.search);
       await renderPlanChoices(plan.plan_id);
       renderSummary(plan); renderWorkload(plan.courts); renderMoves(plan.moves);
       await PlanMap.render(document.getElementById("map"), plan.scope, plan.courts, plan.moves, shortName);
       document.body.dataset.loaded = "1";
-    } catch (err) { Console.showError(err); }
+    } catch (err) { Console.showError(err); return; }
+    try {  // seconds of solving: the rest of the page is already usable
+      await PlanFrontier.render(plan, shortName);
+      document.body.dataset.frontier = "1";
+    } catch (err) {
+      document.getElementById("frontier-status").textContent = "效率前沿未能计算：" + (err.message || err);
+      document.body.dataset.frontier = "error";
+    }
   })();
 })();
