@@ -322,7 +322,7 @@ class ExplanationContext:
     def manual_10_4_reason(self) -> str:
         act = self._found.act
         if act is not None and act.eviction_notices:
-            return (f"已公告责令迁出（{zh_measures(act.eviction_notices)}），属相应执行措施，不符合第（三）项；"
+            return (f"已采取{zh_measures(act.eviction_notices)}，属相应执行措施，不符合第（三）项；"
                     f"但行为自{self.clock_start}起六个月仍未完成")
         return f"财产{self.unknown_assets}既非申请执行时可供执行，也无发现日期，无法起算六个月"
 

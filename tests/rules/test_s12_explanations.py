@@ -77,7 +77,7 @@ def test_petitions_cite_the_supervision_rule_and_thresholds_are_policy(network: 
     petitions = next(f for f in v.fired if f.rule_id == "flag.petitions")
     assert petitions.law == ["督办规定第二条"]
     large = next(f for f in v.fired if f.rule_id == "mode.escalate_large_amount")
-    assert any("10000000元" in p for p in large.policy)
+    assert any("10,000,000元" in p for p in large.policy)
     assert not any("第15" in c or "第十五" in c for c in large.law + large.policy)  # item 15 = a lower court's request
 
 
@@ -93,7 +93,7 @@ def test_a_template_naming_an_unknown_placeholder_is_refused() -> None:
     with pytest.raises(RulebookError, match="unknown placeholder"):
         parse_rulebook(text.replace("{counted_days}", "{days_counted}", 1), "bad.yml")
     with pytest.raises(RulebookError, match="unknown param"):
-        parse_rulebook(text.replace("{params[escalation_amount_yuan]}", "{params[nope]}", 1), "bad.yml")
+        parse_rulebook(text.replace("{params[escalation_amount_yuan]:,}", "{params[nope]:,}", 1), "bad.yml")
     assert "counted_days" in PLACEHOLDERS
 
 
