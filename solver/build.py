@@ -70,7 +70,7 @@ def main_asset_division(case: Case) -> str | None:
 
 
 def make_demand(case: Case, verdict: Verdict, network: CourtNetwork, *, previous: str | None = None,
-                pinned: str | None = None) -> Demand:
+                pinned: str | None = None, choose_mode: bool = False) -> Demand:
     """One placement demand from a case and its verdict (designate/concentrate/escalate)."""
     if verdict.forum is None or verdict.recommended_mode not in PLACED_MODES:
         raise DataError(f"{case.case_no}: the verdict places nothing "
@@ -83,6 +83,9 @@ def make_demand(case: Case, verdict: Verdict, network: CourtNetwork, *, previous
     escalate = verdict.recommended_mode == Mode.ESCALATE
     pool = None if escalate else pool_id(verdict.forum, level)
     asset_div = main_asset_division(case)
+    # the verdict leaves 提级 or 指定 open: it permits both and recommends designation
+    open_mode = (choose_mode and verdict.recommended_mode == Mode.DESIGNATE
+                 and Mode.ESCALATE in verdict.permitted_modes)
     return Demand(
         case_no=case.case_no, forum=verdict.forum, pool=pool, mode=verdict.recommended_mode,
         weight=scaled_weight(case), court=enforcing, group=f"{mask(case.debtor.id)}@{pool or verdict.forum}",
@@ -92,7 +95,7 @@ def make_demand(case: Case, verdict: Verdict, network: CourtNetwork, *, previous
         parties=[mask(case.debtor.id), mask(case.applicant.id)],
         debtor_point=network.point_of_division(case.debtor.domicile_division),
         asset_point=network.point_of_division(asset_div),
-        previous=previous, pinned=pinned,
+        previous=previous, pinned=pinned, may_escalate=open_mode and pinned is None,
     )
 
 
@@ -117,7 +120,8 @@ def build_instance(cases: Sequence[Case], verdicts: Sequence[Verdict], network: 
         if v.case_no not in by_no:
             raise DataError(f"verdict for unknown case {v.case_no}")
         demands.append(make_demand(by_no[v.case_no], v, network, previous=previous.get(v.case_no),
-                                   pinned=pinned.get(v.case_no)))
+                                   pinned=pinned.get(v.case_no), choose_mode=params.choose_mode))
+    escalating = {d.pool for d in demands if d.may_escalate}
     pools: dict[str, Pool] = {}
     courts: dict[str, CourtState] = {}
     fixed: dict[str, int] = defaultdict(int)
@@ -127,7 +131,11 @@ def build_instance(cases: Sequence[Case], verdicts: Sequence[Verdict], network: 
             courts.setdefault(d.forum, court_state(network, d.forum, params))
         elif d.pool not in pools:
             forum, level = d.pool.split(":")
-            pools[d.pool] = Pool(id=d.pool, forum=forum, level=level, courts=pool_courts(network, forum, level))
+            # where a case may be escalated the forum is one more court of the pool, its officers
+            # counted like any court's
+            extra = [forum] if d.pool in escalating else []
+            pools[d.pool] = Pool(id=d.pool, forum=forum, level=level,
+                                 courts=pool_courts(network, forum, level) + extra)
             for code in pools[d.pool].courts:
                 courts.setdefault(code, court_state(network, code, params))
     for d in demands:
@@ -155,7 +163,8 @@ def _classes(demands: list[Demand], pools: dict[str, Pool], courts: dict[str, Co
     for d in demands:
         if d.pool is None:
             continue
-        legal_key = (d.pool, d.court, d.protect, d.debtor_home, d.asset_local, tuple(d.parties), d.weight, d.pinned)
+        legal_key = (d.pool, d.court, d.protect, d.debtor_home, d.asset_local, tuple(d.parties), d.weight, d.pinned,
+                     d.may_escalate)
         if legal_key not in cache:
             cache[legal_key] = legality.split(d, [courts[c] for c in pools[d.pool].courts])
         legal, excl, family = cache[legal_key]
@@ -164,17 +173,18 @@ def _classes(demands: list[Demand], pools: dict[str, Pool], courts: dict[str, Co
             continue
         km = [case_km(_point(courts[c]), d.debtor_point, d.asset_point) for c in legal]
         group = d.group if group_size[d.group] > 1 else None
-        key = (d.pool, d.mode.value, d.weight, group, tuple(legal), tuple(km), d.previous, d.pinned)
+        key = (d.pool, d.mode.value, d.weight, group, tuple(legal), tuple(km), d.previous, d.pinned, d.may_escalate)
         members[key].append(d.case_no)
         info[key] = (legal, km, excl)
     classes: list[DemandClass] = []
     excluded: dict[str, dict[str, str]] = {}
     for i, (key, nos) in enumerate(sorted(members.items(), key=lambda kv: kv[1][0])):
-        pool, mode, weight, group, _, _, prev, pin = key
+        pool, mode, weight, group, _, _, prev, pin, may_escalate = key
         legal, km, excl = info[key]
         cid = f"k{i}"
         classes.append(DemandClass(id=cid, pool=pool, case_nos=sorted(nos), weight=weight, group=group,
-                                   candidates=legal, km=km, previous=prev, pinned=pin, mode=Mode(mode)))
+                                   candidates=legal, km=km, previous=prev, pinned=pin, mode=Mode(mode),
+                                   may_escalate=may_escalate))
         excluded[cid] = excl
     return classes, excluded, infeasible
 

@@ -49,6 +49,9 @@ class SolveParams(_Data):
     # search at the hinted objective, while the LP-driven search alone found far better plans.
     hint: str = "none"  # or "previous_or_greedy"
     cpsat_max_vars: int = 6000  # pools with more (class, court) pairs keep the rounded LP plan
+    # the solver chooses 提级 or 指定 where the verdict permits both and recommends designation
+    # (the forum itself joins the pool as one more court; solver/README "The mode is part of the plan")
+    choose_mode: bool = True
 
     @model_validator(mode="before")
     @classmethod
@@ -99,6 +102,11 @@ class Demand(_Data):
     asset_point: tuple[float, float] | None = None
     previous: str | None = None
     pinned: str | None = None
+    may_escalate: bool = False  # the forum itself may take it (提级) instead of designating
+
+    def mode_at(self, court: str | None) -> Mode:
+        """The mode a placement means: a case the forum itself takes is escalated."""
+        return Mode.ESCALATE if self.may_escalate and court == self.forum else self.mode
 
 
 class DemandClass(_Data):
@@ -112,6 +120,11 @@ class DemandClass(_Data):
     previous: str | None = None
     pinned: str | None = None
     mode: Mode
+    may_escalate: bool = False
+
+    def mode_at(self, court: str) -> Mode:
+        """As `Demand.mode_at`: the pool's forum taking a case of the class is 提级."""
+        return Mode.ESCALATE if self.may_escalate and court == self.pool.split(":")[0] else self.mode
 
 
 class Conflict(_Data):

@@ -124,7 +124,7 @@ def rank_courts(state: PlanState, demands: Sequence[Demand]) -> tuple[Ranked, li
         terms["soft.distance"] = p.weight("soft.distance") * sum(case_km(point, d.debtor_point, d.asset_point)
                                                                  for d in demands)
         terms["soft.churn"] = p.weight("soft.churn") * sum(1 for d in demands if d.previous not in (None, court))
-        terms["soft.mode_cost"] = p.weight("soft.mode_cost") * sum(MODE_COST[d.mode] for d in demands)
+        terms["soft.mode_cost"] = p.weight("soft.mode_cost") * sum(MODE_COST[d.mode_at(court)] for d in demands)
         terms["medium.group_together"] = p.weight("medium.group_together") * (1 if group and court not in group else 0)
         ranked.append((court, terms))
     ranked.sort(key=lambda ct: (sum(ct[1].values()), ct[0]))
@@ -163,6 +163,6 @@ def recommend_demands(state: PlanState, network: CourtNetwork, demands: Sequence
     alternatives = [Alternative(court=c, delta=round(sum(t.values()) - best_total, 6),
                                 score={k: round(v, 6) for k, v in t.items()}) for c, t in ranked if c != best]
     alternatives = alternatives[:top] if top is not None else alternatives
-    return Recommendation(case_nos=nos, mode=first.mode, target_court=best, forum=first.forum,
+    return Recommendation(case_nos=nos, mode=first.mode_at(best), target_court=best, forum=first.forum,
                           score={k: round(v, 6) for k, v in best_terms.items()}, alternatives=alternatives,
                           excluded=[*excluded, outside])

@@ -106,7 +106,8 @@ def finish_plan(inst: AssignmentInstance, assignments: Mapping[str, str], unplac
     digest = hashlib.sha256(json.dumps([inst.network_hash, sorted(assignments.items())]).encode()).hexdigest()
     return AssignmentPlan(
         plan_id=f"plan-{digest[:12]}", status=status, assignments=dict(assignments),
-        modes={d.case_no: d.mode for d in inst.demands if d.case_no in assignments}, unplaced=dict(unplaced),
+        modes={d.case_no: d.mode_at(assignments[d.case_no]) for d in inst.demands if d.case_no in assignments},
+        unplaced=dict(unplaced),
         objective=round(check.objective, 4), bound=None if bound is None else round(bound, 4),
         gap=None if gap is None else round(gap, 6),
         contributions={k: round(v, 4) for k, v in check.contributions.items()},

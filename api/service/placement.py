@@ -61,7 +61,7 @@ def recommendations(inst: AssignmentInstance, plan: AssignmentPlan, network: Cou
             rec = recommend_demands(state, network, members, top=alternatives)  # why nothing fits
             rec = rec.model_copy(update={"target_court": None, "score": {}, "alternatives": []})
         else:
-            rec = Recommendation(case_nos=nos, mode=first.mode, forum=forum, target_court=court)
+            rec = Recommendation(case_nos=nos, mode=first.mode_at(court), forum=forum, target_court=court)
         out.append(rec.model_copy(update={"case_nos": nos, "plan_id": plan.plan_id, "solver": info,
                                           "unplaced_reason": reason}))
     return out
@@ -80,5 +80,5 @@ def plan_state(inst: AssignmentInstance, plan: AssignmentPlan) -> PlanState:
 
 def recommend_one(case: Case, verdict: Verdict, network: CourtNetwork, state: PlanState) -> Recommendation:
     """Every legal court for one new case ranked by score delta, every excluded court with its reason."""
-    demand = make_demand(case, verdict, network)
+    demand = make_demand(case, verdict, network, choose_mode=state.params.choose_mode)
     return recommend_demands(state, network, [demand])

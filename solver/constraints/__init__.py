@@ -11,6 +11,7 @@ from solver.constraints.base import ConstraintUnit, Level
 from solver.constraints.hard import (
     Capacity,
     DeclaredConflict,
+    EscalationOpen,
     InForumJurisdiction,
     NotAssetLocal,
     NotDebtorHome,
@@ -22,6 +23,7 @@ from solver.constraints.soft import Churn, Distance, ModeCost
 
 REGISTRY: tuple[ConstraintUnit, ...] = (
     InForumJurisdiction(),
+    EscalationOpen(),
     NotOriginalCourt(),
     NotDebtorHome(),
     NotAssetLocal(),

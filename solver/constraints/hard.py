@@ -49,6 +49,20 @@ class InForumJurisdiction(_Filter):
         return None
 
 
+class EscalationOpen(_Filter):
+    """The forum itself (提级) is a court of the pool only for cases whose verdict leaves the mode
+    open: it permits escalation and recommends designation. Elsewhere the verdict's mode stands."""
+
+    id = "hard.escalation_open"
+    label_zh = "裁定方式未限定时方可由本院提级执行"
+    basis = "执行程序解释第十一条、第十二条 (本院执行或者指令本辖区其他法院执行); the verdict's permitted modes"
+
+    def exclude(self, demand: Demand, court: CourtState, legality: Legality) -> str | None:
+        if court.code == demand.forum and not demand.may_escalate:
+            return "the verdict fixes the mode: the forum itself does not take the case"
+        return None
+
+
 class NotDebtorHome(_Filter):
     id = "hard.not_debtor_home"
     label_zh = "存在地方保护/干预风险时不指定被执行人住所地法院"

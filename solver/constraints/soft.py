@@ -73,11 +73,12 @@ class ModeCost(ConstraintUnit):
     def build(self, ctx: ModelContext) -> Any:
         terms, coefs = [], []
         for k in ctx.inst.classes:
-            cost = MODE_COST[k.mode]
-            if cost:
-                terms += [ctx.vars.x[(k.id, c)] for c in k.candidates]
-                coefs += [ctx.coef(self.id, cost)] * len(k.candidates)
+            for c in k.candidates:  # the forum taking a case is 提级: its cost, not designation's
+                if cost := MODE_COST[k.mode_at(c)]:
+                    terms.append(ctx.vars.x[(k.id, c)])
+                    coefs.append(ctx.coef(self.id, cost))
         return ctx.backend.dot(terms, coefs)
 
     def score(self, view: PlanView) -> float:
-        return view.inst.params.weight(self.id) * sum(MODE_COST[d.mode] for d in view.placed())
+        return view.inst.params.weight(self.id) * sum(MODE_COST[d.mode_at(view.assign.get(d.case_no))]
+                                                      for d in view.placed())

@@ -86,7 +86,9 @@ def test_plan_view_has_workload_before_and_after_and_the_moves(client: TestClien
     assert move["from"] == "B510106" and move["to"] not in (None, "B510106")
     assert all(c["after"] == c["before"] + c["change"] for c in courts.values())
     assert sum(c["change"] for c in courts.values()) == 0  # transfers move cases, never create them
-    assert courts["I510100"]["change"] == 1  # the Art. 12 case escalated to the forum itself
+    # the Art. 12 case escalated to the forum itself, and any case whose verdict left the mode open
+    # that the solver escalated (solver/README "The mode is part of the plan")
+    assert courts["I510100"]["change"] == sum(1 for m in body["moves"] if m["to"] == "I510100") >= 1
     assert all(c["lat"] is not None for c in body["courts"])
     assert _get(client, seeded.other_key, "/v1/console/plan").status_code == 404  # 绵阳 had nothing to place
 

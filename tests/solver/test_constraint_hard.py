@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from solver import Conflict, SolveParams, solve
+from solver import Conflict, solve
 from solver.build import mask
 from solver.validate import validate_plan
 from tests.solver.verifier import FAST, covers, instance, solve_forced
@@ -145,7 +145,7 @@ def test_declared_conflict_party_ids_are_masked() -> None:
 
 # ---------------------------------------------------------------- hard.capacity
 
-TIGHT = SolveParams(time_limit_s=2.0, workers=1, deterministic=True, capacity_per_officer=0.1)
+TIGHT = FAST.model_copy(update={"capacity_per_officer": 0.1})
 TWO = [{"no": "c1", "court": "B510104"}, {"no": "c2", "court": "B510104"}]
 
 

@@ -38,9 +38,10 @@ def test_covers_names_only_registry_units() -> None:
 
 def test_registry_ids_are_unique_and_levelled() -> None:
     ids = [u.id for u in REGISTRY]
-    assert len(ids) == len(set(ids)) == 13
+    assert len(ids) == len(set(ids)) == 14
     assert all(u.id.split(".")[0] == u.level.value for u in REGISTRY)
-    assert [u.id for u in HARD_FILTERS][:2] == ["hard.in_forum_jurisdiction", "hard.not_original_court"]
+    assert [u.id for u in HARD_FILTERS][:3] == ["hard.in_forum_jurisdiction", "hard.escalation_open",
+                                                "hard.not_original_court"]
     assert all(u.level == Level.HARD for u in HARD_FILTERS)
     assert all((u.default_weight is None) == (u.level == Level.HARD) for u in REGISTRY)
 

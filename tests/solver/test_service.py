@@ -12,7 +12,7 @@ from solver import Conflict, SolveParams
 from tests.factories import make_network, make_verdict
 from tests.solver.verifier import asset, debtor, labelled
 
-FAST = SolveParams(time_limit_s=1.0, workers=1, deterministic=True)
+FAST = SolveParams(time_limit_s=1.0, workers=1, deterministic=True, choose_mode=False)
 
 
 def test_place_cases_explains_each_group_and_never_raises_on_infeasible() -> None:

@@ -48,7 +48,7 @@ def test_each_hard_violation_is_caught(inst, change, unit) -> None:
 
 def test_capacity_violation_is_caught() -> None:
     inst = instance([{"no": f"c{i}", "court": "B510104"} for i in range(3)],
-                    params=SolveParams(capacity_per_officer=0.1))
+                    params=SolveParams(capacity_per_officer=0.1, choose_mode=False))
     found = validate_plan(inst, {"c0": "B510105", "c1": "B510105", "c2": "B510112"}).violations
     assert found == ["hard.capacity: B510105 holds 200 > 150"]
 

@@ -20,7 +20,8 @@ from tests.factories import make_case, make_network, make_verdict
 
 F = TypeVar("F", bound=Callable[..., Any])
 ASPECTS = ("feasible", "violated", "contribution")
-FAST = SolveParams(time_limit_s=2.0, workers=1, deterministic=True)
+# the verdict's mode stands in the unit tests; the mode choice (hard.escalation_open) has its own
+FAST = SolveParams(time_limit_s=2.0, workers=1, deterministic=True, choose_mode=False)
 
 
 def covers(unit_id: str, aspect: str) -> Callable[[F], F]:
