@@ -71,8 +71,8 @@ def _fired_rule(rulebook: Rulebook, rule: Rule, facts: Mapping[str, Any]) -> Fir
 
 def _explained_rule(rule: Rule, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
     """The audit entry with the rule's sentence and sources rendered for this case (§12.12)."""
-    law = [t.format_map(lookup) for t in rule.law]
-    policy = [t.format_map(lookup) for t in rule.policy]
+    law = [c for c in (t.format_map(lookup) for t in rule.law) if c]  # a conditional citation may render empty
+    policy = [c for c in (t.format_map(lookup) for t in rule.policy) if c]
     return FiredRule.model_construct(
         rule_id=rule.id, label_zh=rule.label_zh, legal_basis="；".join(law or policy),
         facts={n: facts[n] for n in rule.fact_names()},

@@ -98,6 +98,23 @@ class ExplanationContext:
         return zh_date(reading.start) if reading else "无"
 
     @cached_property
+    def clock_start_event(self) -> str:
+        """What the six months run from (Interp. Art. 10; 委托执行规定 Art. 11; a restored case)."""
+        case, reading = self._found.case, self._found.art237
+        if reading is None:
+            return ""
+        if case.entrusted is not None and reading.start == case.entrusted.filed_on:
+            return "（受托法院立案之日）"
+        if case.restored_on is not None and reading.start == case.restored_on:
+            return "（恢复执行之日）"
+        return "（发现财产之日）" if self._facts["basis"] == "10(2)" else "（收到申请执行书之日）"
+
+    @cached_property
+    def entrustment_law(self) -> str:
+        """委托执行规定第十一条 when the case was entrusted (its forum and clock follow it), else nothing."""
+        return "委托执行规定第十一条" if self._found.case.entrusted is not None else ""
+
+    @cached_property
     def clock_end(self) -> str:
         return zh_date(self._found.art237.end) if self._found.art237 else "无"
 

@@ -52,11 +52,21 @@ def test_generated_cases_get_sentences_with_facts_not_tokens(network: CourtNetwo
 def test_the_eligible_sentence_names_its_dates_and_days(network: CourtNetwork, engine: RuleEngine) -> None:
     v = verdict(network, engine, D(2024, 8, 1))
     text = sentence(v, "outcome.eligible")
-    for part in ("自2024年1月10日起算", "至2024年7月10日满六个月", "自2024年7月11日起超过六个月", "已计204日",
-                 "I510100人民法院可以"):
+    for part in ("自2024年1月10日（收到申请执行书之日）起算", "至2024年7月10日满六个月", "自2024年7月11日起超过六个月",
+                 "已计204日", "I510100人民法院可以"):
         assert part in text, (part, text)
     eligible = next(f for f in v.fired if f.rule_id == "outcome.eligible")
     assert "执行程序解释第十条第（一）项" in eligible.law and not eligible.policy
+    assert "委托执行规定第十一条" not in eligible.law and all(eligible.law)
+
+
+def test_an_entrusted_case_cites_the_entrustment_rule_and_its_clock_start(network: CourtNetwork,
+                                                                          engine: RuleEngine) -> None:
+    v = verdict(network, engine, D(2024, 10, 1), entrusted={"to_court": "B510703", "filed_on": D(2024, 3, 1)})
+    eligible = next(f for f in v.fired if f.rule_id == "outcome.eligible")
+    assert "委托执行规定第十一条" in eligible.law
+    assert "自2024年3月1日（受托法院立案之日）起算" in eligible.explanation_zh
+    assert "I510700人民法院可以" in eligible.explanation_zh  # the entrusted court's 上一级
 
 
 def test_the_item_of_art_10_cited_is_the_one_applied(network: CourtNetwork, engine: RuleEngine) -> None:
