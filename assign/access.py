@@ -15,7 +15,8 @@ from enum import StrEnum
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from assign.errors import DataError, NotFound
+from assign.db import get_row
+from assign.errors import DataError
 from assign.models import utcnow
 
 KEY_PREFIX_LEN = 10
@@ -92,10 +93,7 @@ def list_keys(*, session: Session, include_revoked: bool = False) -> list[ApiKey
 
 
 def get_key(*, session: Session, key_id: int) -> ApiKey:
-    row = session.get(ApiKey, key_id)
-    if row is None:
-        raise NotFound(f"no API key {key_id}")
-    return row
+    return get_row(session, ApiKey, key_id, "API key")
 
 
 def revoke_key(*, session: Session, key_id: int) -> ApiKey:

@@ -11,11 +11,13 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlmodel import Session, SQLModel, create_engine
+
+from assign.errors import NotFound
 
 try:
     import fcntl
@@ -65,6 +67,17 @@ def upsert(conn: Connection | Session, table: Table, rows: Sequence[dict[str, An
     stmt = insert(table)
     stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in update})
     conn.execute(stmt, list(rows))
+
+
+RowT = TypeVar("RowT", bound=SQLModel)
+
+
+def get_row(session: Session, model: type[RowT], key: Any, what: str) -> RowT:
+    """The row with primary key `key`, or NotFound("no <what> <key>") (a 404 through the API)."""
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(f"no {what} {key!r}")
+    return row
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from assign.errors import Conflict, NotFound
+from assign.db import get_row
+from assign.errors import Conflict
 from assign.masking import mask_strings
 from assign.models import RecommendationRow, utcnow
 
@@ -59,10 +60,7 @@ class Decision(SQLModel, table=True):
 
 
 def get_recommendation_row(*, session: Session, recommendation_id: int) -> RecommendationRow:
-    row = session.get(RecommendationRow, recommendation_id)
-    if row is None:
-        raise NotFound(f"no recommendation {recommendation_id}")
-    return row
+    return get_row(session, RecommendationRow, recommendation_id, "recommendation")
 
 
 def decision_for(*, session: Session, recommendation_id: int) -> Decision | None:
@@ -96,10 +94,7 @@ def record_decision(
 
 
 def get_decision(*, session: Session, decision_id: int) -> Decision:
-    row = session.get(Decision, decision_id)
-    if row is None:
-        raise NotFound(f"no decision {decision_id}")
-    return row
+    return get_row(session, Decision, decision_id, "decision")
 
 
 def list_decisions(*, session: Session, plan_id: str | None = None, limit: int = 100,

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assign.audit import next_seq
-from assign.errors import NotFound
+from assign.db import get_row
 from assign.models import utcnow
 
 EVENT_CHAIN = "events"
@@ -97,10 +97,7 @@ def list_events(*, session: Session, after: int = 0, limit: int = 100, kinds: li
 
 
 def get_event(*, session: Session, event_id: int) -> Event:
-    row = session.get(Event, event_id)
-    if row is None:
-        raise NotFound(f"no event {event_id}")
-    return row
+    return get_row(session, Event, event_id, "event")
 
 
 # ---------------------------------------------------------------- subscriptions
@@ -119,10 +116,7 @@ def list_subscriptions(*, session: Session) -> list[WebhookSubscription]:
 
 
 def get_subscription(*, session: Session, subscription_id: int) -> WebhookSubscription:
-    row = session.get(WebhookSubscription, subscription_id)
-    if row is None:
-        raise NotFound(f"no webhook subscription {subscription_id}")
-    return row
+    return get_row(session, WebhookSubscription, subscription_id, "webhook subscription")
 
 
 def deactivate_subscription(*, session: Session, subscription_id: int) -> WebhookSubscription:

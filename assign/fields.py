@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, Field
 
@@ -143,3 +143,17 @@ def require_not_future(as_of: date, name: str = "as_of") -> date:
         return not_after_today(as_of)
     except ValueError as e:
         raise DataError(f"{name}: {e}") from None
+
+
+RecordT = TypeVar("RecordT")
+
+
+def dates_in_order(record: RecordT, *pairs: tuple[str, str]) -> RecordT:
+    """`record` when, for every (earlier, later) pair of its date fields, the later is not before the
+    earlier (an absent date passes); else a ValueError naming both. The one check behind every
+    "x is before y" the interchange format refuses."""
+    for earlier, later in pairs:
+        a, b = getattr(record, earlier), getattr(record, later)
+        if a is not None and b is not None and b < a:
+            raise ValueError(f"{later} {b} is before {earlier} {a}")
+    return record

@@ -17,8 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from assign.db import rows_affected, table_of
-from assign.errors import Conflict, NotFound
+from assign.db import get_row, rows_affected, table_of
+from assign.errors import Conflict
 from assign.models import utcnow
 
 
@@ -69,10 +69,7 @@ def create_job(*, session: Session, scope: str, params: dict[str, Any], key_id: 
 
 
 def get_job(*, session: Session, job_id: str) -> PlanJob:
-    job = session.get(PlanJob, job_id)
-    if job is None:
-        raise NotFound(f"no job {job_id!r}")
-    return job
+    return get_row(session, PlanJob, job_id, "job")
 
 
 def list_jobs(*, session: Session, scopes: list[str] | None = None, limit: int = 50) -> list[PlanJob]:

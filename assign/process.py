@@ -17,7 +17,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from assign.fields import EventDate
+from assign.fields import EventDate, dates_in_order
 
 
 class _Model(BaseModel):
@@ -32,9 +32,7 @@ class Lead(_Model):
 
     @model_validator(mode="after")
     def _checked_after_given(self) -> Lead:
-        if self.checked_on is not None and self.checked_on < self.given_on:
-            raise ValueError(f"checked_on {self.checked_on} is before given_on {self.given_on}")
-        return self
+        return dates_in_order(self, ("given_on", "checked_on"))
 
 
 class ProcessNodes(_Model):
@@ -53,14 +51,9 @@ class ProcessNodes(_Model):
 
     @model_validator(mode="after")
     def _pairs_in_order(self) -> ProcessNodes:
-        pairs = (("investigation_requested_on", "investigation_started_on"),
-                 ("concealment_reported_on", "control_measures_on"),
-                 ("extension_requested_on", "extension_approved_on"))
-        for first, then in pairs:
-            a, b = getattr(self, first), getattr(self, then)
-            if a is not None and b is not None and b < a:
-                raise ValueError(f"{then} {b} is before {first} {a}")
-        return self
+        return dates_in_order(self, ("investigation_requested_on", "investigation_started_on"),
+                              ("concealment_reported_on", "control_measures_on"),
+                              ("extension_requested_on", "extension_approved_on"))
 
     def dates(self) -> list[date]:
         """Every date the record names (for the 'no date after the evaluation date' check)."""

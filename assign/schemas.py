@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from assign.fields import CaseNo, CourtCode, DeadlineDate, EventDate, FreeText, Name, RecordId
+from assign.fields import CaseNo, CourtCode, DeadlineDate, EventDate, FreeText, Name, RecordId, dates_in_order
 from assign.process import ProcessNodes
 
 DivisionCode = Annotated[str, Field(pattern=r"^\d{6}$")]
@@ -170,11 +170,7 @@ class Asset(_Model):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Asset:
-        if self.discovered_on and self.seized_on and self.seized_on < self.discovered_on:
-            raise ValueError("seized_on is before discovered_on")
-        if self.seized_on and self.disposed_on and self.disposed_on < self.seized_on:
-            raise ValueError("disposed_on is before seized_on")
-        return self
+        return dates_in_order(self, ("discovered_on", "seized_on"), ("seized_on", "disposed_on"))
 
 
 class Measure(_Model):
@@ -191,9 +187,7 @@ class Period(_Model):
 
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Period:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+        return dates_in_order(self, ("start", "end"))
 
 
 class Order(_Model):
@@ -204,9 +198,7 @@ class Order(_Model):
 
     @model_validator(mode="after")
     def _deadline_after_issue(self) -> Order:
-        if self.deadline < self.issued_on:
-            raise ValueError(f"deadline {self.deadline} is before issued_on {self.issued_on}")
-        return self
+        return dates_in_order(self, ("issued_on", "deadline"))
 
 
 class ZhongBen(_Model):
@@ -290,8 +282,7 @@ class Case(_Model):
 
     @model_validator(mode="after")
     def _cross_field(self) -> Case:
-        if self.filed_on < self.received_on:
-            raise ValueError(f"filed_on {self.filed_on} is before received_on {self.received_on}")
+        dates_in_order(self, ("received_on", "filed_on"))
         ids = [a.id for a in self.assets]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:

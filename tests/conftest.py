@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,14 +24,30 @@ PG_URL = os.environ.get("ASSIGN_TEST_PG_URL", "")
 BACKENDS = ["sqlite", "postgres"]
 
 
-def _pg_engine_in_fresh_schema(url: str) -> tuple[Engine, str, Engine]:
+@contextmanager
+def fresh_pg_schema(url: str) -> Iterator[str]:
+    """A URL on `url`'s PostgreSQL whose search_path is a new, empty schema, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = make_engine(url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in url else "?"
-    engine = make_engine(f"{url}{sep}options=-csearch_path%3D{schema}")
-    return engine, schema, admin
+    try:
+        yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def migrated_engine(url: str) -> Iterator[Engine]:
+    eng = make_engine(url)
+    migrate.upgrade(eng)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -41,32 +58,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     if not PG_URL:
         pytest.skip("PostgreSQL not configured (set ASSIGN_TEST_PG_URL; .ci/run does)")
-    engine, schema, admin = _pg_engine_in_fresh_schema(PG_URL)
-    url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()
-    try:
+    with fresh_pg_schema(PG_URL) as url:
         yield url
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """A migrated engine on a fresh database of each backend."""
-    eng = make_engine(db_url)
-    migrate.upgrade(eng)
-    try:
+    with migrated_engine(db_url) as eng:
         yield eng
-    finally:
-        eng.dispose()
 
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     """A migrated SQLite engine only, for tests about behaviour that is not backend-specific."""
-    eng = make_engine(f"sqlite:///{tmp_path / 'one.sqlite'}")
-    migrate.upgrade(eng)
-    yield eng
-    eng.dispose()
+    with migrated_engine(f"sqlite:///{tmp_path / 'one.sqlite'}") as eng:
+        yield eng

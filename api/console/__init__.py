@@ -40,29 +40,24 @@ def console_root() -> RedirectResponse:
     return RedirectResponse("/console/queue", status_code=307)
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request) -> HTMLResponse:
-    return _page(request, "login.html", "登录")
+# The pages without a path parameter: /console/<name> renders console/<name>.html under this title.
+PAGES = {"login": "登录", "queue": "待办队列", "plan": "调度方案", "alerts": "节点预警"}
 
 
-@router.get("/queue", response_class=HTMLResponse)
-def queue_page(request: Request) -> HTMLResponse:
-    return _page(request, "queue.html", "待办队列")
+def _register_page(name: str, title: str) -> None:
+    def page(request: Request) -> HTMLResponse:
+        return _page(request, f"{name}.html", title)
+
+    router.add_api_route(f"/{name}", page, methods=["GET"], response_class=HTMLResponse, name=f"{name}_page")
+
+
+for _name, _title in PAGES.items():
+    _register_page(_name, _title)
 
 
 @router.get("/cases/{case_no:path}", response_class=HTMLResponse)
 def case_page(request: Request, case_no: str) -> HTMLResponse:
     return _page(request, "case.html", f"案件 {case_no}", case_no=case_no)
-
-
-@router.get("/plan", response_class=HTMLResponse)
-def plan_page(request: Request) -> HTMLResponse:
-    return _page(request, "plan.html", "调度方案")
-
-
-@router.get("/alerts", response_class=HTMLResponse)
-def alerts_page(request: Request) -> HTMLResponse:
-    return _page(request, "alerts.html", "节点预警")
 
 
 @router.get("/static/{path:path}")

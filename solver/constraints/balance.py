@@ -22,9 +22,10 @@ from solver.weights import BACKLOG_WEIGHT, WEIGHT_SCALE
 class _Balance(ConstraintUnit):
     level = Level.SOFT
     with_backlog: bool
+    spread_ratio: str  # the SolveParams field weighing the spread against the worst figure
 
-    def _ratio(self, ctx_params: Any) -> float:
-        raise NotImplementedError
+    def _ratio(self, params: Any) -> float:
+        return float(getattr(params, self.spread_ratio))
 
     def _base(self, open_cases: int) -> int:
         return round(open_cases * BACKLOG_WEIGHT * WEIGHT_SCALE) if self.with_backlog else 0
@@ -164,10 +165,7 @@ class TransferBurdenBalance(_Balance):
     id = "soft.transfer_burden_balance"
     label_zh = "交叉执行案件（加权）人均负担均衡"
     basis = "solver-objective.md item 1; 2024 opinion Art. 2 两便 (执行力量)"
-    with_backlog = False
-
-    def _ratio(self, params: Any) -> float:
-        return float(params.transfer_spread_ratio)
+    with_backlog, spread_ratio = False, "transfer_spread_ratio"
 
 
 class TotalLoadBalance(_Balance):
@@ -176,7 +174,4 @@ class TotalLoadBalance(_Balance):
     id = "soft.total_load_balance"
     label_zh = "总（加权）案件量人均均衡"
     basis = "solver-objective.md item 2; 2024 opinion Art. 2 两便 (执行法院案件数量)"
-    with_backlog = True
-
-    def _ratio(self, params: Any) -> float:
-        return float(params.total_spread_ratio)
+    with_backlog, spread_ratio = True, "total_spread_ratio"

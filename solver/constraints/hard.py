@@ -63,22 +63,28 @@ class EscalationOpen(_Filter):
         return None
 
 
-class NotDebtorHome(_Filter):
+class _NotLocalWhenProtected(_Filter):
+    """Where local protection or interference is flagged, not the court local to `local_to`."""
+
+    local_to: str  # the Demand field naming the local court
+    reason: str
+
+    def exclude(self, demand: Demand, court: CourtState, legality: Legality) -> str | None:
+        return self.reason if demand.protect and court.code == getattr(demand, self.local_to) else None
+
+
+class NotDebtorHome(_NotLocalWhenProtected):
     id = "hard.not_debtor_home"
     label_zh = "存在地方保护/干预风险时不指定被执行人住所地法院"
     basis = "2024 cross-enforcement opinion (necessity); SPC 2024-07-03 on local protection"
-
-    def exclude(self, demand: Demand, court: CourtState, legality: Legality) -> str | None:
-        return "the debtor's home court" if demand.protect and court.code == demand.debtor_home else None
+    local_to, reason = "debtor_home", "the debtor's home court"
 
 
-class NotAssetLocal(_Filter):
+class NotAssetLocal(_NotLocalWhenProtected):
     id = "hard.not_asset_local"
     label_zh = "存在地方保护/干预风险时不指定主要财产所在地法院"
     basis = "2024 cross-enforcement opinion (necessity); SPC 2026-01-26 on 骨头案"
-
-    def exclude(self, demand: Demand, court: CourtState, legality: Legality) -> str | None:
-        return "local to the main assets" if demand.protect and court.code == demand.asset_local else None
+    local_to, reason = "asset_local", "local to the main assets"
 
 
 class DeclaredConflict(_Filter):

@@ -17,12 +17,11 @@ from typing import Any
 
 import pytest
 import uvicorn
-from sqlalchemy import text
 
 from api.config import Settings
 from api.main import create_app
 from api.serving import free_port
-from tests.conftest import BACKENDS, PG_URL, _pg_engine_in_fresh_schema
+from tests.conftest import BACKENDS, PG_URL, fresh_pg_schema
 from tests.console.seed import SeededStore, seed_store
 
 CHROMIUM = Path(os.environ.get("ASSIGN_CHROMIUM", "/usr/bin/chromium"))
@@ -52,17 +51,12 @@ def seeded_any(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
         return
     if not PG_URL:
         pytest.skip("PostgreSQL not configured (set ASSIGN_TEST_PG_URL; .ci/run does)")
-    engine, schema, admin = _pg_engine_in_fresh_schema(PG_URL)
-    url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()
-    store = seed_store(directory, url)
-    try:
-        yield store
-    finally:
-        store.engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_pg_schema(PG_URL) as url:
+        store = seed_store(directory, url)
+        try:
+            yield store
+        finally:
+            store.engine.dispose()
 
 
 @pytest.fixture(scope="module")

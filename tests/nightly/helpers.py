@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from api.nightly import NightlyOptions, NightlyServices
-from assign import repository
-from assign.db import session_scope
+from assign import migrate, repository
+from assign.db import make_engine, session_scope
+from assign.generator import generate_cases
 from assign.importer import import_cases
+from assign.network import builtin_network
 from assign.schemas import Case
 from tests.factories import make_case, make_network
 from tests.nightly import standins
@@ -104,3 +107,14 @@ class InlineExecutor:
 
     def close(self) -> None:
         return None
+
+
+def chongqing_store(path: Path, as_of: date) -> Engine:
+    """A migrated SQLite store with 1,500 generated Chongqing cases on the built-in network
+    (the real rulebook and solver find forums to plan in it)."""
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    network = builtin_network()
+    import_cases(engine, generate_cases(network, 1500, seed=5, as_of=as_of, province="50"), as_of=as_of,
+                 network=network)
+    return engine

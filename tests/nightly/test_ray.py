@@ -13,26 +13,13 @@ from sqlalchemy.engine import Engine
 from api.executors import LocalPoolExecutor, ray_available
 from api.nightly import NightlyOptions, default_services, run_nightly
 from api.service.evaluation import default_rulebook_dir
-from assign import migrate
-from assign.db import make_engine
-from assign.generator import generate_cases
-from assign.importer import import_cases
-from assign.network import builtin_network
+from tests.nightly.helpers import chongqing_store
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not ray_available(), reason="Ray is not installed (pip install '.[ray]')"),
 ]
 AS_OF = date(2025, 6, 30)
-
-
-def _store(path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{path}")
-    migrate.upgrade(engine)
-    network = builtin_network()
-    import_cases(engine, generate_cases(network, 1500, seed=5, as_of=AS_OF, province="50"), as_of=AS_OF,
-                 network=network)
-    return engine
 
 
 def _plans(engine: Engine) -> dict[str, tuple[dict[str, str], list[tuple[str, str | None]]]]:
@@ -49,7 +36,8 @@ def test_ray_and_the_local_pool_place_the_same_way(tmp_path: Path) -> None:
     services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=1,
                                 solve_params={"seed": 11, "workers": 1, "deterministic": True})
     options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
-    local_db, ray_db = _store(tmp_path / "local.sqlite"), _store(tmp_path / "ray.sqlite")
+    local_db = chongqing_store(tmp_path / "local.sqlite", AS_OF)
+    ray_db = chongqing_store(tmp_path / "ray.sqlite", AS_OF)
     local = run_nightly(local_db, as_of=AS_OF, services=services, options=options,
                         executor=LocalPoolExecutor(workers=2, time_limit_s=120))
     from api.executors import RayExecutor

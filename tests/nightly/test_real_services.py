@@ -13,25 +13,19 @@ from sqlmodel import Session, select
 from api.executors import LocalPoolExecutor
 from api.nightly import NightlyOptions, default_services, run_nightly
 from api.service.evaluation import default_rulebook_dir
-from assign import migrate, repository
-from assign.db import make_engine, session_scope
+from assign import repository
+from assign.db import session_scope
 from assign.decisions import Action, record_decision
-from assign.generator import generate_cases
-from assign.importer import import_cases
 from assign.models import RecommendationRow
-from assign.network import builtin_network
 from assign.schemas import Recommendation
+from tests.nightly.helpers import chongqing_store
 
 pytestmark = pytest.mark.slow
 AS_OF = date(2025, 6, 30)
 
 
 def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'real.sqlite'}")
-    migrate.upgrade(engine)
-    network = builtin_network()
-    import_cases(engine, generate_cases(network, 1500, seed=5, as_of=AS_OF, province="50"), as_of=AS_OF,
-                 network=network)
+    engine = chongqing_store(tmp_path / "real.sqlite", AS_OF)
     services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=1,
                                 solve_params={"seed": 3, "workers": 1})
     options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)

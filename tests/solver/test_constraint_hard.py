@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from solver import Conflict, solve
 from solver.build import mask
 from solver.validate import validate_plan
@@ -64,22 +68,29 @@ def test_in_forum_jurisdiction_names_an_empty_pool() -> None:
     assert "hard.in_forum_jurisdiction" not in plan.contributions
 
 
-# ---------------------------------------------------------------- hard.not_debtor_home
+# ---------------------------------------------------------------- hard.not_debtor_home, hard.not_asset_local
 
+# B510112 is the debtor's home court (HOME) or local to the main assets (ASSET); B510105 is the original court.
 HOME = [{"no": "c1", "court": "B510105", "home": "510112", "asset": "510105", "flags": ["INTERFERENCE"]}]
+ASSET = [{"no": "c1", "court": "B510105", "home": "510105", "asset": "510112", "flags": ["LOCAL_PROTECTION_RISK"]}]
+LOCAL_UNDER_PROTECTION = [("hard.not_debtor_home", HOME), ("hard.not_asset_local", ASSET)]
 
 
 @covers("hard.not_debtor_home", "feasible")
-def test_not_debtor_home_feasible() -> None:
-    plan = solve(instance(HOME))
+@covers("hard.not_asset_local", "feasible")
+@pytest.mark.parametrize(("unit", "cases"), LOCAL_UNDER_PROTECTION)
+def test_not_local_when_protected_feasible(unit: str, cases: list[dict[str, Any]]) -> None:
+    plan = solve(instance(cases))
     assert plan.assignments == {"c1": "B510104"} and plan.violations == []
 
 
 @covers("hard.not_debtor_home", "violated")
-def test_not_debtor_home_forced_is_infeasible_and_caught() -> None:
-    inst = instance(HOME)
+@covers("hard.not_asset_local", "violated")
+@pytest.mark.parametrize(("unit", "cases"), LOCAL_UNDER_PROTECTION)
+def test_not_local_when_protected_forced_is_infeasible_and_caught(unit: str, cases: list[dict[str, Any]]) -> None:
+    inst = instance(cases)
     assert solve_forced(inst, [("c1", "B510112")])["status"] == "INFEASIBLE"
-    assert _violations(inst, {"c1": "B510112"}, "hard.not_debtor_home")
+    assert _violations(inst, {"c1": "B510112"}, unit)
 
 
 @covers("hard.not_debtor_home", "contribution")
@@ -89,23 +100,6 @@ def test_not_debtor_home_only_with_protection_flags() -> None:
     flagged = instance(HOME)
     assert flagged.excluded[flagged.classes[0].id]["B510112"] == "hard.not_debtor_home"
 
-
-# ---------------------------------------------------------------- hard.not_asset_local
-
-ASSET = [{"no": "c1", "court": "B510105", "home": "510105", "asset": "510112", "flags": ["LOCAL_PROTECTION_RISK"]}]
-
-
-@covers("hard.not_asset_local", "feasible")
-def test_not_asset_local_feasible() -> None:
-    plan = solve(instance(ASSET))
-    assert plan.assignments == {"c1": "B510104"} and plan.violations == []
-
-
-@covers("hard.not_asset_local", "violated")
-def test_not_asset_local_forced_is_infeasible_and_caught() -> None:
-    inst = instance(ASSET)
-    assert solve_forced(inst, [("c1", "B510112")])["status"] == "INFEASIBLE"
-    assert _violations(inst, {"c1": "B510112"}, "hard.not_asset_local")
 
 
 @covers("hard.not_asset_local", "contribution")
