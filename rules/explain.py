@@ -13,7 +13,6 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import cached_property
 from typing import Any
 
 from assign.schemas import Measure, Order, Period
@@ -60,7 +59,9 @@ def zh_period(p: Period) -> str:
 
 
 class ExplanationContext:
-    """The values a sentence template may name. Every public property is a placeholder."""
+    """The values a sentence template may name. Every public property is a placeholder; the
+    renderer's mapping keeps each value once computed (`functools.cached_property` takes a lock
+    per read on Python 3.11, which cost more than the sentences themselves)."""
 
     def __init__(self, found: Findings, facts: Mapping[str, bool | int | str], forum: str | None,
                  eligible_from: date | None, projected: date | None, params: Mapping[str, Any]) -> None:
@@ -76,28 +77,28 @@ class ExplanationContext:
         return (f"{self._court(order.issued_by)}于{zh_date(order.issued_on)}发出的督促执行令"
                 f"（期限至{zh_date(order.deadline)}）")
 
-    @cached_property
+    @property
     def case_no(self) -> str:
         return self._found.case.case_no
 
-    @cached_property
+    @property
     def court(self) -> str:
         return self._court(self._found.enforcing_court)
 
-    @cached_property
+    @property
     def forum(self) -> str:
         return self._court(self._forum)
 
-    @cached_property
+    @property
     def basis_item(self) -> str:
         return _BASIS_ITEM.get(str(self._facts["basis"]), "")
 
-    @cached_property
+    @property
     def clock_start(self) -> str:
         reading = self._found.art237
         return zh_date(reading.start) if reading else "无"
 
-    @cached_property
+    @property
     def clock_start_event(self) -> str:
         """What the six months run from (Interp. Art. 10; 委托执行规定 Art. 11; a restored case)."""
         case, reading = self._found.case, self._found.art237
@@ -109,28 +110,28 @@ class ExplanationContext:
             return "（恢复执行之日）"
         return "（发现财产之日）" if self._facts["basis"] == "10(2)" else "（收到申请执行书之日）"
 
-    @cached_property
+    @property
     def entrustment_law(self) -> str:
         """委托执行规定第十一条 when the case was entrusted (its forum and clock follow it), else nothing."""
         return "委托执行规定第十一条" if self._found.case.entrusted is not None else ""
 
-    @cached_property
+    @property
     def clock_end(self) -> str:
         return zh_date(self._found.art237.end) if self._found.art237 else "无"
 
-    @cached_property
+    @property
     def counted_days(self) -> int:
         return self._found.art237.counted_days if self._found.art237 else 0
 
-    @cached_property
+    @property
     def excluded_days(self) -> int:
         return self._found.art237.excluded_days if self._found.art237 else 0
 
-    @cached_property
+    @property
     def budget_days(self) -> int:
         return self._found.art237.budget_days if self._found.art237 else 0
 
-    @cached_property
+    @property
     def eligible_from(self) -> str:
         """§12.11: a date only when it is a fact; else the projection, labelled as such."""
         period = self._found.running_period
@@ -141,15 +142,15 @@ class ExplanationContext:
                     f"（若{_PERIOD_ZH[period.kind.value]}于今日结束，为{zh_date(self._projected)}）")
         return "超过六个月的日期超出可计算的日期范围"
 
-    @cached_property
+    @property
     def order(self) -> str:
         return self._order(self._found.orders.order)
 
-    @cached_property
+    @property
     def order_kind(self) -> str:
         return _ORDER_KIND_ZH.get(self._found.orders.kind, "")
 
-    @cached_property
+    @property
     def order_reason(self) -> str:
         reading = self._found.orders
         if reading.overlap is not None:
@@ -157,12 +158,12 @@ class ExplanationContext:
         reason = (reading.order.good_reason or "").strip() if reading.order else ""
         return f"执行法院提出的正当理由为“{reason}”" if reason else "执行法院无正当理由"
 
-    @cached_property
+    @property
     def later_order(self) -> str:
         later = self._found.orders.later
         return f"其后{self._order(later)}不改变已届满的结果。" if later else ""
 
-    @cached_property
+    @property
     def order_note(self) -> str:
         """What an order that does not decide the outcome contributed (§12.1, §12.2)."""
         reading = self._found.orders
@@ -172,91 +173,91 @@ class ExplanationContext:
             return f"{self.order}{self.order_kind}，期限已届满但{self.order_reason}，回到上一级法院裁量。"
         return ""
 
-    @cached_property
+    @property
     def act_measures(self) -> str:
         act = self._found.act
         return zh_measures(act.not_corresponding) if act else "无"
 
-    @cached_property
+    @property
     def compelling_measures(self) -> str:
         act = self._found.act
         return zh_measures(act.compelling) if act else "无"
 
-    @cached_property
+    @property
     def eviction_notices(self) -> str:
         act = self._found.act
         return zh_measures(act.eviction_notices) if act else "无"
 
-    @cached_property
+    @property
     def unclassified_measures(self) -> str:
         act = self._found.act
         return zh_measures(act.unclassified) if act else "无"
 
-    @cached_property
+    @property
     def stalled_asset(self) -> str:
         s = self._found.stalled
         if s is None:
             return "无"
         return f"{s.asset.id}（{_ASSET_ZH[s.asset.kind.value]}，{zh_date(s.asset.seized_on)}查封/冻结）"
 
-    @cached_property
+    @property
     def stalled_months(self) -> int:
         return self._found.stalled.months if self._found.stalled else 0
 
-    @cached_property
+    @property
     def stalled_excluded_days(self) -> int:
         return self._found.stalled.excluded_days if self._found.stalled else 0
 
-    @cached_property
+    @property
     def stalled_order(self) -> str:
         s = self._found.stalled
         return self._order(s.no_progress_after if s else None)
 
-    @cached_property
+    @property
     def closing_start(self) -> str:
         return zh_date(self._found.closing.start)
 
-    @cached_property
+    @property
     def closing_months(self) -> int:
         return 3 if self._found.case.non_litigation else 6
 
-    @cached_property
+    @property
     def closing_end(self) -> str:
         return zh_date(self._found.closing.end)
 
-    @cached_property
+    @property
     def closing_excluded_days(self) -> int:
         return self._found.closing.excluded_days
 
-    @cached_property
+    @property
     def linked_count(self) -> int:
         return self._found.linked_unfinished
 
-    @cached_property
+    @property
     def zhongben_ruled_on(self) -> str:
         zb = self._found.case.zhongben
         return zh_date(zb.ruled_on) if zb else "无"
 
-    @cached_property
+    @property
     def filed_on(self) -> str:
         return zh_date(self._found.case.filed_on)
 
-    @cached_property
+    @property
     def zhongben_earliest(self) -> str:
         return zh_date(self._found.zhongben_earliest)
 
-    @cached_property
+    @property
     def zhongben_assets(self) -> str:
         parts = [f"{z.asset.id}（{_ASSET_ZH[z.asset.kind.value]}，流拍{z.unsold_rounds}次"
                  f"{'，变卖未成交' if z.unsold_sale else ''}）" for z in self._found.zhongben_assets if not z.ground]
         return "、".join(parts) if parts else "无"
 
-    @cached_property
+    @property
     def debtor_kind(self) -> str:
         debtor = self._found.case.debtor
         return _KIND_ZH[debtor.kind.value] + ("（纳税大户）" if debtor.key_local_taxpayer else "")
 
-    @cached_property
+    @property
     def locality(self) -> str:
         debtor = self._found.case.debtor
         if not self._found.debtor_local:
@@ -264,42 +265,42 @@ class ExplanationContext:
         prefix_note = f"住所地（{debtor.domicile_division}）" if debtor.domicile_division else "主要财产"
         return f"{prefix_note}在{self.court}辖区内"
 
-    @cached_property
+    @property
     def petition_count(self) -> int:
         return int(self._facts["petition_count"])
 
-    @cached_property
+    @property
     def petition_last(self) -> str:
         days = [d for d in self._found.case.petitions if d <= self._found.as_of]
         return zh_date(max(days)) if days else "无"
 
-    @cached_property
+    @property
     def interference_count(self) -> int:
         return int(self._facts["interference_count"])
 
-    @cached_property
+    @property
     def interference_last(self) -> str:
         days = [d for d in self._found.case.interference_reports if d <= self._found.as_of]
         return zh_date(max(days)) if days else "无"
 
-    @cached_property
+    @property
     def amount(self) -> str:
         return f"{self._found.case.amount:,.2f}元"
 
-    @cached_property
+    @property
     def months_since_filing(self) -> int:
         return int(self._facts["months_since_filing"])
 
-    @cached_property
+    @property
     def suspension_days(self) -> int:
         return int(self._facts["open_suspension_days"])
 
-    @cached_property
+    @property
     def application(self) -> str:
         app = self._found.case.application
         return f"申请执行人于{zh_date(app.on)}向{self._court(app.filed_with)}提出申请" if app else "无申请"
 
-    @cached_property
+    @property
     def supervision_grounds(self) -> str:
         """The §12.4 grounds present (the rule's any-group, read back for the sentence)."""
         f = self._facts
@@ -309,7 +310,7 @@ class ExplanationContext:
                    f"{self.application}时尚未超过六个月，属反映消极执行" if f["premature_application"] else ""]
         return "；".join(g for g in grounds if g)
 
-    @cached_property
+    @property
     def necessity_grounds(self) -> str:
         """The necessity grounds present (flag.cross_enforcement's any-group, read back for the sentence)."""
         f, p = self._facts, self._params
@@ -326,7 +327,7 @@ class ExplanationContext:
                    f"{self.stalled_asset}已{self.stalled_months}个月未处置且经督办无进展" if stalled else ""]
         return "、".join(g for g in grounds if g)
 
-    @cached_property
+    @property
     def no_basis_reason(self) -> str:
         act = self._found.act
         if act is None:
@@ -335,7 +336,7 @@ class ExplanationContext:
                                       zh_measures(act.eviction_notices) if act.eviction_notices else "") if x)
         return f"行为或交付义务自{self.clock_start}起六个月内已采取相应执行措施（{found}）"
 
-    @cached_property
+    @property
     def manual_10_4_reason(self) -> str:
         act = self._found.act
         if act is not None and act.eviction_notices:
@@ -343,14 +344,14 @@ class ExplanationContext:
                     f"但行为自{self.clock_start}起六个月仍未完成")
         return f"财产{self.unknown_assets}既非申请执行时可供执行，也无发现日期，无法起算六个月"
 
-    @cached_property
+    @property
     def unknown_assets(self) -> str:
         ids = [a.id for a in self._found.case.assets if not a.available_at_application and a.discovered_on is None]
         return "、".join(ids) if ids else "无"
 
 
 PLACEHOLDERS: frozenset[str] = frozenset(
-    name for name, value in vars(ExplanationContext).items() if isinstance(value, cached_property))
+    name for name, value in vars(ExplanationContext).items() if isinstance(value, property))
 
 
 def template_problems(template: str, params: Mapping[str, Any]) -> list[str]:
@@ -375,7 +376,9 @@ class _Lookup(dict[str, Any]):
         self._context = context
 
     def __missing__(self, key: str) -> Any:
-        return getattr(self._context, key)
+        value = getattr(self._context, key)  # computed once per case: the next template reads the dict
+        self[key] = value
+        return value
 
 
 def renderer(context: ExplanationContext, params: Mapping[str, Any]) -> Mapping[str, Any]:
