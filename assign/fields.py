@@ -87,33 +87,43 @@ def case_no_shape(value: str) -> str:
     return value
 
 
-_today: tuple[float, date] = (0.0, date.min)  # (re-read after, the server's today)
+_bounds: tuple[float, date, date, date] = (0.0, date.min, date.min, date.min)  # re-read after, today, latest x2
+
+
+def _latest() -> tuple[date, date, date]:
+    """(server's today, latest event date, latest deadline), re-read at most once a minute: a million
+    records carry about ten million dates, and each check is then two comparisons."""
+    global _bounds
+    now = time.time()
+    if now >= _bounds[0]:
+        today = date.today()
+        _bounds = (now + 60.0, today, today + timedelta(days=EVENT_HORIZON_DAYS),
+                   today + timedelta(days=DEADLINE_HORIZON_DAYS))
+    return _bounds[1], _bounds[2], _bounds[3]
 
 
 def server_today() -> date:
-    """The server's today (re-read at most once a minute: validating a million dates stays cheap)."""
-    global _today
-    now = time.time()
-    if now >= _today[0]:
-        _today = (now + 60.0, date.today())
-    return _today[1]
+    return _latest()[0]
 
 
-def _within(value: date, horizon_days: int, what: str) -> date:
+def _out_of_range(value: date, latest: date, what: str) -> ValueError:
     if value < EARLIEST_DATE:
-        raise ValueError(f"{value} is before {EARLIEST_DATE}, the earliest date the format accepts")
-    latest = server_today() + timedelta(days=horizon_days)
-    if value > latest:
-        raise ValueError(f"{value} is after {latest}, the latest {what} the format accepts")
-    return value
+        return ValueError(f"{value} is before {EARLIEST_DATE}, the earliest date the format accepts")
+    return ValueError(f"{value} is after {latest}, the latest {what} the format accepts")
 
 
 def event_date(value: date) -> date:
-    return _within(value, EVENT_HORIZON_DAYS, "date (one year after the server's today)")
+    latest = _latest()[1]
+    if EARLIEST_DATE <= value <= latest:
+        return value
+    raise _out_of_range(value, latest, "date (one year after the server's today)")
 
 
 def deadline_date(value: date) -> date:
-    return _within(value, DEADLINE_HORIZON_DAYS, "deadline (five years after the server's today)")
+    latest = _latest()[2]
+    if EARLIEST_DATE <= value <= latest:
+        return value
+    raise _out_of_range(value, latest, "deadline (five years after the server's today)")
 
 
 CaseNo = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(case_no_shape)]
