@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from assign.schemas import Measure, Order, Period
+from rules import clock
 from rules.facts import Findings
 
 SPC = "最高人民法院"  # the forum above a high court (not in the network)
@@ -69,7 +70,8 @@ class ExplanationContext:
         self._eligible_from, self._projected, self._params = eligible_from, projected, params
 
     def _court(self, code: str | None) -> str:
-        return self._found.court_names.get(code, code) if code else SPC
+        network = self._found.network
+        return (network.get(code).name if code in network else code) if code else SPC
 
     def _order(self, order: Order | None) -> str:
         if order is None:
@@ -244,7 +246,7 @@ class ExplanationContext:
 
     @property
     def zhongben_earliest(self) -> str:
-        return zh_date(self._found.zhongben_earliest)
+        return zh_date(clock.earliest_after_months(self._found.case.filed_on, 3))  # 终本规定 Art. 1(4)
 
     @property
     def zhongben_assets(self) -> str:

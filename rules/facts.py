@@ -58,8 +58,7 @@ class Findings:
     debtor_local: bool
     linked_unfinished: int
     enforcing_court: str
-    court_names: Mapping[str, str]  # code -> name of every court the record and the forum name
-    zhongben_earliest: date | None  # 终本规定 Art. 1(4): the first day more than three months after filing
+    network: CourtNetwork  # for the courts' names in the sentences
 
 
 @dataclass(frozen=True)
@@ -222,9 +221,8 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
     }
     check_fact_types(case.case_no, facts)
     period = clock.running_period(case.excluded_periods, clock.ART237_EXCLUDED_KINDS, as_of)
-    names = {code: network.get(code).name for code in (*case.court_codes().values(), forum) if code}
     found = Findings(case, as_of, reading, closing, orders, act, stalled, zb_assets, period, local, linked,
-                     findings.enforcing_court(case), names, clock.earliest_after_months(case.filed_on, 3))
+                     findings.enforcing_court(case), network)
     if case_state != "open":
         return CaseFacts(case.case_no, facts, None, None, forum, None, found)  # §12.11: no clock dates
     eligible_from = reading.exceeded_from if reading is not None else None
