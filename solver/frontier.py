@@ -173,11 +173,12 @@ def _start(m: EpsilonModel, assignments: Mapping[str, str]) -> list[float]:
 
 
 def pool_frontier(inst: AssignmentInstance, pool_id: str, *, points: int = 5, time_limit_s: float = 5.0,
-                  engine: str = "highs") -> list[FrontierPoint]:
-    """Up to `points` efficient plans of one pool, most balanced first (duplicates dropped)."""
+                  engine: str = "highs", placed: Mapping[str, str] | None = None) -> list[FrontierPoint]:
+    """Up to `points` efficient plans of one pool, most balanced first (duplicates dropped);
+    `placed` (a plan's assignments) fixes the other pools' load on shared courts."""
     if points < 2:
         raise ValueError("a frontier needs at least 2 points")
-    sub = inst.subinstance(pool_id)
+    sub = inst.subinstance(pool_id, placed)
     if not sub.classes:
         return []
     started = time.perf_counter()
@@ -256,7 +257,7 @@ def forum_frontier(inst: AssignmentInstance, forum: str, *, points: int = 5, tim
     found: list[FrontierPoint] = []
     for p in pools:
         found += pool_frontier(inst, p, points=points, time_limit_s=max(0.2, time_limit_s * sizes[p] / total),
-                               engine=engine)
+                               engine=engine, placed=plan_assignments)
     mine = plan_points(inst, plan_assignments, pools=pools, label="plan") if plan_assignments is not None else []
     return Frontier(forum=forum, as_of=as_of, plan_id=plan_id, points=found, plan=mine,
                     defects=dominance_defects(mine, found), time_s=round(time.perf_counter() - started, 3))

@@ -35,13 +35,13 @@ def frontier_report(inst: AssignmentInstance, plan: AssignmentPlan, greedy: Assi
     total = sum(sizes.values()) or 1
     if pool_map is not None:  # in parallel: fixed shares, room for building and the process pool's start
         share = 0.9 * time_limit_s * parallel
-        results = list(pool_map(_job, [(inst.subinstance(p).model_dump_json(), p, points,
+        results = list(pool_map(_job, [(inst.subinstance(p, plan.assignments).model_dump_json(), p, points,
                                         max(0.2, share * sizes[p] / total)) for p in pools]))
     else:  # in turn, largest first: each pool gets the time left in proportion to its cases
         results, left = [], total
         for p in pools:
             remaining = 0.95 * time_limit_s - (time.perf_counter() - started)
-            results.append(_job((inst.subinstance(p).model_dump_json(), p, points,
+            results.append(_job((inst.subinstance(p, plan.assignments).model_dump_json(), p, points,
                                  max(0.2, remaining * sizes[p] / left))))
             left -= sizes[p]
     mine = {p.pool: p for p in plan.points}

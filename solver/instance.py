@@ -13,6 +13,7 @@ Vocabulary:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -168,13 +169,26 @@ class AssignmentInstance(_Data):
     def pool_by_id(self) -> dict[str, Pool]:
         return {p.id: p for p in self.pools}
 
-    def subinstance(self, pool_id: str) -> AssignmentInstance:
-        """The part of the instance one pool's subproblem needs (plain data for a worker process)."""
+    def subinstance(self, pool_id: str, placed: Mapping[str, str] | None = None) -> AssignmentInstance:
+        """The part of the instance one pool's subproblem needs (plain data for a worker process).
+
+        `placed` (case_no -> court) are other pools' cases already placed: their weight joins the
+        fixed load of this pool's courts they landed on. A forum where cases may be escalated is a
+        court of its own pool and of its superior's, so each sees the other's load this way."""
         pool = self.pool_by_id()[pool_id]
         classes = [k for k in self.classes if k.pool == pool_id]
         nos = {n for k in classes for n in k.case_nos}
+        extra: dict[str, int] = {}
+        if placed:
+            members = set(pool.courts)
+            for d in self.demands:
+                court = placed.get(d.case_no)
+                if d.pool not in (None, pool_id) and court in members:
+                    extra[court] = extra.get(court, 0) + d.weight  # type: ignore[index]
+        courts = {c: self.courts[c].model_copy(update={"fixed_load": self.courts[c].fixed_load + extra[c]})
+                  if c in extra else self.courts[c] for c in pool.courts}
         return AssignmentInstance(
-            courts={c: self.courts[c] for c in pool.courts}, pools=[pool],
+            courts=courts, pools=[pool],
             demands=[d for d in self.demands if d.case_no in nos], classes=classes,
             conflicts=self.conflicts, excluded={k.id: self.excluded.get(k.id, {}) for k in classes},
             params=self.params, network_hash=self.network_hash,

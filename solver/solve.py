@@ -20,6 +20,7 @@ from solver.points import plan_points
 from solver.validate import validate_plan
 
 MIN_POOL_S = 0.05
+LEVEL_ORDER = {"basic": 0, "intermediate": 1, "high": 2, "supreme": 3}
 PoolMap = Callable[[Callable[[Any], dict[str, Any]], Iterable[Any]], Iterable[dict[str, Any]]]
 
 
@@ -44,7 +45,10 @@ def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
     pools = [p.id for p in inst.pools if any(k.pool == p.id for k in inst.classes)]
     sizes = {p: sum(len(k.case_nos) for k in inst.classes if k.pool == p) for p in pools}
     total = sum(sizes.values()) or 1
-    order = sorted(pools, key=lambda p: (-sizes[p], p))
+    # lower levels first, so a forum's escalations (decided in its own pool) are a fixed load when
+    # its superior's pool places cases on it; within a level, largest first
+    level = {p.id: LEVEL_ORDER.get(p.level, len(LEVEL_ORDER)) for p in inst.pools}
+    order = sorted(pools, key=lambda p: (level[p], -sizes[p], p))
     limit = inst.params.time_limit_s
     results: list[dict[str, Any]] = []
     if pool_map is not None:
@@ -58,13 +62,15 @@ def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
         results = list(pool_map(_job, jobs))
     else:
         left = total
+        placed: dict[str, str] = {}
         for p in order:
             if inst.params.deterministic:  # budgets must not depend on the wall clock
                 budget = max(MIN_POOL_S, limit * sizes[p] / total)
             else:
                 remaining = 0.95 * limit - (time.perf_counter() - started)  # room for validation
                 budget = max(MIN_POOL_S, remaining * sizes[p] / left)
-            results.append(solve_pool(inst.subinstance(p), budget, hint))
+            results.append(solve_pool(inst.subinstance(p, placed), budget, hint))
+            placed.update(results[-1]["assignments"])
             left -= sizes[p]
     assignments = {d.case_no: d.forum for d in inst.demands if d.pool is None}
     unplaced = dict(inst.infeasible)

@@ -58,3 +58,19 @@ def test_the_exclusion_is_named_and_escalation_costs_its_own_mode() -> None:
     escalated = contribution(inst, {**base, "open": "I510100"}, "soft.mode_cost")
     designated = contribution(inst, {**base, "open": "B510105"}, "soft.mode_cost")
     assert escalated - designated == MODE_COST[Mode.ESCALATE] - MODE_COST[Mode.DESIGNATE]
+
+
+def test_a_forum_shared_by_two_pools_carries_the_escalations_into_its_superiors_pool() -> None:
+    # Chengdu's heavy cases may be escalated to I510100; an intermediate-level case of Mianyang's
+    # court (forum H510000) may be designated to I510100 too: one court, two pools
+    specs = [*HEAVY, {"no": "mid", "court": "I510700", "forum": "H510000", "home": "510700"}]
+    inst = instance(specs, params=OPEN)
+    assert {p.id for p in inst.pools} == {"I510100:basic", "H510000:intermediate"}
+    plan = solve(inst)
+    assert [s["pool"] for s in plan.subproblems] == ["I510100:basic", "H510000:intermediate"]  # lower level first
+    escalated = sum(d.weight for d in inst.demands if plan.assignments.get(d.case_no) == "I510100" and d.pool ==
+                    "I510100:basic")
+    assert escalated > 0
+    sub = inst.subinstance("H510000:intermediate", plan.assignments)
+    assert sub.courts["I510100"].fixed_load == inst.courts["I510100"].fixed_load + escalated
+    assert plan.violations == []
