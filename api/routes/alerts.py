@@ -66,7 +66,8 @@ def _codes(key: Principal, network: CourtNetwork, court: str | None) -> list[str
     return network.subtree_codes(court)
 
 
-@router.get("", response_model=AlertsPage, summary="Active node alerts in this key's jurisdiction, by cursor")
+@router.get("", response_model=AlertsPage, responses=errors(404),
+            summary="Active node alerts in this key's jurisdiction, by cursor")
 def list_alerts(key: AnyKeyDep, session: SessionDep, network: NetworkDep, node: str | None = NodeQuery,
                 court: str | None = CourtQuery, severity: Severity | None = None, after: Cursor = 0,
                 limit: Limit = 100) -> dict[str, Any]:
@@ -76,7 +77,8 @@ def list_alerts(key: AnyKeyDep, session: SessionDep, network: NetworkDep, node: 
             "has_more": len(rows) == limit}
 
 
-@router.get("/summary", response_model=AlertSummary, summary="Counts by node, severity and court; court x node heat")
+@router.get("/summary", response_model=AlertSummary, responses=errors(404),
+            summary="Counts by node, severity and court; court x node heat")
 def alert_summary(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
                   court: str | None = CourtQuery) -> dict[str, Any]:
     counts = alert_store.alert_counts(session=session, court_codes=_codes(key, network, court))
