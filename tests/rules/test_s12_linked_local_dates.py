@@ -3,15 +3,16 @@ and total date arithmetic (issue 15 fault 1): nothing in rules/ raises near 9999
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus, Mode, Outcome, Period, PeriodKind
 from rules import clock
+from rules.alert_facts import read_nodes
 from rules.engine import RuleEngine
 from rules.evaluate import evaluate_cases
 from rules.facts import BatchContext, build_facts
@@ -118,13 +119,18 @@ def test_a_suspension_after_the_six_months_leaves_the_date_a_fact(network: Court
 def far(case: Case, days: int) -> Case:
     """The same case moved `days` forward (model_copy: past the interchange's date bounds on purpose)."""
     def mv(d: date | None) -> date | None:
-        return d + timedelta(days=days) if d is not None else None
+        return (clock.add_days(d, days) or date.max) if d is not None else None  # saturate at 9999-12-31
     assets = [a.model_copy(update={"seized_on": mv(a.seized_on), "discovered_on": mv(a.discovered_on)})
               for a in case.assets]
     measures = [m.model_copy(update={"on": mv(m.on)}) for m in case.measures]
     periods = [p.model_copy(update={"start": mv(p.start), "end": mv(p.end)}) for p in case.excluded_periods]
+    orders = [o.model_copy(update={"issued_on": mv(o.issued_on), "deadline": mv(o.deadline)})
+              for o in case.supervision_orders]
+    zb = case.zhongben.model_copy(update={"ruled_on": mv(case.zhongben.ruled_on)}) if case.zhongben else None
+    application = case.application.model_copy(update={"on": mv(case.application.on)}) if case.application else None
     return case.model_copy(update={"received_on": mv(case.received_on), "filed_on": mv(case.filed_on),
-                                   "assets": assets, "measures": measures, "excluded_periods": periods})
+                                   "assets": assets, "measures": measures, "excluded_periods": periods,
+                                   "supervision_orders": orders, "zhongben": zb, "application": application})
 
 
 @settings(max_examples=200, deadline=None)
@@ -145,16 +151,31 @@ def test_the_clocks_never_raise_over_the_full_date_range(start: date, months: in
     assert clock.add_months(start, months) is None or clock.add_months(start, months) >= start
 
 
+FAR_CASES = [
+    make_case(excluded_periods=[period("suspension", D(2024, 3, 1), None)], assets=[asset(seized_on=D(2024, 1, 20))],
+              supervision_orders=[{"issued_by": "I510100", "issued_on": D(2024, 3, 1), "deadline": D(2024, 4, 1)}]),
+    make_case(obligation="behaviour", assets=[], application={"filed_with": "I510100", "on": D(2024, 2, 1)},
+              measures=[{"kind": "eviction_notice", "on": D(2024, 2, 1)}]),
+    make_case(status="zhongben", assets=[asset(seized_on=D(2024, 1, 20))],
+              zhongben={"ruled_on": D(2024, 3, 1), "asset_queries": [], "undisposed_asset_ids": ["A1"]}),
+]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(shift=st.integers(0, (D(9999, 12, 31) - D(2024, 8, 1)).days))
-def test_a_case_near_9999_12_31_is_evaluated_not_raised(network: CourtNetwork, engine: RuleEngine, shift: int) -> None:
-    base = make_case(supervision_orders=[], excluded_periods=[period("suspension", D(2024, 3, 1), None)],
-                     assets=[asset(seized_on=D(2024, 1, 20))], filed_on=D(2024, 1, 12))
-    case = far(base, shift)
-    as_of = D(2024, 8, 1) + timedelta(days=shift)
+@given(shift=st.integers(0, (D(9999, 12, 31) - D(2024, 8, 1)).days), which=st.sampled_from(range(len(FAR_CASES))))
+@example(shift=(D(9999, 11, 30) - D(2024, 1, 10)).days, which=0)  # received_on 9999-11-30 (issue 15)
+@example(shift=(D(9999, 12, 31) - D(2024, 8, 1)).days, which=1)
+@example(shift=(D(9999, 12, 31) - D(2024, 8, 1)).days, which=2)
+def test_a_case_near_9999_12_31_is_evaluated_not_raised(network: CourtNetwork, engine: RuleEngine, shift: int,
+                                                        which: int) -> None:
+    """Issue 15 fault 1: every clock, order, act, stalled-asset, 终本 and alert reading stays total."""
+    case = far(FAR_CASES[which], shift)
+    as_of = clock.add_days(D(2024, 8, 1), shift) or date.max
     cf = build_facts(case, network, as_of)
-    assert cf.facts["period_exceeded"] is False or cf.eligible_from is not None
-    assert evaluate_cases([case], network, as_of, engine)[0].outcome in (Outcome.NOT_YET, Outcome.ELIGIBLE)
+    assert cf.facts["case_state"] != "open" or not cf.facts["period_exceeded"] or cf.eligible_from is not None
+    v = evaluate_cases([case], network, as_of, engine)[0]
+    assert all(f.explanation_zh for f in v.fired)
+    read_nodes(case, as_of)
 
 
 def test_received_on_9999_11_30_gives_beyond_range_dates() -> None:
