@@ -35,7 +35,7 @@ SEEN_RULE = "_record"  # cannot clash: rulebook ids start with a letter
 ENGINE_LOCK = threading.RLock()
 
 
-class _QuietHost(durable_engine.Host):
+class _QuietHost(durable_engine.Host):  # type: ignore[misc]  # durable-rules ships no types
     """A Host without the two re-arming timer threads; the caller alone drives the engine."""
 
     def _run(self) -> None:

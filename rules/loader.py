@@ -23,7 +23,7 @@ from rules.compiler import OPERATORS
 from rules.explain import template_problems
 from rules.facts import RESERVED_FIELDS, FactSpec
 from rules.profiles import PROFILES, profile_for
-from rules.spec import Comparison, Effects, Group, ParamRef, Rule, Rulebook
+from rules.spec import Comparison, Effects, Group, ParamRef, Rule, Rulebook, Scalar
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
@@ -64,7 +64,7 @@ def parse_document(text: str, source: str) -> dict[str, Any]:
     if errors:
         details = [f"{'/'.join(str(x) for x in e.absolute_path) or '(top)'}: {e.message}" for e in errors]
         raise RulebookError(f"{source}: schema errors", details)
-    return document
+    return dict(document)  # the schema admits objects only
 
 
 def _condition(raw: dict[str, Any], rule_id: str, params: dict[str, Any], problems: list[str],
@@ -82,6 +82,7 @@ def _condition(raw: dict[str, Any], rule_id: str, params: dict[str, Any], proble
         problems.append(f"{where}: unknown fact (known: {', '.join(sorted(facts))})")
     if operator is None:
         problems.append(f"{where}: unknown operator {op!r} (known: {', '.join(OPERATORS)})")
+    ref: Scalar | tuple[Scalar, ...] | ParamRef
     if isinstance(value, dict):
         if value["param"] not in params:
             problems.append(f"{where}: unknown param {value['param']!r}")

@@ -62,25 +62,41 @@ class PlainEvaluator:
         return [self.fired(f) for f in facts]
 
 
-def compile_predicate(pattern: Mapping[str, Any]) -> Callable[[Mapping[str, Any]], bool]:
+Predicate = Callable[[Mapping[str, Any]], bool]
+
+
+def _every(parts: list[Predicate]) -> Predicate:
+    return lambda f: all(p(f) for p in parts)
+
+
+def _some(parts: list[Predicate]) -> Predicate:
+    return lambda f: any(p(f) for p in parts)
+
+
+def _compares(name: str, value: Any, cmp: Callable[[Any, Any], bool]) -> Predicate:
+    return lambda f: name in f and cmp(f[name], value)
+
+
+def _equals(name: str, value: Any) -> Predicate:
+    return lambda f: name in f and f[name] == value
+
+
+def compile_predicate(pattern: Mapping[str, Any]) -> Predicate:
     """The same pattern as a Python closure (a faster plain baseline for the benchmark)."""
-    tests: list[Callable[[Mapping[str, Any]], bool]] = []
+    tests: list[Predicate] = []
     for key, arg in pattern.items():
         if key == "$and":
-            parts = [compile_predicate(p) for p in arg]
-            tests.append(lambda f, parts=parts: all(p(f) for p in parts))
+            tests.append(_every([compile_predicate(p) for p in arg]))
         elif key == "$or":
-            parts = [compile_predicate(p) for p in arg]
-            tests.append(lambda f, parts=parts: any(p(f) for p in parts))
+            tests.append(_some([compile_predicate(p) for p in arg]))
         elif key in _CMP:
             ((name, value),) = arg.items()
-            cmp = _CMP[key]
-            tests.append(lambda f, n=name, v=value, c=cmp: n in f and c(f[n], v))
+            tests.append(_compares(name, value, _CMP[key]))
         else:
-            tests.append(lambda f, n=key, v=arg: n in f and f[n] == v)
+            tests.append(_equals(key, arg))
     if len(tests) == 1:
         return tests[0]
-    return lambda f: all(t(f) for t in tests)
+    return _every(tests)
 
 
 class CompiledPlainEvaluator(PlainEvaluator):
