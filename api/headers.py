@@ -24,14 +24,15 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'"
 COMMON = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
           (b"referrer-policy", b"no-referrer")]
 NO_CSP = ("/docs", "/redoc")
+# built once: the wrapper runs on every request
+_CONSOLE = [*COMMON, (b"content-security-policy", CONSOLE_CSP.encode())]
+_API = [*COMMON, (b"content-security-policy", API_CSP.encode())]
 
 
-def csp_for(path: str) -> str | None:
+def _headers_for(path: str) -> list[tuple[bytes, bytes]]:
     if path.startswith("/console"):
-        return CONSOLE_CSP
-    if path.startswith(NO_CSP):
-        return None
-    return API_CSP
+        return _CONSOLE
+    return COMMON if path.startswith(NO_CSP) else _API
 
 
 class SecurityHeaders:
@@ -44,13 +45,11 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = csp_for(scope.get("path", ""))
-        extra = COMMON + ([(b"content-security-policy", csp.encode())] if csp else [])
+        extra = _headers_for(scope.get("path", ""))
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in present)]
+            if message["type"] == "http.response.start":  # no route sets these headers itself
+                message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
