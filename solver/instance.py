@@ -184,7 +184,7 @@ class AssignmentInstance(_Data):
             for d in self.demands:
                 court = placed.get(d.case_no)
                 if d.pool not in (None, pool_id) and court in members:
-                    extra[court] = extra.get(court, 0) + d.weight  # type: ignore[index]
+                    extra[court] = extra.get(court, 0) + d.weight
         courts = {c: self.courts[c].model_copy(update={"fixed_load": self.courts[c].fixed_load + extra[c]})
                   if c in extra else self.courts[c] for c in pool.courts}
         return AssignmentInstance(
