@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
@@ -28,11 +28,11 @@ from assign.network import CourtNetwork, builtin_network
 
 
 def get_engine(request: Request) -> Engine:
-    return request.app.state.engine  # type: ignore[no-any-return]
+    return request.app.state.engine
 
 
 def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -141,7 +141,7 @@ def after_commit(session: Session, action: Callable[[], None]) -> None:
 
 
 async def get_network(request: Request) -> CourtNetwork:
-    return await request.app.state.networks.current(request.app.state.engine)  # type: ignore[no-any-return]
+    return await request.app.state.networks.current(request.app.state.engine)
 
 
 NetworkDep = Annotated[CourtNetwork, Depends(get_network)]
@@ -170,7 +170,7 @@ def _authenticate(engine: Engine, token: str) -> Principal | None:
 CurrentKeyDep = Annotated[Principal, Depends(current_key)]
 
 
-def key_with_role(*roles: Role, what: str) -> Callable[..., Principal]:
+def key_with_role(*roles: Role, what: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency that admits only `roles` (403 otherwise), checked before the body is read."""
 
     async def dependency(principal: CurrentKeyDep) -> Principal:

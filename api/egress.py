@@ -204,7 +204,7 @@ class _DeadlineStream(httpcore.NetworkStream):
 
     def start_tls(self, ssl_context: object, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, self._left(timeout)),  # type: ignore[arg-type]
+        return _DeadlineStream(self.inner.start_tls(ssl_context, server_hostname, self._left(timeout)),  # type: ignore[arg-type]  # httpcore's SSLContext
                                self.deadline)
 
     def get_extra_info(self, info: str) -> object:
@@ -221,7 +221,7 @@ class _GuardedBackend(httpcore.SyncBackend):
         failure: Exception | None = None
         for ip in self.policy.resolve(host, port):  # connect to the addresses that were checked
             try:
-                stream = super().connect_tcp(ip, port, timeout, local_address, socket_options)  # type: ignore[arg-type]
+                stream = super().connect_tcp(ip, port, timeout, local_address, socket_options)  # type: ignore[arg-type]  # passed through as given
             except httpcore.ConnectError as e:
                 failure = e
                 continue

@@ -33,7 +33,7 @@ def _no_delay(transport: asyncio.BaseTransport) -> None:
 
 
 class NoDelayH11Protocol(H11Protocol):
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's own
         _no_delay(transport)
         super().connection_made(transport)
 
@@ -42,7 +42,7 @@ if importlib.util.find_spec("httptools") is not None:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class NoDelayHttpToolsProtocol(HttpToolsProtocol):
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # as uvicorn's own
             _no_delay(transport)
             super().connection_made(transport)
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assign import events
+from assign.db import table_of
 from assign.models import utcnow
 from assign.schemas import RulebookVersion
 
@@ -94,7 +95,7 @@ def save_alerts(*, session: Session, as_of: date, alerts: Sequence[Alert],
     longer fire; publish the new ones. Returns counts: new, updated, resolved, events.
 
     Written with one executemany per statement (a national night stores hundreds of thousands)."""
-    table = AlertRow.__table__  # type: ignore[attr-defined]
+    table = table_of(AlertRow)
     found = {a.key: a for a in alerts}
     key_cols = (table.c.id, table.c.case_no, table.c.node, table.c.due_on)
     q = sa.select(*key_cols).where(table.c.active == sa.true())

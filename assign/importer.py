@@ -99,11 +99,14 @@ def _store_page(conn: Connection, chunk: list[Item], report: ImportReport, *, as
                 network: CourtNetwork | None, record_keys: bool) -> None:
     valid: list[tuple[int, Case]] = []
     for row, case in chunk:
-        problems = case if isinstance(case, list) else context_problems(case, row, as_of=as_of, network=network)
+        if isinstance(case, list):  # the row's validation problems
+            report.reject(case)
+            continue
+        problems = context_problems(case, row, as_of=as_of, network=network)
         if problems:
             report.reject(problems)
         else:
-            valid.append((row, case))  # type: ignore[arg-type]
+            valid.append((row, case))
     numbers = list({case.case_no for _, case in valid})
     first: dict[str, int] = dict(conn.execute(select(_SEEN.c.case_no, _SEEN.c.row_no)
                                               .where(_SEEN.c.case_no.in_(numbers))).all())

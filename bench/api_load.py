@@ -49,7 +49,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import psutil
@@ -79,7 +79,7 @@ def transfer_cases(n: int, seed: int) -> list[Case]:
         court = network.get(str(d["court_code"]))
         if court.parent_code is None or d.get("entrusted"):
             continue
-        issued = max(AS_OF - timedelta(days=90), d["filed_on"])  # type: ignore[type-var]
+        issued = max(AS_OF - timedelta(days=90), cast(date, d["filed_on"]))
         d = {**d, "status": "open", "zhongben": None, "restored_on": None,
              "supervision_orders": [{"issued_by": court.parent_code, "issued_on": issued,
                                      "deadline": issued + timedelta(days=30)}]}

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from assign.alerts import SEVERITY_RANK, Alert, Severity
+from assign.errors import RulebookError
 from assign.schemas import Case
 from rules.alert_facts import NODES, CaseNodes, read_nodes
 from rules.evaluate import FiresRules, rulebook_version
@@ -38,6 +39,8 @@ def make_alerts(nodes: CaseNodes, fired_ids: Sequence[str], engine: FiresRules, 
         if not rules:
             continue
         top = max(rules, key=_rank)
+        if top.sets.severity is None:  # the loader refuses an alert rule without one
+            raise RulebookError(f"alert rule {top.id} sets no severity")
         reading = nodes.readings[node]
         # every value already has its type: constructed without re-validation (tests validate)
         out.append(Alert.model_construct(

@@ -101,7 +101,7 @@ def _basis(case: Case, as_of: date) -> tuple[str, str, date | None]:
                   and ruled <= a.discovered_on <= as_of]
         pending = [a for a in assets if a.disposed_on is None or a.disposed_on > as_of]
         if pending:
-            return ("10(2)", "clock", min(a.discovered_on for a in pending))  # type: ignore[type-var]
+            return ("10(2)", "clock", min(a.discovered_on for a in pending if a.discovered_on is not None))
         return ("10(2)", "clock", case.restored_on) if not assets else ("none", "enforced", None)
     pending = [a for a in assets if a.disposed_on is None or a.disposed_on > as_of]
     if any(a.available_at_application for a in pending):

@@ -64,9 +64,9 @@ class Rule:
 
     def fact_names(self) -> tuple[str, ...]:
         """The facts the conditions read, in first-use order (computed once per rule)."""
-        cached = self.__dict__.get("_fact_names")
+        cached: tuple[str, ...] | None = self.__dict__.get("_fact_names")
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         seen: dict[str, None] = {}
 
         def walk(g: Group) -> None:
@@ -99,8 +99,8 @@ class Rulebook:
         return f"{self.id}_{self.content_hash[:12]}"
 
     def rule(self, rule_id: str) -> Rule:
-        by_id = self.__dict__.get("_by_id")
+        by_id: dict[str, Rule] | None = self.__dict__.get("_by_id")
         if by_id is None:
             by_id = {r.id: r for r in self.rules}
             object.__setattr__(self, "_by_id", by_id)  # frozen: cache via the instance dict
-        return by_id[rule_id]  # type: ignore[no-any-return]
+        return by_id[rule_id]

@@ -52,13 +52,13 @@ def new_highs() -> highspy.Highs:
             with open(os.devnull, "w") as null:
                 os.dup2(null.fileno(), 1)
                 try:
-                    highs = highspy.Highs()  # type: ignore[no-untyped-call]
+                    highs = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy is not annotated
                 finally:
                     os.dup2(saved, 1)
                     os.close(saved)
             _quieted = True
         else:
-            highs = highspy.Highs()  # type: ignore[no-untyped-call]
+            highs = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy is not annotated
     highs.setOptionValue("output_flag", False)
     return highs
 

@@ -13,6 +13,7 @@ import json
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from api.cli.common import cli_errors, err, out, parse_as_of
@@ -26,7 +27,7 @@ from assign.importer import import_cases
 from assign.models import PlanRow, RecommendationRow
 
 
-def _sample_placements(engine, run_id: str, limit: int) -> Table:  # type: ignore[no-untyped-def]
+def _sample_placements(engine: Engine, run_id: str, limit: int) -> Table:
     network = store.current_network(engine)
     table = Table(title="some placements of tonight's plan")
     for name in ("case", "mode", "from", "forum", "to"):

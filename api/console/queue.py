@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import distinct
 from sqlmodel import Session, col, func, select
 
@@ -26,13 +27,13 @@ def latest_as_of(session: Session) -> date | None:
 
 
 def _scoped(stmt: Any, as_of: date, scope: list[str] | None) -> Any:
-    stmt = stmt.join(CaseRow, col(CaseRow.case_no) == col(VerdictRow.case_no)).where(VerdictRow.as_of == as_of)
+    stmt = stmt.join(CaseRow, col(CaseRow.case_no) == col(VerdictRow.case_no)).where(col(VerdictRow.as_of) == as_of)
     return stmt if scope is None else stmt.where(col(CaseRow.court_code).in_(scope))
 
 
 def outcome_counts(session: Session, as_of: date, scope: list[str] | None) -> dict[str, int]:
-    stmt = _scoped(select(VerdictRow.outcome, func.count(distinct(VerdictRow.case_no))), as_of, scope)
-    return {outcome: int(n) for outcome, n in session.exec(stmt.group_by(VerdictRow.outcome)).all()}
+    stmt = _scoped(select(col(VerdictRow.outcome), func.count(distinct(col(VerdictRow.case_no)))), as_of, scope)
+    return {outcome: int(n) for outcome, n in session.exec(stmt.group_by(col(VerdictRow.outcome))).all()}
 
 
 def queue(*, session: Session, scope: list[str] | None, outcome: str | None = None, flag: str | None = None,
@@ -40,8 +41,9 @@ def queue(*, session: Session, scope: list[str] | None, outcome: str | None = No
     as_of = latest_as_of(session)
     if as_of is None:
         return {"as_of": None, "counts": {}, "rows": [], "total": 0}
-    stmt = _scoped(select(VerdictRow.id, VerdictRow.case_no, VerdictRow.outcome, VerdictRow.data,
-                          CaseRow.court_code, CaseRow.received_on), as_of, scope)
+    # six columns: sqlalchemy's select (sqlmodel's is typed for at most four)
+    stmt = _scoped(sa.select(col(VerdictRow.id), col(VerdictRow.case_no), col(VerdictRow.outcome), col(VerdictRow.data),
+                          col(CaseRow.court_code), col(CaseRow.received_on)), as_of, scope)
     stmt = stmt.where(col(VerdictRow.outcome).in_([outcome] if outcome else ACTION_OUTCOMES))
     if court:
         stmt = stmt.where(CaseRow.court_code == court)

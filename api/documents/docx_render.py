@@ -11,11 +11,13 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from api.documents.model import DocumentDraft
 
@@ -74,7 +76,7 @@ def provenance_line(draft: DocumentDraft) -> str:
             f"审查日 {draft.provenance.get('verdict_as_of')}")
 
 
-def _page_setup(doc: Document, draft: DocumentDraft) -> None:  # type: ignore[valid-type]
+def _page_setup(doc: DocxDocument, draft: DocumentDraft) -> None:
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
@@ -95,8 +97,8 @@ def _page_setup(doc: Document, draft: DocumentDraft) -> None:  # type: ignore[va
     header._p.append(parse_xml(_WATERMARK))
 
 
-def _para(doc: Document, text: str, *, size: Pt = BODY_SIZE, bold: bool = False,  # type: ignore[valid-type]
-          align: int | None = None, indent: bool = False, font: str = BODY_FONT,
+def _para(doc: DocxDocument, text: str, *, size: Pt = BODY_SIZE, bold: bool = False,
+          align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = False, font: str = BODY_FONT,
           color: RGBColor | None = None) -> Paragraph:
     p = doc.add_paragraph()
     fmt = p.paragraph_format
@@ -112,7 +114,7 @@ def _para(doc: Document, text: str, *, size: Pt = BODY_SIZE, bold: bool = False,
     return p
 
 
-def _font(run, name: str, size: Pt, *, bold: bool = False, color: RGBColor | None = None) -> None:  # type: ignore[no-untyped-def]
+def _font(run: Run, name: str, size: Pt, *, bold: bool = False, color: RGBColor | None = None) -> None:
     run.font.name = name
     run.font.size = size
     run.font.bold = bold

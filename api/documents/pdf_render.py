@@ -64,7 +64,7 @@ def render_pdf(draft: DocumentDraft) -> bytes:
         pdf.set_text_color(0, 0, 0)
         pdf.set_y(37)
 
-    pdf.header = header  # type: ignore[method-assign]
+    pdf.header = header  # type: ignore[method-assign]  # fpdf2's hook: header() runs on every new page
     pdf.add_page()
 
     def line(text: str, *, size: float = 15, align: Align = Align.L, indent: bool = False, h: float = 10) -> None:

@@ -111,7 +111,7 @@ def call(client: TestClient, method: str, path: str, body: Any, token: str | Non
 
 
 def test_the_table_covers_every_route(client: TestClient) -> None:
-    routes = {(m, r.path) for r in client.app.routes if isinstance(r, APIRoute) for m in r.methods}  # type: ignore[attr-defined]
+    routes = {(m, r.path) for r in client.app.routes if isinstance(r, APIRoute) for m in r.methods}
     listed = {(m, p.split("?")[0].replace("{court}", "{code}")) for m, p, _ in ROUTES}
     listed |= {("GET", p) for p in LISTS} | PUBLIC
     missing = routes - listed

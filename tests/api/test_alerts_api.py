@@ -30,10 +30,10 @@ def seed(engine: Engine) -> None:
                 make_case("(2024)川0104执2号"))  # no process nodes: unknown, no alert
 
 
-def run(client: TestClient, keys: Keys, as_of: str = AS_OF) -> dict:  # type: ignore[type-arg]
+def run(client: TestClient, keys: Keys, as_of: str = AS_OF) -> dict:
     r = client.post(f"/v1/alerts/run?as_of={as_of}", headers=headers(keys.admin))
     assert r.status_code == 200, r.text
-    return r.json()  # type: ignore[no-any-return]
+    return r.json()
 
 
 def test_alerts_are_stored_published_once_and_scoped(client: TestClient, keys: Keys, app_engine: Engine) -> None:
@@ -82,7 +82,7 @@ def test_only_an_admin_runs_the_pass(client: TestClient, keys: Keys) -> None:
     assert client.post("/v1/alerts/run", headers=headers(keys.dispatcher)).status_code == 403
 
 
-def test_the_cli_prints_the_same_alerts(app_engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_prints_the_same_alerts(app_engine: Engine, monkeypatch) -> None:
     seed(app_engine)
     monkeypatch.setenv("DATABASE_URL", app_engine.url.render_as_string(hide_password=False))
     get_settings.cache_clear()

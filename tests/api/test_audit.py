@@ -63,7 +63,7 @@ def test_a_deleted_or_relinked_record_is_found(app_engine: Engine) -> None:
         assert broken is not None and broken.seq == 2 and "missing" in broken.reason
 
 
-def test_cli_audit_verify_reports_the_first_broken_link(sqlite_engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_audit_verify_reports_the_first_broken_link(sqlite_engine: Engine, monkeypatch) -> None:
     from api.cli import app
     from api.config import get_settings
 

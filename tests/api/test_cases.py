@@ -43,7 +43,7 @@ def test_csv_import_and_unparseable_bodies(client: TestClient, keys: Keys) -> No
 
 
 def test_party_ids_are_masked_for_roles_that_do_not_need_them(client: TestClient, keys: Keys,
-                                                              transfer_case: Case, caplog) -> None:  # type: ignore[no-untyped-def]
+                                                              transfer_case: Case, caplog) -> None:
     path = f"/v1/cases/{transfer_case.case_no}"
     with caplog.at_level(logging.DEBUG):
         for token in (keys.dispatcher, keys.admin):

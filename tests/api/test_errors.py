@@ -12,10 +12,10 @@ from assign.errors import Conflict, DataError, NotFound, RowProblem
 from tests.api.conftest import AS_OF, Keys, headers
 
 
-def test_domain_errors_map_to_404_409_422_403(app_engine) -> None:  # type: ignore[no-untyped-def]
+def test_domain_errors_map_to_404_409_422_403(app_engine) -> None:
     app = create_app(settings=Settings(log_level="WARNING"), engine=app_engine)
 
-    def raiser(exc: Exception):  # type: ignore[no-untyped-def]
+    def raiser(exc: Exception):
         def route() -> None:
             raise exc
         return route
@@ -34,7 +34,7 @@ def test_domain_errors_map_to_404_409_422_403(app_engine) -> None:  # type: igno
         assert r.status_code == 500 and "510104198001010011" not in r.text and "incident" in r.json()["detail"]
 
 
-def test_the_catch_all_logs_masked(app_engine, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_the_catch_all_logs_masked(app_engine, caplog) -> None:
     app = create_app(settings=Settings(log_level="WARNING"), engine=app_engine)
 
     def route() -> None:

@@ -19,8 +19,8 @@ from assign.models import PlanRow, RecommendationRow, utcnow
 from tests.api.conftest import AS_OF, Keys, headers, store_cases
 from tests.factories import make_transfer_case
 
-PLANS: sa.Table = PlanRow.__table__  # type: ignore[attr-defined]
-RECS: sa.Table = RecommendationRow.__table__  # type: ignore[attr-defined]
+PLANS: sa.Table = PlanRow.__table__
+RECS: sa.Table = RecommendationRow.__table__
 
 
 def plan_write(plan_id: str) -> PendingWrite:
@@ -124,10 +124,10 @@ def test_a_failed_commit_is_an_error_response_not_a_200(client: TestClient, keys
     store_cases(app_engine, case)
 
     class Broken(GroupCommit):
-        def _transaction(self, batch: list) -> None:  # type: ignore[type-arg]
+        def _transaction(self, batch: list) -> None:
             raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
 
-    client.app.state.group_commit = Broken(app_engine)  # type: ignore[attr-defined]
+    client.app.state.group_commit = Broken(app_engine)
     r = client.post("/v1/recommendations", json={"case_no": case.case_no, "as_of": AS_OF.isoformat()},
                     headers=headers(keys.dispatcher))
     assert r.status_code == 503

@@ -56,7 +56,7 @@ def test_cancel_during_the_solve_ends_the_job_within_seconds_of_a_60_s_limit(sql
 
 def test_jobs_are_capped_per_key_and_per_scope_and_a_dispatchers_time_limit_is_capped(
         client: TestClient, keys: Keys, app_engine: Engine) -> None:
-    settings = client.app.state.settings  # type: ignore[attr-defined]
+    settings = client.app.state.settings
     with session_scope(app_engine) as session:
         chengdu = next(k.id for k in list_keys(session=session) if k.label == "chengdu")
         queued = [jobs.create_job(session=session, scope="I510100", params={"as_of": "2024-12-02"}, key_id=chengdu).id

@@ -63,7 +63,7 @@ def test_cancel_a_queued_job_then_cancelling_again_is_409(client: TestClient, ke
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
     again = client.delete(f"/v1/recommendations/batch/{job_id}", headers=h)
     assert again.status_code == 409 and "already ended" in again.json()["detail"]
-    client.app.state.jobs.run(job_id, client.app.state.networks._network)  # type: ignore[attr-defined]
+    client.app.state.jobs.run(job_id, client.app.state.networks._network)
     assert client.get(f"/v1/recommendations/batch/{job_id}", headers=h).json()["status"] == "cancelled"
 
 
@@ -74,8 +74,8 @@ def test_a_running_job_stops_at_its_next_stage_when_cancelled(keys: Keys, client
         job_id = jobs.create_job(session=session, scope="I510100", params={"as_of": AS_OF.isoformat()}, key_id=None).id
         jobs.start_job(session=session, job_id=job_id)
         jobs.request_cancel(session=session, job_id=job_id)
-        network = client.app.state.networks.get(session)  # type: ignore[attr-defined]
-    runner = client.app.state.jobs  # type: ignore[attr-defined]
+        network = client.app.state.networks.get(session)
+    runner = client.app.state.jobs
     with pytest.raises(Cancelled):
         runner._run(job_id, "I510100", {"as_of": AS_OF.isoformat()}, None, network)
     runner.execute(job_id, network)  # what the runner thread does: the cancel becomes the job's end

@@ -91,7 +91,7 @@ def test_dates_courts_and_case_numbers_are_consistent(cases: list[Case], network
             assert p.end is None or p.end >= p.start
         if c.amount > 0:
             assert c.recovered <= c.amount
-    assert {CASE_NO.match(c.case_no).group(2) for c in cases} == {"川", "渝"}  # type: ignore[union-attr]
+    assert {CASE_NO.match(c.case_no).group(2) for c in cases} == {"川", "渝"}
 
 
 def test_most_cases_sit_at_basic_courts_in_proportion_to_load(cases: list[Case], network: CourtNetwork) -> None:
@@ -117,12 +117,12 @@ def test_all_six_excluded_kinds_with_realistic_lengths(cases: list[Case]) -> Non
     assert {p.kind for p in periods} == set(EXCLUDED_PERIOD_KINDS)
     closed = [p for p in periods if p.end is not None]
     for p in closed:
-        days = (p.end - p.start).days + 1  # type: ignore[operator]
+        days = (p.end - p.start).days + 1
         if p.kind.value == "stay":
             assert days <= 365
         if p.kind.value == "appraisal":
             assert days <= 150
-    stays = [(p.end - p.start).days + 1 for p in closed if p.kind.value == "stay"]  # type: ignore[operator]
+    stays = [(p.end - p.start).days + 1 for p in closed if p.kind.value == "stay"]
     assert sum(d <= 92 for d in stays) / len(stays) > 0.5  # most stays within three months
     assert any(p.end is None for p in periods)  # some still running on as_of
     straddling = [p for c in cases for p in c.excluded_periods
@@ -164,8 +164,8 @@ def test_zhongben_records_cover_proper_and_improper(cases: list[Case]) -> None:
     zb = [c for c in cases if c.status.value == "zhongben"]
     assert all(c.zhongben is not None for c in zb)
     assert 0.1 < len(zb) / len(cases) < 0.35
-    too_early = [c for c in zb if c.zhongben.ruled_on <= c.filed_on + relativedelta(months=3)]  # type: ignore[union-attr]
-    undisposed = [c for c in zb if c.zhongben.undisposed_asset_ids]  # type: ignore[union-attr]
+    too_early = [c for c in zb if c.zhongben.ruled_on <= c.filed_on + relativedelta(months=3)]
+    undisposed = [c for c in zb if c.zhongben.undisposed_asset_ids]
     assert too_early and undisposed and len(too_early) < len(zb) / 4
     lapsed = 0
     for c in zb:
@@ -186,7 +186,7 @@ def test_orders_and_applications_go_to_the_forum_mostly(cases: list[Case], netwo
     assert any(o.deadline < AS_OF for _, o in orders) and any(o.deadline >= AS_OF for _, o in orders)
     assert any(o.good_reason for _, o in orders)
     apps = [c for c in cases if c.application]
-    right = sum(c.application.filed_with == forum(c) for c in apps)  # type: ignore[union-attr]
+    right = sum(c.application.filed_with == forum(c) for c in apps)
     assert 0.75 < right / len(apps) < 0.97
 
 

@@ -18,7 +18,7 @@ from assign.schemas import CourtLevel
 GEO_DIR = Path(__file__).resolve().parents[2] / "api" / "static" / "geo"
 
 
-def _inside(lon: float, lat: float, geometry: dict) -> bool:  # type: ignore[type-arg]
+def _inside(lon: float, lat: float, geometry: dict) -> bool:
     """Even-odd ray casting over every ring of a MultiPolygon (holes count as outside)."""
     hit = False
     for poly in geometry["coordinates"]:
@@ -50,7 +50,7 @@ def test_court_points_fall_inside_their_own_county() -> None:
         by_code = {f["properties"]["code"]: f["geometry"] for f in features}
         basic = [c for c in network if c.level == CourtLevel.BASIC and c.division_code[:2] == province[:2]
                  and c.division_code in by_code]
-        inside = [c for c in basic if _inside(c.lon, c.lat, by_code[c.division_code])]  # type: ignore[arg-type]
+        inside = [c for c in basic if _inside(c.lon, c.lat, by_code[c.division_code])]
         assert len(inside) >= 0.95 * len(basic), (province, len(inside), len(basic))
 
 

@@ -54,7 +54,7 @@ def test_dispatcher_picks_a_frontier_point_and_replans_with_its_policy(page: Any
     courts = [c for c in plan["courts"] if c["level"] == "basic" and c["staff"] > 0]
 
     def bars() -> list[float]:  # the "所选方案" series: cases received per officer, 2 decimals
-        return _chart(page, "frontier-courts")["series"][1]["data"]  # type: ignore[no-any-return]
+        return _chart(page, "frontier-courts")["series"][1]["data"]
 
     assert bars() == pytest.approx([mine["received"].get(c["code"], 0) / c["staff"] for c in courts], abs=0.0051)
     screenshot(page, "10-plan-frontier")

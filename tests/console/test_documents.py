@@ -40,7 +40,7 @@ def _verdict(outcome: Outcome = Outcome.ELIGIBLE, modes: tuple[Mode, ...] = (Mod
     )
 
 
-def _case():  # type: ignore[no-untyped-def]
+def _case():
     return make_case(CASE_NO, excluded_periods=[{"kind": "appraisal", "start": date(2024, 3, 1),
                                                  "end": date(2024, 4, 10)}])
 
@@ -134,7 +134,7 @@ def test_designation_from_a_recommendation_before_any_decision() -> None:
          "不一致"),
     ],
 )
-def test_drafts_the_verdict_or_decision_does_not_support_are_refused(kind, verdict, disposition, reason) -> None:  # type: ignore[no-untyped-def]
+def test_drafts_the_verdict_or_decision_does_not_support_are_refused(kind, verdict, disposition, reason) -> None:
     with pytest.raises(DataError, match=reason):
         build_draft(kind, case=_case(), verdict=verdict, disposition=disposition, network=make_network(),
                     issue_date=ISSUE)

@@ -69,7 +69,7 @@ def place(cases: Sequence[Case], verdicts: Sequence[Verdict], network: CourtNetw
         level = network.get(case.court_code).level
         candidates = [c.code for c in network.subtree(forum) if c.level == level and c.code != case.court_code]
         if (pinned or {}).get(case.case_no):
-            assignments[case.case_no] = pinned[case.case_no]  # type: ignore[index]
+            assignments[case.case_no] = pinned[case.case_no]
         elif previous.get(case.case_no) in candidates:
             assignments[case.case_no] = previous[case.case_no]
         elif candidates:

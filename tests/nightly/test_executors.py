@@ -8,7 +8,7 @@ from api.executors import LocalPoolExecutor, TaskOutcome
 from tests.nightly import tasks
 
 
-def _run(executor: LocalPoolExecutor, fn, work, shared) -> dict[str, TaskOutcome]:  # type: ignore[no-untyped-def]
+def _run(executor: LocalPoolExecutor, fn, work, shared) -> dict[str, TaskOutcome]:
     got: dict[str, TaskOutcome] = {}
     executor.run(fn, work, shared=shared, on_result=lambda o: got.__setitem__(o.key, o))
     return got

@@ -20,7 +20,7 @@ from assign.models import RecommendationRow, utcnow
 from tests.nightly.helpers import AS_OF, InlineExecutor, fast_options, seed_store, snapshot, standin_services
 
 
-def night(engine: Engine, as_of=AS_OF, **kw):  # type: ignore[no-untyped-def]
+def night(engine: Engine, as_of=AS_OF, **kw):
     return run_nightly(engine, as_of=as_of, services=standin_services(), options=fast_options(**kw),
                        executor=InlineExecutor())
 
@@ -95,7 +95,7 @@ def test_overridden_decision_is_pinned_and_the_move_counted(engine: Engine) -> N
     seed_store(engine, 90)
     night(engine)
     with session_scope(engine) as session:
-        rec = session.exec(sa.select(RecommendationRow).where(RecommendationRow.forum == "I510100")  # type: ignore[call-overload]
+        rec = session.exec(sa.select(RecommendationRow).where(RecommendationRow.forum == "I510100")
                            .order_by(RecommendationRow.group_key).limit(1)).scalar_one()
         before = rec.target_court
         other = next(c for c in ("B510104", "B510105", "B510112") if c != before and c not in rec.data)
@@ -193,7 +193,7 @@ def test_a_rerun_after_new_cases_is_a_new_night_that_plans_them(engine: Engine) 
     with session_scope(engine) as session:
         plan = repository.latest_plan(session=session, scope="I510100")
         assert plan is not None and plan.run_id == second.run_id  # the current plan is the new night's
-        assert runs.latest_published_run(session=session).run_id == second.run_id  # type: ignore[union-attr]
+        assert runs.latest_published_run(session=session).run_id == second.run_id
         old = session.get(runs.NightlyRun, first.run_id)
         assert old is not None and old.status == runs.RunStatus.PUBLISHED  # history: its plans were current then
     assert night(engine).status == "already published"  # the same snapshot again: nothing to do

@@ -35,7 +35,7 @@ def plain(rulebook: Rulebook) -> PlainEvaluator:
 
 
 @pytest.fixture(scope="session")
-def network():  # type: ignore[no-untyped-def]
+def network():
     return make_network()
 
 

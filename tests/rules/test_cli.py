@@ -68,7 +68,7 @@ def test_rules_compile_prints_the_durable_json() -> None:
     assert "outcome.eligible" in json.loads(result.stdout)
 
 
-def test_evaluate_store_saves_verdicts_for_open_cases(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_evaluate_store_saves_verdicts_for_open_cases(tmp_path: Path, monkeypatch) -> None:
     from api.config import get_settings
     from api.service import store
     from assign import repository

@@ -57,7 +57,7 @@ def test_silently_dropped_records_are_rerun_one_by_one(rulebook: Rulebook, plain
     def drop_the_tail(name: str, facts: list[dict[str, Any]]) -> Any:
         return original(name, facts[: max(1, len(facts) // 2)])
 
-    eng._host.assert_facts = drop_the_tail  # type: ignore[method-assign]
+    eng._host.assert_facts = drop_the_tail
     records = [base_facts(petition_count=i) for i in range(10)]
     assert eng.fire(records) == plain.evaluate(records)
     eng.retire()
@@ -65,7 +65,7 @@ def test_silently_dropped_records_are_rerun_one_by_one(rulebook: Rulebook, plain
 
 def test_a_record_the_engine_never_answers_is_reported_by_case(rulebook: Rulebook) -> None:
     eng = RuleEngine(rulebook)
-    eng._host.assert_facts = lambda name, facts: None  # type: ignore[method-assign]
+    eng._host.assert_facts = lambda name, facts: None
     with pytest.raises(DataError, match="case X-1 produced no result"):
         eng.fire([base_facts()], ["X-1"])
     eng.retire()

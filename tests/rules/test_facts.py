@@ -25,7 +25,7 @@ def asset(**kw: Any) -> dict[str, Any]:
     return base
 
 
-def facts_of(network: CourtNetwork, as_of: date = AS_OF, batch: BatchContext | None = None, **kw: Any):  # type: ignore[no-untyped-def]
+def facts_of(network: CourtNetwork, as_of: date = AS_OF, batch: BatchContext | None = None, **kw: Any):
     return build_facts(make_case(**kw), network, as_of, batch)
 
 

@@ -73,7 +73,7 @@ def test_cli_recommend_prints_recommendations(tmp_path) -> None:
 def test_place_cases_in_worker_processes_matches_in_process() -> None:
     network = make_network()
     cases = [labelled(f"p{i}", court_code=["B510104", "B510703"][i % 2], debtor=debtor(f"D{i}")) for i in range(8)]
-    verdicts = [make_verdict(c.case_no, forum=network.parent(c.court_code).code) for c in cases]  # type: ignore[union-attr]
+    verdicts = [make_verdict(c.case_no, forum=network.parent(c.court_code).code) for c in cases]
     alone, _ = place_cases(cases, verdicts, network, params=FAST)
     pooled, recs = place_cases(cases, verdicts, network, params=FAST, processes=2)
     assert pooled.assignments == alone.assignments and len(recs) == 8

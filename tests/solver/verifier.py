@@ -28,7 +28,7 @@ def covers(unit_id: str, aspect: str) -> Callable[[F], F]:
     assert aspect in ASPECTS, aspect
 
     def mark(fn: F) -> F:
-        fn.__covers__ = (*getattr(fn, "__covers__", ()), (unit_id, aspect))  # type: ignore[attr-defined]
+        fn.__covers__ = (*getattr(fn, "__covers__", ()), (unit_id, aspect))
         return fn
 
     return mark
@@ -61,7 +61,7 @@ def instance(specs: Iterable[Mapping[str, Any]], *, params: SolveParams = FAST,
         cases.append(labelled(s["no"], court_code=court, debtor=party,
                               assets=asset(s.get("asset", s.get("home", "510104"))), amount=s.get("amount", "50000"),
                               obligation=s.get("obligation", "money")))
-        verdicts.append(make_verdict(s["no"], forum=s.get("forum", network.parent(court).code),  # type: ignore[union-attr]
+        verdicts.append(make_verdict(s["no"], forum=s.get("forum", network.parent(court).code),
                                      mode=s.get("mode", "designate"), flags=s.get("flags", [])))
     return build_instance(cases, verdicts, network, previous_plan=previous, pinned=pinned, conflicts=conflicts,
                           params=params)
