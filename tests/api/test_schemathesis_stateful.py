@@ -115,7 +115,7 @@ def test_linked_sequences_on_a_demo_store_never_produce_a_server_error(demo_app:
     machine = linked_schema(app).as_state_machine()
     seen: Counter[tuple[str, str, int]] = Counter()
 
-    class Authenticated(machine):  # type: ignore[misc, valid-type]
+    class Authenticated(machine):
         def before_call(self, case: schemathesis.Case) -> None:
             case.headers = {**(case.headers or {}), "X-API-Key": token}  # a generated key would only get 401
 
