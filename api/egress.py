@@ -15,7 +15,8 @@ error texts map its open ports. Hence, for every outbound connection:
 - environment proxies are ignored (the check would otherwise apply to the proxy);
 - each request is bounded: `webhook_connect_timeout_s` to connect, `webhook_total_timeout_s`
   for the whole exchange (a receiver that drips its answer is cut off), and at most
-  `webhook_max_concurrent` requests in flight per process;
+  `webhook_max_concurrent` requests in flight per process (name resolution itself is bounded
+  by the system resolver's timeout, not by these);
 - what is recorded of a failure is generic ("no answer", "HTTP 503", "address not allowed"),
   never the socket error that tells a refused port from a filtered one.
 """
@@ -100,7 +101,10 @@ class TargetPolicy:
     connect_timeout_s: float = 3.0
     total_timeout_s: float = 10.0
     max_concurrent: int = 4
-    _slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(4), compare=False)
+    _slots: threading.BoundedSemaphore = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_slots", threading.BoundedSemaphore(self.max_concurrent))
 
     @classmethod
     def parse(cls, allow: str | Iterable[str], *, connect_timeout_s: float = 3.0, total_timeout_s: float = 10.0,
@@ -114,8 +118,7 @@ class TargetPolicy:
                 nets.append(ipaddress.ip_network(item, strict=False))
             except ValueError:
                 hosts.add(item.lower().rstrip("."))
-        return cls(tuple(nets), frozenset(hosts), connect_timeout_s, total_timeout_s, max_concurrent,
-                   threading.BoundedSemaphore(max_concurrent))
+        return cls(tuple(nets), frozenset(hosts), connect_timeout_s, total_timeout_s, max_concurrent)
 
     def allowed(self, host: str, ip: IpAddress) -> bool:
         inner = _embedded_v4(ip)
