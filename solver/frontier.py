@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from solver.constraints import REGISTRY, Level
@@ -40,7 +41,7 @@ from solver.model import search_workers
 from solver.points import plan_points
 from solver.policy import Policy, policy_weights
 from solver.stop import watched
-from solver.variables import BURDEN_RES, CpSatBackend, ModelContext
+from solver.variables import BURDEN_RES, CpSatBackend, LpBackend, ModelContext
 from solver.weights import WEIGHT_SCALE
 
 W_UNIT = WEIGHT_SCALE * BURDEN_RES  # model units of W per weighted transfer per officer
@@ -50,7 +51,7 @@ BALANCED_SHARE = 0.4  # of a pool's time to the most balanced search (the hard m
 class EpsilonModel:
     """One pool's hard model plus W (worst per officer, model units) and km, on one backend."""
 
-    def __init__(self, sub: AssignmentInstance, backend: CpSatBackend | MipBackend) -> None:
+    def __init__(self, sub: AssignmentInstance, backend: CpSatBackend | LpBackend) -> None:
         self.sub = sub
         self.backend = backend
         self.ctx = ModelContext(backend, sub, sub.params)
@@ -139,14 +140,16 @@ def _most_balanced(sub: AssignmentInstance, cp: EpsilonModel, time_limit_s: floa
     balanced = sub.model_copy(update={"params": sub.params.model_copy(
         update={"policy": Policy.BALANCED, "weights": policy_weights(Policy.BALANCED)})})
     started = time.perf_counter()
-    rounded = solve_pool_lp(balanced, budget_s=0.5 * time_limit_s)
+    # on pools above cpsat_max_vars CP-SAT finds nothing useful in seconds (solver/README): all to the LP path
+    large = sum(len(k.candidates) for k in sub.classes) > sub.params.cpsat_max_vars
+    rounded = solve_pool_lp(balanced, budget_s=(1.0 if large else 0.5) * time_limit_s)
     options = []
     if "assignments" in rounded and not rounded["unplaced"]:
         options.append({"status": "LP_ROUND", "time_s": time.perf_counter() - started,
                         "assignments": rounded["assignments"], "unplaced": [],
                         "w": _model_w(sub, rounded["assignments"])})
-    searched = _solve_cpsat(cp, balanced=True, epsilon=None,
-                            time_limit_s=max(0.05, time_limit_s - (time.perf_counter() - started)))
+    searched = {} if large and options else _solve_cpsat(
+        cp, balanced=True, epsilon=None, time_limit_s=max(0.05, time_limit_s - (time.perf_counter() - started)))
     if "assignments" in searched:
         options.append(searched)
     if not options:  # neither in time: the marginal greedy under the balanced weights
@@ -185,6 +188,7 @@ def pool_frontier(inst: AssignmentInstance, pool_id: str, *, points: int = 5, ti
     cp = EpsilonModel(sub, CpSatBackend())
     first = _most_balanced(sub, cp, BALANCED_SHARE * time_limit_s)
     eps_model = EpsilonModel(sub, MipBackend()) if engine == "highs" else cp
+    lp = _LpBound(sub)
     solves_left = points
 
     def at(epsilon: int | None, start: dict[str, Any]) -> dict[str, Any]:
@@ -198,7 +202,9 @@ def pool_frontier(inst: AssignmentInstance, pool_id: str, *, points: int = 5, ti
         else:
             r = _solve_cpsat(eps_model, balanced=False, epsilon=epsilon, time_limit_s=budget)
         if "assignments" not in r or len(r["unplaced"]) > len(start.get("unplaced", ())):
-            return {**start, "status": "START", "time_s": r["time_s"], **_bound_of(r)}
+            r = {**start, "status": "START", "time_s": r["time_s"], **_bound_of(r)}
+        if "km_bound" not in r and not r.get("unplaced"):  # the engine proved nothing in time: the LP bound
+            r["km_bound"] = lp.km_bound(epsilon)
         return r
 
     last = at(None, first)
@@ -214,6 +220,27 @@ def pool_frontier(inst: AssignmentInstance, pool_id: str, *, points: int = 5, ti
         previous = r
     found.append((None, "least travel", last))
     return _points(sub, found)
+
+
+class _LpBound:
+    """The LP relaxation of the ε-problem (GLOP): a km bound for a point whose engine proved none."""
+
+    def __init__(self, sub: AssignmentInstance) -> None:
+        self.sub = sub
+        self.model: EpsilonModel | None = None
+
+    def km_bound(self, epsilon: int | None) -> int | None:
+        if self.model is None:
+            self.model = EpsilonModel(self.sub, LpBackend())
+        m = self.model
+        assert isinstance(m.backend, LpBackend)
+        cap = m.w_max if epsilon is None else min(epsilon, m.w_max)
+        m.w.SetUb(cap)
+        m.backend.solver.Minimize(m.objective(False))
+        if m.backend.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        # as in EpsilonModel.result: every all-placed plan has objective >= the LP's optimum
+        return max(0, int(math.ceil((m.backend.solver.Objective().Value() - cap) / (m.w_max + 1) - 1e-6)))
 
 
 def _bound_of(r: dict[str, Any]) -> dict[str, Any]:

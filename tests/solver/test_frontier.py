@@ -107,3 +107,17 @@ def test_cli_bench_solver_frontier_prints_every_pool_beside_default_and_greedy()
         assert worst == sorted(worst)
     assert set(f["series"]) == {"most_balanced", "default", "greedy", "least_travel"}
     assert f["series"]["least_travel"]["km"] <= f["series"]["greedy"]["km"]
+
+
+def test_the_lp_km_bound_never_exceeds_the_enumerated_least_travel(tiny: AssignmentInstance) -> None:
+    from solver.frontier import _LpBound
+
+    plans = enumerate_plans(tiny)
+    lp = _LpBound(tiny.subinstance(POOL))
+    bounds = []
+    for eps in sorted({w for w, _, _ in plans}):
+        bound = lp.km_bound(eps)
+        assert bound is not None and bound <= min(km for w, km, _ in plans if w <= eps)
+        bounds.append(bound)
+    assert bounds[0] > 0 and bounds == sorted(bounds, reverse=True)  # informative, and weaker as ε grows
+    assert lp.km_bound(None) <= min(km for _, km, _ in plans)
