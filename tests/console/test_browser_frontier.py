@@ -57,6 +57,7 @@ def test_dispatcher_picks_a_frontier_point_and_replans_with_its_policy(page: Any
         return _chart(page, "frontier-courts")["series"][1]["data"]
 
     assert bars() == pytest.approx([mine["received"].get(c["code"], 0) / c["staff"] for c in courts], abs=0.0051)
+    assert "当前方案按「默认」策略编排" in page.locator("#frontier-status").inner_text()  # the nightly plan's policy
     screenshot(page, "10-plan-frontier")
 
     # Picking the least-travel point (a real click on its symbol) redraws the bars with its placements.
@@ -89,3 +90,5 @@ def test_dispatcher_picks_a_frontier_point_and_replans_with_its_policy(page: Any
                     headers={"X-API-Key": store.admin_key}).json()["data"]
     assert len(audit) == 1 and audit[0]["payload"]["scope"] == FORUM
     assert page.locator("#plan-select").input_value() == new_id
+    page.wait_for_selector("body[data-frontier='1']", timeout=120_000)
+    assert "当前方案按「就近」策略编排" in page.locator("#frontier-status").inner_text()

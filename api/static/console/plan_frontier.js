@@ -97,8 +97,10 @@ window.PlanFrontier = (function () {
     ui.status.textContent = "正在计算效率前沿（数秒）……";
     const frontier = await Console.api(`/v1/plans/${encodeURIComponent(plan.plan_id)}/frontier?points=5&time_limit_s=5`);
     const pools = [...new Set([...frontier.plan, ...frontier.points].map((p) => p.pool))];
-    ui.status.textContent = pools.length ? (frontier.defects.length ? "注意：" + frontier.defects.join("；") : "")
-      : "本方案没有需要安排法院的案件，无前沿可示。";
+    const policy = POLICIES.find(([v]) => v === ui.policy.value);
+    ui.status.textContent = !pools.length ? "本方案没有需要安排法院的案件，无前沿可示。"
+      : `当前方案按「${policy ? policy[1].split("：")[0] : ui.policy.value}」策略编排。`
+        + (frontier.defects.length ? "注意：" + frontier.defects.join("；") : "");
     ui.pool.replaceChildren(...pools.map((p) => el("option", { value: p }, LEVELS[p.split(":")[1]] || p)));
     ui.chart = echarts.init(ui.node);
     ui.bars = echarts.init(document.getElementById("frontier-courts"));
