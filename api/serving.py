@@ -15,7 +15,11 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import socket
+import sys
+import time
+from collections.abc import Sequence
 
+import httpx
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 
@@ -49,3 +53,22 @@ if importlib.util.find_spec("httptools") is not None:
     HTTP_PROTOCOL = "api.serving:NoDelayHttpToolsProtocol"
 else:
     HTTP_PROTOCOL = "api.serving:NoDelayH11Protocol"
+
+
+def uvicorn_command(port: int, *, workers: int = 1, host: str = "127.0.0.1", extra: Sequence[str] = ()) -> list[str]:
+    """`python -m uvicorn` serving `api.main:create_app` with `HTTP_PROTOCOL`: how the end-to-end
+    tests and the benchmarks start a real server (`assign serve` runs uvicorn in process)."""
+    return [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", host, "--port", str(port),
+            "--workers", str(workers), "--http", HTTP_PROTOCOL, *extra]
+
+
+def wait_until_healthy(base: str, timeout_s: float) -> bool:
+    """True once `base`/v1/health answers 200; False when it has not within `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return False

@@ -19,14 +19,10 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-import psutil
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate_store import PeakRss, ensure_store  # noqa: E402  (shared with the rules pass bench)
+from evaluate_store import PeakRss, ensure_store, store_line  # noqa: E402  (shared with the rules pass bench)
 
 from api.service.alerts import store_alerts  # noqa: E402
-from assign import repository  # noqa: E402
-from assign.db import session_scope  # noqa: E402
 from assign.network import builtin_network  # noqa: E402
 from assign.schemas import CaseStatus  # noqa: E402
 
@@ -46,14 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout
     network = builtin_network()
     db = ensure_store(url, args.n, seed=args.seed, as_of=as_of, network=network, out=out)
-    with session_scope(db) as session:
-        total = repository.count_cases(session=session)
-        open_cases = repository.count_cases(session=session, status=CaseStatus.OPEN)
-        zhongben = repository.count_cases(session=session, status=CaseStatus.ZHONGBEN)
     with db.begin() as conn:
         conn.exec_driver_sql("DELETE FROM node_alert")
-    out.write(f"store: {total:,} cases, {open_cases:,} open, {zhongben:,} 终本; {args.workers} workers; "
-              f"{psutil.cpu_count()} CPUs, load average {tuple(round(x, 1) for x in psutil.getloadavg())}\n")
+    line, (_, open_cases, _) = store_line(db, args.workers, CaseStatus.OPEN, CaseStatus.ZHONGBEN)
+    out.write(line)
     out.flush()
     for label in ("first pass (all new)", "second pass (unchanged)") if not args.no_save else ("compute only",):
         t = time.perf_counter()

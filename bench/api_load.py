@@ -51,7 +51,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-import httpx
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.service.evaluation import evaluate_cases  # noqa: E402
 from api.service.store import open_store  # noqa: E402
-from api.serving import HTTP_PROTOCOL, free_port  # noqa: E402
+from api.serving import free_port, uvicorn_command, wait_until_healthy  # noqa: E402
 from assign import repository  # noqa: E402
 from assign.access import Role, create_key  # noqa: E402
 from assign.db import session_scope  # noqa: E402
@@ -394,20 +393,14 @@ def main(argv: list[str] | None = None) -> int:
     requests = [post_bytes(host, port, "/v1/recommendations", dispatchers[province_of(network, c.court_code)],
                            {"case_no": c.case_no, "as_of": AS_OF.isoformat()}) for c in cases]
     env = {**os.environ, "DATABASE_URL": url, "ASSIGN_LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", host,
-                             "--port", str(port), "--workers", str(a.workers), "--log-level", "warning",
-                             "--no-access-log", "--http", HTTP_PROTOCOL], cwd=ROOT, env=env)
+    proc = subprocess.Popen(uvicorn_command(port, workers=a.workers, host=host,
+                                            extra=["--log-level", "warning", "--no-access-log"]), cwd=ROOT, env=env)
     base = f"http://{host}:{port}"
     meter = CpuMeter(proc.pid)
     report: dict[str, Any] = {"network_courts": len(network), "stored_cases": len(cases), "workers": a.workers,
                               "database": url.split(":")[0], "cpu_count": os.cpu_count()}
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_until_healthy(base, 60)
         report["single_case_one_client"] = asyncio.run(
             drive_recommendations(host, port, requests, max(100, a.requests // 10), 1, meter))
         report["single_case_recommendation"] = asyncio.run(

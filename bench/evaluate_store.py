@@ -78,6 +78,18 @@ def ensure_store(url: str, n: int, *, seed: int, as_of: date, network: CourtNetw
     return db
 
 
+def store_line(db: Engine, workers: int, *statuses: CaseStatus) -> tuple[str, list[int]]:
+    """The store and the machine a figure was measured on (cases in all and per status, workers,
+    CPUs, the load average at the start: quote it with the figure), and the counts."""
+    with session_scope(db) as session:
+        counts = [repository.count_cases(session=session)]
+        counts += [repository.count_cases(session=session, status=s) for s in statuses]
+    named = ", ".join(f"{n:,} {label}" for n, label in zip(counts, ["cases", *(s.value for s in statuses)],
+                                                              strict=True))
+    load = tuple(round(x, 1) for x in psutil.getloadavg())
+    return f"store: {named}; {workers} workers; {psutil.cpu_count()} CPUs, load average {load}\n", counts
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("n", nargs="?", type=int, default=1_000_000)
@@ -91,11 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout
     network = builtin_network()
     db = ensure_store(url, args.n, seed=args.seed, as_of=as_of, network=network, out=out)
-    with session_scope(db) as session:
-        total = repository.count_cases(session=session)
-        open_cases = repository.count_cases(session=session, status=CaseStatus.OPEN)
-    out.write(f"store: {total:,} cases, {open_cases:,} open; {args.workers} workers; "
-              f"{psutil.cpu_count()} CPUs, load average {psutil.getloadavg()}\n")
+    line, (total, _) = store_line(db, args.workers, CaseStatus.OPEN)
+    out.write(line)
     out.flush()
     t = time.perf_counter()
     with PeakRss() as peak:

@@ -17,11 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -29,17 +27,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import fault_checks  # bench/fault_checks.py, beside this script
-import httpx
+
+from api.serving import free_port, uvicorn_command, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 
 AS_OF = date(2025, 6, 30)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -58,28 +51,17 @@ def started_instance() -> Iterator[fault_checks.Target]:
                 (Role.ADMIN, None), (Role.INTEGRATION, None), (Role.DISPATCHER, "H510000"))}
         port = free_port()
         env = {**os.environ, "DATABASE_URL": url, "ASSIGN_LOG_LEVEL": "ERROR", "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host",
-                                 "127.0.0.1", "--port", str(port), "--workers", "1"], cwd=ROOT, env=env,
+        proc = subprocess.Popen(uvicorn_command(port), cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_until_up(base)
+            if not wait_until_healthy(base, 90):
+                raise SystemExit(f"no answer from {base}/v1/health within 90 s")
             yield fault_checks.Target(base, keys[Role.ADMIN], keys[Role.INTEGRATION], keys[Role.DISPATCHER], engine,
                                       proc.pid)
         finally:
             proc.terminate()
             proc.wait(20)
-
-
-def wait_until_up(base: str, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    raise SystemExit(f"no answer from {base}/v1/health within {timeout_s:.0f} s")
 
 
 def main() -> int:
@@ -98,7 +80,8 @@ def main() -> int:
             from assign.db import make_engine
 
             engine = make_engine(args.database_url)
-        wait_until_up(args.url)
+        if not wait_until_healthy(args.url, 90):
+            raise SystemExit(f"no answer from {args.url}/v1/health within 90 s")
         host = urlsplit(args.url)
         target = fault_checks.Target(f"{host.scheme}://{host.netloc}", args.admin_key, args.integration_key,
                                      args.dispatcher_key, engine, None)

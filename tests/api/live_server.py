@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 from sqlalchemy.engine import Engine
 
-from api.serving import HTTP_PROTOCOL, free_port
+from api.serving import free_port, uvicorn_command, wait_until_healthy
 from assign import repository
 from assign.access import Role, create_key
 from assign.db import session_scope
@@ -47,19 +44,11 @@ def live_server(engine: Engine, workers: int = 1, **env: str) -> Iterator[LiveSe
     port = free_port()
     environ = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False),
                "ASSIGN_LOG_LEVEL": "WARNING", **env}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--http", HTTP_PROTOCOL]
-    proc = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(uvicorn_command(port, workers=workers), cwd=ROOT, env=environ,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     server = LiveServer("127.0.0.1", port, proc.pid, integration, admin)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{server.base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        else:
+        if not wait_until_healthy(server.base, 60):
             proc.kill()
             raise AssertionError(proc.communicate()[0].decode(errors="replace"))
         yield server
