@@ -70,7 +70,7 @@ def run_nightly(engine: Engine, *, as_of: date, services: NightlyServices, optio
         snapshot = runs.data_snapshot(session=session)
     seed = int(services.solve_params.get("seed", 0))
     run_id = stages.make_run_id(as_of=as_of, network_hash=network.content_hash, rulebook_hash=services.rulebook_hash,
-                                seed=seed, placer=services.placer, snapshot=snapshot)
+                                seed=seed, placer=services.placer, snapshot=snapshot, policies=_policies(services))
     with RunLockKeeper(engine, run_id=run_id, stale_after_s=options.stale_after_s,
                        heartbeat_s=options.heartbeat_s) as keeper:
         try:
@@ -230,3 +230,13 @@ def _forum_policy(services: NightlyServices, forum: str) -> dict[str, str]:
     """The forum's configured policy, when it has one (else solve_params' policy stands)."""
     policy = services.forum_policies.get(forum)
     return {"policy": policy} if policy else {}
+
+
+def _policies(services: NightlyServices) -> str:
+    """The night's policies as text for its run id ("" when all default): a night re-run with
+    another policy is a new run, not a confirmation of the published one."""
+    default = str(services.solve_params.get("policy", "default"))
+    forums = {f: p for f, p in services.forum_policies.items() if p != default}
+    if default == "default" and not forums:
+        return ""
+    return default + "".join(f";{f}={p}" for f, p in sorted(forums.items()))

@@ -28,9 +28,11 @@ PLACED_MODE_VALUES = sorted(m.value for m in PLACED_MODES)
 
 
 def make_run_id(*, as_of: date, network_hash: str, rulebook_hash: str, seed: int, placer: str,
-                snapshot: str = "") -> str:
-    """Same day, network, rulebook, seed and data snapshot -> same run (a rerun resumes it)."""
-    digest = hashlib.sha256(f"{as_of}|{network_hash}|{rulebook_hash}|{seed}|{placer}|{snapshot}".encode()).hexdigest()
+                snapshot: str = "", policies: str = "") -> str:
+    """Same day, network, rulebook, seed, data snapshot and policies -> same run (a rerun resumes
+    it); `policies` is empty when every forum is planned with the default policy (ids unchanged)."""
+    key = f"{as_of}|{network_hash}|{rulebook_hash}|{seed}|{placer}|{snapshot}" + (f"|{policies}" if policies else "")
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return f"{as_of.isoformat()}-{digest[:16]}"
 
 

@@ -227,3 +227,16 @@ def test_a_dead_holder_on_this_host_is_taken_over_at_once_a_live_or_remote_one_i
     finally:
         live.kill()
         live.wait()
+
+
+def test_a_night_rerun_with_another_policy_is_a_new_run_the_default_keeps_its_id(engine: Engine) -> None:
+    seed_store(engine, 40)
+    first = run_nightly(engine, as_of=AS_OF, services=standin_services(), options=fast_options(),
+                        executor=InlineExecutor())
+    again = run_nightly(engine, as_of=AS_OF, services=standin_services(policy="default"), options=fast_options(),
+                        executor=InlineExecutor())
+    near = run_nightly(engine, as_of=AS_OF, services=standin_services(policy="near"), options=fast_options(),
+                       executor=InlineExecutor())
+    assert again.run_id == first.run_id and near.run_id != first.run_id
+    with session_scope(engine) as session:
+        assert json.loads(repository.latest_plan(session=session, scope="I510100").data)["policy"] == "near"
