@@ -45,7 +45,7 @@ def make_alerts(nodes: CaseNodes, fired_ids: Sequence[str], engine: FiresRules, 
         # every value already has its type: constructed without re-validation (tests validate)
         out.append(Alert.model_construct(
             case_no=nodes.case_no, court_code=nodes.court_code, as_of=as_of, node=node,
-            node_zh=NODES[node].name_zh, state=reading.state, severity=Severity(top.sets.severity),
+            node_zh=NODES[node].name_zh, state=reading.state, severity=Severity(str(top.sets.severity)),
             limit_zh=NODES[node].limit_zh, trigger_on=reading.trigger_on, due_on=reading.due_on,
             done_on=reading.done_on, days_overdue=reading.days_over, label_zh=top.label_zh,
             legal_basis=top.legal_basis, rule_ids=[r.id for r in rules], ruleset=version,

@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from assign.alerts import Alert, save_alerts
 from assign.db import make_engine, session_scope
@@ -76,11 +77,12 @@ def _ranges(db: Engine, court_codes: list[str] | None, size: int) -> Iterator[tu
     for status in (CaseStatus.OPEN, CaseStatus.ZHONGBEN):
         after = ""
         while True:
-            q = select(CaseRow.case_no).where(CaseRow.status == status.value).where(CaseRow.case_no > after)
+            q = (select(col(CaseRow.case_no)).where(col(CaseRow.status) == status.value)
+                 .where(col(CaseRow.case_no) > after))
             if court_codes is not None:
-                q = q.where(CaseRow.court_code.in_(court_codes))  # type: ignore[attr-defined]
+                q = q.where(col(CaseRow.court_code).in_(court_codes))
             with session_scope(db) as session:
-                keys = [str(k) for k in session.execute(q.order_by(CaseRow.case_no).limit(size)).scalars()]
+                keys = [str(k) for k in session.execute(q.order_by(col(CaseRow.case_no)).limit(size)).scalars()]
             if not keys:
                 break
             yield status.value, keys[0], keys[-1]
@@ -101,12 +103,12 @@ def _range_alerts(status: str, lo: str, hi: str, court_codes: list[str] | None, 
     db = db or _worker["db"]  # type: ignore[assignment]
     engine = engine or _worker["engine"]  # type: ignore[assignment]
     assert db is not None and engine is not None
-    q = (select(CaseRow.case_no, CaseRow.data).where(CaseRow.status == status)
-         .where(CaseRow.case_no >= lo).where(CaseRow.case_no <= hi))
+    q = (select(col(CaseRow.case_no), col(CaseRow.data)).where(col(CaseRow.status) == status)
+         .where(col(CaseRow.case_no) >= lo).where(col(CaseRow.case_no) <= hi))
     if court_codes is not None:
-        q = q.where(CaseRow.court_code.in_(court_codes))  # type: ignore[attr-defined]
+        q = q.where(col(CaseRow.court_code).in_(court_codes))
     with session_scope(db) as session:
-        rows = session.execute(q.order_by(CaseRow.case_no)).all()
+        rows = session.execute(q.order_by(col(CaseRow.case_no))).all()
     cases: list[Case] = []
     problems: list[str] = []
     for case_no, data in rows:
