@@ -30,6 +30,7 @@ from assign.schemas import RulebookVersion
 
 EVENT_KIND = "alerts.raised"
 EVENT_CHUNK = 500  # alerts per event payload
+WRITE_CHUNK = 5_000  # rows per executemany
 
 
 class Severity(StrEnum):
@@ -109,34 +110,40 @@ def save_alerts(*, session: Session, as_of: date, alerts: Sequence[Alert],
             table.c.case_no.in_(case_nos[lo : lo + 5000]))
         revived.update({(n, k, d): i for i, n, k, d in session.execute(q) if (n, k, d) in found})
     now = utcnow()
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    new: list[Alert] = []
-    for key, alert in found.items():
-        values = {"court_code": alert.court_code, "severity": alert.severity.value, "days_overdue": alert.days_overdue,
-                  "as_of": as_of, "active": True, "resolved_on": None, "data": alert.model_dump_json(),
-                  "updated_at": now}
-        row_id = active.get(key) or revived.get(key)
-        if row_id is None:
-            inserts.append({**values, "case_no": alert.case_no, "node": alert.node, "due_on": alert.due_on,
-                            "first_seen_on": as_of})
-        else:
-            updates.append({**values, "row_id": row_id})
-        if key not in active:
-            new.append(alert)  # never seen, or raised again after being resolved
-    resolved = [{"row_id": i, "resolved_on": as_of, "updated_at": now} for k, i in active.items() if k not in found]
     by_id = table.c.id == sa.bindparam("row_id")
-    if inserts:
-        session.execute(table.insert(), inserts)
-    if updates:
-        cols = ("court_code", "severity", "days_overdue", "as_of", "active", "resolved_on", "data", "updated_at")
-        session.execute(table.update().where(by_id).values({c: sa.bindparam(c) for c in cols}), updates)
+    cols = ("court_code", "severity", "days_overdue", "as_of", "active", "resolved_on", "data", "updated_at")
+    update = table.update().where(by_id).values({c: sa.bindparam(c) for c in cols})
+    counts = {"new": 0, "updated": 0}
+    new: list[Alert] = []
+    items = list(found.items())
+    for lo in range(0, len(items), WRITE_CHUNK):  # rows built and written a chunk at a time: bounded memory
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for key, alert in items[lo : lo + WRITE_CHUNK]:
+            values = {"court_code": alert.court_code, "severity": alert.severity.value,
+                      "days_overdue": alert.days_overdue, "as_of": as_of, "active": True, "resolved_on": None,
+                      "data": alert.model_dump_json(), "updated_at": now}
+            row_id = active.get(key) or revived.get(key)
+            if row_id is None:
+                inserts.append({**values, "case_no": alert.case_no, "node": alert.node, "due_on": alert.due_on,
+                                "first_seen_on": as_of})
+            else:
+                updates.append({**values, "row_id": row_id})
+            if key not in active:
+                new.append(alert)  # never seen, or raised again after being resolved
+        if inserts:
+            session.execute(table.insert(), inserts)
+        if updates:
+            session.execute(update, updates)
+        counts["new"] += len(inserts)
+        counts["updated"] += len(updates)
+    resolved = [{"row_id": i, "resolved_on": as_of, "updated_at": now} for k, i in active.items() if k not in found]
     if resolved:
         session.execute(table.update().where(by_id).values(
             active=False, resolved_on=sa.bindparam("resolved_on"), updated_at=sa.bindparam("updated_at")), resolved)
     events_published = publish_new(session=session, as_of=as_of, alerts=new)
     session.flush()
-    return {"new": len(inserts), "updated": len(updates), "resolved": len(resolved), "events": events_published}
+    return {**counts, "resolved": len(resolved), "events": events_published}
 
 
 def publish_new(*, session: Session, as_of: date, alerts: Sequence[Alert]) -> int:
