@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # forum: ASSIGN_FORUM_POLICIES='{"I510100": "near"}'. A request's own policy wins over both.
     solver_policy: Policy = Policy.DEFAULT
     forum_policies: dict[str, Policy] = Field(default_factory=dict)
+    # restoration leads (rules/leads.py): days the enforcing court has to act on a lead (CONVENTION)
+    lead_action_days: int = Field(default=30, ge=1, le=3650)
     nightly_cron: str = "30 1 * * *"  # 01:30 every night
     webhook_secret: str = ""
     # outbound targets (api/egress.py): CIDRs / host names allowed although internal, and the bounds

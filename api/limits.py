@@ -36,7 +36,7 @@ class BodyTooLarge(BaseException):  # noqa: N818
 
 def limit_for(settings: Settings, method: str, path: str) -> int:
     """The body limit of a route, in bytes."""
-    if method == "POST" and path == "/v1/cases/import":
+    if method == "POST" and path in ("/v1/cases/import", "/v1/registers/import"):
         return settings.max_import_bytes
     if method == "POST" and path == "/v1/evaluate":
         return settings.max_evaluate_bytes

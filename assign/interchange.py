@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -172,15 +172,19 @@ def iter_csv_records(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | Row
         yield n, (bad or rec)
 
 
-def iter_records(stream: IO[bytes], fmt: str) -> Iterator[tuple[int, dict[str, Any] | RowProblem]]:
+def iter_records(
+    stream: IO[bytes], fmt: str,
+    csv_records: Callable[[TextIO], Iterator[tuple[int, dict[str, Any] | RowProblem]]] = iter_csv_records,
+) -> Iterator[tuple[int, dict[str, Any] | RowProblem]]:
     """The raw records of a case file read as a stream: `fmt` 'csv', 'jsonl', or 'json' (a JSON array,
-    {"cases": [...]}, one case, or JSON lines, told apart by the first line)."""
+    {"cases": [...]}, one case, or JSON lines, told apart by the first line). `csv_records` reads the CSV
+    rows (another record kind's columns: the register feeds)."""
     if stream.read(3) != b"\xef\xbb\xbf":  # a UTF-8 byte order mark is skipped
         stream.seek(0)
     if fmt == "csv":
         text = io.TextIOWrapper(stream, encoding="utf-8", newline="\n")  # a bare CR in a cell stays an error
         try:
-            yield from iter_csv_records(text)
+            yield from csv_records(text)
         finally:
             text.detach()
         return

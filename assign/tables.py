@@ -16,8 +16,10 @@ from assign import (
     decisions,  # dispatcher decisions (api issue)
     events,  # event feed and webhook deliveries (api issue)
     jobs,  # batch placement jobs (api issue)
+    leads,  # restoration leads (issue 17)
     models,  # cases, courts, verdicts, plans, recommendations
+    registers,  # asset register feeds (issue 17)
     runs,  # nightly runs and the run lock (nightly issue)
 )
 
-TABLE_MODULES = (access, alerts, audit, decisions, events, jobs, models, runs)
+TABLE_MODULES = (access, alerts, audit, decisions, events, jobs, leads, models, registers, runs)

@@ -27,6 +27,7 @@ _AREAS = [
     "api.cli.rules_cmd",
     "api.cli.evaluate",
     "api.cli.alerts",
+    "api.cli.registers",
     "api.cli.recommend",
     "api.cli.frontier",
     "api.cli.bench",

@@ -17,6 +17,7 @@ from api.routes import (  # the dispatchers' console and document drafts (issue 
     frontier,
     health,
     keys,
+    leads,
     plans,
     recommendations,
 )
@@ -24,5 +25,5 @@ from api.routes import (  # the dispatchers' console and document drafts (issue 
 ROUTERS: list[APIRouter] = [
     health.router, courts.router, cases.router, evaluate.router, recommendations.router, plans.router, frontier.router,
     decisions.router, audit.router, events.router, keys.router,
-    console.router, documents.router, alerts.router,
+    console.router, documents.router, alerts.router, leads.router,
 ]

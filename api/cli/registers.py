@@ -1,0 +1,78 @@
+"""`assign registers import FILE` and `assign leads --as-of DATE [--court CODE]`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
+from api.config import get_settings
+from api.service import store
+from api.service.leads import run_leads
+from assign.leads import public_view
+from assign.register_import import import_register_file, report_dict
+
+SHOWN = 50
+
+
+def register(app: typer.Typer) -> None:
+    registers = typer.Typer(help="Asset register feeds (vehicles, real estate, bank accounts, equity).",
+                            no_args_is_help=True)
+
+    @registers.command("import")
+    def import_(
+        file: Path = typer.Argument(..., help="register records: CSV, JSON array or JSON lines"),
+        json_report: bool = typer.Option(False, "--json", help="print the row-level report as JSON"),
+    ) -> None:
+        """Import (upsert by record_id) a register feed; bad rows are reported, good rows stored."""
+        with cli_errors():
+            engine = store.open_store(get_settings().database_url)
+            fmt = "csv" if file.suffix.lower() == ".csv" else ("jsonl" if file.suffix.lower() == ".jsonl" else "json")
+            report = import_register_file(engine, file, fmt=fmt)
+            d = report_dict(report)
+            if json_report:
+                write_json_stdout(json.dumps(d, ensure_ascii=False, indent=2))
+            else:
+                out.print(" ".join(f"{k} {d[k]}" for k in ("stored", "updated", "unchanged", "rejected")),
+                          highlight=False)
+                for p in d["problems"][:200]:
+                    err.print(f"[red]rejected[/red] row {p['row']} ({escape(str(p['record_id']))}): {p['field']}: "
+                              f"{escape(p['reason'])}", highlight=False)
+            if not report.ok:
+                raise typer.Exit(EXIT_INVALID_INPUT)
+
+    @app.command("leads")
+    def leads(
+        as_of: str = typer.Option(None, "--as-of", help="evaluation date YYYY-MM-DD (default: today)"),
+        court: str = typer.Option(None, "--court", help="print only this court's jurisdiction (本辖区)"),
+        as_json: bool = typer.Option(False, "--json", help="print the leads as a JSON array"),
+        save: bool = typer.Option(True, "--save/--no-save", help="store them and publish the new ones"),
+    ) -> None:
+        """Restoration leads (恢复执行线索): the registers matched against every open and 终本 case by debtor id."""
+        with cli_errors():
+            day = parse_as_of(as_of)
+            engine = store.open_store(get_settings().database_url)
+            network = store.current_network(engine)
+            if court:
+                network.get(court)
+            run = run_leads(engine, day, network=network, action_days=get_settings().lead_action_days, save=save,
+                            court=court)
+            if as_json:
+                write_json_stdout(json.dumps([public_view(x) for x in run.leads], ensure_ascii=False, indent=2))
+                return
+            table = Table(title=f"恢复执行线索 {day} ({len(run.leads)} leads, {run.pairs} debtor matches)")
+            for col in ("案号", "法院", "类型", "财产", "登记日", "价值", "首次发现", "处理期限", "状态", "上一级"):
+                table.add_column(col)
+            for x in run.leads[:SHOWN]:
+                table.add_row(x.case_no, x.court_code, x.kind, x.record.asset_kind.value,
+                              str(x.record.registered_on), str(x.record.value or "未知"), str(x.first_seen_on),
+                              str(x.act_by), x.state.value, x.forum or "")
+            out.print(table)
+            out.print("by state: " + ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) +
+                      f"; new {run.new}, resolved {run.resolved}, events {run.events}", highlight=False)
+
+    app.add_typer(registers, name="registers")

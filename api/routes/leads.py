@@ -1,0 +1,109 @@
+"""Asset registers and restoration leads: register feed import, the stored leads (jurisdiction-scoped), a pass."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AdminKeyDep, AnyKeyDep, EngineDep, ImporterKeyDep, NetworkDep, SessionDep, SettingsDep
+from api.routes._shared import AUTH_ERRORS, Cursor, Limit, errors, today
+from api.routes.alerts import CourtQuery
+from api.routes.alerts import _codes as scope_codes
+from api.routes.cases import SPOOL_IN_MEMORY, _format
+from api.service.leads import run_leads
+from assign import events
+from assign import leads as lead_store
+from assign.db import session_scope
+from assign.leads import LeadState
+from assign.register_import import import_register_file, report_dict
+
+router = APIRouter(tags=["registers"], responses=AUTH_ERRORS)
+
+
+class RegisterProblem(BaseModel):
+    row: int
+    record_id: str | None
+    field: str
+    reason: str
+
+
+class RegisterImportOut(BaseModel):
+    stored: int
+    updated: int
+    unchanged: int
+    rejected: int
+    problems: list[RegisterProblem]
+
+
+class LeadsPage(BaseModel):
+    data: list[dict[str, Any]] = Field(description="leads (`Lead` + id, active, resolved_on); debtor id masked")
+    next_after: int
+    has_more: bool
+
+
+class LeadPassOut(BaseModel):
+    as_of: date
+    pairs: int
+    new: int
+    resolved: int
+    events: int
+    by_state: dict[str, int]
+
+
+REGISTER_BODY = {"requestBody": {"required": True, "description": (
+    "Register records (assign/registers.py): record_id, party_id, asset_kind (vehicle, real_estate, bank_account, "
+    "equity), registered_on, released_on (null = still held), registry, location_division, value. "
+    "A JSON array, JSON lines or CSV with these columns."), "content": {
+    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+    "application/x-ndjson": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}}}}
+
+
+@router.post("/v1/registers/import", response_model=RegisterImportOut, openapi_extra=REGISTER_BODY,
+             summary="Import register feed rows (upsert by record_id): each stored, updated, unchanged or rejected")
+async def import_registers(request: Request, _key: ImporterKeyDep, engine: EngineDep) -> dict[str, Any]:
+    fmt = _format(request.headers.get("content-type", ""))
+    body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed below
+    async for chunk in request.stream():  # bounded by the body guard (ASSIGN_MAX_IMPORT_BYTES)
+        body.write(chunk)
+    body.seek(0)
+
+    def run() -> dict[str, Any]:
+        try:
+            report = import_register_file(engine, body, fmt=fmt)
+        finally:
+            body.close()
+        out = report_dict(report)
+        with session_scope(engine) as session:
+            events.publish(session=session, kind="registers.imported", subject=f"{report.counts['stored']} new",
+                           payload={k: out[k] for k in ("stored", "updated", "unchanged", "rejected")})
+        return out
+
+    return await run_in_threadpool(run)
+
+
+@router.get("/v1/leads", response_model=LeadsPage, responses=errors(404),
+            summary="Active restoration leads (恢复执行线索) in this key's jurisdiction, by cursor")
+def list_leads(key: AnyKeyDep, session: SessionDep, network: NetworkDep, court: str | None = CourtQuery,
+               state: LeadState | None = None,
+               kind: str | None = Query(default=None, pattern=r"^(restoration|new_asset)$"),
+               after: Cursor = 0, limit: Limit = 100) -> dict[str, Any]:
+    rows = lead_store.list_leads(session=session, court_codes=scope_codes(key, network, court),
+                                 state=state.value if state else None, kind=kind, after=after, limit=limit)
+    return {"data": [lead_store.payload_of(r) for r in rows], "next_after": rows[-1].id if rows else after,
+            "has_more": len(rows) == limit}
+
+
+@router.post("/v1/leads/run", response_model=LeadPassOut, responses=errors(409),
+             summary="Match the registers against every open and 终本 case; store and publish the leads (admin)")
+async def run_lead_pass(_key: AdminKeyDep, engine: EngineDep, network: NetworkDep, settings: SettingsDep,
+                        as_of: date | None = None) -> dict[str, Any]:
+    day = as_of or today()
+    run = await run_in_threadpool(lambda: run_leads(engine, day, network=network,
+                                                    action_days=settings.lead_action_days))
+    return {"as_of": day, "pairs": run.pairs, "new": run.new, "resolved": run.resolved, "events": run.events,
+            "by_state": dict(run.counts)}

@@ -1,0 +1,67 @@
+"""Restoration leads over the store: one pass shared by the CLI (`assign leads`), the API and the nightly.
+
+The pass reads the debtor-id join (`assign.leads.matched_pairs`) on one connection (a
+snapshot: SQLite WAL, PostgreSQL a server-side cursor), classifies each pair
+(`rules.leads.classify_lead`) and writes the leads page by page in one transaction on another,
+so memory holds one page, not the night's leads. A pass always covers the whole store (the
+leads of cases it no longer finds are resolved); `court` only narrows what it returns.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.engine import Engine
+
+from assign.db import session_scope
+from assign.fields import require_not_future
+from assign.leads import Lead, finish_pass, matched_pairs, save_leads
+from assign.network import CourtNetwork
+from rules.leads import classify_lead
+
+SHOWN_AT_MOST = 10_000  # leads a pass returns to its caller (all are stored)
+
+
+@dataclass
+class LeadPass:
+    as_of: date
+    pairs: int = 0
+    leads: list[Lead] = field(default_factory=list)  # in the requested jurisdiction, at most SHOWN_AT_MOST
+    counts: Counter[str] = field(default_factory=Counter)  # by state, whole store
+    new: int = 0
+    resolved: int = 0
+    events: int = 0
+
+
+def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days: int, save: bool = True,
+              court: str | None = None) -> LeadPass:
+    """Match every open and 终本 case against the register; store (if `save`) and return the leads."""
+    require_not_future(as_of)
+    scope = set(network.subtree_codes(court)) if court else None
+    run = LeadPass(as_of=as_of)
+    pass_id = uuid.uuid4().hex
+    with engine.connect() as reader, session_scope(engine) as session:
+        for page in matched_pairs(reader):
+            run.pairs += len(page)
+            found: list[Lead] = []
+            new: list[Lead] = []
+            for case, record, first_seen in page:
+                lead = classify_lead(case, record, as_of=as_of, first_seen_on=first_seen, action_days=action_days,
+                                     network=network)
+                if lead is None:
+                    continue
+                found.append(lead)
+                run.counts[lead.state.value] += 1
+                if first_seen is None:
+                    new.append(lead)
+                if (scope is None or lead.court_code in scope) and len(run.leads) < SHOWN_AT_MOST:
+                    run.leads.append(lead)
+            run.new += len(new)
+            if save and found:
+                run.events += save_leads(session, found, new=new, pass_id=pass_id)
+        if save:
+            run.resolved = finish_pass(session, pass_id=pass_id, as_of=as_of)
+    return run

@@ -1,0 +1,197 @@
+"""Restoration leads (恢复执行线索): the model, its table, the debtor-id join and the stored queue.
+
+A lead is identified by (case, register record). `matched_pairs` finds every pair of an open or
+终本 case and a register record of its debtor by ONE SQL join on the indexed debtor id
+(`case_record.debtor_id` = `register_record.party_id`), left-joined to the stored leads for the
+day each was first raised, streamed in case order (each case's JSON parsed once): the register
+is never walked per case. `save_leads` upserts a page of leads (the first-seen date is kept,
+so the action window runs from when a lead was first raised); `finish_pass` then resolves the
+active leads the pass no longer found (the asset was recorded, the case concluded). New leads
+are published as `leads.raised` events, one per court and page (webhooks fire per court).
+The debtor's id is stored and shown masked only; the register keeps the id itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, cast
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.engine import Connection
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from assign import events
+from assign.db import table_of, upsert
+from assign.models import CaseRow, utcnow
+from assign.registers import RegisterKind, RegisterRecord, RegisterRow
+from assign.schemas import Case, CaseStatus
+
+EVENT_KIND = "leads.raised"
+EVENT_CHUNK = 500
+
+
+class LeadState(StrEnum):
+    AWAITING_ACTION = "awaiting_action"
+    ACTED_ON = "acted_on"
+    CROSS_ENFORCEMENT_CANDIDATE = "cross_enforcement_candidate"
+
+
+class Lead(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    case_no: str
+    court_code: str  # the enforcing court, which has to act
+    forum: str | None  # 上一级: where a cross-enforcement candidate goes
+    kind: str  # restoration (终本 case) | new_asset (open case)
+    basis: str  # registered_after_ruling | held_at_ruling | held_unrecorded (rules/leads.py)
+    legal_basis: str
+    ruled_on: date | None  # the 终本 ruling
+    record: RegisterRecord
+    as_of: date
+    first_seen_on: date
+    act_by: date  # the last day to act (first_seen_on + ASSIGN_LEAD_ACTION_DAYS)
+    acted_on: date | None
+    state: LeadState
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.case_no, self.record.record_id)
+
+
+class LeadRow(SQLModel, table=True):
+    __tablename__ = "restoration_lead"
+    __table_args__ = (sa.UniqueConstraint("case_no", "record_id", name="uq_restoration_lead_case_record"),
+                      sa.Index("ix_restoration_lead_active_court", "active", "court_code"))
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(index=True, max_length=128)
+    record_id: str = Field(max_length=64)
+    court_code: str = Field(max_length=32)
+    forum: str | None = Field(default=None, max_length=32)
+    kind: str = Field(max_length=16)
+    state: str = Field(index=True, max_length=32)
+    asset_kind: str = Field(max_length=16)
+    value: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(20, 2), nullable=True))
+    first_seen_on: date
+    as_of: date  # the last pass that found it
+    pass_id: str = Field(max_length=32)
+    active: bool = True
+    resolved_on: date | None = None
+    data: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+_CASES, _REG, _LEADS = table_of(CaseRow), table_of(RegisterRow), table_of(LeadRow)
+_REG_COLS = ("record_id", "party_id", "asset_kind", "registered_on", "released_on", "registry", "location_division",
+             "value")
+Pair = tuple[Case, RegisterRecord, date | None]
+
+
+def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]:
+    """Pages of (case, register record of its debtor, first-seen date of a stored lead or None), for every
+    open and 终本 case: one join, streamed in case_no order."""
+    q = (sa.select(_CASES.c.case_no, _CASES.c.data, *(_REG.c[c] for c in _REG_COLS), _LEADS.c.first_seen_on)
+         .select_from(_REG.join(_CASES, _CASES.c.debtor_id == _REG.c.party_id)
+                      .outerjoin(_LEADS, sa.and_(_LEADS.c.case_no == _CASES.c.case_no,
+                                                 _LEADS.c.record_id == _REG.c.record_id)))
+         .where(_CASES.c.status.in_([CaseStatus.OPEN.value, CaseStatus.ZHONGBEN.value]))
+         .order_by(_CASES.c.case_no, _REG.c.record_id))
+    result = conn.execution_options(stream_results=True, yield_per=page).execute(q)
+    case: Case | None = None
+    for rows in result.partitions(page):
+        out: list[Pair] = []
+        for row in rows:
+            if case is None or case.case_no != row[0]:
+                case = Case.model_validate_json(row[1])
+            values = dict(zip(_REG_COLS, row[2:10], strict=True))
+            record = RegisterRecord.model_construct(**{**values, "asset_kind": RegisterKind(values["asset_kind"])})
+            out.append((case, record, row[10]))
+        yield out
+
+
+def lead_values(lead: Lead, pass_id: str) -> dict[str, Any]:
+    return {"case_no": lead.case_no, "record_id": lead.record.record_id, "court_code": lead.court_code,
+            "forum": lead.forum, "kind": lead.kind, "state": lead.state.value,
+            "asset_kind": lead.record.asset_kind.value, "value": lead.record.value,
+            "first_seen_on": lead.first_seen_on, "as_of": lead.as_of, "pass_id": pass_id, "active": True,
+            "resolved_on": None, "data": lead.model_dump_json(), "updated_at": utcnow()}
+
+
+_UPDATED = ["court_code", "forum", "kind", "state", "asset_kind", "value", "as_of", "pass_id", "active",
+            "resolved_on", "data", "updated_at"]  # never first_seen_on
+
+
+def save_leads(conn: Connection | Session, leads: Sequence[Lead], *, new: Sequence[Lead], pass_id: str) -> int:
+    """Upsert a page of leads; publish `new` (those first raised in this pass). Returns events published."""
+    upsert(conn, _LEADS, [lead_values(lead, pass_id) for lead in leads], key=["case_no", "record_id"],
+           update=_UPDATED)
+    return _publish(conn, new)
+
+
+def finish_pass(conn: Connection | Session, *, pass_id: str, as_of: date) -> int:
+    """Resolve the active leads this pass did not find. Returns how many."""
+    stmt = (_LEADS.update().where(_LEADS.c.active == sa.true()).where(_LEADS.c.pass_id != pass_id)
+            .values(active=False, resolved_on=as_of, updated_at=utcnow()))
+    result = cast("sa.CursorResult[Any]", conn.execute(stmt))  # an UPDATE: a cursor result with a row count
+    return int(result.rowcount or 0)
+
+
+def _publish(conn: Connection | Session, leads: Sequence[Lead]) -> int:
+    by_court: dict[str, list[Lead]] = defaultdict(list)
+    for lead in leads:
+        by_court[lead.court_code].append(lead)
+    session = conn if isinstance(conn, Session) else Session(bind=conn)
+    published = 0
+    for court in sorted(by_court):
+        for lo in range(0, len(by_court[court]), EVENT_CHUNK):
+            chunk = by_court[court][lo : lo + EVENT_CHUNK]
+            digest = hashlib.sha256("|".join(f"{a}:{b}" for a, b in (x.key for x in chunk)).encode()).hexdigest()[:16]
+            payload: dict[str, Any] = {
+                "idempotency_key": f"leads:{chunk[0].as_of.isoformat()}:{court}:{digest}", "court_code": court,
+                "as_of": chunk[0].as_of.isoformat(), "count": len(chunk),
+                "leads": [public_view(x, include_record_id=False) for x in chunk]}
+            events.publish(session=session, kind=EVENT_KIND, subject=f"{court}: {len(chunk)} new leads",
+                           payload=payload)
+            published += 1
+    if session is not conn:
+        session.flush()
+    return published
+
+
+def public_view(lead: Lead, *, include_record_id: bool = True) -> dict[str, Any]:
+    """A lead as every output shows it: the debtor's id masked (outputs never carry it whole)."""
+    from assign.masking import mask_id, mask_strings
+
+    data: dict[str, Any] = lead.model_dump(mode="json")
+    data["record"]["party_id"] = mask_id(data["record"]["party_id"])
+    if not include_record_id:
+        data["record"].pop("record_id")
+    return dict(mask_strings(data))
+
+
+def list_leads(*, session: Session, court_codes: Sequence[str] | None = None, state: str | None = None,
+               kind: str | None = None, active: bool = True, after: int = 0, limit: int = 100) -> list[LeadRow]:
+    """Stored leads after the cursor (id order), filtered; `court_codes` None = every court."""
+    q = select(LeadRow).where(LeadRow.active == active).where(col(LeadRow.id) > after)
+    if court_codes is not None:
+        q = q.where(col(LeadRow.court_code).in_(list(court_codes)))
+    if state:
+        q = q.where(LeadRow.state == state)
+    if kind:
+        q = q.where(LeadRow.kind == kind)
+    return list(session.exec(q.order_by(col(LeadRow.id)).limit(limit)).all())
+
+
+def payload_of(row: LeadRow) -> dict[str, Any]:
+    out = public_view(Lead.model_validate_json(row.data))
+    out.update({"id": row.id, "active": row.active, "resolved_on": row.resolved_on.isoformat() if row.resolved_on
+                else None})
+    return out
+
+
+__all__ = ["EVENT_KIND", "Lead", "LeadRow", "LeadState", "finish_pass", "list_leads", "matched_pairs", "payload_of",
+           "public_view", "save_leads"]

@@ -1,0 +1,64 @@
+"""Reading register feed files (CSV, JSON array, JSON lines) as a stream into `import_register_stream`.
+
+The record schema is documented in `assign.registers`. A CSV must have the required columns
+(record_id, party_id, asset_kind, registered_on, registry); extra columns are a row problem
+(the schema forbids unknown fields), so a misspelt optional column is never silently ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from sqlalchemy.engine import Engine
+
+from assign.errors import DataError, ImportReport, NotFound, RowProblem
+from assign.interchange import iter_records, open_source
+from assign.masking import mask_text
+from assign.registers import REQUIRED_COLUMNS, import_register_stream, validate_register_record
+
+Raw = tuple[int, dict[str, Any] | RowProblem]
+
+
+def iter_register_csv(stream: TextIO) -> Iterator[Raw]:
+    reader = csv.DictReader(stream)
+    missing = REQUIRED_COLUMNS - set(reader.fieldnames or [])
+    if missing:
+        raise DataError(f"CSV header lacks required columns: {', '.join(sorted(missing))}")
+    n = 0
+    while True:
+        n += 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield n, RowProblem(n, "-", f"unreadable CSV from this row on (line {reader.line_num}): {e}")
+            return
+        if None in raw:
+            yield n, RowProblem(n, "-", "more cells than header columns", raw.get("record_id"))
+            continue
+        yield n, {k: v for k, v in raw.items() if v not in (None, "")}
+
+
+def import_register_file(engine: Engine, source: str | Path | bytes | IO[bytes], *, fmt: str | None = None,
+                         progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Parse and store a register file as a stream: bad rows reported, valid rows upserted, one transaction."""
+    if isinstance(source, Path) and not source.exists():
+        raise NotFound(f"no file {source}")
+    try:
+        with open_source(source, fmt) as (stream, kind):
+            raws = iter_records(stream, kind, iter_register_csv)
+            items = ((row, validate_register_record(row, raw)) for row, raw in raws)
+            return import_register_stream(engine, items, progress=progress)
+    except UnicodeDecodeError as e:
+        raise DataError(f"the input is not UTF-8 text: {e}") from None
+
+
+def report_dict(report: ImportReport) -> dict[str, Any]:
+    """The API/CLI shape: counts and problems (row, record_id, field, reason); no ids listed."""
+    return {**report.counts, "rejected": report.rejected_rows,
+            "problems": [{"row": p.row, "record_id": mask_text(p.key) if p.key else None, "field": p.field,
+                          "reason": p.reason} for p in report.rejected]}
