@@ -177,26 +177,6 @@ def read_clock(start: date, months: int, excluded: list[Interval], as_of: date) 
     return ClockReading(start, nominal_end, budget, end, elapsed - excluded_to_date, excluded_to_date)
 
 
-def reference_clock_end(start: date, months: int, periods: list[Interval]) -> date:
-    """Day-by-day reference for tests: walk from start + 1, skip excluded days, stop at D."""
-    budget = add_months_ordinal(start, months) - start.toordinal()
-    day, counted = start, 0
-    while counted < budget:
-        day += ONE_DAY
-        if not any(s <= day <= e for s, e in periods):
-            counted += 1
-    return day
-
-
-def reference_counted_days(start: date, periods: list[Interval], as_of: date) -> int:
-    day, counted = start, 0
-    while day < as_of:
-        day += ONE_DAY
-        if not any(s <= day <= e for s, e in periods):
-            counted += 1
-    return counted
-
-
 def art237_clock(start: date, periods: Iterable[Period], as_of: date) -> ClockReading:
     """Six months from `start` less the Art. 13 periods (legal-reference §2)."""
     return read_clock(start, 6, excluded_intervals(periods, ART237_EXCLUDED_KINDS, as_of), as_of)

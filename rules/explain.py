@@ -175,25 +175,26 @@ class ExplanationContext:
             return f"{self.order}{self.order_kind}，期限已届满但{self.order_reason}，回到上一级法院裁量。"
         return ""
 
+    def _act(self, kind: str) -> str:
+        """One class of the act obligation's measures (rules.findings.ActMeasures), in Chinese."""
+        act = self._found.act
+        return zh_measures(getattr(act, kind)) if act else "无"
+
     @property
     def act_measures(self) -> str:
-        act = self._found.act
-        return zh_measures(act.not_corresponding) if act else "无"
+        return self._act("not_corresponding")
 
     @property
     def compelling_measures(self) -> str:
-        act = self._found.act
-        return zh_measures(act.compelling) if act else "无"
+        return self._act("compelling")
 
     @property
     def eviction_notices(self) -> str:
-        act = self._found.act
-        return zh_measures(act.eviction_notices) if act else "无"
+        return self._act("eviction_notices")
 
     @property
     def unclassified_measures(self) -> str:
-        act = self._found.act
-        return zh_measures(act.unclassified) if act else "无"
+        return self._act("unclassified")
 
     @property
     def stalled_asset(self) -> str:

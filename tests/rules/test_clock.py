@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import islice, takewhile
 
 import pytest
 from hypothesis import given, settings
@@ -83,7 +85,27 @@ def test_zhongben_monitoring_every_six_months(queries: list[date], as_of: date, 
     assert clock.monitoring_lapse(D(2024, 1, 1), queries, as_of) is lapse
 
 
-# ---------------------------------------------------------------- properties
+# ---------------------------------------------------------------- properties against a day-by-day walk
+
+
+def counted_days_after(start: date, periods: list[tuple[date, date]]) -> Iterator[date]:
+    """The days after `start` that count (in no excluded interval), one by one: the reference."""
+    day = start
+    while True:
+        day += timedelta(days=1)
+        if not any(s <= day <= e for s, e in periods):
+            yield day
+
+
+def reference_clock_end(start: date, months: int, periods: list[tuple[date, date]]) -> date:
+    """Walk from start + 1, skip excluded days, stop at the day that completes the months."""
+    budget = clock.add_months_ordinal(start, months) - start.toordinal()
+    return next(islice(counted_days_after(start, periods), budget - 1, None)) if budget > 0 else start
+
+
+def reference_counted_days(start: date, periods: list[tuple[date, date]], as_of: date) -> int:
+    return sum(1 for _ in takewhile(lambda day: day <= as_of, counted_days_after(start, periods)))
+
 
 days = st.dates(min_value=D(2020, 1, 1), max_value=D(2026, 12, 31))
 intervals = st.lists(st.tuples(days, st.integers(min_value=0, max_value=120)).map(
@@ -94,7 +116,7 @@ intervals = st.lists(st.tuples(days, st.integers(min_value=0, max_value=120)).ma
 @given(start=days, periods=intervals, months=st.sampled_from([3, 6]))
 def test_end_matches_the_day_by_day_reference(start: date, periods: list[tuple[date, date]], months: int) -> None:
     merged = clock.merge_intervals(periods)
-    assert clock.read_clock(start, months, merged, D(2030, 1, 1)).end == clock.reference_clock_end(
+    assert clock.read_clock(start, months, merged, D(2030, 1, 1)).end == reference_clock_end(
         start, months, periods)
 
 
@@ -102,7 +124,7 @@ def test_end_matches_the_day_by_day_reference(start: date, periods: list[tuple[d
 @given(start=days, periods=intervals, as_of=days)
 def test_counted_days_match_the_reference(start: date, periods: list[tuple[date, date]], as_of: date) -> None:
     merged = clock.merge_intervals(periods)
-    expected = clock.reference_counted_days(start, periods, as_of)
+    expected = reference_counted_days(start, periods, as_of)
     assert clock.read_clock(start, 6, merged, as_of).counted_days == expected
 
 
