@@ -59,6 +59,32 @@ def test_the_check_reports_a_registered_unit_without_tests() -> None:
     assert missing_tests(registry, covered | {("soft.untested", a) for a in ASPECTS}) == []
 
 
+def unit_classes() -> list[type[ConstraintUnit]]:
+    """Every concrete unit class the solver's constraint modules define (private bases excluded)."""
+    found, todo = [], list(ConstraintUnit.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.__module__.startswith("solver.constraints.") and not cls.__name__.startswith("_"):
+            found.append(cls)
+    return found
+
+
+def unregistered(classes: Iterable[type[ConstraintUnit]], registry: Iterable[ConstraintUnit]) -> list[str]:
+    """Unit classes with no instance in the registry: they would escape the three-test check."""
+    registered = {type(u) for u in registry}
+    return sorted(c.__name__ for c in classes if c not in registered)
+
+
+def test_every_unit_class_is_in_the_registry() -> None:
+    assert len(unit_classes()) >= len(REGISTRY)
+    assert unregistered(unit_classes(), REGISTRY) == []
+
+
+def test_the_registration_check_reports_a_unit_class_left_out() -> None:
+    assert unregistered([*unit_classes(), _Untested], REGISTRY) == ["_Untested"]
+
+
 def test_the_check_reports_a_real_unit_that_loses_one_test() -> None:
     unit, aspect = REGISTRY[0].id, ASPECTS[1]
     assert missing_tests(REGISTRY, _covered() - {(unit, aspect)}) == [(unit, aspect)]
