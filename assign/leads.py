@@ -7,7 +7,8 @@ day each was first raised, streamed in case order (each case's JSON parsed once)
 is never walked per case. `save_leads` upserts a page of leads (the first-seen date is kept,
 so the action window runs from when a lead was first raised); `finish_pass` then resolves the
 active leads the pass no longer found (the asset was recorded, the case concluded). New leads
-are published as `leads.raised` events, one per court and page (webhooks fire per court).
+are published as `leads.raised` events, one per court and page (webhooks fire per court; the
+join is ordered by court so a court's new leads are published together).
 The debtor's id is stored and shown masked only; the register keeps the id itself.
 """
 
@@ -93,13 +94,13 @@ Pair = tuple[Case, RegisterRecord, date | None]
 
 def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]:
     """Pages of (case, register record of its debtor, first-seen date of a stored lead or None), for every
-    open and 终本 case: one join, streamed in case_no order."""
+    open and 终本 case: one join, streamed in (court, case_no) order, so a court's new leads arrive together."""
     q = (sa.select(_CASES.c.case_no, _CASES.c.data, *(_REG.c[c] for c in _REG_COLS), _LEADS.c.first_seen_on)
          .select_from(_REG.join(_CASES, _CASES.c.debtor_id == _REG.c.party_id)
                       .outerjoin(_LEADS, sa.and_(_LEADS.c.case_no == _CASES.c.case_no,
                                                  _LEADS.c.record_id == _REG.c.record_id)))
          .where(_CASES.c.status.in_([CaseStatus.OPEN.value, CaseStatus.ZHONGBEN.value]))
-         .order_by(_CASES.c.case_no, _REG.c.record_id))
+         .order_by(_CASES.c.court_code, _CASES.c.case_no, _REG.c.record_id))
     result = conn.execution_options(stream_results=True, yield_per=page).execute(q)
     case: Case | None = None
     for rows in result.partitions(page):
@@ -125,11 +126,10 @@ _UPDATED = ["court_code", "forum", "kind", "state", "asset_kind", "value", "as_o
             "resolved_on", "data", "updated_at"]  # never first_seen_on
 
 
-def save_leads(conn: Connection | Session, leads: Sequence[Lead], *, new: Sequence[Lead], pass_id: str) -> int:
-    """Upsert a page of leads; publish `new` (those first raised in this pass). Returns events published."""
+def save_leads(conn: Connection | Session, leads: Sequence[Lead], *, pass_id: str) -> None:
+    """Upsert a page of leads (a stored lead keeps its first-seen date)."""
     upsert(conn, _LEADS, [lead_values(lead, pass_id) for lead in leads], key=["case_no", "record_id"],
            update=_UPDATED)
-    return _publish(conn, new)
 
 
 def finish_pass(conn: Connection | Session, *, pass_id: str, as_of: date) -> int:
@@ -140,7 +140,8 @@ def finish_pass(conn: Connection | Session, *, pass_id: str, as_of: date) -> int
     return int(result.rowcount or 0)
 
 
-def _publish(conn: Connection | Session, leads: Sequence[Lead]) -> int:
+def publish_new(conn: Connection | Session, leads: Sequence[Lead]) -> int:
+    """`leads.raised` events for new leads: one per court and EVENT_CHUNK leads. Returns how many."""
     by_court: dict[str, list[Lead]] = defaultdict(list)
     for lead in leads:
         by_court[lead.court_code].append(lead)
@@ -192,6 +193,3 @@ def payload_of(row: LeadRow) -> dict[str, Any]:
                 else None})
     return out
 
-
-__all__ = ["EVENT_KIND", "Lead", "LeadRow", "LeadState", "finish_pass", "list_leads", "matched_pairs", "payload_of",
-           "public_view", "save_leads"]

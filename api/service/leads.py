@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from assign.db import session_scope
 from assign.fields import require_not_future
-from assign.leads import Lead, finish_pass, matched_pairs, save_leads
+from assign.leads import EVENT_CHUNK, Lead, finish_pass, matched_pairs, publish_new, save_leads
 from assign.network import CourtNetwork
 from rules.leads import classify_lead
 
@@ -44,10 +44,10 @@ def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days
     run = LeadPass(as_of=as_of)
     pass_id = uuid.uuid4().hex
     with engine.connect() as reader, session_scope(engine) as session:
+        pending: list[Lead] = []  # new leads of the current court, published together (the join is by court)
         for page in matched_pairs(reader):
             run.pairs += len(page)
             found: list[Lead] = []
-            new: list[Lead] = []
             for case, record, first_seen in page:
                 lead = classify_lead(case, record, as_of=as_of, first_seen_on=first_seen, action_days=action_days,
                                      network=network)
@@ -55,13 +55,18 @@ def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days
                     continue
                 found.append(lead)
                 run.counts[lead.state.value] += 1
-                if first_seen is None:
-                    new.append(lead)
                 if (scope is None or lead.court_code in scope) and len(run.leads) < SHOWN_AT_MOST:
                     run.leads.append(lead)
-            run.new += len(new)
+                if first_seen is not None:
+                    continue
+                run.new += 1
+                if pending and (pending[0].court_code != lead.court_code or len(pending) == EVENT_CHUNK):
+                    run.events += publish_new(session, pending) if save else 0
+                    pending = []
+                pending.append(lead)
             if save and found:
-                run.events += save_leads(session, found, new=new, pass_id=pass_id)
+                save_leads(session, found, pass_id=pass_id)
         if save:
+            run.events += publish_new(session, pending)
             run.resolved = finish_pass(session, pass_id=pass_id, as_of=as_of)
     return run
