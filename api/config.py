@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Request body limits in bytes (api/limits.py): every body, then the routes that take more.
     max_body_bytes: int = 1 << 20  # 1 MiB
-    max_import_bytes: int = 1 << 30  # POST /v1/cases/import: read as a stream, memory stays flat
+    max_import_bytes: int = 4 << 30  # POST /v1/cases/import: spooled to disk and read as a stream (1M cases ≈ 1.5 GB)
     max_evaluate_bytes: int = 64 << 20  # POST /v1/evaluate: parsed whole, at most 50,000 cases
     max_courts_bytes: int = 16 << 20  # PUT /v1/courts: the national network is about 1 MB
 
