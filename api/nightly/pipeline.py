@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from api.executors import Executor, TaskOutcome, make_executor
 from api.nightly import stages
 from api.nightly.alerts_stage import alerts_stage
+from api.nightly.leads_stage import leads_stage
 from api.nightly.lock import RunLockKeeper
 from api.nightly.services import NightlyServices
 from api.nightly.worker import network_payload, solve_forum
@@ -139,6 +140,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
     mark("solve", "solved", started)
 
     times["alerts"] = alerts_stage(engine, as_of, network)  # node alerts (issue 17): stored, new ones published
+    times["leads"] = leads_stage(engine, as_of, network)  # restoration leads (issue 17 §2): registers x cases
     # publish: plans, events and the run's status in one transaction
     started = time.perf_counter()
     with session_scope(engine) as s:

@@ -34,7 +34,7 @@ def test_night_evaluates_places_and_publishes_every_forum(engine: Engine) -> Non
     assert sum(s["outcomes"].values()) == 120 and s["needing_court"] == s["outcomes"]["ELIGIBLE"]
     assert s["forums"] == 3 and s["placed"] == s["needing_court"] and s["moves_against_previous"] == 0
     assert set(report.stage_times_s) == {"evaluate", "select", "solve", "prepare", "validate", "store", "alerts",
-                                        "publish"}
+                                        "leads", "publish"}
     snap = snapshot(engine)
     assert {p[1] for p in snap["plans"]} == {"H510000", "I510100", "I510700"}
     assert all(p[3] for p in snap["plans"])  # published
