@@ -105,14 +105,21 @@ def list_decisions(*, session: Session, plan_id: str | None = None, limit: int =
     return list(session.exec(q.order_by(col(Decision.id).desc()).offset(offset).limit(limit)).all())
 
 
-def decided_courts(*, session: Session, case_nos: list[str]) -> dict[str, str]:
-    """case_no -> the court a dispatcher accepted or chose (the latest decision wins), for these cases."""
-    wanted = set(case_nos)
-    out: dict[str, str] = {}
+def binding_decisions(*, session: Session, case_nos: list[str] | None = None) -> dict[str, Decision]:
+    """case_no -> the decision that binds it to a receiving court: the latest accept or override naming a
+    court (a reject binds nothing). `case_nos` None: every decided case. The one definition of "transferred"."""
+    wanted = None if case_nos is None else set(case_nos)
+    out: dict[str, Decision] = {}
     q = (select(Decision).where(col(Decision.action).in_([Action.ACCEPT.value, Action.OVERRIDE.value]))
          .where(col(Decision.target_court).is_not(None)).order_by(col(Decision.id)))
     for d in session.exec(q):
         for no in json.loads(d.case_nos):
-            if no in wanted and d.target_court:
-                out[no] = d.target_court
+            if wanted is None or no in wanted:
+                out[no] = d
     return out
+
+
+def decided_courts(*, session: Session, case_nos: list[str]) -> dict[str, str]:
+    """case_no -> the court a dispatcher accepted or chose (the latest decision wins), for these cases."""
+    return {no: d.target_court for no, d in binding_decisions(session=session, case_nos=case_nos).items()
+            if d.target_court}

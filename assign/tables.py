@@ -18,8 +18,9 @@ from assign import (
     jobs,  # batch placement jobs (api issue)
     leads,  # restoration leads (issue 17)
     models,  # cases, courts, verdicts, plans, recommendations
+    outcomes,  # progress events of cases (issue 17 §3)
     registers,  # asset register feeds (issue 17)
     runs,  # nightly runs and the run lock (nightly issue)
 )
 
-TABLE_MODULES = (access, alerts, audit, decisions, events, jobs, leads, models, registers, runs)
+TABLE_MODULES = (access, alerts, audit, decisions, events, jobs, leads, models, outcomes, registers, runs)

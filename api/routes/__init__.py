@@ -18,6 +18,7 @@ from api.routes import (  # the dispatchers' console and document drafts (issue 
     health,
     keys,
     leads,
+    outcomes,
     plans,
     recommendations,
 )
@@ -25,5 +26,5 @@ from api.routes import (  # the dispatchers' console and document drafts (issue 
 ROUTERS: list[APIRouter] = [
     health.router, courts.router, cases.router, evaluate.router, recommendations.router, plans.router, frontier.router,
     decisions.router, audit.router, events.router, keys.router,
-    console.router, documents.router, alerts.router, leads.router,
+    console.router, documents.router, alerts.router, leads.router, outcomes.router,
 ]

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session
 
-from assign import events, repository
+from assign import events, outcomes, repository
 from assign.errors import DataError
 from assign.fields import CaseNo, EventDate, require_not_future
 from assign.interchange import context_problems, validation_problems
@@ -87,6 +87,8 @@ def update_case(*, session: Session, network: CourtNetwork, case: Case, update: 
     if problems:
         raise DataError(f"case {case.case_no}: the update is inconsistent", problems)
     repository.save_case(session=session, case=new)
+    outcomes.record_progress(session=session, progress=outcomes.progress_of_update(case, new, as_of=as_of),
+                             source=outcomes.Source.CASE_UPDATE)  # the progress the update carries (issue 17 §3)
     events.publish(session=session, kind="case.updated", subject=new.case_no,
                    payload={"case_no": new.case_no, "court_code": new.court_code, "status": new.status.value,
                             "changed": changed})

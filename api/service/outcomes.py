@@ -1,0 +1,101 @@
+"""Progress events in (API batch and file import, one path): parse, check against the stored case, record.
+
+Like case import, every row is either recorded (new, updated, unchanged) or rejected with its row number,
+field and reason; good rows are stored even when others are rejected. A row is rejected when it does not
+parse, names a case the store does not hold, or is dated after the evaluation day or before the case was filed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+from sqlmodel import Session, col, select
+
+from assign.errors import DataError, RowProblem
+from assign.interchange import validation_problems
+from assign.models import CaseRow
+from assign.outcomes import ProgressEvent, Recorded, Source, record_progress
+
+COLUMNS = ("case_no", "kind", "on", "measure", "result", "recovered", "status")
+
+
+class Problem(BaseModel):
+    row: int
+    field: str
+    reason: str
+    case_no: str | None = None
+
+
+class ProgressImport(BaseModel):
+    recorded: Recorded
+    rejected: list[Problem] = Field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+
+def ingest_progress(*, session: Session, rows: Sequence[Mapping[str, Any]], source: Source,
+                    as_of: date) -> ProgressImport:
+    parsed: list[tuple[int, ProgressEvent]] = []
+    problems: list[RowProblem] = []
+    for i, raw in enumerate(rows, start=1):
+        clean = {k: v for k, v in raw.items() if v not in ("", None)}  # a CSV's empty cell is "not given"
+        key = str(clean.get("case_no")) if clean.get("case_no") else None
+        try:
+            parsed.append((i, ProgressEvent.model_validate(clean)))
+        except ValidationError as e:
+            problems += validation_problems(i, e, key)
+    filed = _filed_on(session, sorted({e.case_no for _, e in parsed}))
+    good: list[ProgressEvent] = []
+    for i, e in parsed:
+        if e.case_no not in filed:
+            problems.append(RowProblem(i, "case_no", "no such case in the store", e.case_no))
+        elif e.on > as_of:
+            problems.append(RowProblem(i, "on", f"{e.on} is after the evaluation date {as_of}", e.case_no))
+        elif e.on < filed[e.case_no]:
+            problems.append(RowProblem(i, "on", f"{e.on} is before the case was filed ({filed[e.case_no]})",
+                                       e.case_no))
+        else:
+            good.append(e)
+    recorded = record_progress(session=session, progress=good, source=source)
+    rejected = [Problem(row=p.row, field=p.field, reason=p.reason, case_no=p.key)
+                for p in sorted(problems, key=lambda p: p.row)]
+    return ProgressImport(recorded=recorded, rejected=rejected)
+
+
+def _filed_on(session: Session, case_nos: list[str]) -> dict[str, date]:
+    out: dict[str, date] = {}
+    for lo in range(0, len(case_nos), 5000):
+        q = select(CaseRow.case_no, CaseRow.filed_on).where(col(CaseRow.case_no).in_(case_nos[lo : lo + 5000]))
+        out.update({no: filed for no, filed in session.exec(q)})
+    return out
+
+
+def read_progress_file(path: Path) -> list[dict[str, Any]]:
+    """Rows of a CSV (header: COLUMNS) or JSON (an array of events, or one event a line) file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not UTF-8 text: {e}") from None
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        unknown = sorted(set(reader.fieldnames or ()) - set(COLUMNS))
+        if unknown or "case_no" not in (reader.fieldnames or ()):
+            raise DataError(f"{path}: the header must name columns of {', '.join(COLUMNS)} (unknown: {unknown})")
+        return [dict(r) for r in reader]
+    try:
+        stripped = text.lstrip()
+        data = json.loads(text) if stripped.startswith("[") else [json.loads(x) for x in text.splitlines() if x.strip()]
+    except json.JSONDecodeError as e:
+        raise DataError(f"{path}: not valid JSON: {e}") from None
+    if not all(isinstance(x, dict) for x in data):
+        raise DataError(f"{path}: every item must be a JSON object (an event)")
+    return list(data)
