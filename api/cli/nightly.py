@@ -71,8 +71,9 @@ def print_report(report: NightlyReport) -> None:
     out.print(times)
     outcomes = ", ".join(f"{k} {v}" for k, v in s.get("outcomes", {}).items())
     gap = s.get("worst_gap")
+    skipped = f", not evaluated {s['not_evaluated']} (reasons: cases.not_evaluated)" if s.get("not_evaluated") else ""
     out.print(f"run {report.run_id}\n"
-              f"cases evaluated {s.get('cases_evaluated', 0)} ({outcomes})\n"
+              f"cases evaluated {s.get('cases_evaluated', 0)} ({outcomes}){skipped}\n"
               f"needing a court {s.get('needing_court', 0)}, placed {s.get('placed', 0)}, "
               f"unplaced {s.get('unplaced', 0)}, pinned by decisions {s.get('pinned', 0)}\n"
               f"forums {s.get('forums', 0)} (resumed {report.resumed_forums}), "
