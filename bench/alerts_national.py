@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     out.write(line)
     out.flush()
     for label in ("first pass (all new)", "second pass (unchanged)") if not args.no_save else ("compute only",):
+        run = None  # the previous pass's alerts are not held while this one is measured
         t = time.perf_counter()
         with PeakRss() as peak:
             run = store_alerts(db, as_of, network=network, save=not args.no_save, workers=args.workers)
