@@ -176,7 +176,7 @@ class Asset(_Model):
 class Measure(_Model):
     kind: MeasureKind
     on: EventDate
-    asset_id: str | None = Field(default=None, min_length=1)  # v1.1: the Asset the measure acted on
+    asset_id: RecordId | None = None  # v1.1: the Asset the measure acted on (an Asset.id of the case)
     result: MeasureResult | None = None  # v1.1
 
 
@@ -291,6 +291,9 @@ class Case(_Model):
             unknown = sorted(set(self.zhongben.undisposed_asset_ids) - set(ids))
             if unknown:
                 raise ValueError(f"zhongben.undisposed_asset_ids names unknown assets: {', '.join(unknown)}")
+        for i, m in enumerate(self.measures):  # v1.1
+            if m.asset_id is not None and m.asset_id not in ids:
+                raise ValueError(f"measures[{i}].asset_id names unknown asset {m.asset_id!r}")
         if self.case_no in self.related_case_nos:
             raise ValueError("related_case_nos lists the case itself")
         return self

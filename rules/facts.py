@@ -83,10 +83,6 @@ def _check_courts(case: Case, network: CourtNetwork) -> None:
     for where, code in case.court_codes().items():
         if code not in network:
             raise DataError(f"case {case.case_no}: {where} names unknown court {code!r}")
-    assets = {a.id for a in case.assets}
-    for i, m in enumerate(case.measures):
-        if m.asset_id is not None and m.asset_id not in assets:
-            raise DataError(f"case {case.case_no}: measures[{i}].asset_id names unknown asset {m.asset_id!r}")
 
 
 def _basis(case: Case, as_of: date) -> tuple[str, str, date | None]:

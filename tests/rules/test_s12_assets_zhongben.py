@@ -117,3 +117,12 @@ def test_a_zhongben_case_carries_no_art_237_clock_dates(network: CourtNetwork, e
     """§12.11: 终本 closes this round; no clock start, first eligible day or day count is shown."""
     v = verdict(network, engine, AFTER_E, **zhongben_case("vehicle", rounds(2)))
     assert (v.clock_start, v.eligible_from, v.countable_days, v.eligible_from_projected) == (None, None, None, None)
+
+
+def test_a_measure_naming_an_unknown_asset_is_refused_at_validation() -> None:
+    from pydantic import ValidationError
+
+    from tests.factories import make_case
+
+    with pytest.raises(ValidationError, match=r"measures\[0\].asset_id names unknown asset 'A9'"):
+        make_case(measures=[{"kind": "auction", "on": D(2024, 3, 1), "asset_id": "A9"}])
