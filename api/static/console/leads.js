@@ -1,0 +1,73 @@
+/* Restoration leads (恢复执行线索) of this jurisdiction: asset, amount, dates, and the court's reaction. */
+(function () {
+  "use strict";
+  if (!Console.requireKey()) return;
+  const { el, fmtDate } = Console;
+  const STATE = { awaiting_action: "待处理", acted_on: "已处理", cross_enforcement_candidate: "交叉执行候选" };
+  const KIND = { restoration: "恢复执行", new_asset: "新发现财产" };
+  const ASSET = { vehicle: "车辆", real_estate: "不动产", bank_account: "银行账户", equity: "股权" };
+  const money = (v) => (v === null || v === undefined) ? "未知" : Number(v).toLocaleString("zh-CN") + " 元";
+  const form = document.getElementById("lead-filters");
+  const params = new URLSearchParams(location.search);
+  let after = 0;
+
+  function query() {
+    const out = new URLSearchParams();
+    for (const [k, v] of new FormData(form).entries()) if (v) out.set(k, v);
+    return out;
+  }
+
+  function row(x) {
+    const r = x.record;
+    return el("tr", { "data-case-no": x.case_no, "data-state": x.state, "data-court": x.court_code },
+      el("td", { class: "nowrap" }, el("a", { href: "/console/cases/" + encodeURIComponent(x.case_no) }, x.case_no)),
+      el("td", {}, Console.shortCourtName(x.court_code)),
+      el("td", {}, KIND[x.kind] || x.kind),
+      el("td", {}, ASSET[r.asset_kind] || r.asset_kind),
+      el("td", {}, r.registry),
+      el("td", { class: "nowrap" }, fmtDate(r.registered_on)),
+      el("td", { class: "nowrap" }, r.released_on ? fmtDate(r.released_on) : "仍登记在名下"),
+      el("td", { class: "num" }, money(r.value)),
+      el("td", { class: "nowrap" }, fmtDate(x.ruled_on)),
+      el("td", { class: "nowrap" }, fmtDate(x.first_seen_on)),
+      el("td", { class: "nowrap" }, fmtDate(x.act_by)),
+      el("td", { class: "nowrap" }, x.acted_on ? "已于" + fmtDate(x.acted_on) + "处理" : "未处理"),
+      el("td", {}, el("span", { class: "badge lead-" + x.state }, STATE[x.state] || x.state)),
+      el("td", {}, x.forum ? Console.shortCourtName(x.forum) : "—"));
+  }
+
+  async function loadPage(reset) {
+    const q = query();
+    const body = document.querySelector("#leads tbody");
+    if (reset) { after = 0; body.replaceChildren(); }
+    q.set("after", after);
+    q.set("limit", 100);
+    const page = await Console.api("/v1/leads?" + q.toString());
+    body.append(...page.data.map(row));
+    after = page.next_after;
+    document.getElementById("leads-more").hidden = !page.has_more;
+    const shown = document.querySelectorAll("#leads tbody tr[data-case-no]").length;
+    document.getElementById("leads-info").textContent = `显示 ${shown} 条线索` + (page.has_more ? "（还有更多）" : "");
+    if (!shown) body.append(el("tr", {}, el("td", { colspan: 14, class: "muted" }, "没有符合条件的线索")));
+  }
+
+  function reload() {
+    history.replaceState(null, "", "?" + query().toString());
+    loadPage(true).catch(Console.showError);
+  }
+
+  async function init() {
+    try {
+      const courts = Object.values(await Console.courtNames()).filter((c) => c.level !== "high");
+      const courtSelect = document.getElementById("l-court");
+      for (const c of courts) courtSelect.append(el("option", { value: c.code }, c.name));
+      courtSelect.value = params.get("court") || "";
+      form.state.value = params.get("state") || "";
+      form.kind.value = params.get("kind") || "";
+    } catch (err) { Console.showError(err); }
+    reload();
+  }
+  form.addEventListener("change", reload);
+  document.getElementById("leads-more").addEventListener("click", () => loadPage(false).catch(Console.showError));
+  init();
+})();
