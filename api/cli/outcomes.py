@@ -12,9 +12,10 @@ from rich.table import Table
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
 from api.config import get_settings
 from api.service import store
-from api.service.outcomes import ingest_progress, read_progress_file
+from api.service.outcomes import ingest_progress, read_progress_file, report_csv
 from assign.db import session_scope
 from assign.fields import require_not_future
+from assign.outcome_report import OutcomeReport, outcome_report
 from assign.outcomes import Source
 
 
@@ -52,4 +53,50 @@ def register(app: typer.Typer) -> None:
             if not report.ok:
                 raise typer.Exit(EXIT_INVALID_INPUT)
 
+    @outcomes.command("report")
+    def report(
+        as_of: str = typer.Option(None, "--as-of", help="the day to measure on YYYY-MM-DD (default: today)"),
+        province: str = typer.Option(None, "--province", help="only receiving courts of this province (e.g. 51)"),
+        as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+        csv_out: Path = typer.Option(None, "--csv", help="also write the report as CSV to this file"),
+    ) -> None:
+        """Per receiving court: time to first measure, recovery rate, substantive progress at 3 and 6 months,
+        against the court's own cases and the province."""
+        with cli_errors():
+            day = parse_as_of(as_of)
+            engine = store.open_store(get_settings().database_url)
+            network = store.current_network(engine)
+            with session_scope(engine) as session:
+                result = outcome_report(session=session, network=network, as_of=day, province=province)
+            if csv_out is not None:
+                csv_out.write_text(report_csv(result), encoding="utf-8")
+            if as_json:
+                write_json_stdout(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+            else:
+                _print(result)
+
     app.add_typer(outcomes, name="outcomes")
+
+
+def _pct(v: float | None) -> str:
+    return "-" if v is None else f"{v:.0%}"
+
+
+def _days(v: float | None) -> str:
+    return "-" if v is None else f"{v:g}"
+
+
+def _print(result: OutcomeReport) -> None:
+    table = Table(title=f"移送执行成效 {result.as_of} (移送 / 本院自办 / 全省移送)")
+    for c in ("法院", "移送案件", "首次措施(中位天数)", "到位率", "3个月实质进展", "6个月实质进展"):
+        table.add_column(c)
+    provinces = {p.province: p for p in result.provinces}
+    for row in result.courts:
+        sides = (row.transferred, row.own, provinces[row.province].transferred)
+        table.add_row(f"{row.court_name} {row.court_code}", f"{row.transferred.cases} / {row.own.cases}",
+                      " / ".join(_days(f.median_days_to_first_measure) for f in sides),
+                      " / ".join(_pct(f.recovery_rate) for f in sides),
+                      " / ".join(_pct(f.share_3m) for f in sides), " / ".join(_pct(f.share_6m) for f in sides))
+    out.print(table)
+    if not result.courts:
+        out.print("no transfer decided by this day (accept or override a recommendation first)")

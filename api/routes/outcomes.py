@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from api.deps import ImporterKeyDep, SessionDep
+from api.deps import AnyKeyDep, ImporterKeyDep, NetworkDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, errors, today
-from api.service.outcomes import ProgressImport, ingest_progress
+from api.security import Principal
+from api.service.outcomes import ProgressImport, ingest_progress, report_csv
 from assign.fields import WriteDate
+from assign.network import CourtNetwork
+from assign.outcome_report import OutcomeReport, outcome_report
 from assign.outcomes import Source
 
 router = APIRouter(prefix="/v1/outcomes", tags=["outcomes"], responses=AUTH_ERRORS)
+ProvinceQuery = Query(default=None, pattern=r"^[0-9]{2}$", description="a province: two-digit division prefix, e.g. 51")
 
 
 class ProgressBatch(BaseModel):
@@ -32,3 +38,27 @@ def post_progress(batch: ProgressBatch, _key: ImporterKeyDep, session: SessionDe
                   as_of: WriteDate | None = None) -> ProgressImport:
     day = as_of or today()
     return ingest_progress(session=session, rows=batch.events, source=Source.API, as_of=day)
+
+
+def _report(key: Principal, session: SessionDep, network: CourtNetwork, as_of: date | None,
+            province: str | None) -> OutcomeReport:
+    """The report over the receiving courts this key may see (a dispatcher: its jurisdiction, 本辖区)."""
+    return outcome_report(session=session, network=network, as_of=as_of or today(),
+                          court_codes=key.scope_codes(network), province=province)
+
+
+@router.get("/report", response_model=OutcomeReport,
+            summary="Per receiving court: time to first measure, recovery rate, substantive progress at 3 and 6 "
+                    "months; against its own cases and the province (this key's jurisdiction)")
+def get_report(key: AnyKeyDep, session: SessionDep, network: NetworkDep, as_of: date | None = None,
+               province: str | None = ProvinceQuery) -> OutcomeReport:
+    return _report(key, session, network, as_of, province)
+
+
+@router.get("/report.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}},
+            summary="The same report as CSV (one row per receiving court)")
+def get_report_csv(key: AnyKeyDep, session: SessionDep, network: NetworkDep, as_of: date | None = None,
+                   province: str | None = ProvinceQuery) -> Response:
+    report = _report(key, session, network, as_of, province)
+    return Response(report_csv(report), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="outcomes-{report.as_of.isoformat()}.csv"'})

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from assign.errors import DataError, RowProblem
 from assign.interchange import validation_problems
 from assign.models import CaseRow
+from assign.outcome_report import OutcomeReport
 from assign.outcomes import ProgressEvent, Recorded, Source, record_progress
 
 COLUMNS = ("case_no", "kind", "on", "measure", "result", "recovered", "status")
@@ -99,3 +100,22 @@ def read_progress_file(path: Path) -> list[dict[str, Any]]:
     if not all(isinstance(x, dict) for x in data):
         raise DataError(f"{path}: every item must be a JSON object (an event)")
     return list(data)
+
+
+REPORT_COLUMNS = ("cases", "with_measure", "median_days_to_first_measure", "amount", "recovered", "recovery_rate",
+                  "eligible_3m", "progressed_3m", "share_3m", "eligible_6m", "progressed_6m", "share_6m")
+
+
+def report_csv(report: OutcomeReport) -> str:
+    """One row per receiving court: its transferred cases, its own cases, and its province's transferred cases."""
+    provinces = {p.province: p for p in report.provinces}
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["as_of", "court_code", "court_name", "province",
+                     *(f"{side}_{c}" for side in ("transferred", "own", "province_transferred")
+                       for c in REPORT_COLUMNS)])
+    for row in report.courts:
+        sides = (row.transferred, row.own, provinces[row.province].transferred)
+        writer.writerow([report.as_of.isoformat(), row.court_code, row.court_name, row.province,
+                         *("" if (v := getattr(f, c)) is None else v for f in sides for c in REPORT_COLUMNS)])
+    return buf.getvalue()
