@@ -22,7 +22,7 @@ from rules.checks import check_rulebook
 from rules.compiler import OPERATORS
 from rules.explain import template_problems
 from rules.facts import RESERVED_FIELDS, FactSpec
-from rules.profiles import PROFILES, profile_for
+from rules.profiles import ART237, PROFILES, profile_for
 from rules.spec import Comparison, Effects, Group, ParamRef, Rule, Rulebook, Scalar
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -41,11 +41,13 @@ def content_hash(document: Any) -> str:
 
 def rulebook_file(path: str | Path, ruleset: str = "art237") -> Path:
     """The rulebook file itself, or the directory's rulebook of `ruleset`: `<ruleset>.yml` when
-    present, else the single *.yml not named after another ruleset (e.g. `alerts.yml`)."""
+    present; for art237 (custom rulebooks keep their own names) else the single *.yml not named
+    after another ruleset (e.g. `alerts.yml`). Another ruleset is found by its name only."""
     p = Path(path)
     if p.is_dir():
         files = sorted([*p.glob("*.yml"), *p.glob("*.yaml")])
-        files = [f for f in files if f.stem == ruleset] or [f for f in files if f.stem not in PROFILES]
+        named = [f for f in files if f.stem == ruleset]
+        files = named or ([f for f in files if f.stem not in PROFILES] if ruleset == ART237.id else [])
         if len(files) != 1:
             raise RulebookError(f"{p}: expected exactly one rulebook file (*.yml), found {len(files)}",
                                 [f.name for f in files])

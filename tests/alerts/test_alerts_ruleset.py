@@ -31,6 +31,13 @@ def test_a_directory_holds_one_file_per_ruleset() -> None:
     assert alerts.versioned_name.startswith("alerts_")
 
 
+def test_a_directory_without_alerts_yml_has_no_alerts_ruleset(tmp_path: Path) -> None:
+    (tmp_path / "custom.yml").write_text((RULEBOOK_DIR / "art237.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert rulebook_file(tmp_path).name == "custom.yml"
+    with pytest.raises(RulebookError, match="found 0"):
+        rulebook_file(tmp_path, "alerts")
+
+
 def test_the_golden_compiled_alerts_ruleset_is_current() -> None:
     assert GOLDEN.read_text(encoding="utf-8") == golden_text(ALERTS_FILE), "run assign rules compile --write"
 
