@@ -41,7 +41,8 @@ def console_root() -> RedirectResponse:
 
 
 # The pages without a path parameter: /console/<name> renders console/<name>.html under this title.
-PAGES = {"login": "登录", "queue": "待办队列", "plan": "调度方案", "alerts": "节点预警", "leads": "恢复执行线索"}
+PAGES = {"login": "登录", "queue": "待办队列", "plan": "调度方案", "alerts": "节点预警", "leads": "恢复执行线索",
+         "outcomes": "移送执行成效"}
 
 
 def _register_page(name: str, title: str) -> None:
