@@ -55,6 +55,8 @@ def import_register_file(engine: Engine, source: str | Path | bytes | IO[bytes],
             return import_register_stream(engine, items, progress=progress)
     except UnicodeDecodeError as e:
         raise DataError(f"the input is not UTF-8 text: {e}") from None
+    except csv.Error as e:  # the header itself unreadable (a row's quoting is a row problem)
+        raise DataError(f"not valid CSV: {e}") from None
 
 
 def report_dict(report: ImportReport) -> dict[str, Any]:

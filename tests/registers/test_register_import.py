@@ -68,3 +68,11 @@ def test_a_missing_required_column_is_one_clear_error(engine: Engine) -> None:
     with pytest.raises(DataError, match="lacks required columns: party_id"):
         import_register_file(engine, b"record_id,asset_kind,registered_on,registry\nV1,vehicle,2024-05-01,x\n",
                              fmt="csv")
+
+
+def test_an_unreadable_csv_header_is_a_clear_error_not_a_crash(engine: Engine) -> None:
+    import pytest
+
+    from assign.errors import DataError
+    with pytest.raises(DataError, match="not valid CSV"):
+        import_register_file(engine, b"record_id,party_id\r,asset_kind\nV1,X,vehicle\n", fmt="csv")
