@@ -43,6 +43,7 @@ class Source(StrEnum):
     API = "api"
     IMPORT = "import"
     CASE_UPDATE = "case_update"
+    GENERATED = "generated"  # the demo store's history (assign/generator/progress.py)
 
 
 class ProgressEvent(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from api.cli import app
 from api.config import get_settings
 from assign import repository
 from assign.db import make_engine, session_scope
+from assign.outcome_report import outcome_report
 
 
 def test_demo_generates_a_sample_runs_the_night_and_shows_placements(tmp_path: Path,
@@ -34,3 +36,11 @@ def test_demo_generates_a_sample_runs_the_night_and_shows_placements(tmp_path: P
         assert plans and all(p.as_of.isoformat() == "2026-06-30" for p in plans)
         placed = [r for p in plans for r in repository.plan_recommendations(session=session, plan_id=p.plan_id)]
         assert any(r.target_court for r in placed)
+    with session_scope(engine) as session:  # a history of transfers: the outcomes dashboard has figures
+        network = repository.active_network(session=session)
+        report = outcome_report(session=session, network=network, as_of=date(2026, 6, 30))
+        assert "transfer history (demo data)" in first.output and report.courts
+        moved = [c.transferred for c in report.courts]
+        assert sum(f.cases for f in moved) > 0 and any(f.share_6m is not None for f in moved)
+        assert any(f.median_days_to_first_measure is not None for f in moved)
+        assert sum(c.own.cases for c in report.courts) > 0

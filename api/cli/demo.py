@@ -20,6 +20,7 @@ from api.cli.common import cli_errors, err, out, parse_as_of
 from api.cli.nightly import _options, night, print_report
 from api.config import get_settings
 from api.service import store
+from api.service.outcomes_demo import record_transfer_history
 from assign import repository
 from assign.db import session_scope
 from assign.generator import generate_cases
@@ -67,7 +68,8 @@ def register(app: typer.Typer) -> None:
             out.print(f"court network: {len(network)} courts (hash {network.content_hash})")
             with session_scope(engine) as session:
                 stored = repository.count_cases(session=session)
-            if stored == 0:
+            generated = stored == 0
+            if generated:
                 err.print(f"generating and importing {cases} sample cases (seed {seed}, as of {day}) ...")
                 report = import_cases(engine, generate_cases(network, cases, seed=seed, as_of=day), as_of=day,
                                       network=network, record_keys=False)
@@ -77,6 +79,10 @@ def register(app: typer.Typer) -> None:
             options = _options("local", None, 2, settings.solver_time_limit_s, budget, 300.0)
             result = night(settings, day, options)
             print_report(result)
+            if generated:  # a past of transfers and their progress, so the outcomes dashboard has figures
+                history = record_transfer_history(engine, run_id=result.run_id, as_of=day, seed=seed)
+                out.print(f"transfer history (demo data): {history.transfers} decisions, {history.cases} cases, "
+                          f"{history.events} progress events — assign outcomes report, /console/outcomes")
             # a pipe gets 80 columns by default: too narrow for court names
             wide = Console(width=max(out.width, 120), soft_wrap=True)
             wide.print(_sample_placements(engine, result.run_id, 10))
