@@ -1,8 +1,8 @@
 """The demo store's history of transfers (`assign demo`), so the outcomes dashboard has figures on `make demo`.
 
-A share of the night's designations (指定执行) is recorded as accepted by a dispatcher on a past day (at least six months
-after the latest filing of the group, the earliest an Art. 237 transfer is possible, and within the year before
-`as_of`), with the reason 演示数据 so nobody takes it for a real decision; then progress events are generated
+A share of the night's designations (指定执行) is recorded as accepted by a dispatcher on a past day (at least six
+months after the latest filing of the group, the earliest an Art. 237 transfer is possible, and within the year
+before `as_of`), with the reason 演示数据 so nobody takes it for a real decision; then progress events are generated
 (`assign.generator.progress`) for the transferred cases and for the receiving courts' own cases. Done once: a
 store that already holds a binding decision is left as it is. docs/workload.md "Progress of cases".
 """
