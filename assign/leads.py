@@ -30,7 +30,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from assign import events
 from assign.db import table_of, upsert
 from assign.models import CaseRow, utcnow
-from assign.registers import RegisterKind, RegisterRecord, RegisterRow
+from assign.registers import COLUMNS, RegisterKind, RegisterRecord, RegisterRow
 from assign.schemas import Case, CaseStatus
 
 EVENT_KIND = "leads.raised"
@@ -87,15 +87,13 @@ class LeadRow(SQLModel, table=True):
 
 
 _CASES, _REG, _LEADS = table_of(CaseRow), table_of(RegisterRow), table_of(LeadRow)
-_REG_COLS = ("record_id", "party_id", "asset_kind", "registered_on", "released_on", "registry", "location_division",
-             "value")
 Pair = tuple[Case, RegisterRecord, date | None]
 
 
 def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]:
     """Pages of (case, register record of its debtor, first-seen date of a stored lead or None), for every
     open and 终本 case: one join, streamed in (court, case_no) order, so a court's new leads arrive together."""
-    q = (sa.select(_CASES.c.case_no, _CASES.c.data, *(_REG.c[c] for c in _REG_COLS), _LEADS.c.first_seen_on)
+    q = (sa.select(_CASES.c.case_no, _CASES.c.data, *(_REG.c[c] for c in COLUMNS), _LEADS.c.first_seen_on)
          .select_from(_REG.join(_CASES, _CASES.c.debtor_id == _REG.c.party_id)
                       .outerjoin(_LEADS, sa.and_(_LEADS.c.case_no == _CASES.c.case_no,
                                                  _LEADS.c.record_id == _REG.c.record_id)))
@@ -108,7 +106,7 @@ def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]
         for row in rows:
             if case is None or case.case_no != row[0]:
                 case = Case.model_validate_json(row[1])
-            values = dict(zip(_REG_COLS, row[2:10], strict=True))
+            values = dict(zip(COLUMNS, row[2:10], strict=True))
             record = RegisterRecord.model_construct(**{**values, "asset_kind": RegisterKind(values["asset_kind"])})
             out.append((case, record, row[10]))
         yield out

@@ -114,9 +114,13 @@ def validate_register_record(row: int, raw: dict[str, Any] | RowProblem) -> Regi
 
 
 def row_values(record: RegisterRecord) -> dict[str, Any]:
-    data = record.model_dump_json()
-    return {**record.model_dump(), "asset_kind": record.asset_kind.value,
-            "content_hash": hashlib.sha256(data.encode()).hexdigest()[:32], "updated_at": utcnow()}
+    """The table row: the fields read directly (no serialisation round: 5M rows a feed) and a hash of them."""
+    values: dict[str, Any] = {"record_id": record.record_id, "party_id": record.party_id,
+                              "asset_kind": record.asset_kind.value, "registered_on": record.registered_on,
+                              "released_on": record.released_on, "registry": record.registry,
+                              "location_division": record.location_division, "value": record.value}
+    text = "\x1f".join("" if v is None else str(v) for v in values.values())
+    return {**values, "content_hash": hashlib.sha256(text.encode()).hexdigest()[:32], "updated_at": utcnow()}
 
 
 def import_register_stream(engine: Engine, items: Iterable[Item], *, batch_size: int = 5000,
