@@ -15,8 +15,9 @@ resolved by 2024-07-03, legal-reference §7 — without defining progress; these
   ("3 months") and 180 days ("6 months") over the cases whose window has closed by `as_of` (the *eligible* ones).
 - *recovery rate*: Σ recovered / Σ amount over money cases with an amount; recovered = the latest recovered event
   by `as_of`, else the case record's figure.
-- *province*: the transferred cases received by the report's courts of that province, and those courts' own
-  cases (bounded by the receiving courts' caseload, not every court of the province).
+- *province*: the transferred cases received by every receiving court of that province (also those outside a
+  dispatcher's jurisdiction: totals), and those courts' own cases (bounded by the receiving courts' caseload,
+  not every court of the province).
 """
 
 from __future__ import annotations
@@ -149,12 +150,16 @@ def province_name(network: CourtNetwork, province: str) -> str:
 def outcome_report(*, session: Session, network: CourtNetwork, as_of: date,
                    court_codes: Sequence[str] | None = None, province: str | None = None) -> OutcomeReport:
     """Figures for every receiving court of a transfer decided by `as_of` (within `court_codes`, None = all,
-    and `province`, a two-digit division prefix)."""
+    and `province`, a two-digit division prefix). A province's figures cover all its receiving courts, also
+    those outside `court_codes`: they are totals, and a dispatcher compares its courts with the whole province."""
     bound = {no: d for no, d in binding_decisions(session=session).items() if d.created_at.date() <= as_of}
     scope = None if court_codes is None else set(court_codes)
+    shown_provinces = {province_of(network, d.target_court or "") for d in bound.values()
+                       if scope is None or d.target_court in scope}
+    if province is not None:
+        shown_provinces &= {province}
     receiving = {no: (d.target_court or "", d.created_at.date()) for no, d in bound.items()
-                 if (scope is None or d.target_court in scope)
-                 and (province is None or province_of(network, d.target_court or "") == province)}
+                 if province_of(network, d.target_court or "") in shown_provinces}
     courts = sorted({court for court, _ in receiving.values()})
     transferred_cases = repository.get_cases(session=session, case_nos=sorted(receiving))
     own_cases = [c for batch in repository.iter_cases(session=session, status=None, court_codes=courts)
@@ -170,11 +175,12 @@ def outcome_report(*, session: Session, network: CourtNetwork, as_of: date,
                                                              as_of))
     rows = [CourtOutcome(court_code=c, court_name=network.get(c).name if c in network else c,
                          province=province_of(network, c), transferred=figures(per_court[c]["transferred"], as_of),
-                         own=figures(per_court[c]["own"], as_of)) for c in courts]
-    provinces = sorted({r.province for r in rows})
+                         own=figures(per_court[c]["own"], as_of)) for c in courts if scope is None or c in scope]
+
+    def of_province(p: str, side: str) -> Iterable[CaseResult]:
+        return (r for c in courts if province_of(network, c) == p for r in per_court[c][side])
+
     return OutcomeReport(as_of=as_of, courts=rows, provinces=[
         ProvinceOutcome(province=p, province_name=province_name(network, p),
-                        transferred=figures((r for c in courts if province_of(network, c) == p
-                                             for r in per_court[c]["transferred"]), as_of),
-                        own=figures((r for c in courts if province_of(network, c) == p for r in per_court[c]["own"]),
-                                    as_of)) for p in provinces])
+                        transferred=figures(of_province(p, "transferred"), as_of),
+                        own=figures(of_province(p, "own"), as_of)) for p in sorted(shown_provinces)])

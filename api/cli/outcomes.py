@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import typer
@@ -14,6 +15,7 @@ from api.config import get_settings
 from api.service import store
 from api.service.outcomes import ingest_progress, read_progress_file, report_csv
 from assign.db import session_scope
+from assign.errors import DataError
 from assign.fields import require_not_future
 from assign.outcome_report import OutcomeReport, outcome_report
 from assign.outcomes import Source
@@ -64,6 +66,8 @@ def register(app: typer.Typer) -> None:
         against the court's own cases and the province."""
         with cli_errors():
             day = parse_as_of(as_of)
+            if province is not None and not re.fullmatch(r"[0-9]{2}", province):
+                raise DataError(f"--province {province!r}: a two-digit division prefix, e.g. 51")
             engine = store.open_store(get_settings().database_url)
             network = store.current_network(engine)
             with session_scope(engine) as session:

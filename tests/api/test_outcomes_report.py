@@ -24,7 +24,7 @@ from tests.api.conftest import Keys, headers, store_cases
 from tests.factories import make_case
 
 AS_OF = "2024-12-31"
-T1, T2, T3, REJECTED, LATE = (f"(2024)川0104执{n}号" for n in (1, 2, 3, 4, 5))
+T1, T2, T3, REJECTED, LATE, NEAR = (f"(2024)川0104执{n}号" for n in (1, 2, 3, 4, 5, 7))
 OWN = "(2024)川0703执6号"
 
 
@@ -49,7 +49,7 @@ def event(case_no: str, kind: str, on: str, **value: str) -> ProgressEvent:
 
 @pytest.fixture
 def seeded(app_engine: Engine) -> Engine:
-    store_cases(app_engine, *(make_case(no) for no in (T1, T2, T3, REJECTED, LATE)),
+    store_cases(app_engine, *(make_case(no) for no in (T1, T2, T3, REJECTED, LATE, NEAR)),
                 make_case(OWN, court_code="B510703", measures=[
                     {"kind": "notice", "on": "2024-01-13"}, {"kind": "freeze", "on": "2024-01-22"},
                     {"kind": "auction", "on": "2024-05-01", "result": "sold"}]))  # day 110 from filing
@@ -58,6 +58,7 @@ def seeded(app_engine: Engine) -> Engine:
                (LATE, Action.ACCEPT, date(2025, 1, 2))]
     for n, (no, action, on) in enumerate(decided):
         bind(app_engine, no, action, "B510703", on, n)
+    bind(app_engine, NEAR, Action.ACCEPT, "B510105", date(2024, 3, 1), 9)  # inside 成都 (I510100's jurisdiction)
     with session_scope(app_engine) as s:
         record_progress(session=s, source=Source.API, progress=[
             event(T1, "measure", "2024-03-11", measure="freeze"),  # day 10
@@ -75,36 +76,41 @@ def test_report_per_receiving_court_against_its_own_cases(client: TestClient, ke
     r = client.get(f"/v1/outcomes/report?as_of={AS_OF}", headers=headers(keys.admin))
     assert r.status_code == 200, r.text
     body = r.json()
-    assert [c["court_code"] for c in body["courts"]] == ["B510703"]
-    moved, own = body["courts"][0]["transferred"], body["courts"][0]["own"]
+    assert [c["court_code"] for c in body["courts"]] == ["B510105", "B510703"]
+    moved, own = body["courts"][1]["transferred"], body["courts"][1]["own"]
     assert (moved["cases"], moved["with_measure"], moved["median_days_to_first_measure"]) == (3, 2, 20.0)
     assert (moved["recovered"], moved["amount"], moved["recovery_rate"]) == ("150000", "1500000", 0.1)
     assert (moved["eligible_3m"], moved["progressed_3m"], moved["share_3m"]) == (2, 1, 0.5)
     assert (moved["eligible_6m"], moved["progressed_6m"], moved["share_6m"]) == (2, 2, 1.0)
     assert (own["cases"], own["median_days_to_first_measure"], own["share_3m"], own["share_6m"]) == (1, 10.0, 0.0, 1.0)
-    assert body["provinces"][0]["province"] == "51" and body["provinces"][0]["transferred"] == moved
+    province = body["provinces"][0]
+    assert province["province"] == "51" and province["transferred"]["cases"] == 4
+    assert (province["transferred"]["eligible_6m"], province["transferred"]["progressed_6m"]) == (3, 2)
     earlier = client.get("/v1/outcomes/report?as_of=2024-05-29", headers=headers(keys.admin)).json()
-    assert earlier["courts"][0]["transferred"]["cases"] == 2  # T3 not yet transferred
+    assert earlier["courts"][1]["transferred"]["cases"] == 2  # T3 not yet transferred
 
 
 def test_report_is_scoped_and_exported(client: TestClient, keys: Keys, seeded: Engine,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     mine = client.get(f"/v1/outcomes/report?as_of={AS_OF}", headers=headers(keys.dispatcher)).json()
-    assert mine["courts"] == []  # B510703 is Mianyang's, outside Chengdu's jurisdiction
+    assert [c["court_code"] for c in mine["courts"]] == ["B510105"]  # B510703 is 绵阳's, outside 成都's
+    assert mine["provinces"][0]["transferred"]["cases"] == 4  # the province's totals include it
     assert client.get("/v1/outcomes/report?province=5", headers=headers(keys.admin)).status_code == 422
     r = client.get(f"/v1/outcomes/report.csv?as_of={AS_OF}&province=51", headers=headers(keys.admin))
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [(x["court_code"], x["transferred_cases"], x["own_cases"], x["transferred_share_3m"]) for x in rows] == [
-        ("B510703", "3", "1", "0.5")]
+        ("B510105", "1", "0", "0.0"), ("B510703", "3", "1", "0.5")]
     monkeypatch.setenv("DATABASE_URL", seeded.url.render_as_string(hide_password=False))
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["outcomes", "report", "--as-of", AS_OF, "--json"])
         table = CliRunner().invoke(app, ["outcomes", "report", "--as-of", AS_OF])
+        bad = CliRunner().invoke(app, ["outcomes", "report", "--province", "5"])
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     api = client.get(f"/v1/outcomes/report?as_of={AS_OF}", headers=headers(keys.admin)).json()
     assert json.loads(result.stdout) == api
     assert table.exit_code == 0 and "B510703" in table.stdout and "50%" in table.stdout
+    assert bad.exit_code == 2 and "two-digit" in bad.output
