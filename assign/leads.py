@@ -86,8 +86,54 @@ class LeadRow(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class _Id(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    id: str
+
+
+class _Dated(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    on: date
+
+
+class _Ruling(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    ruled_on: date
+
+
+class _Entrusted(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    to_court: str
+
+
+class LeadCase(BaseModel):
+    """The fields of a case the lead rules read. A stored case was validated when it was written, so
+    the join parses only these, without the interchange format's validators: a third of the time
+    of `Case.model_validate_json`, which was two thirds of a national pass."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    case_no: str
+    court_code: str
+    status: CaseStatus
+    debtor: _Id
+    assets: list[_Id] = []
+    measures: list[_Dated] = []
+    zhongben: _Ruling | None = None
+    restored_on: date | None = None
+    entrusted: _Entrusted | None = None
+
+    @classmethod
+    def of(cls, case: Case) -> LeadCase:
+        return cls.model_validate(case.model_dump())
+
+    @property
+    def enforcing_court(self) -> str:
+        """The court whose 上一级 is the forum: the entrusted court for an entrusted case (as `forum_of`)."""
+        return self.entrusted.to_court if self.entrusted else self.court_code
+
+
 _CASES, _REG, _LEADS = table_of(CaseRow), table_of(RegisterRow), table_of(LeadRow)
-Pair = tuple[Case, RegisterRecord, date | None]
+Pair = tuple[LeadCase, RegisterRecord, date | None]
 
 
 def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]:
@@ -100,12 +146,12 @@ def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]
          .where(_CASES.c.status.in_([CaseStatus.OPEN.value, CaseStatus.ZHONGBEN.value]))
          .order_by(_CASES.c.court_code, _CASES.c.case_no, _REG.c.record_id))
     result = conn.execution_options(stream_results=True, yield_per=page).execute(q)
-    case: Case | None = None
+    case: LeadCase | None = None
     for rows in result.partitions(page):
         out: list[Pair] = []
         for row in rows:
             if case is None or case.case_no != row[0]:
-                case = Case.model_validate_json(row[1])
+                case = LeadCase.model_validate_json(row[1])
             values = dict(zip(COLUMNS, row[2:10], strict=True))
             record = RegisterRecord.model_construct(**{**values, "asset_kind": RegisterKind(values["asset_kind"])})
             out.append((case, record, row[10]))

@@ -16,7 +16,7 @@ on the debtor id, so this runs only on pairs that share a debtor.
   the last day to act is first_seen + N. Acting means: for a 终本 case, restoration on or after
   the day first seen (`restored_on`); for any case, a measure dated on or after that day. A lead
   not acted on by the end of the last day becomes, from first_seen + N + 1, a cross-enforcement
-  candidate for the forum (上一级 of the enforcing court, `forum_of`).
+  candidate for the forum (上一级 of the enforcing court, `rules.facts.forum_of`).
 """
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from enum import StrEnum
 
-from assign.leads import Lead, LeadState
+from assign.leads import Lead, LeadCase, LeadState
 from assign.network import CourtNetwork
 from assign.registers import RegisterRecord
-from assign.schemas import Case, CaseStatus
-from rules.facts import forum_of
+from assign.schemas import CaseStatus
 
 DEFAULT_ACTION_DAYS = 30
 
@@ -44,7 +43,7 @@ RESTORATION_BASIS = ("终本规定第9条（发现可供执行财产，执行法
 NEW_ASSET_BASIS = "执行程序解释第10条第2项（发现新的可供执行财产）"
 
 
-def lead_basis(case: Case, record: RegisterRecord, as_of: date) -> LeadBasis | None:
+def lead_basis(case: LeadCase, record: RegisterRecord, as_of: date) -> LeadBasis | None:
     """Why `record` is a lead for `case` on `as_of`, or None when it is not one."""
     if record.party_id != case.debtor.id or record.registered_on > as_of:
         return None
@@ -60,7 +59,13 @@ def lead_basis(case: Case, record: RegisterRecord, as_of: date) -> LeadBasis | N
     return None
 
 
-def acted_on(case: Case, since: date) -> date | None:
+def forum(case: LeadCase, network: CourtNetwork) -> str | None:
+    """上一级 of the enforcing court (`rules.facts.forum_of`'s rule on the lead view; a test holds them equal)."""
+    parent = network.parent(case.enforcing_court)
+    return parent.code if parent else None
+
+
+def acted_on(case: LeadCase, since: date) -> date | None:
     """The first day on or after `since` the court acted on the case (restoration or a measure), if any."""
     days = [m.on for m in case.measures if m.on >= since]
     if case.restored_on is not None and case.restored_on >= since:
@@ -68,7 +73,7 @@ def acted_on(case: Case, since: date) -> date | None:
     return min(days) if days else None
 
 
-def classify_lead(case: Case, record: RegisterRecord, *, as_of: date, first_seen_on: date | None,
+def classify_lead(case: LeadCase, record: RegisterRecord, *, as_of: date, first_seen_on: date | None,
                   action_days: int, network: CourtNetwork) -> Lead | None:
     """The lead `record` gives on `case` on `as_of` (first raised on `first_seen_on`, today if new), or None."""
     basis = lead_basis(case, record, as_of)
@@ -85,7 +90,7 @@ def classify_lead(case: Case, record: RegisterRecord, *, as_of: date, first_seen
         state = LeadState.AWAITING_ACTION
     zhongben = basis is not LeadBasis.HELD_UNRECORDED
     return Lead(
-        case_no=case.case_no, court_code=case.court_code, forum=forum_of(case, network),
+        case_no=case.case_no, court_code=case.court_code, forum=forum(case, network),
         kind="restoration" if zhongben else "new_asset", basis=basis.value,
         legal_basis=RESTORATION_BASIS if zhongben else NEW_ASSET_BASIS,
         ruled_on=case.zhongben.ruled_on if zhongben and case.zhongben else None,

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from assign.leads import LeadState
+from assign.leads import LeadCase, LeadState
 from assign.registers import RegisterKind, RegisterRecord
-from assign.schemas import Case
-from rules.leads import LeadBasis, classify_lead, lead_basis
+from rules.facts import forum_of
+from rules.leads import LeadBasis, classify_lead, forum, lead_basis
 from tests.factories import make_case, make_network
 
 DEBTOR = "91510104MA6C000001"
@@ -19,8 +19,8 @@ RULED = date(2024, 6, 30)
 AS_OF = date(2025, 1, 10)
 
 
-def zhongben_case(**overrides: Any) -> Case:
-    return make_case(status="zhongben", zhongben={"ruled_on": RULED}, **overrides)
+def zhongben_case(**overrides: Any) -> LeadCase:
+    return LeadCase.of(make_case(status="zhongben", zhongben={"ruled_on": RULED}, **overrides))
 
 
 def record(registered_on: date, released_on: date | None = None, record_id: str = "V1") -> RegisterRecord:
@@ -51,7 +51,7 @@ def test_an_asset_already_recorded_on_the_case_or_of_another_party_is_no_lead() 
 
 
 def test_open_case_new_asset_lead_only_while_held_on_the_evaluation_day() -> None:
-    case = make_case()
+    case = LeadCase.of(make_case())
     assert lead_basis(case, record(date(2024, 3, 1)), AS_OF) == LeadBasis.HELD_UNRECORDED
     assert lead_basis(case, record(date(2024, 3, 1), AS_OF), AS_OF) is None  # released that day
     assert lead_basis(case, record(date(2024, 3, 1), AS_OF + timedelta(days=1)), AS_OF) == LeadBasis.HELD_UNRECORDED
@@ -84,3 +84,11 @@ def test_restoration_or_a_measure_since_first_seen_counts_as_acting() -> None:
     lead = classify_lead(before, record(RULED + timedelta(days=1)), first_seen_on=seen, action_days=30, as_of=late,
                          network=make_network())
     assert lead is not None and lead.state == LeadState.CROSS_ENFORCEMENT_CANDIDATE
+
+
+def test_the_forum_is_forum_of_the_case_entrusted_or_not() -> None:
+    network = make_network()
+    for case in (make_case(), make_case(entrusted={"to_court": "B510703", "filed_on": "2024-02-01"})):
+        assert forum(LeadCase.of(case), network) == forum_of(case, network)
+    assert forum(LeadCase.of(make_case(entrusted={"to_court": "B510703", "filed_on": "2024-02-01"})),
+                 network) == "I510700"
