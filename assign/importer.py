@@ -28,7 +28,8 @@ from assign.fields import require_not_future
 from assign.interchange import context_problems, duplicate_problem
 from assign.models import CaseRow
 from assign.network import CourtNetwork
-from assign.repository import case_row_values
+from assign.outcomes import Source, progress_of_update, store_progress
+from assign.repository import case_row_values, read_case
 from assign.schemas import Case
 
 T = TypeVar("T")
@@ -111,12 +112,14 @@ def _store_page(conn: Connection, chunk: list[Item], report: ImportReport, *, as
     first: dict[str, int] = dict(conn.execute(select(_SEEN.c.case_no, _SEEN.c.row_no)
                                               .where(_SEEN.c.case_no.in_(numbers))).all())
     by_no: dict[str, dict[str, Any]] = {}
+    accepted: dict[str, Case] = {}
     for row, case in valid:
         if case.case_no in first:
             report.reject([duplicate_problem(row, case.case_no, first[case.case_no])])
             continue
         first[case.case_no] = row
         by_no[case.case_no] = case_row_values(case)
+        accepted[case.case_no] = case
     if not by_no:
         return
     conn.execute(_SEEN.insert(), [{"case_no": no, "row_no": first[no]} for no in by_no])
@@ -132,4 +135,17 @@ def _store_page(conn: Connection, chunk: list[Item], report: ImportReport, *, as
             to_write.append(values)
         report.count(kind, no if record_keys else None)
     if to_write:
+        changed = [accepted[no] for no in by_no if existing.get(no) not in (None, by_no[no]["content_hash"])]
+        _record_progress(conn, changed, as_of)
         upsert(conn, _TABLE, to_write, key=["case_no"], update=_UPDATED_COLUMNS)
+
+
+def _record_progress(conn: Connection, updated: list[Case], as_of: date | None) -> None:
+    """An import that updates a stored case records the progress it carries, like PATCH (`assign.outcomes`)."""
+    if not updated:
+        return
+    new = {c.case_no: c for c in updated}
+    rows = conn.execute(select(_TABLE.c.case_no, _TABLE.c.data).where(_TABLE.c.case_no.in_(list(new))))
+    progress = [e for no, data in rows if (old := read_case(no, data)) is not None
+                for e in progress_of_update(old, new[no], as_of=as_of or date.today())]
+    store_progress(conn, progress, Source.IMPORT)

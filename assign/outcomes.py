@@ -2,9 +2,9 @@
 
 An event is one dated fact about a case: a measure taken, the amount recovered so far (cumulative), or a
 status change (concluded, 终本, ...). It is keyed by (case_no, kind, on): sending the same key again
-replaces its value (last write wins), so a feed can be replayed. Events arrive three ways, all through
-`record_progress`: `POST /v1/outcomes`, `assign outcomes import FILE`, and `PATCH /v1/cases/{case_no}`
-(`progress_of_update` reads the same facts off an ordinary case update: one definition, not two).
+replaces its value (last write wins), so a feed can be replayed. Events arrive through `POST /v1/outcomes`,
+`assign outcomes import FILE`, and ordinary case updates — `PATCH /v1/cases/{case_no}` and a case import that
+updates a stored case (`progress_of_update` reads the facts off both: one definition, not two).
 
 Events are stored for every case, transferred or not: the report compares a receiving court's transferred
 cases with its own, and both sides must come from the same kind of data. Which cases are transferred is
@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy.engine import Connection
 from sqlmodel import Field as SQLField
 from sqlmodel import Session, SQLModel, col, select
 
@@ -115,6 +116,18 @@ def _values(e: ProgressEvent) -> dict[str, Any]:
 def record_progress(*, session: Session, progress: Sequence[ProgressEvent], source: Source) -> Recorded:
     """Upsert the events by (case_no, kind, on); publish one `outcomes.recorded` event when anything changed.
     The cases must exist (the caller checks: the API and import report a row, a case update has its case)."""
+    counts, changed = store_progress(session, progress, source)
+    if changed:
+        events.publish(session=session, kind=EVENT_KIND, subject=f"{len(changed)} cases' progress",
+                       payload={"source": source.value, "cases": len(changed), "case_nos": changed[:500]})
+    session.flush()
+    return counts
+
+
+def store_progress(conn: Connection | Session, progress: Sequence[ProgressEvent],
+                   source: Source) -> tuple[Recorded, list[str]]:
+    """The upsert alone (case import writes on a Connection, inside its own transaction): counts and the
+    numbers of the cases whose events changed."""
     latest = {e.key: e for e in progress}  # the same key twice in one batch: the later one wins
     table = table_of(ProgressRow)
     stored: dict[tuple[str, str, date], dict[str, Any]] = {}
@@ -122,7 +135,7 @@ def record_progress(*, session: Session, progress: Sequence[ProgressEvent], sour
     for lo in range(0, len(case_nos), 5000):
         q = sa.select(table.c.case_no, table.c.kind, table.c.occurred_on, *(table.c[v] for v in _VALUES)).where(
             table.c.case_no.in_(case_nos[lo : lo + 5000]))
-        for no, kind, on, *vals in session.execute(q):
+        for no, kind, on, *vals in conn.execute(q):
             stored[(no, kind, on)] = dict(zip(_VALUES, vals, strict=True))
     counts = Recorded()
     rows: list[dict[str, Any]] = []
@@ -138,14 +151,8 @@ def record_progress(*, session: Session, progress: Sequence[ProgressEvent], sour
             continue
         rows.append({"case_no": e.case_no, "kind": e.kind.value, "occurred_on": e.on, **values,
                      "source": source.value, "recorded_at": now})
-    upsert(session, table, rows, key=("case_no", "kind", "occurred_on"), update=(*_VALUES, "source", "recorded_at"))
-    if rows:
-        changed = sorted({r["case_no"] for r in rows})
-        events.publish(session=session, kind=EVENT_KIND, subject=f"{len(rows)} progress events",
-                       payload={"source": source.value, "count": len(rows), "case_nos": changed[:500],
-                                "more_cases": max(0, len(changed) - 500)})
-    session.flush()
-    return counts
+    upsert(conn, table, rows, key=("case_no", "kind", "occurred_on"), update=(*_VALUES, "source", "recorded_at"))
+    return counts, sorted({r["case_no"] for r in rows})
 
 
 def progress_of_update(old: Case, new: Case, *, as_of: date) -> list[ProgressEvent]:

@@ -99,3 +99,17 @@ def test_cli_import_reads_csv_and_reports_rows_like_the_api(app_engine: Engine, 
     report = json.loads(result.stdout)
     assert report["recorded"]["new"] == 2 and [p["row"] for p in report["rejected"]] == [3]
     assert [k for k, _, _ in stored(app_engine)] == [ProgressKind.MEASURE.value, ProgressKind.RECOVERED.value]
+
+
+def test_a_case_import_that_updates_a_case_records_its_progress_like_patch(client: TestClient, keys: Keys,
+                                                                            app_engine: Engine) -> None:
+    first = make_case(NO).model_dump(mode="json")
+    assert client.post("/v1/cases/import?as_of=2024-06-01", json=[first],
+                       headers=headers(keys.integration)).json()["stored"] == 1
+    assert stored(app_engine) == []  # a new case: nothing to compare with
+    again = {**first, "recovered": "700", "measures": [*first["measures"], {"kind": "freeze", "on": "2024-05-02"}]}
+    r = client.post("/v1/cases/import?as_of=2024-06-01", json=[again], headers=headers(keys.integration))
+    assert r.json()["updated"] == 1, r.text
+    assert stored(app_engine) == [("measure", "2024-05-02", "freeze"), ("recovered", "2024-06-01", "700")]
+    client.post("/v1/cases/import?as_of=2024-06-01", json=[again], headers=headers(keys.integration))  # unchanged
+    assert len(stored(app_engine)) == 2
