@@ -132,12 +132,11 @@ def duplicate_problem(row: int, case_no: str, first: int) -> RowProblem:
 # ---------------------------------------------------------------- readers
 
 
-def iter_csv_records(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | RowProblem]]:
-    """CSV with the format's field names as columns; lists and objects as JSON in one cell."""
+def csv_rows(stream: TextIO, required: Iterable[str]) -> Iterator[tuple[int, dict[Any, Any] | RowProblem]]:
+    """The rows of a CSV whose header names every `required` column, numbered from 1 (DataError
+    otherwise); an unreadable row ends the file with a RowProblem (the cases' and the registers' CSV)."""
     reader = csv.DictReader(stream)
-    missing = {"case_no", "court_code", "obligation", "received_on", "filed_on", "debtor", "applicant"} - set(
-        reader.fieldnames or []
-    )
+    missing = set(required) - set(reader.fieldnames or [])
     if missing:
         raise DataError(f"CSV header lacks required columns: {', '.join(sorted(missing))}")
     n = 0
@@ -149,6 +148,16 @@ def iter_csv_records(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | Row
             return
         except csv.Error as e:  # e.g. a quote never closed: the rest of the file cannot be split into rows
             yield n, RowProblem(n, "-", f"unreadable CSV from this row on (line {reader.line_num}): {e}")
+            return
+        yield n, raw
+
+
+def iter_csv_records(stream: TextIO) -> Iterator[tuple[int, dict[str, Any] | RowProblem]]:
+    """CSV with the format's field names as columns; lists and objects as JSON in one cell."""
+    required = ("case_no", "court_code", "obligation", "received_on", "filed_on", "debtor", "applicant")
+    for n, raw in csv_rows(stream, required):
+        if isinstance(raw, RowProblem):
+            yield n, raw
             return
         rec: dict[str, Any] = {}
         bad: RowProblem | None = None

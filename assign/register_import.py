@@ -15,7 +15,7 @@ from typing import IO, Any, TextIO
 from sqlalchemy.engine import Engine
 
 from assign.errors import DataError, ImportReport, NotFound, RowProblem
-from assign.interchange import iter_records, open_source
+from assign.interchange import csv_rows, iter_records, open_source
 from assign.masking import mask_text
 from assign.registers import REQUIRED_COLUMNS, import_register_stream, validate_register_record
 
@@ -23,19 +23,9 @@ Raw = tuple[int, dict[str, Any] | RowProblem]
 
 
 def iter_register_csv(stream: TextIO) -> Iterator[Raw]:
-    reader = csv.DictReader(stream)
-    missing = REQUIRED_COLUMNS - set(reader.fieldnames or [])
-    if missing:
-        raise DataError(f"CSV header lacks required columns: {', '.join(sorted(missing))}")
-    n = 0
-    while True:
-        n += 1
-        try:
-            raw = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            yield n, RowProblem(n, "-", f"unreadable CSV from this row on (line {reader.line_num}): {e}")
+    for n, raw in csv_rows(stream, REQUIRED_COLUMNS):
+        if isinstance(raw, RowProblem):
+            yield n, raw
             return
         if None in raw:
             yield n, RowProblem(n, "-", "more cells than header columns", raw.get("record_id"))
