@@ -80,14 +80,17 @@ def make_demand(case: Case, verdict: Verdict, network: CourtNetwork, *, previous
     # (委托执行规定 Art. 11): that court is the one the case must leave
     enforcing = case.entrusted.to_court if case.entrusted else case.court_code
     level = network.get(enforcing).level.value
-    escalate = verdict.recommended_mode == Mode.ESCALATE
+    # a case bound to the forum itself (an accepted or overridden 提级) is an escalation, whatever
+    # the verdict recommends: it is fixed on the forum, outside the designation pool
+    escalate = verdict.recommended_mode == Mode.ESCALATE or pinned == verdict.forum
     pool = None if escalate else pool_id(verdict.forum, level)
     asset_div = main_asset_division(case)
     # the verdict leaves 提级 or 指定 open: it permits both and recommends designation
     open_mode = (choose_mode and verdict.recommended_mode == Mode.DESIGNATE
                  and Mode.ESCALATE in verdict.permitted_modes)
     return Demand(
-        case_no=case.case_no, forum=verdict.forum, pool=pool, mode=verdict.recommended_mode,
+        case_no=case.case_no, forum=verdict.forum, pool=pool,
+        mode=Mode.ESCALATE if escalate else verdict.recommended_mode,
         weight=scaled_weight(case), court=enforcing, group=f"{mask(case.debtor.id)}@{pool or verdict.forum}",
         protect=bool(PROTECT_FLAGS & set(verdict.flags)),
         debtor_home=_local_at_level(network, case.debtor.domicile_division, level),

@@ -185,8 +185,10 @@ class AssignmentInstance(_Data):
                 court = placed.get(d.case_no)
                 if d.pool not in (None, pool_id) and court in members:
                     extra[court] = extra.get(court, 0) + d.weight
+        # a pinned class may sit on a court outside the pool (a justified override): it comes along
+        members_and_pins = [*pool.courts, *sorted({k.pinned for k in classes if k.pinned} - set(pool.courts))]
         courts = {c: self.courts[c].model_copy(update={"fixed_load": self.courts[c].fixed_load + extra[c]})
-                  if c in extra else self.courts[c] for c in pool.courts}
+                  if c in extra else self.courts[c] for c in members_and_pins}
         return AssignmentInstance(
             courts=courts, pools=[pool],
             demands=[d for d in self.demands if d.case_no in nos], classes=classes,

@@ -85,10 +85,11 @@ def check_result(result: Mapping[str, Any], *, forum: str, case_nos: Sequence[st
     for case_no, court in plan.get("assignments", {}).items():
         if case_no not in asked:
             problems.append(f"{case_no} is not a case of forum {forum}")
+        elif case_no in pins:  # the dispatcher's decision binds it, legal or justified: only keeping it counts
+            if pins[case_no] != court:
+                problems.append(f"{case_no} is pinned to {pins[case_no]} by a decision but placed on {court}")
         elif court not in network or not network.in_jurisdiction(court, forum):
             problems.append(f"{case_no} placed on {court}, outside the jurisdiction of {forum}")
-        elif case_no in pins and pins[case_no] != court:
-            problems.append(f"{case_no} is pinned to {pins[case_no]} by a decision but placed on {court}")
     return problems
 
 

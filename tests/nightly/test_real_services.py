@@ -53,3 +53,28 @@ def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(tmp_path: P
     with engine.connect() as conn:
         kinds = conn.execute(sa.text("SELECT kind, count(*) FROM event GROUP BY kind")).all()
     assert dict(kinds)["nightly.completed"] == 2
+
+
+def test_a_case_bound_to_its_forum_is_escalated_again_by_the_next_night(tmp_path: Path) -> None:
+    """提级 accepted (here: overridden to the forum itself): the next night pins it on the forum as an
+    escalation instead of failing the forum's pool ("names unknown courts")."""
+    engine = chongqing_store(tmp_path / "escalated.sqlite", AS_OF)
+    services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=1,
+                                solve_params={"seed": 3, "workers": 1})
+    options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
+    run_nightly(engine, as_of=AS_OF, services=services, options=options,
+                executor=LocalPoolExecutor(workers=2, time_limit_s=120))
+    with Session(engine) as session:
+        row = next(r for r in session.exec(select(RecommendationRow).order_by(RecommendationRow.id)).all()
+                   if Recommendation.model_validate_json(r.data).forum)
+        rec = Recommendation.model_validate_json(row.data)
+    with session_scope(engine) as session:
+        record_decision(session=session, recommendation=session.get(RecommendationRow, row.id), action=Action.OVERRIDE,
+                        target_court=rec.forum, reason="提级执行", justification=None, violations=[], key_id=None)
+    second = run_nightly(engine, as_of=AS_OF + timedelta(days=1), services=services, options=options,
+                         executor=LocalPoolExecutor(workers=2, time_limit_s=120))
+    assert second.summary["pinned"] >= 1
+    with session_scope(engine) as session:
+        plan = repository.latest_plan(session=session, scope=rec.forum or "")
+        assert plan is not None and plan.run_id == second.run_id
+        assert all(json.loads(plan.data)["assignments"][n] == rec.forum for n in rec.case_nos)

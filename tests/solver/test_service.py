@@ -129,3 +129,29 @@ def test_per_pool_bench_bounds_hold_across_parameter_sets_and_engines(capsys) ->
         assert float(rs[0][7]) <= best + 0.011
         proven = {float(r[5]) for r in rs if r[3] == "OPTIMAL"}
         assert len(proven) <= 1 and (not proven or abs(proven.pop() - best) < 0.011)
+
+
+def test_a_case_pinned_to_its_forum_is_an_escalation_next_time_it_is_placed() -> None:
+    """An accepted 提级 binds the case to the forum itself. Placed again (the next night), the pin must
+    hold as an escalation, with or without the mode choice, and a designated neighbour must still place."""
+    network = make_network()
+    cases = [labelled(f"e{i}", debtor=debtor(f"E{i}")) for i in range(3)]
+    forum = network.parent(cases[0].court_code).code
+    verdicts = [make_verdict(c.case_no) for c in cases]  # permits escalate and designate, recommends designate
+    for choose_mode in (False, True):
+        params = FAST.model_copy(update={"choose_mode": choose_mode})
+        plan, recs = place_cases(cases, verdicts, network, params=params, pinned={"e0": forum})
+        assert plan.assignments["e0"] == forum, plan.unplaced
+        assert {"e1", "e2"} <= set(plan.assignments) and plan.violations == []
+        pinned_rec = next(r for r in recs if r.case_nos == ["e0"])
+        assert pinned_rec.mode.value == "escalate" and pinned_rec.target_court == forum
+
+
+def test_a_case_pinned_outside_its_pool_keeps_its_court() -> None:
+    """A justified override may bind a case to a court a hard constraint excludes (here: outside the
+    forum's jurisdiction); the next placement keeps it there instead of failing the forum."""
+    network = make_network()
+    cases = [labelled(f"o{i}", debtor=debtor(f"O{i}")) for i in range(3)]
+    plan, _ = place_cases(cases, [make_verdict(c.case_no) for c in cases], network, params=FAST,
+                          pinned={"o0": "B510703"})
+    assert plan.assignments["o0"] == "B510703" and {"o1", "o2"} <= set(plan.assignments)
