@@ -12,6 +12,7 @@ import psutil
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
+from api.config import Settings
 from tests.api.conftest import Keys, headers
 from tests.api.live_server import live_server
 
@@ -70,8 +71,9 @@ def test_a_real_server_answers_before_reading_a_body_it_will_not_accept(engine: 
         started = time.monotonic()
         answer = _exchange(server.port, no_key)
         assert answer.startswith(b"HTTP/1.1 401") and b'"unauthorized"' in answer
+        over_import_limit = Settings().max_import_bytes + 1
         too_big = (f"POST /v1/cases/import HTTP/1.1\r\nHost: x\r\nX-API-Key: {server.integration}\r\n"
-                   f"Content-Type: application/json\r\nContent-Length: {4 * 1024 * MIB}\r\n\r\n").encode()
+                   f"Content-Type: application/json\r\nContent-Length: {over_import_limit}\r\n\r\n").encode()
         answer = _exchange(server.port, too_big)
         assert answer.startswith(b"HTTP/1.1 413") and b'"too_large"' in answer
         assert time.monotonic() - started < 10  # answered without waiting for a body
