@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assign import events
@@ -156,6 +156,14 @@ def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]
             record = RegisterRecord.model_construct(**{**values, "asset_kind": RegisterKind(values["asset_kind"])})
             out.append((case, record, row[10]))
         yield out
+
+
+def debtor_ids(engine: Engine) -> list[str]:
+    """The distinct debtor ids of the open and 终本 cases, sorted (the ids a lead pass can match)."""
+    q = (sa.select(_CASES.c.debtor_id).distinct()
+         .where(_CASES.c.status.in_([CaseStatus.OPEN.value, CaseStatus.ZHONGBEN.value])).order_by(_CASES.c.debtor_id))
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(q)]
 
 
 def lead_values(lead: Lead, pass_id: str) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from evaluate_store import PeakRss, ensure_store, store_line  # noqa: E402
 
 from api.service.leads import run_leads  # noqa: E402
 from assign.generator.registers import generate_register_records  # noqa: E402
+from assign.leads import debtor_ids  # noqa: E402
 from assign.network import builtin_network  # noqa: E402
 from assign.register_import import import_register_file  # noqa: E402
 from assign.schemas import CaseStatus  # noqa: E402
@@ -56,8 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         held = conn.execute(sa.text("SELECT count(*) FROM register_record")).scalar_one()
         if held != args.m or args.reimport:
             conn.exec_driver_sql("DELETE FROM register_record")
-        debtors = [r[0] for r in conn.execute(sa.text(
-            "SELECT DISTINCT debtor_id FROM case_record WHERE status IN ('open', 'zhongben') ORDER BY debtor_id"))]
+    debtors = debtor_ids(db)
     line, _ = store_line(db, 1, CaseStatus.OPEN, CaseStatus.ZHONGBEN)
     out.write(line)
     feed = work / f"registers-{args.n}-{args.m}-{args.share}.jsonl"

@@ -13,7 +13,8 @@ from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of
 from api.config import get_settings
 from api.service import store
 from api.service.leads import run_leads
-from assign.leads import public_view
+from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_records
+from assign.leads import debtor_ids, public_view
 from assign.register_import import import_register_file, report_dict
 
 SHOWN = 50
@@ -44,6 +45,26 @@ def register(app: typer.Typer) -> None:
                               f"{escape(p['reason'])}", highlight=False)
             if not report.ok:
                 raise typer.Exit(EXIT_INVALID_INPUT)
+
+    @registers.command("generate")
+    def generate(
+        out_file: Path = typer.Option(..., "--out", help="the feed to write (JSON lines)"),
+        rows: int = typer.Option(10_000, "--rows", min=1, help="register rows"),
+        share: float = typer.Option(DEFAULT_DEBTOR_SHARE, "--share", min=0.0, max=1.0,
+                                    help="share of rows held by the store's open and 终本 debtors"),
+        as_of: str = typer.Option(None, "--as-of", help="no date after this day (default: today)"),
+        seed: int = typer.Option(17, "--seed"),
+    ) -> None:
+        """Write a synthetic register feed whose debtor rows belong to the store's cases (docs/workload.md)."""
+        with cli_errors():
+            day = parse_as_of(as_of)
+            engine = store.open_store(get_settings().database_url)
+            debtors = debtor_ids(engine)
+            with out_file.open("w", encoding="utf-8") as f:
+                for record in generate_register_records(debtors, rows, debtor_share=share, seed=seed, as_of=day):
+                    f.write(record.model_dump_json() + "\n")
+            out.print(f"wrote {rows:,} register rows ({share:.0%} held by {len(debtors):,} debtors) to {out_file}",
+                      highlight=False)
 
     @app.command("leads")
     def leads(

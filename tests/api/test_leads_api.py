@@ -99,3 +99,19 @@ def test_cli_import_exit_code_and_leads_table(client: TestClient, keys: Keys, ap
     assert {x["case_no"] for x in leads} == {"(2024)川0104执1号", "(2024)川0703执1号"}
     assert DEBTOR not in listed.stdout and OTHER not in listed.stdout
     get_settings.cache_clear()
+
+
+def test_cli_generates_a_feed_of_the_stores_debtors(app_engine: Engine, tmp_path, monkeypatch) -> None:
+    seed(app_engine)
+    monkeypatch.setenv("DATABASE_URL", str(app_engine.url.render_as_string(hide_password=False)))
+    get_settings.cache_clear()
+    feed = tmp_path / "feed.jsonl"
+    runner = CliRunner()
+    made = runner.invoke(app, ["registers", "generate", "--out", str(feed), "--rows", "200", "--share", "0.5",
+                               "--as-of", "2024-09-01"])
+    assert made.exit_code == 0, made.output
+    rows = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+    held = {r["party_id"] for r in rows} & {DEBTOR, OTHER}
+    assert len(rows) == 200 and held == {DEBTOR, OTHER}  # the debtors of the open and 终本 cases
+    assert runner.invoke(app, ["registers", "import", str(feed)]).exit_code == 0
+    get_settings.cache_clear()
