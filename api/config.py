@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1 << 20  # 1 MiB
     max_import_bytes: int = 4 << 30  # POST /v1/cases/import: spooled to disk and read as a stream (1M cases ≈ 1.5 GB)
     max_evaluate_bytes: int = 64 << 20  # POST /v1/evaluate: parsed whole, at most 50,000 cases
-    max_courts_bytes: int = 16 << 20  # PUT /v1/courts: the national network is about 1 MB
+    max_bulk_bytes: int = 16 << 20  # PUT /v1/courts (the national network: ~1 MB), POST /v1/outcomes (10,000 events)
 
     def policy_for(self, forum: str, requested: Policy | str | None = None) -> Policy:
         """The policy a forum's plan is solved with: the request's, else the forum's, else the default."""

@@ -13,7 +13,8 @@
 Limits (`api.config.Settings`, bytes): `ASSIGN_MAX_BODY_BYTES` (1 MiB) for every body, but
 `ASSIGN_MAX_IMPORT_BYTES` for `POST /v1/cases/import` (read as a stream, so memory stays
 flat whatever the size), `ASSIGN_MAX_EVALUATE_BYTES` for `POST /v1/evaluate` (at most 50,000
-cases, parsed whole) and `ASSIGN_MAX_COURTS_BYTES` for `PUT /v1/courts`. The error body is
+cases, parsed whole) and `ASSIGN_MAX_BULK_BYTES` for `PUT /v1/courts` and `POST /v1/outcomes`
+(batches parsed whole). The error body is
 the service's JSON error (`{"error": "too_large", "detail": ...}`).
 """
 
@@ -40,8 +41,8 @@ def limit_for(settings: Settings, method: str, path: str) -> int:
         return settings.max_import_bytes
     if method == "POST" and path == "/v1/evaluate":
         return settings.max_evaluate_bytes
-    if method == "PUT" and path == "/v1/courts":
-        return settings.max_courts_bytes
+    if (method, path) in (("PUT", "/v1/courts"), ("POST", "/v1/outcomes")):
+        return settings.max_bulk_bytes
     return settings.max_body_bytes
 
 
