@@ -48,7 +48,7 @@ def test_import_and_evaluate_take_their_larger_configured_limits(client: TestCli
     assert evaluated.status_code == 422  # read and parsed: an empty list of cases is invalid, not too large
 
 
-def _exchange(port: int, head: bytes, timeout_s: float = 10.0) -> bytes:
+def _exchange(port: int, head: bytes, timeout_s: float = 20.0) -> bytes:
     """Send only the request head (no body byte) and read what the server answers."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout_s) as sock:
         sock.sendall(head)
@@ -76,7 +76,7 @@ def test_a_real_server_answers_before_reading_a_body_it_will_not_accept(engine: 
                    f"Content-Type: application/json\r\nContent-Length: {over_import_limit}\r\n\r\n").encode()
         answer = _exchange(server.port, too_big)
         assert answer.startswith(b"HTTP/1.1 413") and b'"too_large"' in answer
-        assert time.monotonic() - started < 10  # answered without waiting for a body
+        assert time.monotonic() - started < 20  # answered without a body byte sent (it would wait for ever)
         # a few MB sent for real without a key: refused, and the server's memory does not grow with it
         with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
             sock.sendall(no_key.replace(str(declared).encode(), str(8 * MIB).encode()))
