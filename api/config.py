@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from solver.policy import Policy
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+BUILTIN_RULEBOOK_DIR = REPO_ROOT / "rules" / "rulebook"  # the default of `Settings.rulebook_dir`
 
 
 class Settings(BaseSettings):
@@ -21,7 +22,7 @@ class Settings(BaseSettings):
         default=f"sqlite:///{REPO_ROOT / 'var' / 'assign.sqlite'}",
         validation_alias=AliasChoices("DATABASE_URL", "ASSIGN_DATABASE_URL"),
     )
-    rulebook_dir: Path = REPO_ROOT / "rules" / "rulebook"
+    rulebook_dir: Path = BUILTIN_RULEBOOK_DIR
     solver_time_limit_s: float = 30.0  # the nightly job's cap per forum
     # a dispatcher at a screen (`assign recommend`, a batch request without time_limit_s): a
     # 2,000-case batch's default plan in about 5 s; the solve stops earlier once every pool is proven

@@ -1,4 +1,4 @@
-"""Typed dependencies: the session, the settings, the active network, the calling key.
+"""Typed dependencies: the session, the settings, the rule engine, the active network, the calling key.
 
 Everything hangs off `app.state` (set by `api.main.create_app`), never off module globals,
 so two apps in one process (tests) never share an engine or a cache.
@@ -20,11 +20,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.config import Settings
 from api.security import ALL_ROLES, Principal
+from api.service import evaluation
 from assign import repository
 from assign.access import Role, authenticate, hash_key, live_key_ids
 from assign.db import session_scope
 from assign.models import NetworkMeta
 from assign.network import CourtNetwork, builtin_network
+from rules.engine import RuleEngine
 
 
 def get_engine(request: Request) -> Engine:
@@ -45,6 +47,17 @@ EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 # scope="function": commit before the response goes out, so a failed commit is still an error response
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+async def get_rule_engine(request: Request) -> RuleEngine:
+    """The engine of the configured rulebook (`Settings.rulebook_dir`), hot-reloaded when its file
+    changes. Loading (rare) runs in a thread; the common case is two `stat` calls."""
+    rulebook_dir = get_settings_dep(request).rulebook_dir
+    engine = evaluation.cached_engine(rulebook_dir)
+    return engine if engine is not None else await run_in_threadpool(evaluation.get_engine, rulebook_dir)
+
+
+RuleEngineDep = Annotated[RuleEngine, Depends(get_rule_engine)]
 
 
 class NetworkCache:

@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -96,6 +96,20 @@ def validate_record(row: int, rec: dict[str, Any] | RowProblem) -> Case | list[R
     except ValidationError as e:
         key = str(rec.get("case_no"))[:64] if rec.get("case_no") else None
         return validation_problems(row, e, key)
+
+
+def check_cases(cases: Sequence[Case], *, as_of: date | None, network: CourtNetwork | None) -> list[RowProblem]:
+    """What a list of already-parsed cases must still pass before it is evaluated (the checks
+    `validate_records` makes after parsing): dates against `as_of`, known courts, unique case
+    numbers. Rows count from 1 in input order."""
+    problems: list[RowProblem] = []
+    first_row: dict[str, int] = {}
+    for row, case in enumerate(cases, start=1):
+        problems += context_problems(case, row, as_of=as_of, network=network)
+        if case.case_no in first_row:
+            problems.append(duplicate_problem(row, case.case_no, first_row[case.case_no]))
+        first_row.setdefault(case.case_no, row)
+    return problems
 
 
 def validate_records(

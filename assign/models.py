@@ -84,6 +84,8 @@ class PlanRow(SQLModel, table=True):
 
     `published` is false while a nightly run is still writing it: readers only see
     published plans, so a night's plan becomes visible at once and only when complete.
+    `kind` says what it covers (`assign.plans.PlanKind`): only a plan over a forum's whole
+    queue becomes the forum's current plan.
     """
 
     __tablename__ = "plan"
@@ -92,6 +94,7 @@ class PlanRow(SQLModel, table=True):
     as_of: date = Field(index=True)
     scope: str = Field(index=True, max_length=32)
     status: str = Field(max_length=32)
+    kind: str = Field(default="batch", max_length=16, index=True, sa_column_kwargs={"server_default": "batch"})
     previous_plan_id: str | None = Field(default=None, max_length=64)
     run_id: str | None = Field(default=None, index=True, max_length=64)
     published: bool = Field(default=True, index=True)

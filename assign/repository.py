@@ -1,11 +1,12 @@
-"""Keyword-only reads and writes for the domain tables. All domain writes go through here
-(bulk case import lives in `assign.importer`, which uses the same tables).
+"""Keyword-only reads and writes for the domain tables: the network, cases and verdicts.
+
+Plans and recommendations are in `assign.plans`, decisions in `assign.decisions`, nightly
+runs in `assign.runs`, batch jobs in `assign.jobs`; bulk case import in `assign.importer`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -14,12 +15,12 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlmodel import Session, col, delete, func, select
 
-from assign.db import rows_affected, table_of, upsert
+from assign.db import table_of, upsert
 from assign.errors import DataError, NotFound
 from assign.masking import mask_text
-from assign.models import CaseRow, CourtRow, NetworkMeta, PlanRow, RecommendationRow, VerdictRow, utcnow
+from assign.models import CaseRow, CourtRow, NetworkMeta, VerdictRow, utcnow
 from assign.network import CourtNetwork, builtin_network
-from assign.schemas import Case, CaseStatus, Court, Recommendation, Verdict
+from assign.schemas import Case, CaseStatus, Court, Verdict
 
 # ---------------------------------------------------------------- network
 
@@ -116,15 +117,13 @@ def save_case(*, session: Session, case: Case) -> None:
         session.add(row)
 
 
-def iter_cases(
-    *, session: Session, batch_size: int = 5000, status: CaseStatus | None = CaseStatus.OPEN,
-    court_codes: Sequence[str] | None = None, unreadable: dict[str, str] | None = None,
-) -> Iterator[list[Case]]:
-    """Stream stored cases in case_no order, `batch_size` at a time (keyset pagination; unreadable
-    records: `read_case`)."""
+def _keyset_pages(session: Session, columns: Sequence[Any], *, batch_size: int, status: CaseStatus | None,
+                  court_codes: Sequence[str] | None) -> Iterator[Sequence[Any]]:
+    """Rows of `columns` (the first is `CaseRow.case_no`) in case_no order, `batch_size` at a time:
+    the one keyset scan over cases (each page starts after the last key of the one before)."""
     after = ""
     while True:
-        q = select(CaseRow.case_no, CaseRow.data).where(CaseRow.case_no > after)
+        q = select(*columns).where(CaseRow.case_no > after)
         if status is not None:
             q = q.where(CaseRow.status == status.value)
         if court_codes is not None:
@@ -132,8 +131,36 @@ def iter_cases(
         rows = session.exec(q.order_by(CaseRow.case_no).limit(batch_size)).all()
         if not rows:
             return
-        yield [case for no, data in rows if (case := read_case(no, data, unreadable)) is not None]
+        yield rows
         after = rows[-1][0]
+
+
+def iter_cases(
+    *, session: Session, batch_size: int = 5000, status: CaseStatus | None = CaseStatus.OPEN,
+    court_codes: Sequence[str] | None = None, unreadable: dict[str, str] | None = None,
+) -> Iterator[list[Case]]:
+    """Stream stored cases in case_no order, `batch_size` at a time (keyset pagination; unreadable
+    records: `read_case`)."""
+    for rows in _keyset_pages(session, (CaseRow.case_no, CaseRow.data), batch_size=batch_size, status=status,
+                              court_codes=court_codes):
+        yield [case for no, data in rows if (case := read_case(no, data, unreadable)) is not None]
+
+
+def case_no_ranges(*, session: Session, size: int, status: CaseStatus | None = CaseStatus.OPEN,
+                   ) -> Iterator[tuple[str, str, int]]:
+    """(first, last, count) of consecutive stored case numbers, `size` at a time (work units for a pool)."""
+    for rows in _keyset_pages(session, (CaseRow.case_no,), batch_size=size, status=status, court_codes=None):
+        yield rows[0][0], rows[-1][0], len(rows)
+
+
+def case_records_between(*, session: Session, first: str, last: str, status: CaseStatus | None = CaseStatus.OPEN,
+                         ) -> list[tuple[str, str]]:
+    """(case_no, stored JSON) with first <= case_no <= last, in order: one range of `case_no_ranges`,
+    unparsed so the caller can report a bad record without losing the rest."""
+    q = select(CaseRow.case_no, CaseRow.data).where(CaseRow.case_no >= first).where(CaseRow.case_no <= last)
+    if status is not None:
+        q = q.where(CaseRow.status == status.value)
+    return [(no, data) for no, data in session.exec(q.order_by(CaseRow.case_no)).all()]
 
 
 def iter_open_cases(*, session: Session, batch_size: int = 5000) -> Iterator[list[Case]]:
@@ -203,56 +230,3 @@ def verdicts_on(*, session: Session, as_of: date, outcome: str | None = None) ->
     if outcome:
         q = q.where(VerdictRow.outcome == outcome)
     return [Verdict.model_validate_json(d) for d in session.exec(q).all()]
-
-
-# ---------------------------------------------------------------- plans
-
-
-def save_plan(
-    *, session: Session, plan_id: str, as_of: date, scope: str, status: str, data: dict[str, Any],
-    summary: dict[str, Any], recommendations: Sequence[Recommendation], previous_plan_id: str | None = None,
-    run_id: str | None = None, published: bool = True,
-) -> PlanRow:
-    row = PlanRow(plan_id=plan_id, as_of=as_of, scope=scope, status=status, previous_plan_id=previous_plan_id,
-                  run_id=run_id, published=published, summary=json.dumps(summary, ensure_ascii=False, default=str),
-                  data=json.dumps(data, ensure_ascii=False, default=str))
-    session.add(row)
-    session.flush()
-    session.add_all(
-        RecommendationRow(plan_id=plan_id, group_key=r.case_nos[0], case_nos=json.dumps(r.case_nos, ensure_ascii=False),
-                          mode=r.mode.value if r.mode else None, target_court=r.target_court, forum=r.forum,
-                          data=r.model_dump_json())
-        for r in recommendations
-    )
-    return row
-
-
-def publish_plans(*, session: Session, run_id: str) -> int:
-    """Make every plan of a run visible at once (one UPDATE in the caller's transaction)."""
-    return rows_affected(session.execute(sa.update(PlanRow).where(col(PlanRow.run_id) == run_id)
-                                         .values(published=True)))
-
-
-def get_plan(*, session: Session, plan_id: str) -> PlanRow:
-    row = session.get(PlanRow, plan_id)
-    if row is None or not row.published:
-        raise NotFound(f"no plan {plan_id!r}")
-    return row
-
-
-def list_plans(*, session: Session, scope: str | None = None, limit: int = 50, offset: int = 0) -> list[PlanRow]:
-    q = select(PlanRow).where(PlanRow.published == True)  # noqa: E712 (SQL expression)
-    if scope:
-        q = q.where(PlanRow.scope == scope)
-    return list(session.exec(q.order_by(col(PlanRow.created_at).desc()).offset(offset).limit(limit)).all())
-
-
-def latest_plan(*, session: Session, scope: str) -> PlanRow | None:
-    plans = list_plans(session=session, scope=scope, limit=1)
-    return plans[0] if plans else None
-
-
-def plan_recommendations(*, session: Session, plan_id: str) -> list[Recommendation]:
-    rows = session.exec(select(RecommendationRow.data).where(RecommendationRow.plan_id == plan_id)
-                        .order_by(col(RecommendationRow.id))).all()
-    return [Recommendation.model_validate_json(d) for d in rows]

@@ -56,7 +56,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.service.evaluation import evaluate_cases  # noqa: E402
+from api.config import BUILTIN_RULEBOOK_DIR  # noqa: E402
+from api.service.evaluation import evaluate_cases, get_engine  # noqa: E402
 from api.service.store import open_store  # noqa: E402
 from api.serving import free_port, uvicorn_command, wait_until_healthy  # noqa: E402
 from assign import repository  # noqa: E402
@@ -95,7 +96,7 @@ def placed_cases(n: int, seed: int) -> list[Case]:
     out: list[Case] = []
     while len(out) < n:
         batch = transfer_cases(4 * (n - len(out)) + 100, seed)
-        verdicts = evaluate_cases(batch, network, AS_OF)
+        verdicts = evaluate_cases(batch, network, AS_OF, engine=get_engine(BUILTIN_RULEBOOK_DIR))
         out += [c for c, v in zip(batch, verdicts, strict=True)
                 if v.forum is not None and v.recommended_mode in PLACED_MODES]
         seed += 1000

@@ -22,6 +22,7 @@ from typing import TextIO
 import psutil
 from sqlalchemy.engine import Engine
 
+from api.config import BUILTIN_RULEBOOK_DIR
 from api.service import evaluation, store
 from assign import repository
 from assign.db import session_scope
@@ -29,6 +30,7 @@ from assign.generator import generate_cases
 from assign.importer import import_cases
 from assign.network import CourtNetwork, builtin_network
 from assign.schemas import CaseStatus
+from rules.loader import load_rulebook
 
 
 class PeakRss:
@@ -108,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     out.flush()
     t = time.perf_counter()
     with PeakRss() as peak:
-        run = evaluation.evaluate_store(url, as_of, network=network, workers=args.workers)
+        run = evaluation.evaluate_store(url, as_of, network=network, rulebook=load_rulebook(BUILTIN_RULEBOOK_DIR),
+                                        workers=args.workers)
     wall = time.perf_counter() - t
     out.write(f"evaluated {run.evaluated:,} open cases in {wall:.1f} s = {run.evaluated / wall:,.0f} cases/s "
               f"({run.ranges} ranges, {run.rulebook})\n")

@@ -146,7 +146,7 @@ def fault2_bodies(target: Target) -> str:
 def fault3_unpublished(target: Target) -> str:
     if target.engine is None:
         return "not checked: needs --database-url (an unpublished plan is what a killed night leaves)"
-    from assign import repository
+    from assign import plans
     from assign.db import session_scope
     from assign.models import RecommendationRow
     from assign.schemas import Recommendation
@@ -159,9 +159,9 @@ def fault3_unpublished(target: Target) -> str:
     target.case_nos.remove(case_no)
     stray = Recommendation.model_validate(rec["recommendation"] | {"plan_id": "night-killed-before-publish"})
     with session_scope(target.engine) as session:
-        repository.save_plan(session=session, plan_id="night-killed-before-publish", as_of=date.fromisoformat(
-            target.as_of), scope=stray.forum or "", status="OPTIMAL", data={"assignments": {}}, summary={},
-            recommendations=[stray], run_id="killed", published=False)
+        plans.save_plan(session=session, plan_id="night-killed-before-publish", as_of=date.fromisoformat(
+            target.as_of), scope=stray.forum or "", status="OPTIMAL", kind=plans.PlanKind.NIGHTLY,
+            data='{"assignments": {}}', summary={}, recommendations=[stray], run_id="killed", published=False)
         session.flush()
         rec_id = session.query(RecommendationRow.id).filter_by(plan_id="night-killed-before-publish").scalar()
     with target.http(target.dispatcher) as http:

@@ -25,9 +25,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from api.config import BUILTIN_RULEBOOK_DIR
 from api.executors import LocalPoolExecutor, RayExecutor
 from api.nightly import NightlyOptions, default_services, run_nightly
-from api.service.evaluation import default_rulebook_dir
 from assign import migrate
 from assign.db import make_engine
 from assign.generator import generate_cases
@@ -63,7 +63,7 @@ def copy_store(src: Path, dst: Path) -> None:
 def one_night(path: Path, config: str, as_of: date, budget: float, cap: float) -> dict[str, float]:
     kind, workers = ("ray", int(config[3:] or 2)) if config.startswith("ray") else ("local", 2)
     engine = make_engine(f"sqlite:///{path}")
-    services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=2,
+    services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=2,
                                 solve_params={"seed": 20240617, "workers": 1})
     # the budget is worker time shared out as budget * workers: scale it so every configuration
     # gets the per-forum limits of 2 workers (same work)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.config import get_settings
-from assign import repository
+from assign import plans, repository
 from assign.db import make_engine, session_scope
 from assign.outcome_report import outcome_report
 
@@ -32,9 +32,9 @@ def test_demo_generates_a_sample_runs_the_night_and_shows_placements(tmp_path: P
         get_settings.cache_clear()
     engine = make_engine(url)
     with session_scope(engine) as session:
-        plans = repository.list_plans(session=session, limit=1000)
-        assert plans and all(p.as_of.isoformat() == "2026-06-30" for p in plans)
-        placed = [r for p in plans for r in repository.plan_recommendations(session=session, plan_id=p.plan_id)]
+        stored = plans.list_plans(session=session, limit=1000)
+        assert stored and all(p.as_of.isoformat() == "2026-06-30" for p in stored)
+        placed = [r for p in stored for r in plans.plan_recommendations(session=session, plan_id=p.plan_id)]
         assert any(r.target_court for r in placed)
     with session_scope(engine) as session:  # a history of transfers: the outcomes dashboard has figures
         network = repository.active_network(session=session)

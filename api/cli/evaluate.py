@@ -15,6 +15,7 @@ from api.service import evaluation, store
 from assign.errors import DataError
 from assign.interchange import read_cases
 from assign.network import builtin_network, load_network
+from rules.loader import load_rulebook
 
 
 def register(app: typer.Typer) -> None:
@@ -58,6 +59,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _evaluate_store(day: date, rulebook_dir: Path, courts: Path | None, workers: int) -> None:
+    rulebook = load_rulebook(rulebook_dir)  # once: the verdicts carry the version reported below
     url = get_settings().database_url
     db = store.open_store(url)
     network = load_network(courts) if courts else store.current_network(db)
@@ -68,7 +70,7 @@ def _evaluate_store(day: date, rulebook_dir: Path, courts: Path | None, workers:
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        run = evaluation.evaluate_store(url, day, network=network, rulebook_dir=rulebook_dir, workers=workers,
+        run = evaluation.evaluate_store(url, day, network=network, rulebook=rulebook, workers=workers,
                                         progress=progress)
     err.print(f"{run.evaluated} verdicts saved for {day} with {run.rulebook} ({run.ranges} ranges)", highlight=False)
     for problem in run.problems:

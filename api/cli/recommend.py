@@ -43,7 +43,8 @@ def register(app: typer.Typer) -> None:
             settings = get_settings()
             network = load_network(courts) if courts else builtin_network()
             parsed = read_cases(cases_file, as_of=day, network=network)
-            verdicts = evaluation.evaluate_cases(parsed.cases, network, day)
+            verdicts = evaluation.evaluate_cases(parsed.cases, network, day,
+                                                 engine=evaluation.get_engine(settings.rulebook_dir))
             params = SolveParams(time_limit_s=time_limit or settings.interactive_time_limit_s,
                                  workers=settings.solver_workers, seed=settings.solver_seed if seed is None else seed,
                                  deterministic=deterministic, policy=policy or settings.solver_policy)

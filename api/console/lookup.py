@@ -1,9 +1,9 @@
 """Read-only look-ups the console and the document route share: a case's current
 recommendation, the decision on the case, and what the forum is doing with it.
 
-"Current" means the forum's newest published nightly plan plus any single-case plans made
-after it: older plans are history. A decision binds the case across nights (the nightly
-job pins accepted and overridden cases), so the newest decision naming the case counts even
+"Current" means the forum's current plan (`assign.plans.current_plan`) plus any one-case or
+partial plans made after it: older plans are history. The decision shown with a case is its live decision
+(`assign.decisions.live_decisions`, the same one nightly runs and batch jobs pin from), even
 when it was taken on an earlier night's recommendation.
 
 Only reads; every write (decisions, audit) goes through the API's own service functions.
@@ -18,13 +18,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from api.documents import Disposition
-from assign.decisions import Action, Decision
+from assign import plans
+from assign.decisions import Action, Decision, live_decisions
 from assign.errors import DataError
-from assign.models import PlanRow, RecommendationRow
+from assign.models import RecommendationRow
 from assign.schemas import Mode, Recommendation, Verdict
-
-SINGLE_PLAN_STATUS = "SINGLE"  # api.service.recommendations stores one-case rankings under this status
-PLAN_HISTORY_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -34,37 +32,14 @@ class CaseRecommendation:
     decision: Decision | None
 
 
-def current_plan_ids(*, session: Session, forum: str) -> list[str]:
-    """Newest first: single-case plans made since the newest nightly plan, then that plan."""
-    rows = session.exec(select(PlanRow.plan_id, PlanRow.status).where(PlanRow.scope == forum)
-                        .where(col(PlanRow.published).is_(True))
-                        .order_by(col(PlanRow.created_at).desc()).limit(PLAN_HISTORY_LIMIT)).all()
-    out: list[str] = []
-    for plan_id, status in rows:
-        out.append(plan_id)
-        if status != SINGLE_PLAN_STATUS:
-            break
-    return out
-
-
-def decisions_by_case(session: Session, forums: Iterable[str]) -> dict[str, Decision]:
-    """The newest decision naming each case, over every plan of these forums (decisions are few)."""
-    plan_ids = select(PlanRow.plan_id).where(col(PlanRow.scope).in_(list(forums)))
-    out: dict[str, Decision] = {}
-    for d in session.exec(select(Decision).where(col(Decision.plan_id).in_(plan_ids)).order_by(col(Decision.id))):
-        for case_no in json.loads(d.case_nos):
-            out[case_no] = d
-    return out
-
-
 def current_recommendations(*, session: Session, forums: Iterable[str]) -> dict[str, CaseRecommendation]:
     """case_no -> its current recommendation and decision, for every case the forums' current plans place."""
     forums = sorted(set(forums))
-    order = {pid: i for forum in forums for i, pid in enumerate(current_plan_ids(session=session, forum=forum))}
+    order = {pid: i for forum in forums for i, pid in enumerate(plans.current_plan_ids(session=session, forum=forum))}
     if not order:
         return {}
     rows = session.exec(select(RecommendationRow).where(col(RecommendationRow.plan_id).in_(list(order)))).all()
-    decisions = decisions_by_case(session, forums)
+    decisions = live_decisions(session=session, case_nos=[no for row in rows for no in json.loads(row.case_nos)])
     out: dict[str, CaseRecommendation] = {}
     rank: dict[str, int] = {}
     for row in rows:
@@ -82,11 +57,11 @@ def current_recommendation(*, session: Session, case_no: str, forum: str | None)
     if not forum:
         return None
     needle = json.dumps(case_no, ensure_ascii=False)
-    for plan_id in current_plan_ids(session=session, forum=forum):
+    for plan_id in plans.current_plan_ids(session=session, forum=forum):
         row = session.exec(select(RecommendationRow).where(RecommendationRow.plan_id == plan_id)
                            .where(col(RecommendationRow.case_nos).contains(needle))).first()
         if row is not None and row.id is not None:
-            decision = decisions_by_case(session, [forum]).get(case_no)
+            decision = live_decisions(session=session, case_nos=[case_no]).get(case_no)
             return CaseRecommendation(row.id, Recommendation.model_validate_json(row.data), decision)
     return None
 

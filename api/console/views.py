@@ -14,19 +14,18 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlmodel import col, select
 
 from api.console import queue as queue_model
 from api.console import workload
-from api.console.lookup import CaseRecommendation, current_recommendation, decisions_by_case, disposition_for
+from api.console.lookup import CaseRecommendation, current_recommendation, disposition_for
 from api.deps import AnyKeyDep, NetworkDep, SessionDep
 from api.documents import DocumentKind
 from api.routes._shared import AUTH_ERRORS, TextPath, errors
 from api.security import case_view
-from assign import audit, repository
+from assign import audit, plans, repository
+from assign.decisions import live_decisions
 from assign.errors import DataError, NotFound
 from assign.masking import mask_strings
-from assign.models import RecommendationRow
 from assign.schemas import Verdict
 
 router = APIRouter(prefix="/v1/console", tags=["console"], responses=AUTH_ERRORS)
@@ -95,24 +94,22 @@ def _document_options(verdict: dict[str, Any] | None, current: CaseRecommendatio
 def plan_view(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
               plan_id: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
     if plan_id:
-        plan = repository.get_plan(session=session, plan_id=plan_id)
+        plan = plans.get_plan(session=session, plan_id=plan_id)
     else:
-        # The key's own forum first; a court with no forum plan of its own (e.g. a high court
-        # whose cases are decided below it) gets the newest plan it may read.
+        # The key's own forum's current plan first; a court with no forum plan of its own (e.g. a
+        # high court whose cases are decided below it) gets the newest current-kind plan it may read.
         own = key.court_code if key.is_dispatcher else None
-        candidates = [p for p in repository.list_plans(session=session, scope=own, limit=50)
-                      if p.status != "SINGLE"]
+        candidates = plans.list_plans(session=session, scope=own, kinds=plans.CURRENT_KINDS, limit=1)
         if not candidates and own:
-            candidates = [p for p in repository.list_plans(session=session, limit=200)
-                          if p.status != "SINGLE" and key.may_see_court(network, p.scope)]
+            candidates = plans.list_plans(session=session, scopes=key.scope_codes(network),
+                                          kinds=plans.CURRENT_KINDS, limit=1)
         if not candidates:
             raise NotFound("本辖区尚无调度方案")
         plan = candidates[0]
     key.check_court(network, plan.scope, f"plan {plan.plan_id}")
-    recs = session.exec(select(RecommendationRow).where(RecommendationRow.plan_id == plan.plan_id)
-                        .order_by(col(RecommendationRow.id))).all()
-    decisions = decisions_by_case(session, [plan.scope])  # a decision binds its cases across nights
-    moves = workload.plan_moves(session=session, rows=list(recs), decisions=decisions)
+    recs = plans.plan_recommendation_rows(session=session, plan_id=plan.plan_id)
+    decisions = live_decisions(session=session, case_nos=[no for r in recs for no in json.loads(r.case_nos)])
+    moves = workload.plan_moves(session=session, rows=recs, decisions=decisions)
     return {
         "plan_id": plan.plan_id, "scope": plan.scope, "as_of": plan.as_of, "status": plan.status,
         "created_at": plan.created_at.isoformat(), "summary": json.loads(plan.summary),

@@ -13,14 +13,15 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from assign.decisions import Action, Decision
+from assign.decisions import Decision, bound_court
 from assign.models import CaseRow, RecommendationRow
 from assign.network import CourtNetwork
 
 
 def plan_moves(*, session: Session, rows: Sequence[RecommendationRow],
                decisions: Mapping[str, Decision]) -> list[dict[str, Any]]:
-    """One row per case of the plan; `decisions` maps case_no to the decision that binds it."""
+    """One row per case of the plan; `decisions` maps case_no to its live decision, which moves the
+    case to the court it binds (none for a reject)."""
     case_nos = [no for r in rows for no in json.loads(r.case_nos)]
     origin = dict(session.exec(select(CaseRow.case_no, CaseRow.court_code)
                                .where(col(CaseRow.case_no).in_(case_nos))).all()) if case_nos else {}
@@ -30,7 +31,7 @@ def plan_moves(*, session: Session, rows: Sequence[RecommendationRow],
             decision = decisions.get(no)
             target = r.target_court
             if decision is not None:
-                target = None if decision.action == Action.REJECT.value else (decision.target_court or target)
+                target = bound_court(decision)
             moves.append({"case_no": no, "recommendation_id": r.id, "mode": r.mode, "from": origin.get(no),
                           "recommended": r.target_court, "to": target,
                           "decision": decision.action if decision else None})

@@ -14,6 +14,7 @@ from api.documents.model import Disposition, DocumentDraft, DocumentKind
 from assign.errors import DataError
 from assign.masking import mask_text
 from assign.network import CourtNetwork
+from assign.receiving import NotReceivable, receiving_court_problem
 from assign.schemas import Case, Court, Outcome, Verdict
 
 # CONVENTION: an order without a deadline in the decision gives the enforcing court 30 days.
@@ -38,9 +39,12 @@ def check_allowed(kind: DocumentKind, case: Case, verdict: Verdict, disposition:
         target = disposition.target_court
         if not target:
             raise DataError("指定执行须写明受指定的法院")
-        if target in (case.court_code, case.entrusted.to_court if case.entrusted else None):
+        entrusted = case.entrusted.to_court if case.entrusted else None
+        problem = receiving_court_problem(network, target=target, forum=verdict.forum,
+                                          original=(case.court_code, entrusted))
+        if problem is NotReceivable.ORIGINAL:
             raise DataError("不得指定原执行法院执行（民事诉讼法第二百三十七条“其他人民法院”）")
-        if target not in network or not network.in_jurisdiction(target, verdict.forum):
+        if problem is not None:
             raise DataError(f"受指定法院 {target} 不在 {verdict.forum} 的辖区内（解释第十一条“本辖区其他人民法院”）")
 
 

@@ -5,6 +5,6 @@ and call `run_nightly`; see docs/nightly.md.
 """
 
 from api.nightly.pipeline import NightlyOptions, NightlyReport, run_nightly
-from api.nightly.services import NightlyServices, accepted_pins, default_services
+from api.nightly.services import NightlyServices, default_services
 
-__all__ = ["NightlyOptions", "NightlyReport", "NightlyServices", "accepted_pins", "default_services", "run_nightly"]
+__all__ = ["NightlyOptions", "NightlyReport", "NightlyServices", "default_services", "run_nightly"]

@@ -23,7 +23,7 @@ from api.nightly.alerts_stage import alerts_stage
 from api.nightly.leads_stage import leads_stage
 from api.nightly.lock import RunLockKeeper
 from api.nightly.services import NightlyServices
-from api.nightly.worker import network_payload, solve_forum
+from api.nightly.worker import ForumResult, ForumTask, network_payload, solve_forum
 from assign import repository, runs
 from assign.db import session_scope
 from assign.errors import AssignError, Conflict
@@ -168,7 +168,7 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
     with session_scope(engine) as s:
         previous = stages.previous_plans(session=s, forums=todo)
 
-    def store(forum: str, result: dict[str, Any], attempts: int) -> None:
+    def store(forum: str, result: ForumResult, attempts: int) -> None:
         nonlocal done
         keeper.check()
         case_nos = by_forum.get(forum, [])
@@ -188,7 +188,7 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
 
     for forum in [f for f in todo if not by_forum.get(f)]:
         store(forum, stages.empty_result(stages.make_plan_id(run_id, forum), forum), 1)
-    tasks: dict[str, dict[str, Any]] = {}
+    tasks: dict[str, ForumTask] = {}
     limits = stages.forum_time_limits({f: len(by_forum[f]) for f in todo if by_forum.get(f)},
                                       budget_s=options.solve_budget_s, workers=options.workers,
                                       cap_s=options.forum_time_limit_s)
@@ -214,14 +214,16 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
         if outcome.result is None:
             failures[outcome.key] = outcome.error or "failed"
         else:
-            store(outcome.key, outcome.result, outcome.attempts)
+            store(outcome.key, ForumResult.model_validate(outcome.result), outcome.attempts)
 
     own = executor is None
     pool = executor or make_executor(options.executor, workers=options.workers,
                                      time_limit_s=options.task_time_limit_s, retries=options.retries,
                                      address=options.address)
     try:
-        pool.run(solve_forum, tasks, shared=network_payload(network), on_result=on_result)
+        # the executors move plain data between processes: each task as its fields (the placer as itself)
+        pool.run(solve_forum, {forum: dict(task) for forum, task in tasks.items()}, shared=network_payload(network),
+                 on_result=on_result)
     finally:
         if own:
             pool.close()

@@ -9,29 +9,31 @@ in one transaction, so the command centre sees the whole night or nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sqlmodel import Session
 
-from api.service.audit import record_plan
-from assign import audit, events, repository, runs
+from api.nightly.worker import ForumResult, ForumTask, Placer, placer_name
+from api.service import plan_store
+from assign import audit, events, plans, repository, runs
 from assign.models import PlanRow
 from assign.network import CourtNetwork
-from assign.schemas import CaseStatus, Recommendation
+from assign.receiving import receiving_court_problem
+from assign.schemas import CaseStatus
 from solver.build import PLACED_MODES
-from solver.instance import AssignmentPlan, PlanStatus
+from solver.instance import AssignmentPlan, PlanStatus, SolveParams
 
 PLACED_MODE_VALUES = sorted(m.value for m in PLACED_MODES)
 
 
-def make_run_id(*, as_of: date, network_hash: str, rulebook_hash: str, seed: int, placer: str,
+def make_run_id(*, as_of: date, network_hash: str, rulebook_hash: str, seed: int, placer: Placer,
                 snapshot: str = "", policies: str = "") -> str:
-    """Same day, network, rulebook, seed, data snapshot and policies -> same run (a rerun resumes
-    it); `policies` is empty when every forum is planned with the default policy (ids unchanged)."""
-    key = f"{as_of}|{network_hash}|{rulebook_hash}|{seed}|{placer}|{snapshot}" + (f"|{policies}" if policies else "")
+    """Same day, network, rulebook, seed, placer, data snapshot and policies -> same run (a rerun
+    resumes it); `policies` is empty when every forum is planned with the default policy (ids unchanged)."""
+    key = f"{as_of}|{network_hash}|{rulebook_hash}|{seed}|{placer_name(placer)}|{snapshot}" + (
+        f"|{policies}" if policies else "")
     digest = hashlib.sha256(key.encode()).hexdigest()
     return f"{as_of.isoformat()}-{digest[:16]}"
 
@@ -41,24 +43,22 @@ def make_plan_id(run_id: str, forum: str) -> str:
 
 
 def previous_plans(*, session: Session, forums: Sequence[str]) -> dict[str, PlanRow]:
-    """The plan dispatchers see now for each forum (the latest published one)."""
+    """The plan dispatchers see now for each forum (its current plan, `assign.plans.current_plan`)."""
     found: dict[str, PlanRow] = {}
     for forum in forums:
-        row = repository.latest_plan(session=session, scope=forum)
+        row = plans.current_plan(session=session, scope=forum)
         if row is not None:
             found[forum] = row
     return found
 
 
 def forum_task(*, run_id: str, forum: str, cases: Sequence[str], verdicts: Sequence[str], previous: PlanRow | None,
-               pins: Mapping[str, str], placer: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """One forum's subproblem as plain data (JSON strings of cases and verdicts)."""
-    return {
-        "run_id": run_id, "forum": forum, "plan_id": make_plan_id(run_id, forum), "placer": placer,
-        "cases": list(cases), "verdicts": list(verdicts),
-        "previous_plan": json.loads(previous.data) if previous is not None else None,
-        "pinned": dict(pins), "params": dict(params),
-    }
+               pins: Mapping[str, str], placer: Placer, params: Mapping[str, Any]) -> ForumTask:
+    """One forum's subproblem (cases and verdicts as their stored JSON)."""
+    return ForumTask(run_id=run_id, forum=forum, plan_id=make_plan_id(run_id, forum), placer=placer,
+                     cases=list(cases), verdicts=list(verdicts),
+                     previous_plan=AssignmentPlan.model_validate_json(previous.data) if previous is not None else None,
+                     pinned=dict(pins), params=SolveParams.model_validate(dict(params)) if params else None)
 
 
 def forum_time_limits(sizes: Mapping[str, int], *, budget_s: float | None, workers: int, cap_s: float,
@@ -75,21 +75,22 @@ def forum_time_limits(sizes: Mapping[str, int], *, budget_s: float | None, worke
             for f, n in sizes.items()}
 
 
-def check_result(result: Mapping[str, Any], *, forum: str, case_nos: Sequence[str], pins: Mapping[str, str],
+def check_result(result: ForumResult, *, forum: str, case_nos: Sequence[str], pins: Mapping[str, str],
                  network: CourtNetwork) -> list[str]:
     """What is wrong with a forum's plan: the solver validator's findings, then the job's own
-    invariants (only this forum's cases, receiving courts inside its jurisdiction, pins kept)."""
-    plan = result["plan"]
-    problems = [f"validator: {v}" for v in plan.get("violations", [])]
+    invariants (only this forum's cases, legal receiving courts (`assign.receiving`), pins kept)."""
+    plan = result.plan
+    problems = [f"validator: {v}" for v in plan.violations]
     asked = set(case_nos)
-    for case_no, court in plan.get("assignments", {}).items():
+    for case_no, court in plan.assignments.items():
+        illegal = receiving_court_problem(network, target=court, forum=forum)
         if case_no not in asked:
             problems.append(f"{case_no} is not a case of forum {forum}")
         elif case_no in pins:  # the dispatcher's decision binds it, legal or justified: only keeping it counts
             if pins[case_no] != court:
                 problems.append(f"{case_no} is pinned to {pins[case_no]} by a decision but placed on {court}")
-        elif court not in network or not network.in_jurisdiction(court, forum):
-            problems.append(f"{case_no} placed on {court}, outside the jurisdiction of {forum}")
+        elif illegal is not None:
+            problems.append(f"{case_no} placed on {court}: {illegal.value} ({forum})")
     return problems
 
 
@@ -97,31 +98,29 @@ def count_moves(previous: PlanRow | None, assignments: Mapping[str, str]) -> int
     """Cases placed yesterday and today on different courts."""
     if previous is None:
         return 0
-    before: dict[str, str] = AssignmentPlan.model_validate_json(previous.data).assignments
-    return sum(1 for case_no, court in assignments.items() if before.get(case_no) not in (None, court))
+    return sum(1 for m in plans.moves_between(plans.assignments_of(previous), assignments) if m.moved)
 
 
-def empty_result(plan_id: str, forum: str) -> dict[str, Any]:
+def empty_result(plan_id: str, forum: str) -> ForumResult:
     """A forum planned yesterday with nothing to place today gets an empty plan (its queue clears)."""
     plan = AssignmentPlan(plan_id=plan_id, status=PlanStatus.EMPTY, assignments={})
-    return {"forum": forum, "plan": plan.model_dump(mode="json"), "recommendations": [], "time_s": 0.0}
+    return ForumResult(forum=forum, plan=plan, recommendations=[], time_s=0.0)
 
 
-def store_forum(*, session: Session, run_id: str, as_of: date, forum: str, result: Mapping[str, Any],
+def store_forum(*, session: Session, run_id: str, as_of: date, forum: str, result: ForumResult,
                 previous: PlanRow | None, cases: int, attempts: int) -> runs.ForumProgress:
-    """The forum's plan (unpublished) and its progress row, in the caller's transaction."""
-    plan = result["plan"]
-    assignments: dict[str, str] = plan.get("assignments", {})
-    recommendations = [Recommendation.model_validate(r) for r in result["recommendations"]]
-    moves = count_moves(previous, assignments)
-    summary = {"forum": forum, "cases": cases, "placed": len(assignments), "unplaced": len(plan.get("unplaced", {})),
-               "moves": moves, "gap": plan.get("gap"), "status": plan["status"]}
-    repository.save_plan(session=session, plan_id=plan["plan_id"], as_of=as_of, scope=forum, status=plan["status"],
-                         data=plan, summary=summary, recommendations=recommendations,
-                         previous_plan_id=previous.plan_id if previous else None, run_id=run_id, published=False)
-    progress = runs.ForumProgress(run_id=run_id, forum=forum, status="stored", plan_id=plan["plan_id"], cases=cases,
-                                  placed=len(assignments), moves=moves, gap=plan.get("gap"), attempts=attempts,
-                                  time_s=float(result.get("time_s") or 0.0))
+    """The forum's plan (unpublished: no audit record or event yet) and its progress row, in the
+    caller's transaction."""
+    plan = result.plan
+    moves = count_moves(previous, plan.assignments)
+    summary = plan_store.summarize(plan, kind=plans.PlanKind.NIGHTLY, forum=forum, as_of=as_of, cases=cases,
+                                   moves=moves, run_id=run_id)
+    stored = plan_store.PlanToStore(plan=plan, recommendations=result.recommendations, summary=summary,
+                                    previous_plan_id=previous.plan_id if previous else None)
+    plan_store.store_plan(session=session, stored=stored, actor=None, event=None, published=False)
+    progress = runs.ForumProgress(run_id=run_id, forum=forum, status="stored", plan_id=plan.plan_id, cases=cases,
+                                  placed=len(plan.assignments), moves=moves, gap=plan.gap, attempts=attempts,
+                                  time_s=result.time_s)
     runs.record_forum(session=session, progress=progress)
     return progress
 
@@ -155,21 +154,21 @@ def publish_night(*, session: Session, run_id: str, summary: dict[str, Any], sta
     idempotency key for consumers of the at-least-once webhooks.
     """
     runs.discard_unfinished(session=session, keep_run_id=run_id)
-    count = repository.publish_plans(session=session, run_id=run_id)
+    count = plans.publish_plans(session=session, run_id=run_id)
     audit.append(session=session, kind="verdicts", subject=f"nightly {run_id}", actor="nightly", payload={
         "stored": True, "as_of": summary.get("as_of"), "count": summary.get("cases_evaluated"),
         "outcomes_count": summary.get("outcomes", {}), "rulebook_hash": summary.get("rulebook_hash"),
     })
     for forum, progress in sorted(runs.stored_forums(session=session, run_id=run_id).items()):
         # the audit holds every published plan with its assignments, like plans made over the API
-        record_plan(session=session, plan_id=progress.plan_id, scope=forum, actor="nightly",
-                    summary={"run_id": run_id, "cases": progress.cases, "placed": progress.placed,
-                             "moves": progress.moves},
-                    recommendations=repository.plan_recommendations(session=session, plan_id=progress.plan_id))
-        events.publish(session=session, kind="plan.published", subject=progress.plan_id, payload={
-            "idempotency_key": f"nightly:{run_id}:{forum}", "run_id": run_id, "plan_id": progress.plan_id,
-            "forum": forum, "cases": progress.cases, "placed": progress.placed, "moves": progress.moves,
-        })
+        summary_of_plan = plan_store.stored_summary(plans.get_plan(session=session, plan_id=progress.plan_id))
+        entry = plan_store.audit_entry(plan_id=progress.plan_id, summary=summary_of_plan, actor="nightly",
+                                       recommendations=plans.plan_recommendations(session=session,
+                                                                                  plan_id=progress.plan_id))
+        audit.append(session=session, kind=entry.kind, subject=entry.subject, payload=entry.payload, actor=entry.actor)
+        payload = plan_store.event_payload(plan_id=progress.plan_id, summary=summary_of_plan,
+                                           idempotency_key=f"nightly:{run_id}:{forum}")
+        events.publish(session=session, kind="plan.published", subject=progress.plan_id, payload=payload)
     events.publish(session=session, kind="nightly.completed", subject=run_id,
                    payload={"idempotency_key": f"nightly:{run_id}", **summary})
     runs.finish_run(session=session, run_id=run_id, status=runs.RunStatus.PUBLISHED,

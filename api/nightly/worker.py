@@ -1,21 +1,60 @@
-"""The task a worker process runs: place one forum's cases. Plain data in, plain data out.
+"""The task a worker process runs: place one forum's cases. A typed task in, a typed result out.
 
-Runs in a spawned process or a Ray worker, so everything arrives as JSON-able values; the
+`ForumTask` and `ForumResult` are the hand-off between the nightly pipeline and its workers.
+The executors (`api.executors`) move plain data between processes (a process pool or Ray),
+so `solve_forum` is the adapter at the boundary: it reads the task from the dict the executor
+delivers, runs `place_forum`, and returns the result as a dict the pipeline reads back into
+`ForumResult`. The placer travels as the function itself: a top-level function pickles by
+reference, so a worker imports it by its module, and "go to definition" works on it. The
 court network arrives once per worker in `shared` and is rebuilt once per network hash.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from assign.network import CourtNetwork
-from assign.schemas import Case, Court, Verdict
+from assign.schemas import Case, Court, Recommendation, Verdict
 from solver.instance import AssignmentPlan, SolveParams
 
+# place(cases, verdicts, network, *, previous_plan, pinned, params) -> (plan, recommendations):
+# `api.service.placement.place_cases`, or a stand-in in tests
+Placer = Callable[..., tuple[AssignmentPlan, Sequence[Recommendation]]]
+
 _NETWORKS: dict[str, CourtNetwork] = {}
+
+
+def placer_name(placer: Placer) -> str:
+    """`module:function`, the placer's identity in a run id."""
+    return f"{placer.__module__}:{placer.__qualname__}"
+
+
+class ForumTask(BaseModel):
+    """One forum's subproblem. Cases and verdicts stay JSON text until the worker parses them."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    run_id: str
+    forum: str
+    plan_id: str
+    placer: Placer
+    cases: list[str]
+    verdicts: list[str]
+    previous_plan: AssignmentPlan | None = None
+    pinned: dict[str, str] = {}
+    params: SolveParams | None = None
+
+
+class ForumResult(BaseModel):
+    """A forum's plan (with the task's plan id) and its recommendations."""
+
+    forum: str
+    plan: AssignmentPlan
+    recommendations: list[Recommendation]
+    time_s: float = 0.0
 
 
 def network_payload(network: CourtNetwork) -> dict[str, Any]:
@@ -29,27 +68,18 @@ def network_from(shared: dict[str, Any]) -> CourtNetwork:
     return _NETWORKS[key]
 
 
-def resolve(path: str) -> Callable[..., Any]:
-    """`package.module:function` -> the function (tasks name their placer as data)."""
-    module, _, attr = path.partition(":")
-    return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+def place_forum(task: ForumTask, network: CourtNetwork) -> ForumResult:
+    started = time.perf_counter()
+    cases = [Case.model_validate_json(t) for t in task.cases]
+    verdicts = [Verdict.model_validate_json(t) for t in task.verdicts]
+    plan, recommendations = task.placer(cases, verdicts, network, previous_plan=task.previous_plan,
+                                        pinned=dict(task.pinned) or None, params=task.params)
+    return ForumResult(
+        forum=task.forum, plan=plan.model_copy(update={"plan_id": task.plan_id}),
+        recommendations=[r.model_copy(update={"plan_id": task.plan_id}) for r in recommendations],
+        time_s=round(time.perf_counter() - started, 3))
 
 
 def solve_forum(task: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
-    started = time.perf_counter()
-    network = network_from(shared)
-    place = resolve(task["placer"])
-    cases = [Case.model_validate_json(t) for t in task["cases"]]
-    verdicts = [Verdict.model_validate_json(t) for t in task["verdicts"]]
-    previous = AssignmentPlan.model_validate(task["previous_plan"]) if task.get("previous_plan") else None
-    params = SolveParams.model_validate(task["params"]) if task.get("params") else None
-    plan, recommendations = place(cases, verdicts, network, previous_plan=previous,
-                                  pinned=dict(task.get("pinned") or {}) or None, params=params)
-    plan_id = task["plan_id"]
-    return {
-        "forum": task["forum"],
-        "plan": plan.model_copy(update={"plan_id": plan_id}).model_dump(mode="json"),
-        "recommendations": [r.model_copy(update={"plan_id": plan_id}).model_dump(mode="json")
-                            for r in recommendations],
-        "time_s": round(time.perf_counter() - started, 3),
-    }
+    """The executor's task function: `ForumTask` as data in, `ForumResult` as data out."""
+    return place_forum(ForumTask.model_validate(task), network_from(shared)).model_dump(mode="json")

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, SessionDep
+from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, RuleEngineDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, IdPath, Limit, Offset, errors, today
 from api.security import Principal
 from api.service.decisions import decide
@@ -33,6 +33,10 @@ class DecisionIn(BaseModel):
     justification: str | None = Field(
         default=None, max_length=4000,
         description="override to a court that breaks a hard constraint: why (recorded with the violations)")
+    supersedes: int | None = Field(
+        default=None, ge=0, le=2**62,
+        description="the live decision of these cases that this one replaces (a decided case is decided again "
+                    "only by naming it)")
 
 
 class DecisionOut(BaseModel):
@@ -48,6 +52,7 @@ class DecisionOut(BaseModel):
     violations: list[str]
     key_id: int | None
     created_at: str
+    supersedes: int | None = None
 
 
 class DecisionsPage(BaseModel):
@@ -63,13 +68,15 @@ def _check(key: Principal, network: CourtNetwork, session: Any, decision: Decisi
 
 
 @router.post("", response_model=DecisionOut, status_code=201, responses=errors(404, 409),
-             summary="Decide a recommendation; a second decision on the same recommendation gets 409")
+             summary="Decide a recommendation; a case already decided gets 409 unless `supersedes` names its decision")
 def post_decision(body: DecisionIn, request: Request, key: DeciderKeyDep, session: SessionDep,
-                  network: NetworkDep) -> dict[str, Any]:
+                  network: NetworkDep, rules: RuleEngineDep) -> dict[str, Any]:
     with request.app.state.write_lock:
-        decision = decide(session=session, network=network, states=request.app.state.baselines, principal=key,
+        decision = decide(session=session, network=network, rules=rules, states=request.app.state.baselines,
+                          principal=key,
                           recommendation_id=body.recommendation_id, action=body.action, reason=body.reason.strip(),
-                          target_court=body.target_court, justification=body.justification, as_of=today())
+                          target_court=body.target_court, justification=body.justification, as_of=today(),
+                          supersedes=body.supersedes)
         session.commit()
     request.app.state.metrics.decisions.labels(body.action.value).inc()
     return decision.as_view()

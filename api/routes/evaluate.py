@@ -11,17 +11,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AnyKeyDep, NetworkDep, SessionDep
+from api.deps import AnyKeyDep, NetworkDep, RuleEngineDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, errors, today
 from api.security import Principal
 from api.service import audit as audit_service
 from api.service import evaluation
 from assign import repository
-from assign.errors import DataError, NotFound, RowProblem
+from assign.errors import DataError, NotFound
 from assign.fields import EventDate, require_not_future
-from assign.interchange import context_problems
+from assign.interchange import check_cases
 from assign.network import CourtNetwork
 from assign.schemas import Case, Verdict
+from rules.engine import RuleEngine
 
 router = APIRouter(prefix="/v1/evaluate", tags=["evaluate"], responses=AUTH_ERRORS)
 MAX_BATCH = 50_000
@@ -82,41 +83,32 @@ def parse_body(raw: bytes) -> EvaluateCases:
 
 @router.post("", response_model=Verdicts, openapi_extra=EVALUATE_BODY,
              summary="Verdicts for posted cases; nothing is stored")
-async def evaluate_posted(request: Request, key: AnyKeyDep, session: SessionDep, network: NetworkDep) -> Response:
+async def evaluate_posted(request: Request, key: AnyKeyDep, session: SessionDep, network: NetworkDep,
+                          rules: RuleEngineDep) -> Response:
     raw = await request.body()
-    return await run_in_threadpool(_evaluate_posted, raw, request, key, session, network)
+    return await run_in_threadpool(_evaluate_posted, raw, request, key, session, network, rules)
 
 
 def _evaluate_posted(raw: bytes, request: Request, key: Principal, session: Session,
-                     network: CourtNetwork) -> Response:
+                     network: CourtNetwork, rules: RuleEngine) -> Response:
     body = parse_body(raw)
     as_of = body.as_of or today()
-    problems = []
-    seen: dict[str, int] = {}
-    for row, case in enumerate(body.cases, start=1):
-        problems += context_problems(case, row, as_of=as_of, network=network)
-        if case.case_no in seen:
-            problems.append(_dup(row, case.case_no, seen[case.case_no]))
-        seen.setdefault(case.case_no, row)
+    problems = check_cases(body.cases, as_of=as_of, network=network)
     if problems:
         raise DataError(f"{len({p.row for p in problems})} of {len(body.cases)} cases cannot be evaluated", problems)
     for case in body.cases:
         key.check_case(network, case)
-    result = evaluation.evaluate_each(body.cases, network, as_of)
+    result = evaluation.evaluate_each(body.cases, network, as_of, engine=rules)
     audit_service.record_verdicts(session=session, verdicts=result.verdicts, actor=key.actor, stored=False)
     session.commit()
     request.app.state.metrics.cases_evaluated.inc(len(result.verdicts))
     return verdicts_response(as_of, result.verdicts, result.failures)
 
 
-def _dup(row: int, case_no: str, first: int) -> RowProblem:
-    return RowProblem(row, "case_no", f"duplicate case_no in this request (first at row {first})", case_no)
-
-
 @router.post("/stored", response_model=Verdicts, responses=errors(404),
              summary="Verdicts for stored cases by number (stored unless save=false)")
 def evaluate_stored(body: EvaluateStored, request: Request, key: AnyKeyDep, session: SessionDep,
-                    network: NetworkDep) -> Response:
+                    network: NetworkDep, rules: RuleEngineDep) -> Response:
     as_of = body.as_of or today()
     if body.save:
         require_not_future(as_of)
@@ -129,10 +121,10 @@ def evaluate_stored(body: EvaluateStored, request: Request, key: AnyKeyDep, sess
         raise NotFound(f"{len(missing)} case numbers are not stored: {', '.join(missing[:20])}{more}")
     for case in cases:
         key.check_case(network, case)
-    for row, case in enumerate(cases, start=1):  # a stored case that does not fit this day is reported, not fatal
-        for problem in context_problems(case, row, as_of=as_of, network=network):
-            unreadable.setdefault(case.case_no, f"{problem.field}: {problem.reason}")
-    result = evaluation.evaluate_each([c for c in cases if c.case_no not in unreadable], network, as_of)
+    # a stored case that does not fit this day is reported, not fatal
+    for problem in check_cases(cases, as_of=as_of, network=network):
+        unreadable.setdefault(problem.key or "", f"{problem.field}: {problem.reason}")
+    result = evaluation.evaluate_each([c for c in cases if c.case_no not in unreadable], network, as_of, engine=rules)
     if body.save:
         repository.save_verdicts(session=session, verdicts=result.verdicts)
     audit_service.record_verdicts(session=session, verdicts=result.verdicts, actor=key.actor, stored=body.save)

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from api.deps import AnyKeyDep, EngineDep, NetworkDep, SessionDep, SettingsDep
 from api.routes._shared import AUTH_ERRORS, TextPath, errors
 from api.service.frontier import MAX_POINTS, MAX_TIME_S, frontier_for
-from assign import repository
+from assign import plans
 from solver.frontier_types import Frontier
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"], responses=AUTH_ERRORS)
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/v1/plans", tags=["plans"], responses=AUTH_ERRORS)
 def plan_frontier(plan_id: TextPath, key: AnyKeyDep, session: SessionDep, network: NetworkDep, engine: EngineDep,
                   settings: SettingsDep, points: int = Query(default=5, ge=2, le=MAX_POINTS),
                   time_limit_s: float = Query(default=10.0, gt=0, le=MAX_TIME_S)) -> Frontier:
-    row = repository.get_plan(session=session, plan_id=plan_id)
+    row = plans.get_plan(session=session, plan_id=plan_id)
     key.check_court(network, row.scope if row.scope in network else None, f"plan {row.plan_id} (scope {row.scope})")
     session.close()  # the computation takes seconds: hold no connection meanwhile
     return frontier_for(engine, network, settings, forum=row.scope, as_of=row.as_of, plan_id=row.plan_id,

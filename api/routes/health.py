@@ -10,9 +10,8 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from api.deps import EngineDep
+from api.deps import EngineDep, RuleEngineDep
 from api.routes._shared import errors
-from api.service import evaluation
 from assign import __version__
 
 router = APIRouter(prefix="/v1", tags=["health"])
@@ -48,8 +47,7 @@ def health(engine: EngineDep) -> dict[str, Any]:
 
 
 @router.get("/version", response_model=VersionInfo, summary="Versions: rulebook hash, solver, libraries")
-def version_info(engine: EngineDep) -> dict[str, Any]:
-    rules = evaluation.get_engine()
+def version_info(engine: EngineDep, rules: RuleEngineDep) -> dict[str, Any]:
     return {
         "service": __version__, "python": platform.python_version(),
         "rulebook": {"id": rules.rulebook.id, "version": str(rules.rulebook.version),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.deps import AnyKeyDep, NetworkDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, Limit, Offset, TextPath, errors
 from api.security import Principal
 from api.service import plans as plan_service
-from assign import repository
+from assign import plans
 from assign.models import PlanRow
 from assign.network import CourtNetwork
 from assign.schemas import Recommendation
@@ -25,6 +25,8 @@ class PlanHeader(BaseModel):
     as_of: str
     scope: str
     status: str
+    kind: str = Field(description="nightly | batch (a forum's whole queue: may be its current plan) | partial | "
+                                  "single")
     previous_plan_id: str | None
     run_id: str | None
     summary: dict[str, Any]
@@ -65,14 +67,14 @@ def _readable(key: Principal, network: CourtNetwork, row: PlanRow) -> None:
 def list_plans(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
                scope: str | None = Query(default=None, max_length=32), limit: Limit = 50,
                offset: Offset = 0) -> dict[str, Any]:
-    rows = plan_service.list_plans(session=session, scopes=key.scope_codes(network), scope=scope, limit=limit,
-                                   offset=offset)
+    rows = plans.list_plans(session=session, scopes=key.scope_codes(network), scope=scope, limit=limit,
+                            offset=offset)
     return {"data": [plan_service.plan_header(r) for r in rows], "count": len(rows)}
 
 
 @router.get("/{plan_id}", response_model=PlanOut, responses=errors(404), summary="One plan with its recommendations")
 def get_plan(plan_id: TextPath, key: AnyKeyDep, session: SessionDep, network: NetworkDep) -> dict[str, Any]:
-    row = repository.get_plan(session=session, plan_id=plan_id)
+    row = plans.get_plan(session=session, plan_id=plan_id)
     _readable(key, network, row)
     return plan_service.plan_detail(session=session, row=row)
 
@@ -81,8 +83,8 @@ def get_plan(plan_id: TextPath, key: AnyKeyDep, session: SessionDep, network: Ne
             summary="Cases that moved between the previous plan (or ?against=) and this one")
 def plan_diff(plan_id: TextPath, key: AnyKeyDep, session: SessionDep, network: NetworkDep,
               against: str | None = Query(default=None, max_length=64)) -> dict[str, Any]:
-    row = repository.get_plan(session=session, plan_id=plan_id)
+    row = plans.get_plan(session=session, plan_id=plan_id)
     _readable(key, network, row)
     if against:
-        _readable(key, network, repository.get_plan(session=session, plan_id=against))
+        _readable(key, network, plans.get_plan(session=session, plan_id=against))
     return plan_service.plan_moves(session=session, row=row, against=against)

@@ -10,17 +10,19 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, SessionDep
+from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, RuleEngineDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, CodePath, IdPath, Limit, errors, today
 from api.security import Principal
-from api.service.jobs import admit_job
+from api.service.jobs import admit_job, check_batch_cases
 from api.service.recommendations import SingleResult, load_case, recommend_case
 from assign import jobs, repository
-from assign.decisions import decision_for, get_recommendation_row
+from assign.decisions import decision_for
 from assign.errors import DataError
 from assign.fields import WriteDate
 from assign.network import CourtNetwork
+from assign.plans import get_recommendation_row
 from assign.schemas import Recommendation, Verdict
+from rules.engine import RuleEngine
 from solver.policy import Policy
 
 router = APIRouter(prefix="/v1/recommendations", tags=["recommendations"], responses=AUTH_ERRORS)
@@ -57,8 +59,11 @@ class BatchRequest(BaseModel):
 
     court: str | None = Field(default=None, max_length=32,
                               description="the forum whose jurisdiction is planned (default: the key's court)")
-    case_nos: list[str] | None = Field(default=None, max_length=50_000,
-                                       description="only these stored cases (default: every open case in scope)")
+    case_nos: list[str] | None = Field(
+        default=None, min_length=1, max_length=50_000,
+        description="only these stored cases (default: every open case in scope); unknown numbers and cases "
+                    "outside the forum's jurisdiction are refused with the list (422). A plan over named cases "
+                    "never replaces the forum's current plan")
     as_of: WriteDate | None = None
     time_limit_s: float | None = Field(default=None, gt=0, le=600)
     policy: Policy | None = Field(default=None, description="named placement policy (balanced, default, near); "
@@ -84,13 +89,14 @@ class JobsPage(BaseModel):
     count: int
 
 
-@router.post("", response_model=SingleOut, responses=errors(404),
+@router.post("", response_model=SingleOut, responses=errors(404, 409),
              summary="Rank courts for one stored case: score breakdown, alternatives, exclusions")
-async def recommend_one(body: RecommendOne, request: Request, key: DeciderKeyDep, network: NetworkDep) -> Response:
+async def recommend_one(body: RecommendOne, request: Request, key: DeciderKeyDep, network: NetworkDep,
+                        rules: RuleEngineDep) -> Response:
     # one request thread: the rule engine and the ranking state have locks that a batch evaluation
     # may hold for a while (never waited for on the event loop), and the thread also waits for the
     # group commit: the answer goes out only once the rows are committed
-    rec_id, result = await run_in_threadpool(_recommend, request.app.state, network, key, body.case_no,
+    rec_id, result = await run_in_threadpool(_recommend, request.app.state, network, rules, key, body.case_no,
                                              body.as_of or today())
     out = SingleOut(recommendation_id=rec_id,
                     plan_id=result.recommendation.plan_id if result.recommendation else None,
@@ -98,11 +104,12 @@ async def recommend_one(body: RecommendOne, request: Request, key: DeciderKeyDep
     return Response(content=out.model_dump_json(), media_type="application/json")  # serialised once
 
 
-def _recommend(state: Any, network: CourtNetwork, key: Principal, case_no: str,
+def _recommend(state: Any, network: CourtNetwork, rules: RuleEngine, key: Principal, case_no: str,
                as_of: date) -> tuple[int | None, SingleResult]:
-    case = load_case(state.engine, case_no)
-    key.check_case(network, case)
-    result = recommend_case(network=network, states=state.baselines, case=case, as_of=as_of, actor=key.actor)
+    stored = load_case(state.engine, case_no)
+    key.check_case(network, stored.case)
+    result = recommend_case(network=network, rules=rules, states=state.baselines, stored=stored, as_of=as_of,
+                            actor=key.actor)
     rec_id = state.group_commit.submit_blocking(result.write) if result.write is not None else None
     return rec_id, result
 
@@ -116,6 +123,8 @@ def start_batch(body: BatchRequest, request: Request, key: DeciderKeyDep, sessio
         raise DataError("name the forum to plan for (court)")
     network.get(scope)
     key.check_court(network, scope, "batch placement")
+    if body.case_nos is not None:
+        check_batch_cases(session=session, network=network, scope=scope, case_nos=body.case_nos)
     params = {"as_of": (body.as_of or today()).isoformat(), "case_nos": body.case_nos,
               "time_limit_s": body.time_limit_s, "policy": body.policy.value if body.policy else None}
     admit_job(session=session, settings=request.app.state.settings, key=key, scope=scope,

@@ -1,4 +1,4 @@
-"""What goes into the audit chain, in one place: verdicts, plans and decisions.
+"""What goes into the audit chain: verdicts and decisions (plans: `api.service.plan_store`).
 
 Payloads hold what a reviewer needs to re-derive the event (case numbers, outcomes,
 rulebook hash, courts, reasons) and never a party ID number.
@@ -17,7 +17,7 @@ from sqlmodel import Session
 from api.config import Settings
 from assign import anchor, audit
 from assign.db import session_scope
-from assign.schemas import Recommendation, Verdict
+from assign.schemas import Verdict
 
 
 def verdicts_digest(verdicts: Sequence[Verdict]) -> str:
@@ -39,20 +39,6 @@ def record_verdicts(*, session: Session, verdicts: Sequence[Verdict], actor: str
     }
     subject = first.case_no if len(verdicts) == 1 else f"{len(verdicts)} cases from {first.case_no}"
     audit.append(session=session, kind="verdicts", subject=subject, payload=payload, actor=actor)
-
-
-def plan_entry(*, plan_id: str, scope: str, summary: dict[str, Any], recommendations: Sequence[Recommendation],
-               actor: str) -> audit.Entry:
-    """The record of a stored plan (for `audit.append_many`; `record_plan` appends it at once)."""
-    payload = {"plan_id": plan_id, "scope": scope, "summary": summary,
-               "assignments": {no: r.target_court for r in recommendations for no in r.case_nos}}
-    return audit.Entry(kind="plan", subject=plan_id, payload=payload, actor=actor)
-
-
-def record_plan(*, session: Session, plan_id: str, scope: str, summary: dict[str, Any],
-                recommendations: Sequence[Recommendation], actor: str) -> None:
-    e = plan_entry(plan_id=plan_id, scope=scope, summary=summary, recommendations=recommendations, actor=actor)
-    audit.append(session=session, kind=e.kind, subject=e.subject, payload=e.payload, actor=e.actor)
 
 
 def record_decision(*, session: Session, decision: dict[str, Any], actor: str) -> None:

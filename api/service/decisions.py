@@ -19,19 +19,21 @@ from api.service import audit as audit_service
 from api.service import evaluation
 from api.service.recommendations import BaselineStates
 from assign import events, repository
-from assign.decisions import Action, Decision, ensure_undecided, get_recommendation_row, record_decision
+from assign.decisions import Action, Decision, ensure_decidable, record_decision
 from assign.errors import DataError, NotFound
 from assign.network import CourtNetwork
+from assign.plans import get_recommendation_row
 from assign.schemas import Case, Recommendation
+from rules.engine import RuleEngine
 
 
-def hard_violations(*, cases: list[Case], network: CourtNetwork, states: BaselineStates, target: str,
-                    as_of: date) -> list[str]:
+def hard_violations(*, cases: list[Case], network: CourtNetwork, rules: RuleEngine, states: BaselineStates,
+                    target: str, as_of: date) -> list[str]:
     """The hard constraints placing `cases` on `target` breaks (empty: the solver would allow it)."""
     if target not in network:
         return [f"unknown court {target!r}"]
     found: list[str] = []
-    verdicts = evaluation.evaluate_cases(cases, network, as_of)
+    verdicts = evaluation.evaluate_cases(cases, network, as_of, engine=rules)
     for case, verdict in zip(cases, verdicts, strict=True):
         try:
             rec = states.run(network, case, verdict)
@@ -51,9 +53,13 @@ def hard_violations(*, cases: list[Case], network: CourtNetwork, states: Baselin
 
 
 def decide(
-    *, session: Session, network: CourtNetwork, states: BaselineStates, principal: Principal, recommendation_id: int,
+    *, session: Session, network: CourtNetwork, rules: RuleEngine, states: BaselineStates, principal: Principal,
+    recommendation_id: int,
     action: Action, reason: str, target_court: str | None, justification: str | None, as_of: date,
+    supersedes: int | None = None,
 ) -> Decision:
+    """Record a dispatcher's decision; one live decision per case (`assign.decisions`): a case
+    already decided is decided again only by naming its live decision in `supersedes`."""
     row = get_recommendation_row(session=session, recommendation_id=recommendation_id)
     rec = Recommendation.model_validate_json(row.data)
     case_nos: list[str] = json.loads(row.case_nos)
@@ -64,7 +70,7 @@ def decide(
     principal.check_court(network, rec.forum, f"recommendation {recommendation_id} (forum {rec.forum})")
     for case in cases:
         principal.check_case(network, case)
-    ensure_undecided(session=session, recommendation_id=recommendation_id)
+    ensure_decidable(session=session, case_nos=case_nos, supersedes=supersedes)
     violations: list[str] = []
     if action == Action.ACCEPT:
         if target_court not in (None, rec.target_court):
@@ -80,7 +86,8 @@ def decide(
         if target_court == rec.target_court:
             raise DataError(f"{target_court} is the recommended court; use action 'accept'")
         principal.check_court(network, target_court, "override target")
-        violations = hard_violations(cases=cases, network=network, states=states, target=target_court, as_of=as_of)
+        violations = hard_violations(cases=cases, network=network, rules=rules, states=states, target=target_court,
+                                     as_of=as_of)
         if violations and not (justification and justification.strip()):
             raise DataError(f"override to {target_court} breaks hard constraints ({'; '.join(violations)}); "
                             f"send a justification to record it anyway")
@@ -88,10 +95,11 @@ def decide(
         target_court = None
     decision = record_decision(session=session, recommendation=row, action=action, target_court=target_court,
                                reason=reason, justification=justification, violations=violations,
-                               key_id=principal.key_id)
+                               key_id=principal.key_id, supersedes=supersedes)
     record = decision.as_dict()
     audit_service.record_decision(session=session, decision=record, actor=principal.actor)
     events.publish(session=session, kind=f"decision.{action.value}", subject=f"recommendation:{recommendation_id}",
                    payload={k: record[k] for k in ("id", "recommendation_id", "plan_id", "case_nos", "action",
-                                                   "recommended_court", "target_court", "created_at")})
+                                                   "recommended_court", "target_court", "created_at",
+                                                   "supersedes")})
     return decision

@@ -2,11 +2,15 @@
 
 - `evaluate_each`: a batch of validated cases on one network and date, each case inside its own
   error boundary (a case that raises is reported and skipped); `evaluate_cases` when every case
-  must be evaluated (a failure is a DataError naming the case).
-- `get_engine`: one RuleEngine per process, reloaded when the rulebook file changes. A new
-  version gets a new engine (durable cannot re-register a ruleset name); the swap is atomic
-  and the old ruleset is retired, so memory stays flat; verdicts carry the version that made
-  them. A rulebook that fails its checks is never loaded: the old engine stays in service.
+  must be evaluated (a failure is a DataError naming the case). Both take the engine.
+- `get_engine(rulebook_dir)`: one RuleEngine per process and rulebook directory, reloaded when
+  the rulebook file changes. A new version gets a new engine (durable cannot re-register a
+  ruleset name); the swap is atomic and the old ruleset is retired, so memory stays flat;
+  verdicts carry the version that made them. A rulebook that fails its checks is never
+  loaded: the old engine stays in service. The directory always comes from the caller
+  (`Settings.rulebook_dir` through `api.deps.RuleEngineDep`, the CLI's settings or
+  `--rulebook`): there is no fallback to the built-in rulebook here, so every entry point
+  evaluates with the configured one.
 - `evaluate_store`: every open case in the store, in case_no ranges over a pool of worker
   processes (each with its own engine: the engine is not thread-safe), linked cases counted
   across the whole store first (GROUP BY debtor).
@@ -14,18 +18,16 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from assign import events, repository
@@ -33,7 +35,6 @@ from assign.db import make_engine, session_scope
 from assign.errors import DataError, RowProblem, RulebookError
 from assign.fields import require_not_future
 from assign.masking import mask_text
-from assign.models import CaseRow
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus, Verdict
 from rules.engine import RuleEngine
@@ -46,11 +47,6 @@ log = logging.getLogger(__name__)
 
 _engine_lock = threading.Lock()
 _current: dict[str, tuple[tuple[int, int], RuleEngine]] = {}  # rulebook path -> (file stamp, engine)
-
-
-@functools.cache
-def default_rulebook_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "rules" / "rulebook"
 
 
 _files: dict[str, tuple[int, Path]] = {}  # rulebook dir -> (the dir's mtime, its resolved rulebook file)
@@ -77,9 +73,24 @@ def _stamp(path: Path) -> tuple[int, int]:
     return (st.st_mtime_ns, st.st_size)
 
 
-def get_engine(rulebook_dir: str | Path | None = None) -> RuleEngine:
+def cached_engine(rulebook_dir: str | Path) -> RuleEngine | None:
+    """The engine for `rulebook_dir` when it is loaded and its file unchanged, else None.
+
+    Never loads or waits (no lock): the API's async dependency calls it on the event loop
+    and falls back to `get_engine` in a thread only when a (re)load is due."""
+    try:
+        file = _rulebook_path(rulebook_dir)
+        cached = _current.get(str(file))
+        if cached and cached[0] == _stamp(file) and not cached[1].retired:
+            return cached[1]
+    except (OSError, RulebookError):
+        return None
+    return None
+
+
+def get_engine(rulebook_dir: str | Path) -> RuleEngine:
     """The process's engine for `rulebook_dir`, rebuilt when the file changed (hot reload)."""
-    file = _rulebook_path(rulebook_dir or default_rulebook_dir())
+    file = _rulebook_path(rulebook_dir)
     key = str(file)
     stamp = _stamp(file)
     with _engine_lock:
@@ -159,24 +170,25 @@ def _each_guarded(cases: Sequence[Case], network: CourtNetwork, as_of: date, eng
 
 
 def evaluate_each(
-    cases: Sequence[Case], network: CourtNetwork, as_of: date, *, engine: RuleEngine | None = None,
+    cases: Sequence[Case], network: CourtNetwork, as_of: date, *, engine: RuleEngine,
     batch: BatchContext | None = None,
 ) -> Evaluated:
-    """Verdicts for validated cases, in input order, each case inside its own error boundary (the
-    nightly pass, batch jobs and `POST /v1/evaluate` report a failing case and go on). Linked cases
-    are counted across `cases` unless a store-wide `batch` context is given."""
-    eng = engine or get_engine()
+    """Verdicts for validated cases, in input order, by `engine` (the caller's configured rulebook),
+    each case inside its own error boundary (the nightly pass, batch jobs and `POST /v1/evaluate`
+    report a failing case and go on). Linked cases are counted across `cases` unless a store-wide
+    `batch` context is given. An engine retired by a hot reload between the caller's look-up and
+    this call is replaced by the current engine of the same rulebook file."""
     context = batch if batch is not None else BatchContext.from_cases(cases)
     try:
-        return _each_guarded(cases, network, as_of, eng, context)
+        return _each_guarded(cases, network, as_of, engine, context)
     except RulebookError:
-        if engine is not None or not eng.retired:
+        if not engine.retired or not Path(engine.rulebook.source).is_file():
             raise
-        return _each_guarded(cases, network, as_of, get_engine(), context)  # reloaded mid-call
+        return _each_guarded(cases, network, as_of, get_engine(engine.rulebook.source), context)  # reloaded
 
 
 def evaluate_cases(
-    cases: Sequence[Case], network: CourtNetwork, as_of: date, *, engine: RuleEngine | None = None,
+    cases: Sequence[Case], network: CourtNetwork, as_of: date, *, engine: RuleEngine,
     batch: BatchContext | None = None,
 ) -> list[Verdict]:
     """`evaluate_each` for callers that need every case's verdict (one case, a decision): a case
@@ -230,9 +242,7 @@ def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> tuple[int, list
     done = 0
     problems: list[str] = []
     with session_scope(db) as session:
-        q = (select(CaseRow.case_no, CaseRow.data).where(CaseRow.status == CaseStatus.OPEN.value)
-             .where(CaseRow.case_no >= lo).where(CaseRow.case_no <= hi).order_by(CaseRow.case_no))
-        rows = session.execute(q).all()
+        rows = repository.case_records_between(session=session, first=lo, last=hi)
     for start in range(0, len(rows), page):
         unreadable: dict[str, str] = {}
         read = (repository.read_case(case_no, data, unreadable) for case_no, data in rows[start : start + page])
@@ -245,37 +255,23 @@ def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> tuple[int, list
     return done, problems
 
 
-def _case_no_ranges(db: Engine, size: int) -> Iterator[tuple[str, str, int]]:
-    """(first, last, count) of consecutive open case numbers, `size` at a time (keyset scan)."""
-    after = ""
-    with session_scope(db) as session:
-        while True:
-            q = (select(CaseRow.case_no).where(CaseRow.status == CaseStatus.OPEN.value)
-                 .where(CaseRow.case_no > after).order_by(CaseRow.case_no).limit(size))
-            keys = session.execute(q).scalars().all()
-            if not keys:
-                return
-            yield keys[0], keys[-1], len(keys)
-            after = keys[-1]
-
-
 def evaluate_store(
-    url: str, as_of: date, *, network: CourtNetwork, rulebook_dir: str | Path | None = None, workers: int = 2,
+    url: str, as_of: date, *, network: CourtNetwork, rulebook: Rulebook, workers: int = 2,
     range_size: int = 10_000, page: int = 2_500, progress: Callable[[int, int], None] | None = None,
 ) -> StoreRun:
     """Evaluate every open case in the store on `as_of` and save the verdicts.
 
     `progress(done, total)` is called as ranges finish. Each worker process builds its own
-    engine; linked cases are counted over the whole store before any range starts.
+    engine from `rulebook`, loaded once by the caller (the verdicts carry exactly the version
+    the caller reports); linked cases are counted over the whole store before any range starts.
     """
     require_not_future(as_of)  # verdicts are stored
-    directory = str(rulebook_file(rulebook_dir or default_rulebook_dir()))
-    rulebook = load_rulebook(directory)  # fail before starting workers
     db = make_engine(url)
     with session_scope(db) as session:
         counts = repository.debtor_case_counts(session=session, status=UNFINISHED_STATUSES)  # §12.8: 未实结
         total = repository.count_cases(session=session, status=CaseStatus.OPEN)
-    ranges = list(_case_no_ranges(db, range_size))
+    with session_scope(db) as session:
+        ranges = list(repository.case_no_ranges(session=session, size=range_size))
     db.dispose()  # no pooled connection of ours is inherited by the forked workers
     done = 0
     if progress:

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 
 from api.config import Settings
 from api.service import evaluation
-from assign import repository
+from assign import plans, repository
 from assign.db import session_scope
-from assign.decisions import decided_courts
+from assign.decisions import pinned_courts
 from assign.errors import DataError
 from assign.network import CourtNetwork
 from assign.schemas import CaseStatus
@@ -29,7 +29,7 @@ MAX_TIME_S = 120.0
 def frontier_for(engine: Engine, network: CourtNetwork, settings: Settings, *, forum: str, as_of: date,
                  plan_id: str | None = None, points: int = 5, time_limit_s: float = 10.0) -> Frontier:
     """The forum's frontier on its open cases at `as_of`, with the plan (`plan_id`, else the
-    forum's latest published plan, if any) marked on it."""
+    forum's current plan, if any) marked on it."""
     if not 2 <= points <= MAX_POINTS:
         raise DataError(f"points must be between 2 and {MAX_POINTS}, not {points}")
     if not 0 < time_limit_s <= MAX_TIME_S:
@@ -37,13 +37,14 @@ def frontier_for(engine: Engine, network: CourtNetwork, settings: Settings, *, f
     network.get(forum)
     codes = network.subtree_codes(forum)
     with session_scope(engine) as session:
-        row = repository.get_plan(session=session, plan_id=plan_id) if plan_id else \
-            repository.latest_plan(session=session, scope=forum)
+        row = plans.get_plan(session=session, plan_id=plan_id) if plan_id else \
+            plans.current_plan(session=session, scope=forum)
         plan = AssignmentPlan.model_validate_json(row.data) if row is not None else None
         cases = [c for batch in repository.iter_cases(session=session, status=CaseStatus.OPEN, court_codes=codes)
                  for c in batch]
-        pinned = decided_courts(session=session, case_nos=[c.case_no for c in cases])
-    verdicts = evaluation.evaluate_cases(cases, network, as_of) if cases else []
+        pinned = pinned_courts(session=session, case_nos=[c.case_no for c in cases])
+    rules = evaluation.get_engine(settings.rulebook_dir)
+    verdicts = evaluation.evaluate_cases(cases, network, as_of, engine=rules) if cases else []
     params = SolveParams(workers=settings.solver_workers, seed=settings.solver_seed,
                          policy=settings.policy_for(forum, plan.policy if plan else None))
     inst = build_instance(cases, verdicts, network, previous_plan=plan, pinned=pinned, params=params)

@@ -7,11 +7,17 @@ and a cancel is a flag the runner reads between stages. Stages:
 
 1. load the open cases of the scope (the forum's jurisdiction) and evaluate them;
 2. greedy plan: stored at once as the job's best-so-far summary;
-   Cases a dispatcher already accepted or overrode are pinned to the decided court.
+   Cases whose live decision binds a court are pinned to it (`assign.decisions.pinned_courts`).
 3. the CP-SAT solve (`placement.place_cases`, bounded by the job's time limit), watched by
    `solver.stop.stop_when`: a cancel stops the search within a poll interval (~0.1 s);
-4. the plan is stored (with the scope's previous plan as `previous_plan_id`), audited and
+4. the plan is stored (with the scope's current plan as `previous_plan_id`), audited and
    announced on the event feed.
+
+A job over named cases (`case_nos`) is checked when it is posted (`check_batch_cases`):
+unknown numbers and cases outside the forum's jurisdiction are refused with the list (422),
+never dropped. Its plan, and a plan with nothing to place, is stored as `PlanKind.PARTIAL`:
+readable and decidable, but never the forum's current plan (issue 15, fault 4: a batch
+must not wipe a forum's queue).
 
 A process that dies mid-job leaves it `running`; its `started_at` tells an operator so.
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -35,11 +42,11 @@ from sqlmodel import Session
 from api.config import Settings
 from api.security import Principal
 from api.service import audit as audit_service
-from api.service import evaluation, placement
-from assign import events, jobs, repository
+from api.service import evaluation, placement, plan_store
+from assign import jobs, plans, repository
 from assign.db import session_scope
-from assign.decisions import decided_courts
-from assign.errors import DataError, TooMany
+from assign.decisions import pinned_courts
+from assign.errors import DataError, RowProblem, TooMany
 from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus
@@ -53,10 +60,22 @@ class Cancelled(Exception):
     pass
 
 
-def plan_summary(plan: AssignmentPlan, cases: int) -> dict[str, Any]:
-    return {"status": plan.status.value, "cases": cases, "placed": len(plan.assignments),
-            "unplaced": len(plan.unplaced), "objective": plan.objective, "bound": plan.bound, "gap": plan.gap,
-            "time_s": plan.time_s}
+def check_batch_cases(*, session: Session, network: CourtNetwork, scope: str, case_nos: Sequence[str]) -> None:
+    """Refuse (DataError, 422) a batch naming cases that are not stored or lie outside `scope`'s
+    jurisdiction, listing each one; nothing is silently dropped."""
+    wanted = list(dict.fromkeys(case_nos))
+    found = {c.case_no: c for c in repository.get_cases(session=session, case_nos=wanted)}
+    allowed = set(network.subtree_codes(scope))
+    problems = []
+    for row, case_no in enumerate(case_nos, start=1):
+        case = found.get(case_no)
+        if case is None:
+            problems.append(RowProblem(row, "case_nos", "no such stored case", case_no))
+        elif case.court_code not in allowed:
+            problems.append(RowProblem(row, "case_nos", f"court {case.court_code} is outside the jurisdiction of "
+                                                        f"{scope}", case_no))
+    if problems:
+        raise DataError(f"{len(problems)} of {len(case_nos)} case numbers cannot be planned for {scope}", problems)
 
 
 def admit_job(*, session: Session, settings: Settings, key: Principal, scope: str,
@@ -133,14 +152,15 @@ class JobRunner:
     def _run(self, job_id: str, scope: str, params: dict[str, Any], key_id: int | None, network: CourtNetwork) -> None:
         as_of = date.fromisoformat(params["as_of"])
         unreadable: dict[str, str] = {}
-        evaluated = evaluation.evaluate_each(self._load(scope, params, network, unreadable), network, as_of)
+        evaluated = evaluation.evaluate_each(self._load(scope, params, network, unreadable), network, as_of,
+                                            engine=evaluation.get_engine(self.settings.rulebook_dir))
         cases, verdicts = evaluated.cases, evaluated.verdicts  # a case that cannot be evaluated is reported, skipped
         not_evaluated = [f"case {no}: {why}" for no, why in unreadable.items()] + [str(f) for f in evaluated.failures]
         self._check(job_id)
         with session_scope(self.engine) as session:
-            previous = repository.latest_plan(session=session, scope=scope)
+            previous = plans.current_plan(session=session, scope=scope)
             # transfers a dispatcher already decided stay where they were decided
-            pinned = decided_courts(session=session, case_nos=[c.case_no for c in cases])
+            pinned = pinned_courts(session=session, case_nos=[c.case_no for c in cases])
         previous_assignments = AssignmentPlan.model_validate_json(previous.data).assignments if previous else None
         time_limit_s = float(params.get("time_limit_s") or self.settings.interactive_time_limit_s)
         solve_params = SolveParams(time_limit_s=time_limit_s,
@@ -149,8 +169,13 @@ class JobRunner:
         inst = build_instance(cases, verdicts, network, previous_plan=previous_assignments, pinned=pinned,
                               params=solve_params)
         greedy = greedy_plan(inst)
+        # a batch over named cases, or with nothing to place, never becomes the forum's current plan
+        kind = plans.PlanKind.PARTIAL if params.get("case_nos") else plans.PlanKind.BATCH
+        about = {"forum": scope, "as_of": as_of, "cases": len(cases), "pinned": len(pinned), "job_id": job_id,
+                 "not_evaluated": not_evaluated[:200], "not_evaluated_count": len(not_evaluated)}
         with session_scope(self.engine) as session:
-            jobs.set_best(session=session, job_id=job_id, best={**plan_summary(greedy, len(cases)), "stage": "greedy"})
+            best = plan_store.summarize(greedy, kind=kind, **about).data()
+            jobs.set_best(session=session, job_id=job_id, best={**best, "stage": "greedy"})
         self._check(job_id)
         with stop_when(lambda: self._cancel_requested(job_id)):
             plan, recs = placement.place_cases(cases, verdicts, network, previous_plan=previous_assignments,
@@ -159,21 +184,14 @@ class JobRunner:
         plan_id = f"job-{job_id[:8]}-{uuid.uuid4().hex[:8]}"
         plan = plan.model_copy(update={"plan_id": plan_id})
         recs = [r.model_copy(update={"plan_id": plan_id}) for r in recs]
-        summary = {**plan_summary(plan, len(cases)), "kind": "batch", "job_id": job_id, "forum": scope,
-                   "as_of": as_of.isoformat(), "pinned": len(pinned),
-                   "not_evaluated": not_evaluated[:200], "not_evaluated_count": len(not_evaluated)}
+        summary = plan_store.summarize(plan, kind=kind if recs else plans.PlanKind.PARTIAL, **about)
+        stored = plan_store.PlanToStore(plan=plan, recommendations=recs, summary=summary,
+                                        previous_plan_id=previous.plan_id if previous else None)
         with session_scope(self.engine) as session:
-            repository.save_plan(session=session, plan_id=plan_id, as_of=as_of, scope=scope, status=plan.status.value,
-                                 data=plan.model_dump(mode="json"), summary=summary, recommendations=recs,
-                                 previous_plan_id=previous.plan_id if previous else None)
             actor = f"key:{key_id}" if key_id is not None else "job"
             audit_service.record_verdicts(session=session, verdicts=verdicts, actor=actor, stored=False)
-            audit_service.record_plan(session=session, plan_id=plan_id, scope=scope, summary=summary,
-                                      recommendations=recs, actor=actor)
-            events.publish(session=session, kind="plan.created", subject=plan_id,
-                           payload={"plan_id": plan_id, "job_id": job_id, "forum": scope,
-                                    **plan_summary(plan, len(cases))})
+            plan_store.store_plan(session=session, stored=stored, actor=actor, event="plan.created")
             done = jobs.finish_job(session=session, job_id=job_id, status=jobs.JobStatus.DONE, plan_id=plan_id,
-                                   best={**summary, "stage": "final"})
+                                   best={**summary.data(), "stage": "final"})
             if not done:  # cancelled while finishing: nothing of this run is kept
                 raise Cancelled

@@ -12,7 +12,6 @@ they are committed.
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from dataclasses import dataclass
@@ -22,16 +21,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from api.service import audit as audit_service
-from api.service import evaluation, placement
+from api.service import evaluation, placement, plan_store
 from api.service.group_commit import PendingWrite
-from assign import repository
-from assign.errors import NotFound
-from assign.models import CaseRow, PlanRow, RecommendationRow, utcnow
+from assign import plans, repository
+from assign.db import table_of
+from assign.decisions import DecisionCase
+from assign.errors import Conflict, NotFound
+from assign.models import CaseRow, PlanRow, RecommendationRow
 from assign.network import CourtNetwork
 from assign.schemas import Case, Recommendation, Verdict
+from rules.engine import RuleEngine
 from solver import AssignmentPlan, PlanStatus, build_instance
 from solver.build import PLACED_MODES
+
+SINGLE_STATUS = "SINGLE"  # a one-case plan's status (its ranking is no solver run)
 
 
 class BaselineStates:
@@ -62,24 +65,42 @@ class SingleResult:
     write: PendingWrite | None = None
 
 
-_CASE_DATA = sa.select(CaseRow.data).where(CaseRow.case_no == sa.bindparam("case_no"))  # built once: building
-# a select per request costs more than running it
+# built once: building a select per request costs more than running it
+_CASE_DATA = (sa.select(CaseRow.data, DecisionCase.decision_id)
+              .outerjoin(DecisionCase, DecisionCase.case_no == CaseRow.case_no)  # type: ignore[arg-type]
+              .where(CaseRow.case_no == sa.bindparam("case_no")))
 
 
-def load_case(engine: Engine, case_no: str) -> Case:
+@dataclass(frozen=True)
+class StoredCase:
+    case: Case
+    live_decision: int | None  # the id of the case's live decision (`assign.decisions`), if decided
+
+
+def load_case(engine: Engine, case_no: str) -> StoredCase:
     with engine.connect() as conn:
-        data = conn.execute(_CASE_DATA, {"case_no": case_no}).scalar()
-    if data is None:
+        row = conn.execute(_CASE_DATA, {"case_no": case_no}).first()
+    if row is None:
         raise NotFound(f"no case {case_no!r}")
-    case = repository.read_case(case_no, data)  # a record that no longer validates: 422 naming it
+    case = repository.read_case(case_no, row[0])  # a record that no longer validates: 422 naming it
     assert case is not None
-    return case
+    return StoredCase(case, row[1])
 
 
-def recommend_case(*, network: CourtNetwork, states: BaselineStates, case: Case, as_of: date,
-                   actor: str) -> SingleResult:
-    """Evaluate the case; if its verdict places it, rank courts and prepare the plan that stores it."""
-    verdict = evaluation.evaluate_cases([case], network, as_of)[0]
+def recommend_case(*, network: CourtNetwork, rules: RuleEngine, states: BaselineStates, stored: StoredCase,
+                   as_of: date, actor: str) -> SingleResult:
+    """Evaluate the case; if its verdict places it, rank courts and prepare the plan that stores it.
+
+    A case with a live decision gets no new recommendation (`Conflict`): the decision binds it
+    until a dispatcher supersedes it (`POST /v1/decisions` with `supersedes`), so a second,
+    competing recommendation could only be decided against it.
+    """
+    if stored.live_decision is not None:
+        raise Conflict(f"case {stored.case.case_no} has a live decision (decision {stored.live_decision}); no new "
+                       f"recommendation is made for a decided case: to change it, decide again with "
+                       f"supersedes={stored.live_decision}")
+    case = stored.case
+    verdict = evaluation.evaluate_cases([case], network, as_of, engine=rules)[0]
     if verdict.forum is None or verdict.recommended_mode not in PLACED_MODES:
         mode = verdict.recommended_mode.value if verdict.recommended_mode else "none"
         return SingleResult(verdict, None, f"{verdict.outcome.value} (recommended mode {mode}): "
@@ -90,19 +111,12 @@ def recommend_case(*, network: CourtNetwork, states: BaselineStates, case: Case,
     plan = AssignmentPlan(plan_id=plan_id, status=PlanStatus.GREEDY,
                           assignments={no: rec.target_court for no in rec.case_nos if rec.target_court},
                           unplaced={no: rec.unplaced_reason for no in rec.case_nos if rec.unplaced_reason})
-    summary = {"kind": "single", "cases": 1, "placed": int(rec.target_court is not None), "forum": rec.forum,
-               "as_of": as_of.isoformat()}
-    plan_row = {"plan_id": plan_id, "created_at": utcnow(), "as_of": as_of, "scope": verdict.forum,
-                "status": "SINGLE", "previous_plan_id": None, "run_id": None, "published": True,
-                "summary": json.dumps(summary, ensure_ascii=False), "data": plan.model_dump_json()}
-    rec_row = {"plan_id": plan_id, "group_key": rec.case_nos[0],
-               "case_nos": json.dumps(rec.case_nos, ensure_ascii=False), "mode": rec.mode.value if rec.mode else None,
-               "target_court": rec.target_court, "forum": rec.forum,
-               "data": rec.model_dump_json()}
+    summary = plan_store.summarize(plan, kind=plans.PlanKind.SINGLE, forum=verdict.forum, as_of=as_of, cases=1,
+                                   status=SINGLE_STATUS)
+    plan_row, (rec_row,) = plan_store.rows(plan_store.PlanToStore(plan=plan, recommendations=[rec], summary=summary))
     # one audit record for the verdict and the plan it led to (the hot path: one chain append)
-    entry = audit_service.plan_entry(plan_id=plan_id, scope=verdict.forum, actor=actor, recommendations=[rec],
-                                     summary={**summary, "outcome": verdict.outcome.value,
-                                              "rulebook": verdict.rulebook_version.hash})
-    plans, recs = PlanRow.__table__, RecommendationRow.__table__  # type: ignore[attr-defined]
-    write = PendingWrite(rows=[(plans, plan_row), (recs, rec_row)], audit=[entry], returning=recs)
+    entry = plan_store.audit_entry(plan_id=plan_id, summary=summary, recommendations=[rec], actor=actor,
+                                   outcome=verdict.outcome.value, rulebook=verdict.rulebook_version.hash)
+    plan_table, rec_table = table_of(PlanRow), table_of(RecommendationRow)
+    write = PendingWrite(rows=[(plan_table, plan_row), (rec_table, rec_row)], audit=[entry], returning=rec_table)
     return SingleResult(verdict, rec, write=write)

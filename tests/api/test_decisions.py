@@ -106,7 +106,7 @@ def test_the_database_refuses_a_second_decision_without_the_python_check(
         client: TestClient, keys: Keys, transfer_case: Case, app_engine: Engine,
         monkeypatch: pytest.MonkeyPatch) -> None:
     rid = recommend(client, keys.dispatcher, transfer_case.case_no)["recommendation_id"]
-    monkeypatch.setattr(decisions, "ensure_undecided", lambda **_: None)
+    monkeypatch.setattr(decisions, "ensure_decidable", lambda **_: None)
     with session_scope(app_engine) as session:
         row = session.get(RecommendationRow, rid)
         decisions.record_decision(session=session, recommendation=row, action=decisions.Action.REJECT,

@@ -30,4 +30,4 @@ def test_current_and_latest_revision_name_every_head(engine: Engine) -> None:
     from assign import migrate
 
     current = migrate.current_revision(engine)
-    assert current == migrate.head_revision() == "0007_case_progress"
+    assert current == migrate.head_revision() == "0008_live_decisions_plan_kind"

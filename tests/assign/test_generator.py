@@ -207,9 +207,10 @@ def test_ids_carry_valid_check_characters(cases: list[Case]) -> None:
 
 def test_transferable_share_is_in_the_target_band(cases: list[Case], network: CourtNetwork) -> None:
     """docs/workload.md: once the Art. 237 rulebook runs, 5–10% of open cases are transferable."""
-    from api.service.evaluation import evaluate_cases  # the real rulebook, not a re-reading of it
+    from api.config import BUILTIN_RULEBOOK_DIR
+    from api.service.evaluation import evaluate_cases, get_engine  # the real rulebook, not a re-reading of it
 
-    verdicts = evaluate_cases(cases, network, AS_OF)
+    verdicts = evaluate_cases(cases, network, AS_OF, engine=get_engine(BUILTIN_RULEBOOK_DIR))
     open_outcomes = Counter(v.outcome.value for c, v in zip(cases, verdicts, strict=True) if c.status.value == "open")
     share = (open_outcomes["ELIGIBLE"] + open_outcomes["MANDATORY_TRANSFER"]) / sum(open_outcomes.values())
     assert 0.04 < share < 0.12, open_outcomes

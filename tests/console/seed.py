@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from api.config import BUILTIN_RULEBOOK_DIR
 from api.nightly.pipeline import NightlyOptions, run_nightly
 from api.nightly.services import default_services
-from api.service.evaluation import default_rulebook_dir
 from api.service.store import import_case_file, load_court_file, open_store
 from assign.access import Role, create_key
 from assign.db import session_scope
@@ -118,7 +118,7 @@ def seed_store(directory: Path, url: str | None = None) -> SeededStore:
     report = import_case_file(engine, cases_json, as_of=AS_OF)
     if report.rejected:  # the seed itself must be valid interchange data
         raise AssertionError(f"seed cases rejected: {[str(p) for p in report.rejected]}")
-    services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=1,
+    services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
                                 solve_params={"time_limit_s": 5.0, "workers": 1, "seed": 7})
     night = run_nightly(engine, as_of=AS_OF, services=services, options=NightlyOptions(workers=1))
     with session_scope(engine) as session:

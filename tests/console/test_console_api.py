@@ -15,12 +15,11 @@ import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 
-from api.config import Settings
+from api.config import BUILTIN_RULEBOOK_DIR, Settings
 from api.documents import DOCX_MEDIA_TYPE
 from api.main import create_app
 from api.nightly.pipeline import NightlyOptions, run_nightly
 from api.nightly.services import default_services
-from api.service.evaluation import default_rulebook_dir
 from assign.access import Role, create_key
 from assign.db import session_scope
 from tests.console.seed import AS_OF, HIDDEN_CASE, SeededStore
@@ -132,7 +131,7 @@ def test_a_decision_still_binds_the_case_after_the_next_night(client: TestClient
     decided = client.post("/v1/decisions", headers={"X-API-Key": key},
                           json={"recommendation_id": rec_id, "action": "accept", "reason": "同意建议"})
     assert decided.status_code == 201, decided.text
-    services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=1,
+    services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
                                 solve_params={"time_limit_s": 5.0, "workers": 1, "seed": 7})
     run_nightly(seeded.engine, as_of=AS_OF + timedelta(days=1), services=services, options=NightlyOptions(workers=1))
     after = _get(client, key, f"/v1/console/cases/{DESIGNATED}").json()

@@ -44,7 +44,7 @@ def seed_store(engine: Engine, n: int = 120) -> None:
 
 def standin_services(**params: Any) -> NightlyServices:
     return NightlyServices(rulebook_hash=standins.RULEBOOK.hash, evaluate_store=standins.evaluate,
-                           placer=standins.PLACER, solve_params={"seed": 7, **params})
+                           placer=standins.place, solve_params={"seed": 7, **params})
 
 
 def fast_options(**overrides: Any) -> NightlyOptions:

@@ -22,7 +22,6 @@ from assign.schemas import Case, Mode, Outcome, Recommendation, RulebookVersion,
 from solver.instance import AssignmentPlan, PlanStatus, SolveParams
 
 RULEBOOK = RulebookVersion(id="standin@1", hash="standin-rulebook")
-PLACER = "tests.nightly.standins:place"
 
 
 def _h(text: str) -> int:

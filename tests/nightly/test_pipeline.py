@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from api.nightly import run_nightly
-from assign import audit, repository, runs
+from assign import audit, plans, runs
 from assign.audit import AuditRecord
 from assign.db import session_scope
 from assign.decisions import Action, record_decision
@@ -41,7 +41,7 @@ def test_night_evaluates_places_and_publishes_every_forum(engine: Engine) -> Non
     assert [e[0] for e in snap["events"]].count("plan.published") == 3
     assert snap["events"][-1][0] == "nightly.completed"
     with session_scope(engine) as session:
-        assert repository.latest_plan(session=session, scope="I510100") is not None
+        assert plans.current_plan(session=session, scope="I510100") is not None
 
 
 def test_night_writes_its_verdicts_and_every_plan_to_the_audit_chain(engine: Engine) -> None:
@@ -106,7 +106,7 @@ def test_overridden_decision_is_pinned_and_the_move_counted(engine: Engine) -> N
     assert report.summary["pinned"] == 1
     assert report.summary["moves_against_previous"] == 1
     with session_scope(engine) as session:
-        plan = repository.latest_plan(session=session, scope="I510100")
+        plan = plans.current_plan(session=session, scope="I510100")
         assert plan is not None and json.loads(plan.data)["assignments"][case_no] == other
 
 
@@ -117,7 +117,7 @@ def test_forum_planned_yesterday_with_nothing_today_gets_an_empty_plan(engine: E
         conn.execute(sa.text("UPDATE case_record SET status = 'concluded' WHERE court_code LIKE 'B5107%'"))
     report = night(engine, as_of=AS_OF + timedelta(days=1))
     with session_scope(engine) as session:
-        plan = repository.latest_plan(session=session, scope="I510700")
+        plan = plans.current_plan(session=session, scope="I510700")
         assert plan is not None and plan.status == "EMPTY" and plan.run_id == report.run_id
 
 
@@ -140,8 +140,9 @@ def test_plans_of_an_abandoned_run_are_dropped_when_a_night_publishes(engine: En
     seed_store(engine, 60)
     with session_scope(engine) as session:  # a run that crashed, then the rulebook changed
         runs.start_run(session=session, run_id="abandoned", as_of=AS_OF, network_hash="n", rulebook_hash="old")
-        repository.save_plan(session=session, plan_id="old-plan", as_of=AS_OF, scope="I510100", status="FEASIBLE",
-                             data={}, summary={}, recommendations=[], run_id="abandoned", published=False)
+        plans.save_plan(session=session, plan_id="old-plan", as_of=AS_OF, scope="I510100", status="FEASIBLE",
+                        kind=plans.PlanKind.NIGHTLY, data="{}", summary={}, recommendations=[], run_id="abandoned",
+                        published=False)
         runs.record_forum(session=session, progress=runs.ForumProgress(run_id="abandoned", forum="I510100",
                                                                         status="stored", plan_id="old-plan"))
     report = night(engine)
@@ -173,7 +174,7 @@ def test_each_forum_is_planned_with_its_configured_policy_else_the_nights(engine
     services = replace(standin_services(policy="balanced"), forum_policies={"I510100": "near"})
     run_nightly(engine, as_of=AS_OF, services=services, options=fast_options(), executor=InlineExecutor())
     with session_scope(engine) as session:
-        policies = {scope: json.loads(repository.latest_plan(session=session, scope=scope).data)["policy"]
+        policies = {scope: json.loads(plans.current_plan(session=session, scope=scope).data)["policy"]
                     for scope in ("I510100", "I510700")}
     assert policies == {"I510100": "near", "I510700": "balanced"}
 
@@ -191,7 +192,7 @@ def test_a_rerun_after_new_cases_is_a_new_night_that_plans_them(engine: Engine) 
     assert second.status == "published" and second.run_id != first.run_id
     assert second.summary["cases_evaluated"] == 81
     with session_scope(engine) as session:
-        plan = repository.latest_plan(session=session, scope="I510100")
+        plan = plans.current_plan(session=session, scope="I510100")
         assert plan is not None and plan.run_id == second.run_id  # the current plan is the new night's
         assert runs.latest_published_run(session=session).run_id == second.run_id
         old = session.get(runs.NightlyRun, first.run_id)
@@ -239,4 +240,4 @@ def test_a_night_rerun_with_another_policy_is_a_new_run_the_default_keeps_its_id
                        executor=InlineExecutor())
     assert again.run_id == first.run_id and near.run_id != first.run_id
     with session_scope(engine) as session:
-        assert json.loads(repository.latest_plan(session=session, scope="I510100").data)["policy"] == "near"
+        assert json.loads(plans.current_plan(session=session, scope="I510100").data)["policy"] == "near"

@@ -13,8 +13,8 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from api.config import BUILTIN_RULEBOOK_DIR
 from api.nightly import default_services, run_nightly
-from api.service.evaluation import default_rulebook_dir
 from tests.nightly.helpers import AS_OF, InlineExecutor, fast_options, seed_store
 
 NEAR_9999 = "(2024)川执00001号"
@@ -35,7 +35,7 @@ def poison(engine: Engine) -> None:
 def test_the_night_reports_and_skips_cases_that_cannot_be_evaluated_and_still_publishes(engine: Engine) -> None:
     seed_store(engine, 30)
     poison(engine)
-    services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=1,
+    services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
                                 solve_params={"seed": 3, "workers": 1, "time_limit_s": 1.0})
     report = run_nightly(engine, as_of=AS_OF, services=services, options=fast_options(), executor=InlineExecutor())
     assert report.status == "published"

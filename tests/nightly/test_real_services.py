@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from api.config import BUILTIN_RULEBOOK_DIR
 from api.executors import LocalPoolExecutor
 from api.nightly import NightlyOptions, default_services, run_nightly
-from api.service.evaluation import default_rulebook_dir
-from assign import repository
+from assign import plans
 from assign.db import session_scope
 from assign.decisions import Action, record_decision
 from assign.models import RecommendationRow
@@ -26,7 +26,7 @@ AS_OF = date(2025, 6, 30)
 
 def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(tmp_path: Path) -> None:
     engine = chongqing_store(tmp_path / "real.sqlite", AS_OF)
-    services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=1,
+    services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
                                 solve_params={"seed": 3, "workers": 1})
     options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
     first = run_nightly(engine, as_of=AS_OF, services=services, options=options,
@@ -46,7 +46,7 @@ def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(tmp_path: P
     assert second.summary["pinned"] >= 1
     assert second.summary["moves_against_previous"] >= len(rec.case_nos)
     with session_scope(engine) as session:
-        plan = repository.latest_plan(session=session, scope=rec.forum or "")
+        plan = plans.current_plan(session=session, scope=rec.forum or "")
         assert plan is not None and plan.run_id == second.run_id
         assignments = json.loads(plan.data)["assignments"]
         assert all(assignments[n] == other for n in rec.case_nos)
@@ -59,7 +59,7 @@ def test_a_case_bound_to_its_forum_is_escalated_again_by_the_next_night(tmp_path
     """提级 accepted (here: overridden to the forum itself): the next night pins it on the forum as an
     escalation instead of failing the forum's pool ("names unknown courts")."""
     engine = chongqing_store(tmp_path / "escalated.sqlite", AS_OF)
-    services = default_services(rulebook_dir=default_rulebook_dir(), eval_workers=1,
+    services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
                                 solve_params={"seed": 3, "workers": 1})
     options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
     run_nightly(engine, as_of=AS_OF, services=services, options=options,
@@ -75,6 +75,6 @@ def test_a_case_bound_to_its_forum_is_escalated_again_by_the_next_night(tmp_path
                          executor=LocalPoolExecutor(workers=2, time_limit_s=120))
     assert second.summary["pinned"] >= 1
     with session_scope(engine) as session:
-        plan = repository.latest_plan(session=session, scope=rec.forum or "")
+        plan = plans.current_plan(session=session, scope=rec.forum or "")
         assert plan is not None and plan.run_id == second.run_id
         assert all(json.loads(plan.data)["assignments"][n] == rec.forum for n in rec.case_nos)

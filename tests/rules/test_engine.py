@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.config import BUILTIN_RULEBOOK_DIR
 from api.service import evaluation
 from assign.errors import DataError, RulebookError
 from rules.engine import RuleEngine
@@ -121,7 +122,8 @@ def test_hot_reload_swaps_engines_and_keeps_verdict_versions(tmp_path: Path) -> 
                            count=1, flags=re.M), encoding="utf-8")
     second = evaluation.get_engine(tmp_path)
     assert second is not first and first.retired and second.name != first.name
-    new = evaluation.evaluate_cases([make_case()], network, date(2024, 8, 1))  # default dir: unaffected
+    builtin = evaluation.get_engine(BUILTIN_RULEBOOK_DIR)  # another directory: unaffected
+    new = evaluation.evaluate_cases([make_case()], network, date(2024, 8, 1), engine=builtin)
     assert old.rulebook_version.hash == first.rulebook.content_hash != second.rulebook.content_hash
     assert new[0].outcome == old.outcome
     path.write_text("id: broken\n", encoding="utf-8")  # a failing rulebook is never loaded

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from api.config import BUILTIN_RULEBOOK_DIR
 from api.service import evaluation, store
 from assign import repository
 from assign.db import session_scope
 from assign.importer import import_cases
+from rules.loader import load_rulebook
 from tests.factories import make_case, make_network
+
+RULEBOOK = load_rulebook(BUILTIN_RULEBOOK_DIR)
 
 AS_OF = date(2024, 8, 1)
 
@@ -25,7 +29,7 @@ def test_store_pass_evaluates_and_saves_every_open_case(db_url: str) -> None:
     report = import_cases(db, [*linked, *others, *closed], as_of=AS_OF, network=network)
     assert report.ok
     seen: list[tuple[int, int]] = []
-    run = evaluation.evaluate_store(url, AS_OF, network=network, workers=2, range_size=7, page=3,
+    run = evaluation.evaluate_store(url, AS_OF, network=network, rulebook=RULEBOOK, workers=2, range_size=7, page=3,
                                     progress=lambda done, total: seen.append((done, total)))
     assert run.evaluated == 50 and run.ranges == 8
     assert seen[-1] == (50, 50)
@@ -35,7 +39,7 @@ def test_store_pass_evaluates_and_saves_every_open_case(db_url: str) -> None:
     # the ten cases of one debtor sit in different ranges; the store-wide count still sees all ten
     assert all("RELATED_CASES_CONCENTRATION" in verdicts[c.case_no].flags for c in linked)
     assert not any("RELATED_CASES_CONCENTRATION" in verdicts[c.case_no].flags for c in others)
-    again = evaluation.evaluate_store(url, AS_OF, network=network, workers=1)
+    again = evaluation.evaluate_store(url, AS_OF, network=network, rulebook=RULEBOOK, workers=1)
     assert again.evaluated == 50
     with session_scope(db) as session:
         assert len(repository.verdicts_on(session=session, as_of=AS_OF)) == 50  # re-runs replace
@@ -53,7 +57,7 @@ def test_a_bad_stored_case_is_reported_and_the_rest_evaluated(db_url: str) -> No
     with session_scope(db) as session:  # the record now names a court the network does not have
         data = make_case("(2024)川0104执3号", court_code="B000000").model_dump_json()
         session.execute(update(CaseRow).where(CaseRow.case_no == "(2024)川0104执3号").values(data=data))
-    run = evaluation.evaluate_store(url, AS_OF, network=network, workers=1)
+    run = evaluation.evaluate_store(url, AS_OF, network=network, rulebook=RULEBOOK, workers=1)
     assert (run.evaluated, run.rejected) == (5, 1)
     assert "(2024)川0104执3号" in run.problems[0] and "B000000" in run.problems[0]
 

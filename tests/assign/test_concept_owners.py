@@ -1,0 +1,53 @@
+"""The owners of concepts the nightly job, batch jobs, the API and the console share (issue 16):
+each is defined once and tested here at its boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from assign.decisions import Action, Decision, bound_court
+from assign.plans import Move, moves_between
+from assign.receiving import NotReceivable, receiving_court_problem
+from tests.factories import make_network
+
+# ---------------------------------------------------------------- assign.plans.moves_between
+
+
+def test_moves_between_two_plans_name_added_removed_and_moved_cases() -> None:
+    before = {"a": "B510105", "b": "B510112", "c": "B510105"}
+    after = {"a": "B510105", "b": "B510105", "d": "B510112"}
+    moves = moves_between(before, after)
+    assert moves == [Move("b", "B510112", "B510105"), Move("c", "B510105", None), Move("d", None, "B510112")]
+    assert [m.moved for m in moves] == [True, False, False]
+    assert moves_between(after, after) == []
+
+
+# ---------------------------------------------------------------- assign.receiving
+
+
+@pytest.mark.parametrize(("target", "original", "expected"), [
+    ("B510105", ("B510104",), None),  # another court of the forum's jurisdiction
+    ("B510104", ("B510104",), NotReceivable.ORIGINAL),  # CPL Art. 237: "other" courts only
+    ("B510105", ("B510104", "B510105"), NotReceivable.ORIGINAL),  # the entrusted court neither
+    ("B510703", ("B510104",), NotReceivable.OUTSIDE),  # another prefecture: not 本辖区
+    ("X999999", ("B510104",), NotReceivable.UNKNOWN),
+])
+def test_a_receiving_court_is_another_court_within_the_forums_jurisdiction(
+        target: str, original: tuple[str, ...], expected: NotReceivable | None) -> None:
+    assert receiving_court_problem(make_network(), target=target, forum="I510100", original=original) is expected
+
+
+# ---------------------------------------------------------------- assign.decisions.bound_court
+
+
+@pytest.mark.parametrize(("action", "target", "recommended", "expected"), [
+    (Action.ACCEPT, "B510105", "B510105", "B510105"),
+    (Action.ACCEPT, None, "B510105", "B510105"),  # an accept binds the recommended court
+    (Action.OVERRIDE, "B510112", "B510105", "B510112"),  # an override binds the chosen court
+    (Action.REJECT, None, "B510105", None),  # a reject binds nothing: the case is free again
+])
+def test_a_decision_binds_its_cases_to_the_accepted_or_chosen_court(
+        action: Action, target: str | None, recommended: str, expected: str | None) -> None:
+    decision = Decision(recommendation_id=1, plan_id="p", case_nos='["a"]', action=action.value,
+                        recommended_court=recommended, target_court=target, reason="r")
+    assert bound_court(decision) == expected
