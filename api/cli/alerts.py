@@ -34,7 +34,8 @@ def register(app: typer.Typer) -> None:
             network = store.current_network(db)
             if court:
                 network.get(court)  # unknown court: a clear error before any work
-            run = store_alerts(db, day, network=network, court=court, save=save, workers=workers)
+            run = store_alerts(db, day, network=network, rulebook_dir=get_settings().rulebook_dir, court=court,
+                               save=save, workers=workers)
             shown = [a for a in run.alerts if (not node or a.node == node)
                      and (not severity or a.severity.value == severity)]
             if as_json:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -19,10 +20,10 @@ log = logging.getLogger(__name__)
 WORKERS = 2  # processes for stores of more than one range (10,000 cases); the machine's two cores
 
 
-def alerts_stage(engine: Engine, as_of: date, network: CourtNetwork) -> float:
+def alerts_stage(engine: Engine, as_of: date, network: CourtNetwork, rulebook_dir: Path) -> float:
     """Compute, store and publish the night's alerts; returns the stage's wall time in seconds."""
     started = time.perf_counter()
-    run = store_alerts(engine, as_of, network=network, save=True, workers=WORKERS)
+    run = store_alerts(engine, as_of, network=network, rulebook_dir=rulebook_dir, save=True, workers=WORKERS)
     log.info("alerts on %s: %d cases, %d alerts, %s", as_of, run.cases, len(run.alerts), run.saved)
     if run.rejected:
         log.warning("alerts on %s: %d stored cases could not be read", as_of, run.rejected)

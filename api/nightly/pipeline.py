@@ -139,7 +139,8 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
                           f"rerun to retry them (stored forums are kept)")
     mark("solve", "solved", started)
 
-    times["alerts"] = alerts_stage(engine, as_of, network)  # node alerts (issue 17): stored, new ones published
+    # node alerts (issue 17): stored, new ones published
+    times["alerts"] = alerts_stage(engine, as_of, network, services.rulebook_dir)
     times["leads"] = leads_stage(engine, as_of, network)  # restoration leads (issue 17 §2): registers x cases
     # publish: plans, events and the run's status in one transaction
     started = time.perf_counter()

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from api.config import BUILTIN_RULEBOOK_DIR
 from api.nightly.worker import Placer
 from api.service.placement import place_cases
 from assign.decisions import pinned_courts
@@ -31,6 +32,7 @@ class NightlyServices:
     rulebook_hash: str
     evaluate_store: EvaluateStore
     placer: Placer = place_cases
+    rulebook_dir: Path = BUILTIN_RULEBOOK_DIR  # the node alerts' ruleset (default_services: the configured one)
     pinned: PinnedSource = field(default=lambda session: pinned_courts(session=session))
     solve_params: Mapping[str, Any] = field(default_factory=dict)  # solver.SolveParams as plain data
     forum_policies: Mapping[str, str] = field(default_factory=dict)  # forum -> policy, over solve_params' policy
@@ -53,5 +55,5 @@ def default_services(*, rulebook_dir: Path, eval_workers: int, solve_params: Map
         return evaluate_store(url, as_of, network=network, rulebook=rulebook, workers=eval_workers,
                               progress=progress).evaluated
 
-    return NightlyServices(rulebook_hash=rulebook.content_hash, evaluate_store=evaluate,
+    return NightlyServices(rulebook_hash=rulebook.content_hash, evaluate_store=evaluate, rulebook_dir=rulebook_dir,
                            solve_params=dict(solve_params), forum_policies=dict(forum_policies or {}))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AdminKeyDep, AnyKeyDep, EngineDep, NetworkDep, SessionDep
+from api.deps import AdminKeyDep, AnyKeyDep, EngineDep, NetworkDep, SessionDep, SettingsDep
 from api.routes._shared import AUTH_ERRORS, Cursor, Limit, errors, today
 from api.security import Principal
 from api.service.alerts import store_alerts
@@ -101,8 +101,9 @@ def alert_summary(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
 
 @router.post("/run", response_model=AlertPassOut, responses=errors(409),
              summary="Compute, store and publish the alerts of every open and 终本 case (admin; the nightly does it)")
-async def run_alerts(_key: AdminKeyDep, engine: EngineDep, network: NetworkDep,
+async def run_alerts(_key: AdminKeyDep, engine: EngineDep, network: NetworkDep, settings: SettingsDep,
                      as_of: date | None = None) -> dict[str, Any]:
     day = as_of or today()
-    run = await run_in_threadpool(lambda: store_alerts(engine, day, network=network, save=True))
+    run = await run_in_threadpool(lambda: store_alerts(engine, day, network=network,
+                                                       rulebook_dir=settings.rulebook_dir, save=True))
     return {"as_of": day, "cases": run.cases, "alerts": len(run.alerts), "saved": run.saved, "ruleset": run.ruleset}

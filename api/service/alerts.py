@@ -36,13 +36,10 @@ _lock = threading.Lock()
 _engines: dict[str, tuple[tuple[int, int], RuleEngine]] = {}  # alerts file -> (mtime, size), engine
 
 
-def default_rulebook_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "rules" / "rulebook"
-
-
-def alerts_engine(rulebook_dir: str | Path | None = None) -> RuleEngine:
-    """The process's engine for the alerts ruleset of `rulebook_dir`, rebuilt when its file changes."""
-    file = rulebook_file(rulebook_dir or default_rulebook_dir(), RULESET_ID).resolve()
+def alerts_engine(rulebook_dir: str | Path) -> RuleEngine:
+    """The process's engine for the alerts ruleset of `rulebook_dir` (the configured rulebook
+    directory, `Settings.rulebook_dir`: no fallback), rebuilt when its file changes."""
+    file = rulebook_file(rulebook_dir, RULESET_ID).resolve()
     st = file.stat()
     stamp = (st.st_mtime_ns, st.st_size)
     with _lock:
@@ -119,14 +116,15 @@ def _range_alerts(status: str, lo: str, hi: str, court_codes: list[str] | None, 
     return len(cases), evaluate_alerts(cases, as_of, engine), problems
 
 
-def store_alerts(db: Engine, as_of: date, *, network: CourtNetwork, court: str | None = None, save: bool = False,
-                 rulebook_dir: str | Path | None = None, workers: int = 1, range_size: int = 10_000) -> AlertPass:
+def store_alerts(db: Engine, as_of: date, *, network: CourtNetwork, rulebook_dir: str | Path,
+                 court: str | None = None, save: bool = False, workers: int = 1,
+                 range_size: int = 10_000) -> AlertPass:
     """The alerts of every open and 终本 case in the store (or in `court`'s jurisdiction) on `as_of`;
     with `save`, stored and the new ones published. `workers` > 1: ranges evaluated in processes."""
     codes = network.subtree_codes(court) if court else None
     ranges = list(_ranges(db, codes, range_size))
     if workers > 1 and len(ranges) > 1:
-        rulebook = load_rulebook(rulebook_file(rulebook_dir or default_rulebook_dir(), RULESET_ID), RULESET_ID)
+        rulebook = load_rulebook(rulebook_file(rulebook_dir, RULESET_ID), RULESET_ID)
         run = AlertPass(as_of, ruleset=rulebook.versioned_name)
         url = db.url.render_as_string(hide_password=False)
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(url, rulebook)) as pool:

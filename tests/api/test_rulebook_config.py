@@ -8,6 +8,7 @@ report that hash. Before, the API kept its own engine on the built-in rulebook.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from api.nightly import NightlyOptions
 from assign import audit, runs
 from assign.db import session_scope
 from assign.models import VerdictRow
-from rules.loader import load_rulebook
+from rules.loader import load_rulebook, rulebook_file
 from tests.api.conftest import AS_OF, Keys, api_settings, headers, store_cases
 from tests.api.test_plans_jobs import wait_for
 from tests.factories import make_transfer_case
@@ -36,12 +37,16 @@ def other_rulebook(tmp_path: Path) -> tuple[Path, str]:
     """A copy of the built-in rulebook whose version (hence content hash) differs."""
     target = tmp_path / "rulebook"
     shutil.copytree(BUILTIN_RULEBOOK_DIR, target)
-    (file,) = target.glob("*.yml")
+    file = rulebook_file(target)
     text = file.read_text(encoding="utf-8")
-    assert 'version: "1.1.0"' in text
-    file.write_text(text.replace('version: "1.1.0"', 'version: "9.9.9-test"', 1), encoding="utf-8")
+    changed = re.sub(r'^version: "[^"]+"', 'version: "9.9.9-test"', text, count=1, flags=re.M)
+    assert changed != text
+    file.write_text(changed, encoding="utf-8")
     configured = load_rulebook(target).content_hash
     assert configured != load_rulebook(BUILTIN_RULEBOOK_DIR).content_hash
+    alerts = rulebook_file(target, "alerts")  # the node alerts' ruleset lives in the same directory
+    alerts.write_text(re.sub(r'^version: "[^"]+"', 'version: "9.9.9-test"', alerts.read_text(encoding="utf-8"),
+                             count=1, flags=re.M), encoding="utf-8")
     return target, configured
 
 
@@ -64,6 +69,10 @@ def test_every_api_entry_point_uses_the_configured_rulebook(app_engine: Engine, 
         one = client.post("/v1/recommendations", json={"case_no": case.case_no, "as_of": AS_OF.isoformat()},
                           headers=h)
         assert one.json()["verdict"]["rulebook_version"]["hash"] == configured
+        alerts = client.post(f"/v1/alerts/run?as_of={AS_OF.isoformat()}", headers=headers(keys.admin))
+        expected = load_rulebook(directory, "alerts").versioned_name
+        assert alerts.status_code == 200 and alerts.json()["ruleset"] == expected, alerts.text
+        assert expected != load_rulebook(BUILTIN_RULEBOOK_DIR, "alerts").versioned_name
         job = wait_for(client, keys.dispatcher, client.post(
             "/v1/recommendations/batch", json={"as_of": AS_OF.isoformat(), "time_limit_s": 1}, headers=h).json()["id"])
         assert job["status"] == "done", job
