@@ -21,6 +21,7 @@ from api.console import queue as queue_model
 from api.console import router as pages
 from api.console import workload
 from api.console.lookup import CaseRecommendation, current_recommendation, disposition_for
+from api.console.models import CaseDetail, Me, PlanView, Queue
 from api.deps import AnyKeyDep, NetworkDep, SessionDep
 from api.documents import DocumentKind
 from api.routes._shared import AUTH_ERRORS, TextPath, errors
@@ -34,13 +35,14 @@ from assign.schemas import Verdict
 views = APIRouter(prefix="/v1/console", tags=["console"], responses=AUTH_ERRORS)
 
 
-@views.get("/me", summary="Who the key belongs to: role, court and its name")
+@views.get("/me", response_model=Me, summary="Who the key belongs to: role, court and its name")
 def me(key: AnyKeyDep, network: NetworkDep) -> dict[str, Any]:
     name = network.get(key.court_code).name if key.court_code and key.court_code in network else None
     return {"role": key.role.value, "court_code": key.court_code, "court_name": name, "label": key.label}
 
 
-@views.get("/queue", summary="Cases needing action in the caller's jurisdiction, with counts by outcome")
+@views.get("/queue", response_model=Queue,
+           summary="Cases needing action in the caller's jurisdiction, with counts by outcome")
 def queue(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
           outcome: str | None = Query(default=None, max_length=32),
           flag: str | None = Query(default=None, max_length=64),
@@ -51,7 +53,8 @@ def queue(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
                              court=court, min_age_days=min_age_days, q=q)
 
 
-@views.get("/cases/{case_no}", responses=errors(404), summary="One case with verdict, recommendation, decision, audit")
+@views.get("/cases/{case_no}", response_model=CaseDetail, responses=errors(404),
+            summary="One case with verdict, recommendation, decision, audit")
 def case_detail(case_no: TextPath, key: AnyKeyDep, session: SessionDep, network: NetworkDep) -> dict[str, Any]:
     case = repository.get_case(session=session, case_no=case_no)
     key.check_case(network, case)
@@ -93,7 +96,8 @@ def _document_options(verdict: dict[str, Any] | None, current: CaseRecommendatio
             "reason": None if allowed else "审查结果不允许该方式的文书"}
 
 
-@views.get("/plan", responses=errors(404), summary="The caller's forum plan: workload before/after, map, moves")
+@views.get("/plan", response_model=PlanView, responses=errors(404),
+            summary="The caller's forum plan: workload before/after, map, moves")
 def plan_view(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
               plan_id: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
     if plan_id:
