@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate_store import PeakRss, ensure_store, store_line  # noqa: E402  (shared with the rules pass bench)
 
+from api.config import BUILTIN_RULEBOOK_DIR  # noqa: E402
 from api.service.alerts import store_alerts  # noqa: E402
 from assign.network import builtin_network  # noqa: E402
 from assign.schemas import CaseStatus  # noqa: E402
@@ -51,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         run = None  # the previous pass's alerts are not held while this one is measured
         t = time.perf_counter()
         with PeakRss() as peak:
-            run = store_alerts(db, as_of, network=network, save=not args.no_save, workers=args.workers)
+            run = store_alerts(db, as_of, network=network, rulebook_dir=BUILTIN_RULEBOOK_DIR, save=not args.no_save,
+                               workers=args.workers)
         wall = time.perf_counter() - t
         out.write(f"{label}: {run.cases:,} cases -> {len(run.alerts):,} alerts in {wall:.1f} s = "
                   f"{run.cases / wall:,.0f} cases/s; saved {run.saved}; peak PSS {peak.total_mb:.0f} MB summed, "
