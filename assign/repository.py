@@ -128,7 +128,8 @@ def _keyset_pages(session: Session, columns: Sequence[Any], *, batch_size: int, 
             q = q.where(CaseRow.status == status.value)
         if court_codes is not None:
             q = q.where(col(CaseRow.court_code).in_(list(court_codes)))
-        rows = session.exec(q.order_by(CaseRow.case_no).limit(batch_size)).all()
+        # `execute`, not `exec`: rows even for one column (SQLModel's `exec` gives scalars then)
+        rows = session.execute(q.order_by(col(CaseRow.case_no)).limit(batch_size)).all()
         if not rows:
             return
         yield rows

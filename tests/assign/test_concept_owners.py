@@ -4,11 +4,14 @@ each is defined once and tested here at its boundaries."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.engine import Engine
 
+from assign import repository
+from assign.db import session_scope
 from assign.decisions import Action, Decision, bound_court
 from assign.plans import Move, moves_between
 from assign.receiving import NotReceivable, receiving_court_problem
-from tests.factories import make_network
+from tests.factories import make_case, make_network
 
 # ---------------------------------------------------------------- assign.plans.moves_between
 
@@ -51,3 +54,24 @@ def test_a_decision_binds_its_cases_to_the_accepted_or_chosen_court(
     decision = Decision(recommendation_id=1, plan_id="p", case_nos='["a"]', action=action.value,
                         recommended_court=recommended, target_court=target, reason="r")
     assert bound_court(decision) == expected
+
+
+# ---------------------------------------------------------------- assign.repository: the keyset scan
+
+
+def test_the_keyset_scan_pages_through_every_open_case_once(engine: Engine) -> None:
+    """One keyset scan behind `iter_cases` and the store pass's ranges (a one-column page once
+    made the next key the first character of the last case number: an endless scan)."""
+    nos = [f"(2024)川0104执{n}号" for n in range(1, 8)]
+    with session_scope(engine) as session:
+        for no in nos:
+            repository.save_case(session=session, case=make_case(no))
+        repository.save_case(session=session, case=make_case("(2023)川0104执1号", status="concluded"))
+    with session_scope(engine) as session:
+        ranges = list(repository.case_no_ranges(session=session, size=3))
+        pages = [[c.case_no for c in page] for page in repository.iter_cases(session=session, batch_size=3)]
+        middle = repository.case_records_between(session=session, first=ranges[1][0], last=ranges[1][1])
+    ordered = sorted(nos)
+    assert ranges == [(ordered[0], ordered[2], 3), (ordered[3], ordered[5], 3), (ordered[6], ordered[6], 1)]
+    assert pages == [ordered[0:3], ordered[3:6], ordered[6:]]
+    assert [no for no, _ in middle] == ordered[3:6]
