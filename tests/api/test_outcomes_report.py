@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.config import get_settings
 from assign.db import session_scope
-from assign.decisions import Action, Decision
+from assign.decisions import Action, record_decision
 from assign.models import PlanRow, RecommendationRow
 from assign.outcomes import ProgressEvent, Source, record_progress
 from tests.api.conftest import Keys, headers, store_cases
@@ -37,10 +37,11 @@ def bind(engine: Engine, case_no: str, action: Action, court: str, on: date, n: 
                                 target_court=court, data="{}")
         s.add(rec)
         s.flush()
-        s.add(Decision(recommendation_id=rec.id or 0, plan_id=f"p{n}", case_nos=json.dumps([case_no]),
-                       action=action.value, recommended_court=court,
-                       target_court=None if action is Action.REJECT else court, reason="x",
-                       created_at=datetime(on.year, on.month, on.day, 10, tzinfo=UTC)))
+        # through the repository, so the decision is the case's live one (`assign.decisions`)
+        decision = record_decision(session=s, recommendation=rec, action=action,
+                                   target_court=None if action is Action.REJECT else court, reason="x",
+                                   justification=None, violations=[], key_id=None)
+        decision.created_at = datetime(on.year, on.month, on.day, 10, tzinfo=UTC)
 
 
 def event(case_no: str, kind: str, on: str, **value: str) -> ProgressEvent:
