@@ -7,6 +7,7 @@ import json
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from api.config import BUILTIN_RULEBOOK_DIR
 from api.nightly import run_nightly
 from api.nightly.alerts_stage import alerts_stage
 from assign import events, repository
@@ -31,6 +32,6 @@ def test_the_night_stores_and_publishes_alerts_once(engine: Engine) -> None:
     assert sum(p["count"] for p in raised) == len(stored)
     with session_scope(engine) as s:
         network = repository.active_network(session=s)
-    alerts_stage(engine, AS_OF, network)  # the same night again: nothing new
+    alerts_stage(engine, AS_OF, network, BUILTIN_RULEBOOK_DIR)  # the same night again: nothing new
     with session_scope(engine) as s:
         assert len(events.list_events(session=s, kinds=["alerts.raised"], limit=1000)) == len(raised)

@@ -73,7 +73,7 @@ def test_the_nightly_store_pass_counts_unfinished_cases_only(db_url: str) -> Non
               for i in range(2)]
     cases.append(make_case("(2024)川0104执320号", debtor=debtor, status="concluded"))
     assert import_cases(db, cases, as_of=AS_OF, network=network).ok
-    evaluation.evaluate_store(db_url, AS_OF, network=network, workers=1)
+    evaluation.evaluate_store(db_url, AS_OF, network=network, rulebook=RULEBOOK, workers=1)
     with session_scope(db) as session:
         verdicts = repository.verdicts_on(session=session, as_of=AS_OF)
     assert len(verdicts) == 8 and all("RELATED_CASES_CONCENTRATION" in v.flags for v in verdicts)
