@@ -27,4 +27,8 @@ fi
 .venv/bin/ruff check .
 .venv/bin/lint-imports
 .venv/bin/mypy
-exec .venv/bin/python -m pytest -q "$@"
+# The stateful fuzz test runs in a process of its own: inside the whole suite's process it reached no
+# decision (some earlier test leaves process state behind that it depends on; not yet found), while
+# alone it passes. Both runs must pass.
+.venv/bin/python -m pytest -q -m "not fuzz" "$@"
+exec .venv/bin/python -m pytest -q -m fuzz "$@"
