@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -53,6 +53,9 @@ class SolveParams(_Data):
     # the solver chooses 提级 or 指定 where the verdict permits both and recommends designation
     # (the forum itself joins the pool as one more court; solver/README "The mode is part of the plan")
     choose_mode: bool = True
+    # soft.receiving_outcome (solver/constraints/outcome.py): receiving court -> measured share of its transferred
+    # cases with substantive progress; empty = the term is off (the default)
+    outcome_shares: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod

@@ -28,6 +28,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "soft.distance": 0.02,  # points per km (receiving court to debtor + to main assets)
     "soft.churn": 5.0,  # points per case moved against the previous plan
     "soft.mode_cost": 1.0,  # points per MODE_COST unit
+    # points per case x (1 - its receiving court's measured progress share); only when SolveParams.outcome_shares
+    "soft.receiving_outcome": 10.0,
 }
 
 

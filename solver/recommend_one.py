@@ -16,6 +16,7 @@ import numpy as np
 from assign.network import CourtNetwork
 from assign.schemas import MODE_COST, Alternative, Exclusion, Recommendation
 from solver.build import court_state, pool_courts
+from solver.constraints.outcome import outcome_gap
 from solver.geo import case_km
 from solver.instance import AssignmentInstance, CourtState, Demand, Pool, SolveParams
 from solver.legality import Legality
@@ -126,6 +127,9 @@ def rank_courts(state: PlanState, demands: Sequence[Demand]) -> tuple[Ranked, li
         terms["soft.churn"] = p.weight("soft.churn") * sum(1 for d in demands if d.previous not in (None, court))
         terms["soft.mode_cost"] = p.weight("soft.mode_cost") * sum(MODE_COST[d.mode_at(court)] for d in demands)
         terms["medium.group_together"] = p.weight("medium.group_together") * (1 if group and court not in group else 0)
+        if p.outcome_shares:  # the optional term appears only where it is on
+            terms["soft.receiving_outcome"] = p.weight("soft.receiving_outcome") * len(demands) * outcome_gap(
+                p.outcome_shares, court)
         ranked.append((court, terms))
     ranked.sort(key=lambda ct: (sum(ct[1].values()), ct[0]))
     from solver.constraints import BY_ID

@@ -63,6 +63,7 @@ CONSTRAINTS: dict[str, str] = {
     "soft.distance": "距当事人及财产的距离",
     "soft.churn": "与前一方案相比的变动",
     "soft.mode_cost": "执行方式成本（低成本优先）",
+    "soft.receiving_outcome": "承接法院移送执行成效（可选）",
 }
 
 PERIODS: dict[str, str] = {

@@ -19,6 +19,7 @@ from solver.constraints.hard import (
     Pinned,
 )
 from solver.constraints.medium import GroupTogether
+from solver.constraints.outcome import ReceivingOutcome
 from solver.constraints.soft import Churn, Distance, ModeCost
 
 REGISTRY: tuple[ConstraintUnit, ...] = (
@@ -36,6 +37,7 @@ REGISTRY: tuple[ConstraintUnit, ...] = (
     Distance(),
     Churn(),
     ModeCost(),
+    ReceivingOutcome(),
 )
 HARD_FILTERS: tuple[ConstraintUnit, ...] = tuple(
     u for u in REGISTRY if u.level == Level.HARD and type(u).exclude is not ConstraintUnit.exclude

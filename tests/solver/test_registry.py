@@ -38,7 +38,7 @@ def test_covers_names_only_registry_units() -> None:
 
 def test_registry_ids_are_unique_and_levelled() -> None:
     ids = [u.id for u in REGISTRY]
-    assert len(ids) == len(set(ids)) == 14
+    assert len(ids) == len(set(ids)) == 15
     assert all(u.id.split(".")[0] == u.level.value for u in REGISTRY)
     assert [u.id for u in HARD_FILTERS][:3] == ["hard.in_forum_jurisdiction", "hard.escalation_open",
                                                 "hard.not_original_court"]
