@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # forum: ASSIGN_FORUM_POLICIES='{"I510100": "near"}'. A request's own policy wins over both.
     solver_policy: Policy = Policy.DEFAULT
     forum_policies: dict[str, Policy] = Field(default_factory=dict)
+    # The optional solver term preferring receiving courts with better measured results (api/service/outcome_term.py):
+    # off unless forums are listed here ('["I510100"]', or '["*"]' for every forum)
+    outcome_term_forums: list[str] = Field(default_factory=list)
+    outcome_term_min_cases: int = Field(default=5, ge=1)
     # restoration leads (rules/leads.py): days the enforcing court has to act on a lead (CONVENTION)
     lead_action_days: int = Field(default=30, ge=1, le=3650)
     nightly_cron: str = "30 1 * * *"  # 01:30 every night

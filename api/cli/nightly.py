@@ -41,7 +41,9 @@ def night(settings: Settings, day: date, options: NightlyOptions, *, show_progre
                                 solve_params={"seed": settings.solver_seed, "workers": 1,
                                               "policy": (policy or settings.solver_policy).value},
                                 forum_policies={} if policy else {f: p.value for f, p in
-                                                                 settings.forum_policies.items()})
+                                                                 settings.forum_policies.items()},
+                                outcome_term_forums=settings.outcome_term_forums,
+                                outcome_term_min_cases=settings.outcome_term_min_cases)
     if not show_progress:
         return run_nightly(engine, as_of=day, services=services, options=options)
     with Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -24,6 +24,7 @@ from api.nightly.leads_stage import leads_stage
 from api.nightly.lock import RunLockKeeper
 from api.nightly.services import NightlyServices
 from api.nightly.worker import ForumResult, ForumTask, network_payload, solve_forum
+from api.service.outcome_term import outcome_shares_by_forum
 from assign import repository, runs
 from assign.db import session_scope
 from assign.errors import AssignError, Conflict
@@ -197,6 +198,9 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
     order = sorted((f for f in todo if by_forum.get(f)), key=lambda f: (-len(by_forum[f]), f))
     prepare_started = time.perf_counter()
     with session_scope(engine) as s:
+        measured = outcome_shares_by_forum(session=s, network=network, as_of=as_of, forums=order,
+                                           term_forums=services.outcome_term_forums,
+                                           min_cases=services.outcome_term_min_cases)
         for forum in order:
             case_nos = by_forum[forum]
             cases = repository.get_cases(session=s, case_nos=case_nos)
@@ -206,7 +210,8 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
                 run_id=run_id, forum=forum, cases=[c.model_dump_json() for c in cases],
                 verdicts=[verdicts[c.case_no] for c in cases], previous=previous.get(forum),
                 pins={n: pins[n] for n in case_nos if n in pins}, placer=services.placer,
-                params={**services.solve_params, **_forum_policy(services, forum), **limits.get(forum, {})})
+                params={**services.solve_params, **_forum_policy(services, forum), **limits.get(forum, {}),
+                        **({"outcome_shares": measured[forum]} if forum in measured else {})})
     spent["prepare"] += time.perf_counter() - prepare_started
     if not tasks:
         return failures
@@ -242,6 +247,8 @@ def _policies(services: NightlyServices) -> str:
     another policy is a new run, not a confirmation of the published one."""
     default = str(services.solve_params.get("policy", "default"))
     forums = {f: p for f, p in services.forum_policies.items() if p != default}
-    if default == "default" and not forums:
+    # the optional outcome term changes the plans too (its figures come from the data snapshot)
+    outcome = "".join(f";outcome={f}" for f in sorted(services.outcome_term_forums))
+    if default == "default" and not forums and not outcome:
         return ""
-    return default + "".join(f";{f}={p}" for f, p in sorted(forums.items()))
+    return default + "".join(f";{f}={p}" for f, p in sorted(forums.items())) + outcome

@@ -8,7 +8,7 @@ The job never evaluates or places by itself; it calls `api.service.evaluation` a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,10 +36,14 @@ class NightlyServices:
     pinned: PinnedSource = field(default=lambda session: pinned_courts(session=session))
     solve_params: Mapping[str, Any] = field(default_factory=dict)  # solver.SolveParams as plain data
     forum_policies: Mapping[str, str] = field(default_factory=dict)  # forum -> policy, over solve_params' policy
+    # forums whose plans use soft.receiving_outcome ("*": all; api/service/outcome_term.py) and its minimum sample
+    outcome_term_forums: frozenset[str] = frozenset()
+    outcome_term_min_cases: int = 5
 
 
 def default_services(*, rulebook_dir: Path, eval_workers: int, solve_params: Mapping[str, Any],
-                     forum_policies: Mapping[str, str] | None = None) -> NightlyServices:
+                     forum_policies: Mapping[str, str] | None = None, outcome_term_forums: Iterable[str] = (),
+                     outcome_term_min_cases: int = 5) -> NightlyServices:
     """The real pipeline: the rulebook on disk, the store-wide evaluation and the placement service.
 
     The rulebook is loaded here, once: the run id is made from its hash and the store-wide
@@ -56,4 +60,6 @@ def default_services(*, rulebook_dir: Path, eval_workers: int, solve_params: Map
                               progress=progress).evaluated
 
     return NightlyServices(rulebook_hash=rulebook.content_hash, evaluate_store=evaluate, rulebook_dir=rulebook_dir,
-                           solve_params=dict(solve_params), forum_policies=dict(forum_policies or {}))
+                           solve_params=dict(solve_params), forum_policies=dict(forum_policies or {}),
+                           outcome_term_forums=frozenset(outcome_term_forums),
+                           outcome_term_min_cases=outcome_term_min_cases)

@@ -43,6 +43,7 @@ from api.config import Settings
 from api.security import Principal
 from api.service import audit as audit_service
 from api.service import evaluation, placement, plan_store
+from api.service.outcome_term import outcome_shares_by_forum
 from assign import jobs, plans, repository
 from assign.db import session_scope
 from assign.decisions import pinned_courts
@@ -163,9 +164,14 @@ class JobRunner:
             pinned = pinned_courts(session=session, case_nos=[c.case_no for c in cases])
         previous_assignments = AssignmentPlan.model_validate_json(previous.data).assignments if previous else None
         time_limit_s = float(params.get("time_limit_s") or self.settings.interactive_time_limit_s)
+        with session_scope(self.engine) as session:
+            measured = outcome_shares_by_forum(session=session, network=network, as_of=as_of, forums=[scope],
+                                               term_forums=self.settings.outcome_term_forums,
+                                               min_cases=self.settings.outcome_term_min_cases)
         solve_params = SolveParams(time_limit_s=time_limit_s,
                                    workers=self.settings.solver_workers, seed=self.settings.solver_seed,
-                                   policy=self.settings.policy_for(scope, params.get("policy")))
+                                   policy=self.settings.policy_for(scope, params.get("policy")),
+                                   outcome_shares=measured.get(scope, {}))
         inst = build_instance(cases, verdicts, network, previous_plan=previous_assignments, pinned=pinned,
                               params=solve_params)
         greedy = greedy_plan(inst)

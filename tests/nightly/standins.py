@@ -76,7 +76,7 @@ def place(cases: Sequence[Case], verdicts: Sequence[Verdict], network: CourtNetw
     seed = params.seed if params else 0
     plan = AssignmentPlan(plan_id="standin", status=PlanStatus.FEASIBLE, assignments=assignments,
                           modes={n: Mode.DESIGNATE for n in assignments}, gap=0.01 * (len(cases) % 5), seed=seed,
-                          **({"policy": params.policy} if params else {}))
+                          **({"policy": params.policy, "params": params.model_dump(mode="json")} if params else {}))
     info = SolverInfo(status="FEASIBLE", seed=seed)
     recs = [Recommendation(case_nos=[n], mode=Mode.DESIGNATE, target_court=c, forum=forum, plan_id="standin",
                            solver=info) for n, c in sorted(assignments.items())]
