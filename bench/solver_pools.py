@@ -28,7 +28,7 @@ from solver.bound import lp_bound
 from solver.highs import MipBackend, run_highs
 from solver.instance import AssignmentInstance
 from solver.lp_round import lp_model
-from solver.model import TransferModel
+from solver.model import TransferModel, solve_pool
 from solver.variables import OBJ_SCALE
 
 PARAMS: dict[str, dict[str, Any] | None] = {
@@ -40,7 +40,11 @@ PARAMS: dict[str, dict[str, Any] | None] = {
     "lb_tree": {"num_workers": 4, "subsolvers": ["max_lp", "objective_lb_search", "lb_tree_search",
                                                  "reduced_costs"]},
     "single": {"num_workers": 1},
-    "highs": None,  # HiGHS's MIP branch and cut (highspy) on the same model: a second engine, not shipped
+    "highs": None,  # HiGHS's MIP branch and cut (highspy) on the same model
+    # the shipped pool solve (solver.model.solve_pool: LP, rounding, neighbourhoods, whole pool),
+    # with HiGHS beside CP-SAT (the portfolio, solver.portfolio) and without it
+    "pool": None,
+    "pool_cpsat": None,
 }
 
 
@@ -56,7 +60,14 @@ def solve_highs(sub: AssignmentInstance, limit_s: float) -> dict[str, Any]:
 
 def solve_alone(model: TransferModel, name: str, limit_s: float) -> dict[str, Any]:
     r = model.solve(limit_s, portfolio=PARAMS[name])
-    return {k: r.get(k) for k in ("status", "time_s", "objective", "bound")}
+    return {"status": r.status, "time_s": r.time_s, "objective": r.objective, "bound": r.bound}
+
+
+def solve_shipped(sub: AssignmentInstance, limit_s: float, *, portfolio: bool) -> dict[str, Any]:
+    params = sub.params if portfolio else sub.params.model_copy(update={"highs_max_vars": 0})
+    r = solve_pool(sub.model_copy(update={"params": params}), limit_s)
+    return {"status": r.status, "time_s": r.time_s, "objective": r.objective, "bound": r.bound,
+            "note": f"plan {r.method}, bound {r.bound_by}"}
 
 
 def _out(line: str) -> None:
@@ -89,16 +100,23 @@ def main(argv: list[str] | None = None) -> int:
     _out(f"{'pool':22s} {'cases':>5s} {'params':9s} {'status':8s} {'time_s':>6s} {'objective':>9s} {'bound':>9s} "
           f"{'LP bound':>9s}")
     for name in names:
-        proven, spent = 0, 0.0
+        proven, spent, objective, bound = 0, 0.0, 0.0, 0.0
         for pool in pools:
             sub = inst.subinstance(pool)
-            r = (solve_highs(sub, a.time_limit) if name == "highs"
-                 else solve_alone(TransferModel(sub), name, a.time_limit))
+            if name == "highs":
+                r = solve_highs(sub, a.time_limit)
+            elif name.startswith("pool"):
+                r = solve_shipped(sub, a.time_limit, portfolio=name == "pool")
+            else:
+                r = solve_alone(TransferModel(sub), name, a.time_limit)
             proven += r["status"] == "OPTIMAL"
             spent += r["time_s"]
+            objective += r["objective"] or 0.0
+            bound += r["bound"] or 0.0
             _out(f"{pool:22s} {len(sub.demands):5d} {name:9s} {r['status']:8s} {r['time_s']:6.2f} "
-                 f"{_num(r['objective'])} {_num(r['bound'])} {_num(lp_bound(sub))}")
-        _out(f"# {name}: {proven} of {len(pools)} pools proven, {spent:.1f} s in all")
+                 f"{_num(r['objective'])} {_num(r['bound'])} {_num(lp_bound(sub))} {r.get('note', '')}")
+        _out(f"# {name}: {proven} of {len(pools)} pools proven, {spent:.1f} s in all; sum of objectives "
+             f"{objective:.2f}, of bounds {bound:.2f} (gap {(objective - bound) / max(abs(objective), 1e-9):.4%})")
     return 0
 
 

@@ -68,11 +68,11 @@ def run(n: int, province: str, seed: int, time_limit_s: float, workers: int = 0,
         plan = solve(inst)
     greedy = greedy_plan(inst)
     lp = lp_bound(inst) if with_lp else None
-    model_obj = sum(s.get("objective", 0.0) for s in plan.subproblems)
+    model_obj = sum(s.objective or 0.0 for s in plan.subproblems)
     row = {
         "cases": n, "province": province, "seed": seed, "time_limit_s": time_limit_s, "workers": plan.workers,
         "processes": processes, "pools": len(inst.pools), "classes": len(inst.classes),
-        "variables": sum(s.get("variables", 0) for s in plan.subproblems),
+        "variables": sum(s.variables for s in plan.subproblems),
         "generate_s": round(t1 - t0, 2), "build_s": round(t2 - t1, 2),
         "solver": _summary(plan), "greedy": _summary(greedy),
         "lp_bound_model": None if lp is None else round(lp, 2), "model_objective": round(model_obj, 2),
@@ -109,9 +109,9 @@ def _per_pool(inst: Any, plan: Any) -> list[dict[str, Any]]:
         cases[k.pool] += len(k.case_nos)
     rows = []
     for s in plan.subproblems:
-        objective, bound = s.get("objective"), s.get("bound")
-        rows.append({"pool": s["pool"], "cases": cases[s["pool"]], "method": s.get("method"),
-                     "status": s["status"], "time_s": round(s["time_s"], 3),
+        objective, bound = s.objective, s.bound
+        rows.append({"pool": s.pool, "cases": cases[s.pool], "method": s.method, "bound_by": s.bound_by,
+                     "engines": s.engines, "status": s.status, "time_s": round(s.time_s, 3),
                      "objective": None if objective is None else round(objective, 2),
                      "bound": None if bound is None else round(bound, 2),
                      "gap_points": None if objective is None or bound is None else round(objective - bound, 2)})

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 
 from ortools.linear_solver import pywraplp
 
-from solver.constraints import REGISTRY
 from solver.instance import AssignmentInstance
+from solver.lp_round import lp_model
 from solver.model import TransferModel
-from solver.variables import OBJ_SCALE, LpBackend, ModelContext
+from solver.variables import OBJ_SCALE
 
 
 def lp_bound(inst: AssignmentInstance) -> float:
@@ -24,12 +24,7 @@ def lp_bound(inst: AssignmentInstance) -> float:
         sub = inst.subinstance(pool.id)
         if not sub.classes:
             continue
-        backend = LpBackend()
-        ctx = ModelContext(backend, sub, sub.params)
-        terms = [u.build(ctx) for u in REGISTRY]
-        penalty = sub.params.unplaced_penalty * OBJ_SCALE
-        terms.append(backend.dot(list(ctx.vars.unplaced.values()), [penalty] * len(ctx.vars.unplaced)))
-        backend.solver.Minimize(backend.solver.Sum(terms))
+        backend, _ = lp_model(sub)
         if backend.solver.Solve() != pywraplp.Solver.OPTIMAL:
             continue  # no bound from this pool
         total += backend.solver.Objective().Value() / OBJ_SCALE
@@ -49,5 +44,5 @@ def model_objective(inst: AssignmentInstance, assignment: Mapping[str, str], tim
             for court in k.candidates:
                 model.vars.fix(k.id, court, counts.get(court, 0))
         result = model.solve(time_limit_s)
-        total += result.get("objective", float("nan"))
+        total += result.objective if result.objective is not None else float("nan")
     return total

@@ -25,6 +25,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ortools.linear_solver import pywraplp
@@ -32,7 +33,7 @@ from ortools.sat.python import cp_model
 
 from solver.constraints import REGISTRY, Level
 from solver.efficiency import dominance_defects
-from solver.frontier_types import Frontier, FrontierPoint, PointKind
+from solver.frontier_types import EpsilonPlan, Frontier, FrontierPoint, PointKind
 from solver.greedy import greedy_assign
 from solver.highs import MipBackend, run_highs
 from solver.instance import AssignmentInstance
@@ -78,25 +79,23 @@ class EpsilonModel:
 
     def objective(self, balanced: bool) -> Any:
         """Lexicographic by scaling: the second criterion can never pay for one unit of the first."""
-        inner = (self.km_max + 1) * self.w + self.km if balanced else (self.w_max + 1) * self.km + self.w
-        return self.scale * self.left + inner
+        w = self.backend.dot([self.w], [1])
+        inner = w * (self.km_max + 1) + self.km if balanced else self.km * (self.w_max + 1) + w
+        return self.left * self.scale + inner
 
     def result(self, values: Mapping[Any, float], status: str, time_s: float, bound: float | None,
-               epsilon: int | None, balanced: bool) -> dict[str, Any]:
+               epsilon: int | None, balanced: bool) -> EpsilonPlan:
         assign, unplaced = self.ctx.vars.extract(values)
-        out: dict[str, Any] = {"status": status, "time_s": time_s, "assignments": assign, "unplaced": unplaced,
-                               "w": round(values[self.w])}
-        if balanced or bound is None or not math.isfinite(bound):
+        out = EpsilonPlan(status=status, time_s=time_s, assignments=assign, unplaced=unplaced, w=round(values[self.w]))
+        if balanced or bound is None or not math.isfinite(bound) or unplaced:
             return out
         # for every plan placing all cases, W <= min(ε, w_max) and its objective >= bound, so
         # km >= (bound - that W) / (w_max + 1); a plan leaving cases unplaced gets no km bound
-        if not unplaced:
-            cap = self.w_max if epsilon is None else min(epsilon, self.w_max)
-            out["km_bound"] = max(0, math.ceil((bound - cap) / (self.w_max + 1) - 1e-6))
-        return out
+        cap = self.w_max if epsilon is None else min(epsilon, self.w_max)
+        return replace(out, km_bound=max(0, math.ceil((bound - cap) / (self.w_max + 1) - 1e-6)))
 
 
-def _solve_cpsat(m: EpsilonModel, *, balanced: bool, epsilon: int | None, time_limit_s: float) -> dict[str, Any]:
+def _solve_cpsat(m: EpsilonModel, *, balanced: bool, epsilon: int | None, time_limit_s: float) -> EpsilonPlan:
     assert isinstance(m.backend, CpSatBackend)
     model = m.backend.model.clone()
     if epsilon is not None:
@@ -116,24 +115,24 @@ def _solve_cpsat(m: EpsilonModel, *, balanced: bool, epsilon: int | None, time_l
         code = solver.solve(model)
     elapsed = time.perf_counter() - started
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return {"status": solver.status_name(code), "time_s": elapsed}
+        return EpsilonPlan(status=solver.status_name(code), time_s=elapsed)
     values = {v: solver.value(v) for v in [*m.ctx.vars.x.values(), m.w]}
     return m.result(values, solver.status_name(code), elapsed, solver.best_objective_bound, epsilon, balanced)
 
 
 def _solve_highs(m: EpsilonModel, *, epsilon: int | None, time_limit_s: float,
-                 start: Mapping[str, str] | None = None) -> dict[str, Any]:
+                 start: Mapping[str, str] | None = None) -> EpsilonPlan:
     assert isinstance(m.backend, MipBackend)
     m.w.SetUb(m.w_max if epsilon is None else min(epsilon, m.w_max))
-    m.backend.solver.Minimize(m.objective(False))
+    m.backend.minimize(m.objective(False))
     r = run_highs(m.backend.solver, time_limit_s, start=None if start is None else _start(m, start))
     if r.objective is None:
-        return {"status": r.status, "time_s": r.time_s}
+        return EpsilonPlan(status=r.status, time_s=r.time_s)
     values = {v: r.values[v.index()] for v in [*m.ctx.vars.x.values(), m.w]}
     return m.result(values, r.status, r.time_s, r.bound, epsilon, False)
 
 
-def _most_balanced(sub: AssignmentInstance, cp: EpsilonModel, time_limit_s: float) -> dict[str, Any]:
+def _most_balanced(sub: AssignmentInstance, cp: EpsilonModel, time_limit_s: float) -> EpsilonPlan:
     """The least W found: the LP-and-round plan under the balanced policy's weights (the solver's
     own large-pool path, fast and near the LP's min-max), or CP-SAT's lexicographic search if it
     finds a smaller W (or the same W with less travel) in the same time."""
@@ -143,21 +142,20 @@ def _most_balanced(sub: AssignmentInstance, cp: EpsilonModel, time_limit_s: floa
     # on pools above cpsat_max_vars CP-SAT finds nothing useful in seconds (solver/README): all to the LP path
     large = sum(len(k.candidates) for k in sub.classes) > sub.params.cpsat_max_vars
     rounded = solve_pool_lp(balanced, budget_s=(1.0 if large else 0.5) * time_limit_s)
-    options = []
-    if "assignments" in rounded and not rounded["unplaced"]:
-        options.append({"status": "LP_ROUND", "time_s": time.perf_counter() - started,
-                        "assignments": rounded["assignments"], "unplaced": [],
-                        "w": _model_w(sub, rounded["assignments"])})
-    searched = {} if large and options else _solve_cpsat(
+    options: list[EpsilonPlan] = []
+    if rounded.assignments is not None and not rounded.unplaced:
+        options.append(EpsilonPlan(status="LP_ROUND", time_s=time.perf_counter() - started,
+                                   assignments=rounded.assignments, w=_model_w(sub, rounded.assignments)))
+    searched = None if large and options else _solve_cpsat(
         cp, balanced=True, epsilon=None, time_limit_s=max(0.05, time_limit_s - (time.perf_counter() - started)))
-    if "assignments" in searched:
+    if searched is not None and searched.assignments is not None:
         options.append(searched)
     if not options:  # neither in time: the marginal greedy under the balanced weights
         greedy, left = greedy_assign(balanced, rule="marginal")
-        options.append({"status": "GREEDY", "time_s": time.perf_counter() - started, "assignments": greedy,
-                        "unplaced": list(left), "w": _model_w(sub, greedy)})
-    km = {id(o): sum(p.km_total for p in plan_points(sub, o["assignments"])) for o in options}
-    return min(options, key=lambda o: (len(o["unplaced"]), o["w"], km[id(o)]))
+        options.append(EpsilonPlan(status="GREEDY", time_s=time.perf_counter() - started, assignments=greedy,
+                                   unplaced=list(left), w=_model_w(sub, greedy)))
+    km = {id(o): sum(p.km_total for p in plan_points(sub, o.plan())) for o in options}
+    return min(options, key=lambda o: (len(o.unplaced), o.w, km[id(o)]))
 
 
 def _start(m: EpsilonModel, assignments: Mapping[str, str]) -> list[float]:
@@ -191,25 +189,26 @@ def pool_frontier(inst: AssignmentInstance, pool_id: str, *, points: int = 5, ti
     lp = _LpBound(sub)
     solves_left = points
 
-    def at(epsilon: int | None, start: dict[str, Any]) -> dict[str, Any]:
+    def at(epsilon: int | None, start: EpsilonPlan) -> EpsilonPlan:
         """Least km with W <= epsilon, in the time left shared by the solves left; `start` is a plan
         feasible at epsilon, kept when the engine returns none or one that places fewer cases."""
         nonlocal solves_left
         budget = max(0.05, (time_limit_s - (time.perf_counter() - started)) / solves_left)
         solves_left -= 1
         if engine == "highs":
-            r = _solve_highs(eps_model, epsilon=epsilon, time_limit_s=budget, start=start["assignments"])
+            r = _solve_highs(eps_model, epsilon=epsilon, time_limit_s=budget, start=start.plan())
         else:
             r = _solve_cpsat(eps_model, balanced=False, epsilon=epsilon, time_limit_s=budget)
-        if "assignments" not in r or len(r["unplaced"]) > len(start.get("unplaced", ())):
-            r = {**start, "status": "START", "time_s": r["time_s"], **_bound_of(r)}
-        if "km_bound" not in r and not r.get("unplaced"):  # the engine proved nothing in time: the LP bound
-            r["km_bound"] = lp.km_bound(epsilon)
+        if r.assignments is None or len(r.unplaced) > len(start.unplaced):
+            # the start's own km bound holds at its smaller ε only: not carried over
+            r = replace(start, status="START", time_s=r.time_s, km_bound=r.km_bound)
+        if r.km_bound is None and not r.unplaced:  # the engine proved nothing in time: the LP bound
+            r = replace(r, km_bound=lp.km_bound(epsilon))
         return r
 
     last = at(None, first)
-    lo, hi = first["w"], max(first["w"], last["w"])
-    found: list[tuple[int | None, str, dict[str, Any]]] = []
+    lo, hi = first.w, max(first.w, last.w)
+    found: list[tuple[int | None, str, EpsilonPlan]] = []
     previous = first
     for i in range(points - 1):  # ε = lo (the most balanced point, with its km bound), then the steps up
         eps = lo + round(i * (hi - lo) / (points - 1))
@@ -236,15 +235,11 @@ class _LpBound:
         assert isinstance(m.backend, LpBackend)
         cap = m.w_max if epsilon is None else min(epsilon, m.w_max)
         m.w.SetUb(cap)
-        m.backend.solver.Minimize(m.objective(False))
+        m.backend.minimize(m.objective(False))
         if m.backend.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
         # as in EpsilonModel.result: every all-placed plan has objective >= the LP's optimum
         return max(0, int(math.ceil((m.backend.solver.Objective().Value() - cap) / (m.w_max + 1) - 1e-6)))
-
-
-def _bound_of(r: dict[str, Any]) -> dict[str, Any]:
-    return {"km_bound": r["km_bound"]} if "km_bound" in r else {}
 
 
 def _model_w(sub: AssignmentInstance, assignments: Mapping[str, str]) -> int:
@@ -258,18 +253,18 @@ def _model_w(sub: AssignmentInstance, assignments: Mapping[str, str]) -> int:
                default=0)
 
 
-def _points(sub: AssignmentInstance, found: list[tuple[int | None, str, dict[str, Any]]]) -> list[FrontierPoint]:
+def _points(sub: AssignmentInstance, found: list[tuple[int | None, str, EpsilonPlan]]) -> list[FrontierPoint]:
     out: list[FrontierPoint] = []
     seen: set[tuple[float, int]] = set()
     for eps, label, r in found:
-        figures = plan_points(sub, r["assignments"], kind=PointKind.FRONTIER, label=label)[0]
+        figures = plan_points(sub, r.plan(), kind=PointKind.FRONTIER, label=label)[0]
         key = (figures.worst_per_officer, figures.km_total)
         if key in seen:
             continue
         seen.add(key)
         out.append(figures.model_copy(update={
-            "epsilon": None if eps is None else eps / W_UNIT, "km_bound": r.get("km_bound"),
-            "status": r["status"], "time_s": round(r["time_s"], 3)}))
+            "epsilon": None if eps is None else eps / W_UNIT, "km_bound": r.km_bound,
+            "status": r.status, "time_s": round(r.time_s, 3)}))
     return out
 
 

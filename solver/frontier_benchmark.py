@@ -15,14 +15,14 @@ from solver.frontier import frontier_pools, pool_frontier
 from solver.frontier_types import FrontierPoint
 from solver.instance import AssignmentInstance, AssignmentPlan
 
-PoolMap = Callable[[Callable[[Any], list[dict[str, Any]]], Iterable[Any]], Iterable[list[dict[str, Any]]]]
+PoolMap = Callable[[Callable[[Any], list[FrontierPoint]], Iterable[Any]], Iterable[list[FrontierPoint]]]
 
 
-def _job(args: tuple[str, str, int, float]) -> list[dict[str, Any]]:
-    """A worker's unit: one pool's frontier from plain JSON (solver objects do not pickle)."""
+def _job(args: tuple[str, str, int, float]) -> list[FrontierPoint]:
+    """A worker's unit: one pool's frontier from the pool as JSON (solver objects do not pickle)."""
     sub_json, pool, points, budget = args
     sub = AssignmentInstance.model_validate_json(sub_json)
-    return [p.model_dump(mode="json") for p in pool_frontier(sub, pool, points=points, time_limit_s=budget)]
+    return pool_frontier(sub, pool, points=points, time_limit_s=budget)
 
 
 def frontier_report(inst: AssignmentInstance, plan: AssignmentPlan, greedy: AssignmentPlan, *, points: int = 5,
@@ -49,8 +49,7 @@ def frontier_report(inst: AssignmentInstance, plan: AssignmentPlan, greedy: Assi
     rows: list[dict[str, Any]] = []
     series: dict[str, dict[str, float]] = {s: {"worst_sum": 0.0, "km": 0.0} for s in
                                            ("most_balanced", "default", "greedy", "least_travel")}
-    for pool, found in zip(pools, results, strict=True):
-        frontier = [FrontierPoint.model_validate(d) for d in found]
+    for pool, frontier in zip(pools, results, strict=True):
         if not frontier:
             continue
         for name, point in (("most_balanced", frontier[0]), ("default", mine.get(pool)),

@@ -14,6 +14,7 @@ be from the true frontier.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -66,3 +67,21 @@ class Frontier(BaseModel):
     plan: list[FrontierPoint] = Field(default_factory=list)  # the plan's own figures per pool (kind PLAN)
     defects: list[str] = Field(default_factory=list)  # the plan dominated by a point beyond its gap
     time_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class EpsilonPlan:
+    """One ε-point's solve inside `solver.frontier`: the engine's status and time, its plan (None:
+    none in time), W in model units, and the proven km bound at its ε (None: none proven)."""
+
+    status: str
+    time_s: float
+    assignments: dict[str, str] | None = None
+    unplaced: list[str] = field(default_factory=list)
+    w: int = 0
+    km_bound: int | None = None
+
+    def plan(self) -> dict[str, str]:
+        if self.assignments is None:
+            raise ValueError(f"no plan ({self.status})")
+        return self.assignments

@@ -20,6 +20,7 @@ from typing import Any
 import highspy
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
+from solver import linear
 from solver.variables import LpBackend
 
 _BUILT = threading.Lock()
@@ -38,7 +39,7 @@ class MipBackend(LpBackend):
         return self.solver.IntVar(lb, max(lb, ub), name)
 
     def dot(self, terms: Any, coefs: Any) -> Any:
-        return self.solver.Sum([int(round(c)) * t for t, c in zip(terms, coefs, strict=True)])
+        return linear.dot(terms, [int(round(c)) for c in coefs])
 
 
 def new_highs() -> highspy.Highs:

@@ -14,15 +14,19 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ortools.linear_solver import pywraplp
 
 from solver.constraints import REGISTRY
 from solver.greedy import _marginal
 from solver.instance import AssignmentInstance
+from solver.results import PoolResult
 from solver.validate import validate_plan
 from solver.variables import OBJ_SCALE, LpBackend, ModelContext
+
+if TYPE_CHECKING:
+    from solver.portfolio import Race
 
 
 def lp_model(sub: AssignmentInstance, backend: LpBackend | None = None) -> tuple[LpBackend, ModelContext]:
@@ -33,21 +37,23 @@ def lp_model(sub: AssignmentInstance, backend: LpBackend | None = None) -> tuple
     terms = [u.build(ctx) for u in REGISTRY]
     penalty = sub.params.unplaced_penalty * OBJ_SCALE
     terms.append(backend.dot(list(ctx.vars.unplaced.values()), [penalty] * len(ctx.vars.unplaced)))
-    backend.solver.Minimize(backend.solver.Sum(terms))
+    backend.minimize(sum(terms))
     return backend, ctx
 
 
-def solve_pool_lp(sub: AssignmentInstance, budget_s: float = 0.0) -> dict[str, Any]:
-    """Plain-data result like `solver.model.TransferModel.solve`: status, assignment, objective, bound.
+def solve_pool_lp(sub: AssignmentInstance, budget_s: float = 0.0, race: Race | None = None) -> PoolResult:
+    """Status, assignment, objective and the LP bound, like `solver.model.TransferModel.solve`.
 
     With `budget_s` > 0, CP-SAT then searches, in the rest of that budget, the integer points next to the LP optimum
     (each count between the floor and the ceiling of its LP value, RINS-style): a small model
-    that CP-SAT solves quickly, kept when it beats the rounding.
+    that CP-SAT solves quickly, kept when it beats the rounding. `race` (solver.portfolio) learns
+    the LP bound and every plan found here.
     """
     started = time.perf_counter()
     backend, ctx = lp_model(sub)
+    size = {"classes": len(sub.classes), "variables": len(ctx.vars.x)}
     if backend.solver.Solve() != pywraplp.Solver.OPTIMAL:
-        return {"status": "LP_FAILED", "time_s": time.perf_counter() - started}
+        return PoolResult(status="LP_FAILED", time_s=time.perf_counter() - started, **size)
     bound = backend.solver.Objective().Value() / OBJ_SCALE
     frac = {key: var.solution_value() for key, var in ctx.vars.x.items()}
     # two ways to place what flooring leaves; the validator keeps the better one
@@ -62,14 +68,15 @@ def solve_pool_lp(sub: AssignmentInstance, budget_s: float = 0.0) -> dict[str, A
     backend.solver.Solve()
     objective = backend.solver.Objective().Value() / OBJ_SCALE
     assign, left = ctx.vars.extract({ctx.vars.x[key]: counts.get(key, 0) for key in ctx.vars.x})
-    out = {"status": "FEASIBLE", "method": "lp_round", "classes": len(sub.classes), "variables": len(ctx.vars.x),
-           "assignments": assign, "unplaced": left, "objective": objective, "bound": bound}
+    out = PoolResult(status="FEASIBLE", method="lp_round", **size, assignments=assign, unplaced=left,
+                     objective=objective, bound=bound, bound_by="lp")
+    if race is not None:
+        race.bounded(bound)
+        race.found(objective, {key: counts.get(key, 0) for key in ctx.vars.x})
     if budget_s > 0:
-        _neighbourhoods(sub, frac, out, started, budget_s)
-    if out["objective"] - bound <= 1e-6 * max(1.0, abs(out["objective"])):
-        out["status"] = "OPTIMAL"
-    out["time_s"] = time.perf_counter() - started
-    return out
+        out = _neighbourhoods(sub, frac, out, started, budget_s, race)
+    return out.model_copy(update={"status": "OPTIMAL" if out.proven() else out.status,
+                                  "time_s": time.perf_counter() - started})
 
 
 # (widen each count by, also courts the LP left empty): each stage a larger CP-SAT neighbourhood
@@ -77,8 +84,8 @@ STAGES = ((0, False), (1, False), (1, True))
 SHARE = (0.5, 0.5, 1.0)  # of the time left; the first stage matters most on large pools
 
 
-def _neighbourhoods(sub: AssignmentInstance, frac: dict[tuple[str, str], float], out: dict[str, Any],
-                    started: float, budget_s: float) -> None:
+def _neighbourhoods(sub: AssignmentInstance, frac: dict[tuple[str, str], float], out: PoolResult,
+                    started: float, budget_s: float, race: Race | None = None) -> PoolResult:
     """CP-SAT over integer points next to the LP optimum, in growing neighbourhoods (RINS-style):
     counts between floor - w and ceiling + w of their LP values. Measured on a 7,432-pair pool:
     floor..ceiling 6,441.7, +-1 on the LP's support 6,421.5, +-1 everywhere 6,362.4 (bound 6,331.3)."""
@@ -86,21 +93,26 @@ def _neighbourhoods(sub: AssignmentInstance, frac: dict[tuple[str, str], float],
 
     size = {k.id: len(k.case_nos) for k in sub.classes}
     for i, (widen, everywhere) in enumerate(STAGES):
-        if out["objective"] - out["bound"] <= 1e-6 * max(1.0, abs(out["objective"])):
-            return
+        if out.proven() or (race is not None and race.settled()):
+            break
         if sub.params.deterministic:
             left_s = 0.6 * budget_s * SHARE[i] / sum(SHARE)
         else:
             left_s = (budget_s - (time.perf_counter() - started)) * SHARE[i]
         if left_s < 0.05:
-            return
+            break
         model = TransferModel(sub)
         model.restrict({key: (max(0, math.floor(v + 1e-6) - widen), min(size[key[0]], math.ceil(v - 1e-6) + widen))
                         for key, v in frac.items() if everywhere or v > 1e-6})
+        # a neighbourhood's bound holds only inside it: the race hears its plans, not its bound
         near = model.solve(left_s)
-        if "assignments" in near and near["objective"] < out["objective"] - 1e-6:
-            out.update(assignments=near["assignments"], unplaced=near["unplaced"], objective=near["objective"],
-                       method=f"lp_round+neighbourhood{i + 1}")
+        if near.assignments is not None and near.objective is not None and out.objective is not None \
+                and near.objective < out.objective - 1e-6:
+            out = out.model_copy(update={"assignments": near.assignments, "unplaced": near.unplaced,
+                                         "objective": near.objective, "method": f"lp_round+neighbourhood{i + 1}"})
+            if race is not None:
+                race.found(near.objective, model.vars.counts(near.assignments))
+    return out
 
 
 def _round(sub: AssignmentInstance, frac: dict[tuple[str, str], float], by_cost: bool) -> dict[tuple[str, str], int]:

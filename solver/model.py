@@ -15,6 +15,8 @@ from solver.greedy import greedy_assign
 from solver.instance import AssignmentInstance, SolveParams
 from solver.lp_round import solve_pool_lp
 from solver.points import plan_points
+from solver.portfolio import HighsRace, Race
+from solver.results import PoolResult, is_proven
 from solver.stop import stop_requested, watched
 from solver.validate import validate_plan
 from solver.variables import OBJ_SCALE, CpSatBackend, ModelContext
@@ -77,11 +79,14 @@ class TransferModel:
         subsolvers = ["max_lp", "reduced_costs", "core", "quick_restart"][:workers] if workers > 1 else []
         return {"num_workers": workers, "subsolvers": subsolvers}
 
-    def solve(self, time_limit_s: float | None = None, portfolio: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Plain-data result: status, assignment, unplaced, objective/bound in points, per-term values.
+    def solve(self, time_limit_s: float | None = None, portfolio: Mapping[str, Any] | None = None,
+              race: Race | None = None) -> PoolResult:
+        """Status, assignment, unplaced, objective/bound in points, per-term values.
 
         `portfolio` (CP-SAT parameters such as num_workers and subsolvers) replaces `_portfolio()`:
-        bench/solver_pools.py measures alternatives with it."""
+        bench/solver_pools.py measures alternatives with it. `race` (solver.portfolio) shares this
+        search's incumbents and bound with another engine searching the same pool, and stops the
+        search once the two together prove a plan optimal."""
         p = self.params
         solver = cp_model.CpSolver()
         limit = time_limit_s if time_limit_s is not None else p.time_limit_s
@@ -100,59 +105,87 @@ class TransferModel:
                 setattr(solver.parameters, key, value)
         if p.relative_gap:
             solver.parameters.relative_gap_limit = p.relative_gap
+        callback = None
+        if race is not None:
+            solver.best_bound_callback = lambda b: race.bounded(b / OBJ_SCALE)
+            callback = _Incumbents(self, race)
         started = time.perf_counter()
-        with watched(solver):
-            code = solver.solve(self.backend.model)
-        out: dict[str, Any] = {"status": _STATUS.get(code, str(code)), "time_s": time.perf_counter() - started,
-                               "classes": len(self.inst.classes), "variables": len(self.vars.x)}
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            assign, left = self.vars.extract({v: solver.value(v) for v in self.vars.x.values()})
-            out.update(assignments=assign, unplaced=left, objective=solver.objective_value / OBJ_SCALE,
-                       bound=solver.best_objective_bound / OBJ_SCALE,
-                       terms={k: solver.value(t) / OBJ_SCALE for k, t in self.terms.items()})
-        return out
+        with watched(solver, also=race.settled if race is not None else None):
+            code = solver.solve(self.backend.model, callback)
+        status = _STATUS.get(code, str(code))
+        size = {"classes": len(self.inst.classes), "variables": len(self.vars.x)}
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return PoolResult(status=status, method="cp_sat", time_s=time.perf_counter() - started, **size)
+        assign, left = self.vars.extract({v: solver.value(v) for v in self.vars.x.values()})
+        return PoolResult(status=status, method="cp_sat", time_s=time.perf_counter() - started, **size,
+                          assignments=assign, unplaced=left, objective=solver.objective_value / OBJ_SCALE,
+                          bound=solver.best_objective_bound / OBJ_SCALE, bound_by="cp_sat",
+                          terms={k: solver.value(t) / OBJ_SCALE for k, t in self.terms.items()})
 
 
-def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, str] | None = None) -> dict[str, Any]:
+class _Incumbents(cp_model.CpSolverSolutionCallback):
+    """Each CP-SAT solution to the race: its objective, and its counts for the other engine."""
+
+    def __init__(self, model: TransferModel, race: Race) -> None:
+        super().__init__()
+        self.keys = list(model.vars.x)
+        self.x = [model.vars.x[k] for k in self.keys]
+        self.race = race
+
+    def on_solution_callback(self) -> None:
+        self.race.found(self.objective_value / OBJ_SCALE, dict(zip(self.keys, map(self.value, self.x), strict=True)))
+
+
+def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, str] | None = None) -> PoolResult:
     """Solve one pool: LP, rounding and CP-SAT next to the LP point first (fast, with a proven
     bound); then, when the pool is small enough, CP-SAT on the whole pool in the time left; the
     marginal greedy plan is a third candidate; the validator's objective picks the plan, and the
-    best bound is kept."""
+    best bound is kept. On pools up to `highs_max_vars` pairs HiGHS searches the same model in a
+    thread the whole time (solver.portfolio): its plan is one more candidate, its bound counts,
+    and either engine stops once the best plan of the two meets the best bound of the two."""
     started = time.perf_counter()
+    p = sub.params
     size = sum(len(k.candidates) for k in sub.classes)
-    small = size <= sub.params.cpsat_max_vars
+    small = size <= p.cpsat_max_vars
+    race = Race()
+    side = HighsRace(sub, race) if size <= p.highs_max_vars and not p.deterministic and sub.classes else None
+    if side is not None:
+        side.start(0.97 * time_limit_s - (time.perf_counter() - started))
     # next to the LP point first (cheap, often most of the gain), the whole pool after that
-    first = solve_pool_lp(sub, budget_s=0.3 * time_limit_s if small else time_limit_s)
-    bounds = [first["bound"]] if "bound" in first else []
-    candidates = [first] if "assignments" in first else []
-    remaining = time_limit_s - (0.4 * time_limit_s if sub.params.deterministic else time.perf_counter() - started)
-    proven = bool(candidates) and first["objective"] - first["bound"] <= 1e-6 * max(1.0, abs(first["objective"]))
-    if small and remaining > 0.05 and not proven and not stop_requested():
+    first = solve_pool_lp(sub, budget_s=0.3 * time_limit_s if small else time_limit_s, race=race)
+    results = [first]
+    remaining = time_limit_s - (0.4 * time_limit_s if p.deterministic else time.perf_counter() - started)
+    if small and remaining > 0.05 and not first.proven() and not race.settled() and not stop_requested():
         model = TransferModel(sub)
-        if sub.params.hint != "none":
+        if p.hint != "none":
             start = dict(greedy_assign(sub, rule="marginal")[0])
             start.update(dict(hint or {}))
             model.hint(start)
-        result = model.solve(remaining)
-        if "bound" in result:
-            bounds.append(result["bound"])
-        if "assignments" in result:
-            candidates.append({**result, "method": "cp_sat"})
+        whole = model.solve(remaining, race=race if side is not None else None)
+        results.append(whole)
+        if whole.objective is not None and whole.bound is not None:
+            race.found(whole.objective)
+            race.bounded(whole.bound)
+    if side is not None:
+        results.append(side.result())
     # the validator, not the model, picks the plan: a guard against any model/validator drift
     greedy, left = greedy_assign(sub, rule="marginal")
-    check = validate_plan(sub, greedy)
-    candidates.append({"status": "GREEDY", "method": "greedy", "assignments": greedy, "unplaced": list(left),
-                       "objective": check.objective})
-    best = min(candidates, key=lambda r: validate_plan(sub, r["assignments"]).objective)
-    if best["method"] == "greedy" and len(candidates) == 1:
-        best["fallback"] = "greedy"
-    if bounds and "objective" in best:
-        best["bound"] = max(bounds)
-        if best["objective"] - best["bound"] <= 1e-6 * max(1.0, abs(best["objective"])):
-            best["status"] = "OPTIMAL"
-    best["pool"] = sub.pools[0].id if sub.pools else ""
+    candidates = [r for r in results if r.assignments is not None]
+    candidates.append(PoolResult(status="GREEDY", method="greedy", assignments=greedy, unplaced=list(left),
+                                 objective=validate_plan(sub, greedy).objective))
+    best = min(candidates, key=lambda r: validate_plan(sub, r.plan()).objective)
+    update: dict[str, Any] = {"pool": sub.pools[0].id if sub.pools else "",
+                              "engines": {r.method or "": r.status for r in results}}
+    if best.method == "greedy" and len(candidates) == 1:
+        update["fallback"] = "greedy"
+    bounded = [r for r in results if r.bound is not None]
+    if bounded and best.objective is not None:
+        strongest = max(bounded, key=lambda r: r.bound or 0.0)
+        update.update(bound=strongest.bound, bound_by=strongest.bound_by)
+        if is_proven(best.objective, strongest.bound):
+            update["status"] = "OPTIMAL"
     # the other plans this run found, as points: the efficiency check (solver.efficiency) compares
-    best["found_points"] = [p.model_dump(mode="json") for r in candidates if r is not best
-                            for p in plan_points(sub, r["assignments"], label=r.get("method", ""))]
-    best["time_s"] = time.perf_counter() - started
-    return best
+    update["found_points"] = [pt for r in candidates if r is not best
+                              for pt in plan_points(sub, r.plan(), label=r.method or "")]
+    update["time_s"] = time.perf_counter() - started
+    return best.model_copy(update=update)

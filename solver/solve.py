@@ -17,15 +17,16 @@ from solver.greedy import greedy_assign
 from solver.instance import AssignmentInstance, AssignmentPlan, PlanStatus
 from solver.model import search_workers, solve_pool
 from solver.points import plan_points
+from solver.results import PoolReport, PoolResult
 from solver.validate import validate_plan
 
 MIN_POOL_S = 0.05
 LEVEL_ORDER = {"basic": 0, "intermediate": 1, "high": 2, "supreme": 3}
-PoolMap = Callable[[Callable[[Any], dict[str, Any]], Iterable[Any]], Iterable[dict[str, Any]]]
+PoolMap = Callable[[Callable[[Any], PoolResult], Iterable[Any]], Iterable[PoolResult]]
 
 
-def _job(args: tuple[str, float, dict[str, str]]) -> dict[str, Any]:
-    """A worker's unit of work: plain JSON in, plain data out (solver objects do not pickle)."""
+def _job(args: tuple[str, float, dict[str, str]]) -> PoolResult:
+    """A worker's unit of work: the pool as JSON in (solver objects do not pickle), a typed result out."""
     sub_json, budget, hint = args
     return solve_pool(AssignmentInstance.model_validate_json(sub_json), budget, hint)
 
@@ -50,7 +51,7 @@ def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
     level = {p.id: LEVEL_ORDER.get(p.level, len(LEVEL_ORDER)) for p in inst.pools}
     order = sorted(pools, key=lambda p: (level[p], -sizes[p], p))
     limit = inst.params.time_limit_s
-    results: list[dict[str, Any]] = []
+    results: list[PoolResult] = []
     if pool_map is not None:
         jobs = []
         for p in order:
@@ -70,25 +71,27 @@ def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
                 remaining = 0.95 * limit - (time.perf_counter() - started)  # room for validation
                 budget = max(MIN_POOL_S, remaining * sizes[p] / left)
             results.append(solve_pool(inst.subinstance(p, placed), budget, hint))
-            placed.update(results[-1]["assignments"])
+            placed.update(results[-1].plan())
             left -= sizes[p]
     assignments = {d.case_no: d.forum for d in inst.demands if d.pool is None}
     unplaced = dict(inst.infeasible)
     for r in results:
-        assignments.update(r["assignments"])
-        unplaced.update({no: "hard.capacity" for no in r["unplaced"]})
-    statuses = {r["status"] for r in results}
+        assignments.update(r.plan())
+        unplaced.update({no: "hard.capacity" for no in r.unplaced})
+    statuses = {r.status for r in results}
     if not inst.demands:
         status = PlanStatus.EMPTY
-    elif any("fallback" in r for r in results):
+    elif any(r.fallback for r in results):
         status = PlanStatus.GREEDY
     else:
         status = PlanStatus.OPTIMAL if statuses <= {"OPTIMAL"} else PlanStatus.FEASIBLE
     # a pool without a bound (neither the LP nor CP-SAT gave one) leaves the whole plan without one
-    bounded = all("bound" in r and "objective" in r for r in results)
-    slack = sum(max(0.0, r["objective"] - r["bound"]) for r in results) if bounded else None
-    found = [FrontierPoint.model_validate(p) for r in results for p in r.get("found_points", ())]
-    reports = [{k: v for k, v in r.items() if k not in ("assignments", "unplaced", "found_points")} for r in results]
+    slack: float | None = 0.0
+    for r in results:
+        slack = None if slack is None or r.bound is None or r.objective is None else \
+            slack + max(0.0, r.objective - r.bound)
+    found = [p for r in results for p in r.found_points]
+    reports = [r.report() for r in results]
     return finish_plan(inst, assignments, unplaced, status, time.perf_counter() - started, reports, slack, found)
 
 
@@ -100,7 +103,7 @@ def greedy_plan(inst: AssignmentInstance) -> AssignmentPlan:
 
 
 def finish_plan(inst: AssignmentInstance, assignments: Mapping[str, str], unplaced: Mapping[str, str],
-                status: PlanStatus, time_s: float, reports: list[dict[str, Any]],
+                status: PlanStatus, time_s: float, reports: list[PoolReport],
                 slack: float | None, found: Sequence[FrontierPoint] = ()) -> AssignmentPlan:
     """Validate, score and stamp the plan with everything needed to re-derive it; `found` (other
     plans the run found, as points) must not dominate it beyond its gap (`plan.defects`)."""

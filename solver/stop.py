@@ -38,13 +38,30 @@ def stop_requested() -> bool:
     return check is not None and check()
 
 
-@contextmanager
-def watched(solver: cp_model.CpSolver) -> Iterator[None]:
-    """Poll the current stop token while `solver` searches; stop the search when it fires."""
+def stop_token() -> Callable[[], bool]:
+    """The current stop check as a plain callable, for a thread of this solve (threads do not
+    inherit context variables)."""
     check = _should_stop.get()
-    if check is None:
+    return check if check is not None else _never
+
+
+def _never() -> bool:
+    return False
+
+
+@contextmanager
+def watched(solver: cp_model.CpSolver, also: Callable[[], bool] | None = None) -> Iterator[None]:
+    """Poll the current stop token (and `also`, e.g. a portfolio's proof) while `solver` searches;
+    stop the search when either fires."""
+    token = _should_stop.get()
+    if token is None and also is None:
         yield
         return
+    checks = [c for c in (token, also) if c is not None]
+
+    def check() -> bool:
+        return any(c() for c in checks)
+
     done = threading.Event()
 
     def watch() -> None:

@@ -7,14 +7,16 @@ no variable at all, so `fix` on one makes the model infeasible instead of silent
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from solver import linear
 from solver.instance import AssignmentInstance, SolveParams
+from solver.linear import Row, write_objective, write_row
 
 OBJ_SCALE = 100  # objective units per point
 BURDEN_RES = 10  # per-officer maxima are modelled in 1/(WEIGHT_SCALE*BURDEN_RES) weighted cases
@@ -40,6 +42,8 @@ class CpSatBackend:
 
 
 class LpBackend:
+    """GLOP with continuous variables; expressions are `solver.linear.LinExpr` (fast to build)."""
+
     integral = False
 
     def __init__(self) -> None:
@@ -48,11 +52,14 @@ class LpBackend:
     def int_var(self, lb: int, ub: int, name: str) -> Any:
         return self.solver.NumVar(lb, max(lb, ub), name)
 
-    def add(self, ct: Any) -> None:
-        self.solver.Add(ct)
+    def add(self, ct: Row) -> None:
+        write_row(self.solver, ct)
 
     def dot(self, terms: Sequence[Any], coefs: Sequence[float]) -> Any:
-        return self.solver.Sum([c * t for t, c in zip(terms, coefs, strict=True)])
+        return linear.dot(terms, coefs)
+
+    def minimize(self, expr: Any) -> None:
+        write_objective(self.solver, expr)
 
     def impossible(self) -> None:
         v = self.solver.NumVar(0, 0, "impossible")
@@ -97,6 +104,15 @@ class CaseVars:
 
     def pinned_load(self, court: str) -> int:
         return self._pinned.get(court, 0)
+
+    def counts(self, assignments: Mapping[str, str]) -> dict[tuple[str, str], int]:
+        """A case_no -> court plan as counts per legal (class, court) pair (the inverse of `extract`)."""
+        out: dict[tuple[str, str], int] = {}
+        for k in self.inst.classes:
+            placed = Counter(assignments.get(no) for no in k.case_nos)
+            for court in k.candidates:
+                out[(k.id, court)] = placed.get(court, 0)
+        return out
 
     def extract(self, values: Mapping[Any, float]) -> tuple[dict[str, str], list[str]]:
         """(case_no -> court, unplaced case_nos) from solved values, cases in a stable order."""

@@ -29,7 +29,7 @@ def test_not_original_court_feasible() -> None:
 @covers("hard.not_original_court", "violated")
 def test_not_original_court_forced_is_infeasible_and_caught() -> None:
     inst = instance(ONE)
-    assert solve_forced(inst, [("c1", "B510104")])["status"] == "INFEASIBLE"
+    assert solve_forced(inst, [("c1", "B510104")]).status == "INFEASIBLE"
     assert _violations(inst, {"c1": "B510104"}, "hard.not_original_court")
 
 
@@ -53,7 +53,7 @@ def test_in_forum_jurisdiction_feasible() -> None:
 def test_in_forum_jurisdiction_forced_is_infeasible_and_caught() -> None:
     inst = instance(ONE)
     for outside in ("B510703", "I510100"):
-        assert solve_forced(inst, [("c1", outside)])["status"] == "INFEASIBLE"
+        assert solve_forced(inst, [("c1", outside)]).status == "INFEASIBLE"
     assert _violations(inst.model_copy(update={"courts": {**inst.courts, "B510703": inst.courts["B510105"].model_copy(
         update={"code": "B510703"})}}), {"c1": "B510703"}, "hard.in_forum_jurisdiction")
 
@@ -89,7 +89,7 @@ def test_not_local_when_protected_feasible(unit: str, cases: list[dict[str, Any]
 @pytest.mark.parametrize(("unit", "cases"), LOCAL_UNDER_PROTECTION)
 def test_not_local_when_protected_forced_is_infeasible_and_caught(unit: str, cases: list[dict[str, Any]]) -> None:
     inst = instance(cases)
-    assert solve_forced(inst, [("c1", "B510112")])["status"] == "INFEASIBLE"
+    assert solve_forced(inst, [("c1", "B510112")]).status == "INFEASIBLE"
     assert _violations(inst, {"c1": "B510112"}, unit)
 
 
@@ -126,7 +126,7 @@ def test_declared_conflict_feasible() -> None:
 def test_declared_conflict_forced_is_infeasible_and_caught() -> None:
     for conflicts in (PARTY, COURTS):
         inst = instance(ONE, conflicts=conflicts)
-        assert solve_forced(inst, [("c1", "B510112")])["status"] == "INFEASIBLE"
+        assert solve_forced(inst, [("c1", "B510112")]).status == "INFEASIBLE"
         assert _violations(inst, {"c1": "B510112"}, "hard.declared_conflict")
 
 
@@ -152,7 +152,7 @@ def test_capacity_feasible() -> None:
 @covers("hard.capacity", "violated")
 def test_capacity_forced_is_infeasible_and_caught() -> None:
     inst = instance(TWO, params=TIGHT)
-    assert solve_forced(inst, [("c1", "B510112"), ("c2", "B510112")])["status"] == "INFEASIBLE"
+    assert solve_forced(inst, [("c1", "B510112"), ("c2", "B510112")]).status == "INFEASIBLE"
     assert _violations(inst, {"c1": "B510112", "c2": "B510112"}, "hard.capacity")
 
 
@@ -177,7 +177,7 @@ def test_pinned_feasible_and_kept_even_when_worse() -> None:
 @covers("hard.pinned", "violated")
 def test_pinned_forced_elsewhere_is_infeasible_and_caught() -> None:
     inst = instance(ONE, pinned={"c1": "B510112"})
-    assert solve_forced(inst, [("c1", "B510105")])["status"] == "INFEASIBLE"
+    assert solve_forced(inst, [("c1", "B510105")]).status == "INFEASIBLE"
     assert _violations(inst, {"c1": "B510105"}, "hard.pinned")
 
 

@@ -44,7 +44,7 @@ def test_the_solver_escalates_where_the_forum_balances_better() -> None:
 def test_a_verdict_that_fixes_the_mode_keeps_the_forum_out() -> None:
     inst = instance(MIXED, params=OPEN)
     assert "I510100" not in inst.classes[[k.id for k in inst.classes].index(class_of(inst, "fixed"))].candidates
-    assert solve_forced(inst, [("fixed", "I510100")])["status"] == "INFEASIBLE"
+    assert solve_forced(inst, [("fixed", "I510100")]).status == "INFEASIBLE"
     bad = [v for v in validate_plan(inst, {"open": "B510105", "fixed": "I510100", "fixed2": "B510112"}).violations
            if v.startswith("hard.escalation_open")]
     assert bad == ["hard.escalation_open: fixed -> I510100"]
@@ -67,7 +67,7 @@ def test_a_forum_shared_by_two_pools_carries_the_escalations_into_its_superiors_
     inst = instance(specs, params=OPEN)
     assert {p.id for p in inst.pools} == {"I510100:basic", "H510000:intermediate"}
     plan = solve(inst)
-    assert [s["pool"] for s in plan.subproblems] == ["I510100:basic", "H510000:intermediate"]  # lower level first
+    assert [s.pool for s in plan.subproblems] == ["I510100:basic", "H510000:intermediate"]  # lower level first
     escalated = sum(d.weight for d in inst.demands if plan.assignments.get(d.case_no) == "I510100" and d.pool ==
                     "I510100:basic")
     assert escalated > 0

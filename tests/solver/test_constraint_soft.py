@@ -37,8 +37,8 @@ def test_group_together_feasible() -> None:
 def test_group_together_forced_split_is_penalised() -> None:
     inst = instance(GROUP)
     free, split = solve_forced(inst), solve_forced(inst, [("c1", "B510105"), ("c2", "B510104")])
-    assert split["status"] == "OPTIMAL" and split["objective"] > free["objective"]
-    assert split["terms"]["medium.group_together"] == pytest.approx(50.0)
+    assert split.status == "OPTIMAL" and split.objective > free.objective
+    assert split.terms["medium.group_together"] == pytest.approx(50.0)
 
 
 @covers("medium.group_together", "contribution")
@@ -135,7 +135,7 @@ def test_churn_keeps_yesterdays_court() -> None:
 def test_churn_forced_move_is_penalised() -> None:
     inst = instance(ONE, previous={"c1": "B510112"})
     moved = solve_forced(inst, [("c1", "B510105")])
-    assert moved["terms"]["soft.churn"] == pytest.approx(5.0)
+    assert moved.terms["soft.churn"] == pytest.approx(5.0)
 
 
 @covers("soft.churn", "contribution")

@@ -10,6 +10,7 @@ from solver import Conflict, greedy_plan, solve
 from solver.bound import lp_bound, model_objective
 from solver.instance import AssignmentPlan, PlanStatus, SolveParams
 from solver.model import MIN_SEARCH_WORKERS, search_workers
+from solver.results import PoolResult
 from solver.validate import validate_plan
 from tests.solver.verifier import FAST, instance
 
@@ -53,7 +54,7 @@ def test_plan_is_json_and_carries_reproducibility_fields() -> None:
     assert plan.seed == FAST.seed and plan.workers == 1 and plan.params["deterministic"] is True
     assert {"ortools", "python", "solver", "network"} <= set(plan.versions)
     assert plan.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
-    assert {s["pool"] for s in plan.subproblems} == {"I510100:basic", "I510700:basic"}
+    assert {s.pool for s in plan.subproblems} == {"I510100:basic", "I510700:basic"}
 
 
 def test_search_threads_one_when_deterministic_as_asked_else_at_least_the_portfolio_minimum(monkeypatch) -> None:
@@ -121,9 +122,9 @@ def test_lp_rounding_is_valid_and_bounded() -> None:
         sub = inst.subinstance(pool.id)
         for seconds in (0.0, 1.0):
             r = solve_pool_lp(sub, budget_s=seconds)
-            assert r["bound"] <= r["objective"] + 1e-6
-            assert validate_plan(sub, r["assignments"]).violations == []
-            assert len(r["assignments"]) + len(r["unplaced"]) == sum(len(k.case_nos) for k in sub.classes)
+            assert r.bound is not None and r.objective is not None and r.bound <= r.objective + 1e-6
+            assert validate_plan(sub, r.plan()).violations == []
+            assert len(r.plan()) + len(r.unplaced) == sum(len(k.case_nos) for k in sub.classes)
 
 
 def test_neighbourhood_restriction_keeps_counts_between_floor_and_ceiling() -> None:
@@ -134,7 +135,7 @@ def test_neighbourhood_restriction_keeps_counts_between_floor_and_ceiling() -> N
     model = TransferModel(inst)
     model.restrict({(k.id, "B510105"): (3, 4), (k.id, "B510112"): (0, 1)})
     result = model.solve(1.0)
-    assert sorted(result["assignments"].values()).count("B510105") >= 3
+    assert sorted(result.plan().values()).count("B510105") >= 3
 
 
 def test_warm_start_mode_still_gives_valid_plans() -> None:
@@ -148,7 +149,8 @@ def test_warm_start_mode_still_gives_valid_plans() -> None:
 def test_without_lp_or_cp_sat_the_pool_falls_back_to_greedy_and_claims_no_bound(monkeypatch) -> None:
     import solver.model
 
-    monkeypatch.setattr(solver.model, "solve_pool_lp", lambda sub, budget_s=0.0: {"status": "LP_FAILED"})
+    monkeypatch.setattr(solver.model, "solve_pool_lp",
+                        lambda sub, budget_s=0.0, race=None: PoolResult(status="LP_FAILED"))
     inst = instance(MANY, params=FAST.model_copy(update={"cpsat_max_vars": 0}))
     plan = solve(inst)
     assert plan.status == PlanStatus.GREEDY and plan.bound is None and plan.gap is None

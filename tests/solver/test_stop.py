@@ -26,17 +26,17 @@ def test_cp_sat_stops_soon_after_the_flag_under_a_long_time_limit() -> None:
     sub = largest_pool()
     unflagged = TransferModel(sub).solve(2.0)  # the search is a real one: it uses its whole limit
     # On a loaded machine CP-SAT may not even reach a first solution in 2 s (UNKNOWN); never proven.
-    assert unflagged["status"] in ("FEASIBLE", "UNKNOWN") and unflagged["time_s"] >= 1.8
+    assert unflagged.status in ("FEASIBLE", "UNKNOWN") and unflagged.time_s >= 1.8
     flag = threading.Event()
     timer = threading.Timer(3.0, flag.set)
     timer.start()
     with stop_when(flag.is_set):
         result = TransferModel(sub).solve(60.0)
     timer.join()
-    if result["status"] == "FEASIBLE":
-        assert result["assignments"]  # the incumbent is still returned
+    if result.status == "FEASIBLE":
+        assert result.assignments  # the incumbent is still returned
     # The flag at 3 s, not the 60 s limit (slack for a loaded 2-core machine).
-    assert result["time_s"] < 3.0 + 5.0, result["time_s"]
+    assert result.time_s < 3.0 + 5.0, result.time_s
 
 
 def test_a_pool_started_after_the_flag_skips_cp_sat_and_still_yields_a_valid_plan() -> None:
@@ -45,4 +45,4 @@ def test_a_pool_started_after_the_flag_skips_cp_sat_and_still_yields_a_valid_pla
         started = time.perf_counter()
         result = solve_pool(sub, 60.0)
     assert time.perf_counter() - started < 10
-    assert result["method"] != "cp_sat" and result["assignments"]
+    assert result.method != "cp_sat" and result.assignments

@@ -15,6 +15,7 @@ from assign.schemas import Case
 from solver import AssignmentInstance, SolveParams, build_instance
 from solver.instance import Conflict
 from solver.model import TransferModel
+from solver.results import PoolResult
 from solver.validate import validate_plan
 from tests.factories import make_case, make_network, make_verdict
 
@@ -71,7 +72,7 @@ def class_of(inst: AssignmentInstance, case_no: str) -> str:
     return next(k.id for k in inst.classes if case_no in k.case_nos)
 
 
-def solve_forced(inst: AssignmentInstance, forced: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
+def solve_forced(inst: AssignmentInstance, forced: Iterable[tuple[str, str]] = ()) -> PoolResult:
     """Solve with each (case_no, court) forced; the model is infeasible when a pair is illegal."""
     model = TransferModel(inst)
     for (cid, court), n in Counter((class_of(inst, no), court) for no, court in forced).items():
