@@ -32,7 +32,6 @@ from rules import clock
 from rules.facts import FactSpec
 
 STATES = ("not_applicable", "unknown", "on_time", "late", "running", "overdue")
-EXTENSION_MONTHS = 3  # 审限规定 Art. 5: the president may extend by three months
 CONTROL_KINDS = (MeasureKind.FREEZE, MeasureKind.SEIZE)
 
 
@@ -128,11 +127,9 @@ def _lead_check(nodes: ProcessNodes, as_of: date) -> NodeReading:
 def _closing(case: Case, nodes: ProcessNodes, as_of: date, is_open: bool) -> tuple[NodeReading, NodeReading]:
     if not is_open:  # both nodes concern open cases only: no clock to read
         return NodeReading("closing_deadline", "not_applicable"), NodeReading("extension_request", "not_applicable")
-    periods = case.other_periods + case.excluded_periods
-    base = clock.closing_clock(case.filed_on, case.non_litigation, periods, as_of)
-    approved = _known(nodes.extension_approved_on, as_of) is not None
-    reading = clock.closing_clock(case.filed_on, case.non_litigation, periods, as_of,
-                                  EXTENSION_MONTHS if approved else 0) if approved else base
+    # the extension request is due 5 days before the unextended deadline; the deadline itself is the case's
+    base = clock.closing_clock(case.filed_on, case.non_litigation, case.other_periods + case.excluded_periods, as_of)
+    reading = clock.closing_deadline(case, as_of) if clock.extension_approved(case, as_of) else base
     if reading.exceeded_on(as_of):
         closing = NodeReading("closing_deadline", "overdue", case.filed_on, reading.end, None,
                               as_of.toordinal() - reading.end_ordinal)

@@ -20,9 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assign.schemas import EXCLUDED_PERIOD_KINDS, Period, PeriodKind
+from assign.schemas import EXCLUDED_PERIOD_KINDS, Case, Period, PeriodKind
 
 ONE_DAY = timedelta(days=1)
+EXTENSION_MONTHS = 3  # 审限规定 Art. 5: the president may extend the closing deadline by three months
 
 # 审限规定 Art. 9 (6)(7)(9)(10)(11)(12): what the closing-deadline clock leaves out, exactly
 # (legal-reference §12.7). Art. 9(7) covers a party's jurisdiction objection and disputes between
@@ -184,13 +185,28 @@ def art237_clock(start: date, periods: Iterable[Period], as_of: date) -> ClockRe
 
 def closing_clock(filed_on: date, non_litigation: bool, periods: Iterable[Period], as_of: date,
                   extension_months: int = 0) -> ClockReading:
-    """Closing deadline: 6 months (3 for 非诉) from the day after filing, less 审限规定 Art. 9 periods.
-
-    `extension_months`: an approved extension (审限规定 Art. 5: 3 months; the node alerts pass it
-    from the v1.2 `process.extension_approved_on`; the Art. 237 rulebook applies none).
-    """
+    """Closing deadline: 6 months (3 for 非诉) from the day after filing, less 审限规定 Art. 9 periods,
+    plus `extension_months` (an approved extension). A case's deadline is `closing_deadline`."""
     months = (3 if non_litigation else 6) + extension_months
     return read_clock(filed_on, months, excluded_intervals(periods, CLOSING_EXCLUDED_KINDS, as_of), as_of)
+
+
+def extension_approved(case: Case, as_of: date) -> bool:
+    """An extension of the closing deadline approved on or before `as_of` (format v1.2
+    `process.extension_approved_on`; a date after the evaluation date is not yet a fact)."""
+    approved = case.process.extension_approved_on if case.process is not None else None
+    return approved is not None and approved <= as_of
+
+
+def closing_deadline(case: Case, as_of: date) -> ClockReading:
+    """The case's closing deadline (结案期限) on `as_of`: the one definition the art237 rulebook
+    (`closing_deadline_overdue`) and the node alerts (`closing_deadline`) read.
+
+    审限规定 Arts. 5, 8, 9 (legal-reference §6, §12.7): 6 months (3 for 非诉) from the day after
+    filing, plus 3 months once the president approved an extension, less exactly the Art. 9
+    periods; overdue from the day after its last day (`ClockReading.exceeded_on`)."""
+    return closing_clock(case.filed_on, case.non_litigation, case.other_periods + case.excluded_periods, as_of,
+                         EXTENSION_MONTHS if extension_approved(case, as_of) else 0)
 
 
 def three_months_passed(filed_on: date, on: date) -> bool:

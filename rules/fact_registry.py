@@ -51,7 +51,8 @@ FACTS: dict[str, FactSpec] = {
     "linked_case_count": FactSpec(int, "open cases of the same debtor (batch or store, and linked case numbers)"),
     "officer_conflict": FactSpec(bool, "the case officer must recuse"),
     "amount_yuan": FactSpec(int, "执行标的 in whole yuan"),
-    "closing_deadline_overdue": FactSpec(bool, "the closing-deadline clock has run out"),
+    "closing_deadline_overdue": FactSpec(bool, "the closing deadline (rules.clock.closing_deadline, with an approved "
+                                         "extension since 1.2.1) has run out"),
     "months_since_filing": FactSpec(int, "whole months from filing to the evaluation date"),
     "oldest_undisposed_seizure_months": FactSpec(int, "whole months since the oldest seizure not yet disposed"),
     "three_months_since_filing": FactSpec(bool, "more than three months since filing (终本规定 Art. 1(4))"),
@@ -74,6 +75,9 @@ FACTS: dict[str, FactSpec] = {
                                   ("person", "company", "state_owned", "government", "public_institution",
                                    "not_local")),
     "local_key_taxpayer": FactSpec(bool, "§12.10: a key local taxpayer local to the enforcing court"),
+    # rulebook 1.2.1: the closing deadline applies an approved extension (the node alerts' reading)
+    "closing_extension_approved": FactSpec(bool, "an extension of the closing deadline approved by the evaluation "
+                                                 "date (审限规定 Art. 5; format v1.2 process.extension_approved_on)"),
 }
 
 

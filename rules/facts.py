@@ -164,8 +164,7 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         case_state = "zhongben"
     else:
         case_state = "open"
-    closing = clock.closing_clock(case.filed_on, case.non_litigation, case.other_periods + case.excluded_periods,
-                                  as_of)
+    closing = clock.closing_deadline(case, as_of)  # with an approved extension, as the node alerts read it
     seized = [a.seized_on for a in case.assets
               if a.seized_on and a.seized_on <= as_of and (a.disposed_on is None or a.disposed_on > as_of)]
     zb = case.zhongben if case.zhongben is not None and case.zhongben.ruled_on <= as_of else None
@@ -214,6 +213,7 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         "zhongben_assets_without_ground": sum(1 for z in zb_assets if not z.ground),
         "local_debtor_kind": case.debtor.kind.value if local else "not_local",
         "local_key_taxpayer": local and bool(case.debtor.key_local_taxpayer),
+        "closing_extension_approved": clock.extension_approved(case, as_of),
     }
     check_fact_types(case.case_no, facts)
     period = clock.running_period(case.excluded_periods, clock.ART237_EXCLUDED_KINDS, as_of)

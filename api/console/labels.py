@@ -87,7 +87,7 @@ FACTS: dict[str, str] = {
     "order_reading": "督促执行令（第十二条）", "premature_application": "未满六个月即申请",
     "stalled_asset_months": "财产未处置净月数", "stalled_asset_no_progress": "经督办无进展",
     "zhongben_assets_without_ground": "终本时无正当理由未处置财产数", "local_debtor_kind": "当地被执行人类型",
-    "local_key_taxpayer": "当地重点纳税人",
+    "local_key_taxpayer": "当地重点纳税人", "closing_extension_approved": "结案期限经批准延长",
 }
 
 FACT_VALUES: dict[str, str] = {

@@ -32,7 +32,7 @@ def check(verdicts: list[dict[str, Any]]) -> None:
     assert suspended["outcome"] == "NOT_YET" and suspended["eligible_from"] is None
     assert suspended["eligible_from_projected"] == "2024-09-12"  # 63 suspended days after 2024-07-10
     for v in verdicts:
-        assert v["rulebook_version"]["id"] == "art237@1.2.0"
+        assert v["rulebook_version"]["id"] == "art237@1.2.1"
         for f in v["fired"]:
             assert f["explanation_zh"] and (f["law"] or f["policy"]), f
     assert "依职权督办" in supervision["fired"][0]["explanation_zh"]

@@ -51,7 +51,7 @@ def base_facts(**overrides: Any) -> dict[str, Any]:
         "zhongben_auction_tried": False, "zhongben_monitoring_lapse": False, "open_suspension_days": 0,
         "order_reading": "none", "premature_application": False, "stalled_asset_months": 0,
         "stalled_asset_no_progress": False, "zhongben_assets_without_ground": 0, "local_debtor_kind": "company",
-        "local_key_taxpayer": False,
+        "local_key_taxpayer": False, "closing_extension_approved": False,
     }
     facts.update(overrides)
     return facts

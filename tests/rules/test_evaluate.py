@@ -131,7 +131,7 @@ def test_every_fired_rule_is_audited_with_its_facts(network: CourtNetwork, engin
     assert v.fired[0].facts == {"case_state": "open", "application_state": "none", "basis_kind": "clock",
                                 "order_reading": "none", "period_exceeded": True}
     assert all(f.label_zh and f.legal_basis and f.explanation_zh and (f.law or f.policy) for f in v.fired)
-    assert v.rulebook_version.id == "art237@1.2.0" and len(v.rulebook_version.hash) == 64
+    assert v.rulebook_version.id == "art237@1.2.1" and len(v.rulebook_version.hash) == 64
 
 
 # ---------------------------------------------------------------- monotone in the date

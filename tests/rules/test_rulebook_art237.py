@@ -86,6 +86,10 @@ TABLE: list[tuple[str, dict[str, Any], bool]] = [
      {"stalled_asset_months": 5, "stalled_asset_no_progress": True, "order_reading": "lapsed"}, False),
     ("flag.closing_overdue", {"closing_deadline_overdue": True}, True),
     ("flag.closing_overdue", {"closing_deadline_overdue": False}, False),
+    ("flag.closing_overdue", {"closing_deadline_overdue": True, "closing_extension_approved": True}, False),
+    ("flag.closing_overdue_extended", {"closing_deadline_overdue": True, "closing_extension_approved": True}, True),
+    ("flag.closing_overdue_extended", {"closing_deadline_overdue": False, "closing_extension_approved": True}, False),
+    ("flag.closing_overdue_extended", {"closing_deadline_overdue": True}, False),
     # §12.4: whatever the applicant did
     ("flag.supervision_possible", {"closing_deadline_overdue": True}, True),
     ("flag.supervision_possible", {"petition_count": 2}, True),

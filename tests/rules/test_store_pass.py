@@ -77,4 +77,4 @@ def test_the_nightly_store_pass_counts_unfinished_cases_only(db_url: str) -> Non
     with session_scope(db) as session:
         verdicts = repository.verdicts_on(session=session, as_of=AS_OF)
     assert len(verdicts) == 8 and all("RELATED_CASES_CONCENTRATION" in v.flags for v in verdicts)
-    assert all(v.rulebook_version.id == "art237@1.2.0" and v.fired[0].explanation_zh for v in verdicts)
+    assert all(v.rulebook_version.id == "art237@1.2.1" and v.fired[0].explanation_zh for v in verdicts)
