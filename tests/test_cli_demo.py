@@ -12,6 +12,7 @@ from api.cli import app
 from api.config import get_settings
 from assign import plans, repository
 from assign.db import make_engine, session_scope
+from assign.leads import list_leads
 from assign.outcome_report import outcome_report
 
 
@@ -44,3 +45,8 @@ def test_demo_generates_a_sample_runs_the_night_and_shows_placements(tmp_path: P
         assert sum(f.cases for f in moved) > 0 and any(f.share_6m is not None for f in moved)
         assert any(f.median_days_to_first_measure is not None for f in moved)
         assert sum(c.own.cases for c in report.courts) > 0
+    # a register feed imported before the night: its lead pass found restoration leads (恢复执行线索) to show
+    assert "register feed (demo data): 3000 rows" in first.output
+    with session_scope(engine) as session:
+        kinds = {row.kind for row in list_leads(session=session, limit=10_000)}
+    assert kinds == {"restoration", "new_asset"}

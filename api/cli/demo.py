@@ -20,6 +20,7 @@ from api.cli.common import cli_errors, err, out, parse_as_of
 from api.cli.nightly import _options, night, print_report
 from api.config import get_settings
 from api.service import store
+from api.service.leads import import_generated_registers
 from api.service.outcomes_demo import record_transfer_history
 from assign import repository
 from assign.db import session_scope
@@ -74,6 +75,9 @@ def register(app: typer.Typer) -> None:
                 report = import_cases(engine, generate_cases(network, cases, seed=seed, as_of=day), as_of=day,
                                       network=network, record_keys=False)
                 out.print(f"imported: {report.counts['stored']} cases, {report.rejected_rows} rejected")
+                # asset registers for the night's lead pass (恢复执行线索): one register row per case
+                feed = import_generated_registers(engine, rows=cases, seed=seed, as_of=day)
+                out.print(f"register feed (demo data): {feed.counts['stored']} rows — assign leads, /console/leads")
             else:
                 out.print(f"the store already holds {stored} cases: using them")
             options = _options("local", None, 2, settings.solver_time_limit_s, budget, 300.0)

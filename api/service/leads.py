@@ -17,9 +17,12 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from assign.db import session_scope
+from assign.errors import ImportReport
 from assign.fields import require_not_future
-from assign.leads import EVENT_CHUNK, Lead, finish_pass, matched_pairs, publish_new, save_leads
+from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_records
+from assign.leads import EVENT_CHUNK, Lead, debtor_ids, finish_pass, matched_pairs, publish_new, save_leads
 from assign.network import CourtNetwork
+from assign.registers import import_register_stream
 from rules.leads import classify_lead
 
 SHOWN_AT_MOST = 10_000  # leads a pass returns to its caller (all are stored)
@@ -70,3 +73,11 @@ def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days
             run.events += publish_new(session, pending)
             run.resolved = finish_pass(session, pass_id=pass_id, as_of=as_of)
     return run
+
+
+def import_generated_registers(engine: Engine, *, rows: int, seed: int, as_of: date,
+                               share: float = DEFAULT_DEBTOR_SHARE) -> ImportReport:
+    """A synthetic register feed (docs/workload.md "Register feeds") whose debtor rows belong to the store's open
+    and 终本 cases, imported like a real one (`assign demo` on a fresh store; the next lead pass matches it)."""
+    records = generate_register_records(debtor_ids(engine), rows, debtor_share=share, seed=seed, as_of=as_of)
+    return import_register_stream(engine, enumerate(records, start=1))
