@@ -28,6 +28,7 @@ _AREAS = [
     "api.cli.evaluate",
     "api.cli.alerts",
     "api.cli.registers",
+    "api.cli.documents",
     "api.cli.outcomes",
     "api.cli.recommend",
     "api.cli.frontier",

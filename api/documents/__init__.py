@@ -1,4 +1,5 @@
-"""Drafts of the Art. 237 documents: 督促执行令, 执行裁定书（提级执行）, 执行裁定书（指定执行）.
+"""Drafts of the Art. 237 documents: 督促执行令, 执行裁定书（提级执行）, 执行裁定书（指定执行）, and the
+恢复执行通知 on a restoration lead (`restoration.py`).
 
 Pure: (case, verdict, decision-or-recommendation, network, issue date) -> bytes. The route
 that serves them (`api.routes.documents`) does the access checks and the loading.
@@ -12,6 +13,7 @@ from api.documents.docx_render import render_docx
 from api.documents.draft import build_draft, check_allowed
 from api.documents.model import Disposition, DocumentDraft, DocumentKind
 from api.documents.pdf_render import PdfUnavailable, cjk_font_path, render_pdf
+from api.documents.restoration import build_restoration_notice, check_restoration
 from assign.network import CourtNetwork
 from assign.schemas import Case, Verdict
 
@@ -20,7 +22,8 @@ PDF_MEDIA_TYPE = "application/pdf"
 
 __all__ = [
     "DOCX_MEDIA_TYPE", "PDF_MEDIA_TYPE", "Disposition", "DocumentDraft", "DocumentKind", "PdfUnavailable",
-    "build_draft", "check_allowed", "cjk_font_path", "docx_bytes", "render_docx", "render_pdf",
+    "build_draft", "build_restoration_notice", "check_allowed", "check_restoration", "cjk_font_path", "docx_bytes",
+    "render_docx", "render_pdf",
 ]
 
 

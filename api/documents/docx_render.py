@@ -69,6 +69,9 @@ def render_docx(draft: DocumentDraft) -> bytes:
 
 def provenance_line(draft: DocumentDraft) -> str:
     """Where the draft came from, for the reviewer (not part of the document's text)."""
+    if draft.provenance.get("source") == "lead":
+        return (f"生成依据：恢复执行线索（编号 {draft.provenance.get('lead_id')}，财产登记比对日 "
+                f"{draft.provenance.get('lead_as_of')}，状态 {draft.provenance.get('state')}）")
     source = {"decision": "调度决定", "recommendation": "调度方案建议（尚无决定）", "verdict": "审查结论"}.get(
         str(draft.provenance.get("source")), "—")
     reason = f"；调度理由：{draft.provenance['reason']}" if draft.provenance.get("reason") else ""

@@ -11,20 +11,22 @@ from assign.schemas import Mode, Recommendation
 
 
 class DocumentKind(StrEnum):
-    """The three drafts of interpretation Art. 11: an order (¶1) or a ruling (¶2)."""
+    """The three drafts of interpretation Art. 11 (an order, ¶1, or a ruling, ¶2), and the notice of a
+    restoration lead (恢复执行通知, 终本规定 Art. 9; `api.documents.restoration`), which carries out no mode."""
 
     ORDER = "order"  # 督促执行令
     ESCALATE = "escalate"  # 执行裁定书（提级执行）
     DESIGNATE = "designate"  # 执行裁定书（指定执行）
+    RESTORATION = "restoration"  # 恢复执行通知 (to the enforcing court, on a restoration lead)
 
     @property
     def title_zh(self) -> str:
-        return "督促执行令" if self is DocumentKind.ORDER else "执行裁定书"
+        return {"order": "督促执行令", "restoration": "恢复执行通知"}.get(self.value, "执行裁定书")
 
     @property
     def label_zh(self) -> str:
         return {"order": "督促执行令", "escalate": "执行裁定书（提级执行）",
-                "designate": "执行裁定书（指定执行）"}[self.value]
+                "designate": "执行裁定书（指定执行）", "restoration": "恢复执行通知"}[self.value]
 
     @property
     def modes(self) -> frozenset[Mode]:
@@ -33,6 +35,7 @@ class DocumentKind(StrEnum):
             DocumentKind.ORDER: frozenset({Mode.ORDER}),
             DocumentKind.ESCALATE: frozenset({Mode.ESCALATE}),
             DocumentKind.DESIGNATE: frozenset({Mode.DESIGNATE, Mode.CONCENTRATE}),
+            DocumentKind.RESTORATION: frozenset(),
         }[self]
 
     @classmethod

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AdminKeyDep, AnyKeyDep, EngineDep, ImporterKeyDep, NetworkDep, SessionDep, SettingsDep
+from api.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, PdfUnavailable
 from api.routes._shared import AUTH_ERRORS, Cursor, Limit, errors, today
 from api.routes.alerts import CourtQuery
 from api.routes.alerts import _codes as scope_codes
 from api.routes.cases import SPOOL_IN_MEMORY, _format
+from api.service.lead_notice import lead_notice
 from api.service.leads import run_leads
 from assign import events
 from assign import leads as lead_store
@@ -107,3 +111,26 @@ async def run_lead_pass(_key: AdminKeyDep, engine: EngineDep, network: NetworkDe
                                                     action_days=settings.lead_action_days))
     return {"as_of": day, "pairs": run.pairs, "new": run.new, "resolved": run.resolved, "events": run.events,
             "by_state": dict(run.counts)}
+
+
+NoticeFile = Annotated[str, Path(pattern=r"^notice\.(docx|pdf)$", description="notice.docx | notice.pdf")]
+
+
+@router.get("/v1/leads/{lead_id}/{file}", response_class=Response,
+            responses={**errors(404, 409), 501: {"description": "PDF unavailable"}},
+            summary="A draft 恢复执行通知 to the enforcing court on a restoration lead, .docx or .pdf")
+def lead_notice_draft(lead_id: Annotated[int, Path(ge=1, le=2**62)], file: NoticeFile, key: AnyKeyDep,
+                      session: SessionDep, network: NetworkDep,
+                      issue_date: Annotated[date | None, Query(description="the notice's date (default today)")] = None,
+                      serial: Annotated[int | None, Query(ge=1, le=999999, description="文号序号; blank when omitted")]
+                      = None) -> Response:
+    fmt = file.split(".")[1]
+    try:
+        notice = lead_notice(session=session, network=network, lead_id=lead_id, fmt=fmt,
+                             issue_date=issue_date or today(), serial=serial, actor=key.actor,
+                             check_case=lambda case: key.check_case(network, case, f"lead {lead_id}"))
+    except PdfUnavailable as e:
+        return JSONResponse({"error": "not_implemented", "detail": str(e)}, status_code=501)
+    media = PDF_MEDIA_TYPE if fmt == "pdf" else DOCX_MEDIA_TYPE
+    return Response(notice.body, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename=\"notice.{fmt}\"; filename*=UTF-8''{quote(notice.filename)}"})

@@ -1,16 +1,22 @@
 """The restoration-leads list in a real browser: leads of the dispatcher's jurisdiction only, asset, amount and the
-court's reaction shown in Chinese, a filter on the state narrows the list."""
+court's reaction shown in Chinese, a filter on the state narrows the list, a 终本 case's lead downloads its draft
+恢复执行通知."""
 
 from __future__ import annotations
 
+import io
+import json
+from datetime import date
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
+from docx import Document
 
+from api.service.store import import_case_file
 from tests.console.conftest import LiveConsole, screenshot
-from tests.console.seed import AS_OF
+from tests.console.seed import AS_OF, _case, _party
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -27,8 +33,19 @@ def _feed(live_console: LiveConsole) -> str:
     return "record_id,party_id,asset_kind,registered_on,registry,value\n" + "\n".join(rows) + "\n"
 
 
+def _zhongben_case(live_console: LiveConsole) -> None:
+    """A 成都 case closed by 终本 half a year ago (the seeded store has open cases only)."""
+    case = _case("(2024)川0104执1390号", "B510104", date(2024, 3, 4), status="zhongben",
+                 zhongben={"ruled_on": "2025-05-20"},
+                 applicant=_party("510104198506060121", "黄磊", "person", "510104"),
+                 debtor=_party("91510104MA6MM0013Z", "成都锦江餐饮管理有限公司", "company", "510104"))
+    report = import_case_file(live_console.store.engine, json.dumps([case]).encode(), as_of=AS_OF)
+    assert report.rejected_rows == 0
+
+
 def test_the_leads_list_shows_this_jurisdictions_leads(page: Any, live_console: LiveConsole) -> None:
     store = live_console.store
+    _zhongben_case(live_console)
     admin = httpx.Client(base_url=live_console.base_url, timeout=60, headers={"X-API-Key": store.admin_key})
     imported = admin.post("/v1/registers/import", content=_feed(live_console), headers={"content-type": "text/csv"})
     assert imported.status_code == 200 and imported.json()["rejected"] == 0, imported.text
@@ -51,6 +68,20 @@ def test_the_leads_list_shows_this_jurisdictions_leads(page: Any, live_console: 
     first = page.locator("#leads tbody tr[data-case-no]").first.inner_text()
     assert "待处理" in first and "未处理" in first
     screenshot(page, "30-leads")
+
+    # the draft 恢复执行通知 of a 终本 case's lead, downloaded from its row; the debtor's id masked in it
+    noticeable = [x for x in expected if x["kind"] == "restoration" and x["state"] != "acted_on" and x["forum"]]
+    assert noticeable and page.locator("#leads tbody [data-notice]").count() == len(noticeable)
+    restoration = noticeable[0]
+    with page.expect_download() as download_info:
+        page.click(f"button[data-notice='{restoration['id']}']")
+    text = "\n".join(p.text for p in Document(io.BytesIO(open(download_info.value.path(), "rb").read())).paragraphs)
+    assert "恢复执行通知" in text and restoration["case_no"] in text and "裁定终结本次执行程序" in text
+    assert restoration["record"]["party_id"] in text  # the masked id, as the list shows it
+    with live_console.store.engine.connect() as conn:
+        debtor = conn.execute(sa.text("SELECT debtor_id FROM case_record WHERE case_no = :n"),
+                              {"n": restoration["case_no"]}).scalar_one()
+    assert debtor not in text
 
     with page.expect_response(lambda r: "/v1/leads?" in r.url):
         page.select_option("#l-state", "acted_on")

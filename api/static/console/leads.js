@@ -1,4 +1,5 @@
-/* Restoration leads (恢复执行线索) of this jurisdiction: asset, amount, dates, and the court's reaction. */
+/* Restoration leads (恢复执行线索) of this jurisdiction: asset, amount, dates, the court's reaction, and the draft
+   恢复执行通知 to the enforcing court. */
 (function () {
   "use strict";
   if (!Console.requireKey()) return;
@@ -33,7 +34,18 @@
       el("td", { class: "nowrap" }, fmtDate(x.act_by)),
       el("td", { class: "nowrap" }, x.acted_on ? "已于" + fmtDate(x.acted_on) + "处理" : "未处理"),
       el("td", {}, el("span", { class: "badge lead-" + x.state }, STATE[x.state] || x.state)),
-      el("td", {}, x.forum ? Console.shortCourtName(x.forum) : "—"));
+      el("td", {}, x.forum ? Console.shortCourtName(x.forum) : "—"),
+      el("td", { class: "nowrap" }, notice(x)));
+  }
+
+  /* The draft 恢复执行通知 to the enforcing court: for a 终本 case's lead the court has not acted on yet. */
+  function notice(x) {
+    if (x.kind !== "restoration" || x.state === "acted_on" || !x.forum) return "—";
+    return el("button", {
+      type: "button", class: "link", "data-notice": String(x.id), onclick: async () => {
+        try { await Console.download(`/v1/leads/${x.id}/notice.docx`, `恢复执行通知-${x.case_no}.docx`); }
+        catch (err) { Console.showError(err); }
+      } }, "恢复执行通知（草稿）");
   }
 
   async function loadPage(reset) {
@@ -48,7 +60,7 @@
     document.getElementById("leads-more").hidden = !page.has_more;
     const shown = document.querySelectorAll("#leads tbody tr[data-case-no]").length;
     document.getElementById("leads-info").textContent = `显示 ${shown} 条线索` + (page.has_more ? "（还有更多）" : "");
-    if (!shown) body.append(el("tr", {}, el("td", { colspan: 14, class: "muted" }, "没有符合条件的线索")));
+    if (!shown) body.append(el("tr", {}, el("td", { colspan: 15, class: "muted" }, "没有符合条件的线索")));
   }
 
   function reload() {
