@@ -52,8 +52,8 @@ def test_receiving_outcome_prefers_the_court_with_more_progress() -> None:
 def test_receiving_outcome_forced_onto_the_weaker_court_is_penalised() -> None:
     inst = instance(ONE, params=_params({"B510105": 0.1, "B510112": 0.9}, ONLY_OUTCOME))
     free, forced = solve_forced(inst), solve_forced(inst, [("c1", "B510105")])
-    assert forced["status"] == "OPTIMAL" and forced["objective"] > free["objective"]
-    assert forced["terms"][UNIT] == pytest.approx(10 * 0.9)
+    assert forced.status == "OPTIMAL" and forced.objective > free.objective
+    assert forced.terms[UNIT] == pytest.approx(10 * 0.9)
 
 
 @covers(UNIT, "contribution")
