@@ -166,6 +166,18 @@ def debtor_ids(engine: Engine) -> list[str]:
         return [r[0] for r in conn.execute(q)]
 
 
+def zhongben_rulings(engine: Engine) -> dict[str, date]:
+    """Debtor id -> the latest 终本 ruling among its 终本 cases (for a synthetic register feed)."""
+    q = sa.select(_CASES.c.debtor_id, _CASES.c.data).where(_CASES.c.status == CaseStatus.ZHONGBEN.value)
+    latest: dict[str, date] = {}
+    with engine.connect() as conn:
+        for debtor, data in conn.execute(q):
+            zb = LeadCase.model_validate_json(data).zhongben
+            if zb is not None and (debtor not in latest or zb.ruled_on > latest[debtor]):
+                latest[debtor] = zb.ruled_on
+    return latest
+
+
 def lead_values(lead: Lead, pass_id: str) -> dict[str, Any]:
     return {"case_no": lead.case_no, "record_id": lead.record.record_id, "court_code": lead.court_code,
             "forum": lead.forum, "kind": lead.kind, "state": lead.state.value,

@@ -14,7 +14,7 @@ from api.config import get_settings
 from api.service import store
 from api.service.leads import run_leads
 from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_records
-from assign.leads import debtor_ids, public_view
+from assign.leads import debtor_ids, public_view, zhongben_rulings
 from assign.register_import import import_register_file, report_dict
 
 SHOWN = 50
@@ -61,7 +61,8 @@ def register(app: typer.Typer) -> None:
             engine = store.open_store(get_settings().database_url)
             debtors = debtor_ids(engine)
             with out_file.open("w", encoding="utf-8") as f:
-                for record in generate_register_records(debtors, rows, debtor_share=share, seed=seed, as_of=day):
+                for record in generate_register_records(debtors, rows, debtor_share=share, seed=seed, as_of=day,
+                                                        rulings=zhongben_rulings(engine)):
                     f.write(record.model_dump_json() + "\n")
             out.print(f"wrote {rows:,} register rows ({share:.0%} held by {len(debtors):,} debtors) to {out_file}",
                       highlight=False)

@@ -20,7 +20,16 @@ from assign.db import session_scope
 from assign.errors import ImportReport
 from assign.fields import require_not_future
 from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_records
-from assign.leads import EVENT_CHUNK, Lead, debtor_ids, finish_pass, matched_pairs, publish_new, save_leads
+from assign.leads import (
+    EVENT_CHUNK,
+    Lead,
+    debtor_ids,
+    finish_pass,
+    matched_pairs,
+    publish_new,
+    save_leads,
+    zhongben_rulings,
+)
 from assign.network import CourtNetwork
 from assign.registers import import_register_stream
 from rules.leads import classify_lead
@@ -79,5 +88,6 @@ def import_generated_registers(engine: Engine, *, rows: int, seed: int, as_of: d
                                share: float = DEFAULT_DEBTOR_SHARE) -> ImportReport:
     """A synthetic register feed (docs/workload.md "Register feeds") whose debtor rows belong to the store's open
     and 终本 cases, imported like a real one (`assign demo` on a fresh store; the next lead pass matches it)."""
-    records = generate_register_records(debtor_ids(engine), rows, debtor_share=share, seed=seed, as_of=as_of)
+    records = generate_register_records(debtor_ids(engine), rows, debtor_share=share, seed=seed, as_of=as_of,
+                                        rulings=zhongben_rulings(engine))
     return import_register_stream(engine, enumerate(records, start=1))

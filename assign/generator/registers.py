@@ -9,12 +9,18 @@ later (never after `as_of`); value known for 70%, log-uniform 5,000–5,000,000 
 accounts: their balance). A modelling choice, not a measured distribution: the only published
 figure (legal-reference, issue 17: a county's ~700 vehicles worth ¥30M, i.e. ~¥43,000 each)
 lies inside these bounds.
+
+`rulings` (debtor id -> its latest 终本 ruling) makes the debtor rows of 终本 debtors realistic: a 终本
+needs the online investigation to have found nothing disposable (终本规定 Art. 1(3)), so most of
+what a register later shows was acquired after the ruling. CHOICE: 70% of such rows are registered
+uniformly in (ruling, as_of]; the rest are drawn like any row (held at the ruling: a register the
+online system missed, or an improper 终本). Without `rulings` the output is as before.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -30,10 +36,12 @@ PREFIX = {RegisterKind.BANK_ACCOUNT: "BA", RegisterKind.VEHICLE: "VH", RegisterK
 RELEASED_SHARE = 0.35
 VALUE_KNOWN_SHARE = 0.70
 DEFAULT_DEBTOR_SHARE = 0.10
+AFTER_RULING_SHARE = 0.70  # of a 终本 debtor's rows (with `rulings`): acquired after the ruling
 
 
 def generate_register_records(debtor_ids: Sequence[str], m: int, *, debtor_share: float = DEFAULT_DEBTOR_SHARE,
-                              seed: int = 17, as_of: date) -> Iterator[RegisterRecord]:
+                              seed: int = 17, as_of: date,
+                              rulings: Mapping[str, date] | None = None) -> Iterator[RegisterRecord]:
     rng = random.Random(seed)
     kinds = list(KIND_WEIGHTS)
     weights = list(KIND_WEIGHTS.values())
@@ -46,6 +54,9 @@ def generate_register_records(debtor_ids: Sequence[str], m: int, *, debtor_share
         else:
             party = resident_id("110101", rng.randint(birth_lo, birth_hi), rng.randrange(1000))
         registered = first + timedelta(days=rng.randrange(3651))
+        ruled = rulings.get(party) if rulings else None
+        if ruled is not None and ruled < as_of and rng.random() < AFTER_RULING_SHARE:
+            registered = ruled + timedelta(days=1 + rng.randrange((as_of - ruled).days))
         released = None
         if rng.random() < RELEASED_SHARE:
             released = min(as_of, registered + timedelta(days=rng.randrange(1826)))
