@@ -4,17 +4,21 @@ The job runs in a thread of the process that accepted it; its state (status, bes
 far, the cancel request) lives here. State changes are conditional UPDATEs
 (`WHERE status IN ...`), so a cancel racing the job's own finish ends in exactly one
 final state.
+
+A job's request is a `JobParams` and its best plan so far any pydantic model the caller
+stores (the API's is `api.service.jobs.JobBest`), both kept as their JSON. `JobParams` reads
+rows written before it existed too (the same keys, spelled by `json.dumps`).
 """
 
 from __future__ import annotations
 
-import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assign.db import get_row, rows_affected, table_of
@@ -33,6 +37,16 @@ class JobStatus(StrEnum):
 FINAL = (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
 
 
+class JobParams(BaseModel):
+    """What a batch job plans: the day, optionally only named cases, the solver's time limit and policy."""
+
+    model_config = ConfigDict(frozen=True)
+    as_of: date
+    case_nos: list[str] | None = None  # None: every open case of the scope
+    time_limit_s: float | None = None  # None: the service's interactive limit
+    policy: str | None = None  # a `solver.policy.Policy` value; None: the forum's configured policy
+
+
 class PlanJob(SQLModel, table=True):
     __tablename__ = "plan_job"
     id: str = Field(primary_key=True, max_length=32)
@@ -48,21 +62,19 @@ class PlanJob(SQLModel, table=True):
     started_at: datetime | None = None
     finished_at: datetime | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "status": self.status, "scope": self.scope, "params": json.loads(self.params),
-            "cancel_requested": self.cancel_requested, "best_so_far": json.loads(self.best) or None,
-            "plan_id": self.plan_id, "error": self.error, "created_at": self.created_at.isoformat(),
-            "started_at": self.started_at.isoformat() if self.started_at else None,
-            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
-        }
+    def job_params(self) -> JobParams:
+        return JobParams.model_validate_json(self.params)
+
+    def best_json(self) -> str | None:
+        """The stored best plan so far as JSON, None before the first one."""
+        return self.best if self.best.strip() not in ("", "{}") else None
 
 
 _TABLE = table_of(PlanJob)
 
 
-def create_job(*, session: Session, scope: str, params: dict[str, Any], key_id: int | None) -> PlanJob:
-    job = PlanJob(id=uuid.uuid4().hex, scope=scope, params=json.dumps(params, default=str), key_id=key_id)
+def create_job(*, session: Session, scope: str, params: JobParams, key_id: int | None) -> PlanJob:
+    job = PlanJob(id=uuid.uuid4().hex, scope=scope, params=params.model_dump_json(), key_id=key_id)
     session.add(job)
     session.flush()
     return job
@@ -100,15 +112,15 @@ def start_job(*, session: Session, job_id: str) -> bool:
     return _transition(session, job_id, (JobStatus.QUEUED,), status=JobStatus.RUNNING.value, started_at=utcnow())
 
 
-def set_best(*, session: Session, job_id: str, best: dict[str, Any]) -> None:
-    _transition(session, job_id, (JobStatus.RUNNING,), best=json.dumps(best, default=str))
+def set_best(*, session: Session, job_id: str, best: BaseModel) -> None:
+    _transition(session, job_id, (JobStatus.RUNNING,), best=best.model_dump_json(exclude_none=True))
 
 
 def finish_job(*, session: Session, job_id: str, status: JobStatus, plan_id: str | None = None,
-               error: str | None = None, best: dict[str, Any] | None = None) -> bool:
+               error: str | None = None, best: BaseModel | None = None) -> bool:
     values: dict[str, Any] = {"status": status.value, "finished_at": utcnow(), "plan_id": plan_id, "error": error}
     if best is not None:
-        values["best"] = json.dumps(best, default=str)
+        values["best"] = best.model_dump_json(exclude_none=True)
     return _transition(session, job_id, (JobStatus.QUEUED, JobStatus.RUNNING), **values)
 
 

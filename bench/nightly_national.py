@@ -80,8 +80,8 @@ def one_night(path: Path, config: str, as_of: date, budget: float, cap: float) -
         executor.close()
     total = time.perf_counter() - started
     s = report.summary
-    say(f"[{config}] evaluated {s['cases_evaluated']:,}, needing a court {s['needing_court']:,}, placed "
-        f"{s['placed']:,}, forums {s['forums']}, moves {s['moves_against_previous']}, worst gap {s['worst_gap']}")
+    say(f"[{config}] evaluated {s.cases_evaluated:,}, needing a court {s.needing_court:,}, placed "
+        f"{s.placed:,}, forums {s.forums}, moves {s.moves_against_previous}, worst gap {s.worst_gap}")
     engine.dispose()
     inside = ", ".join(f"{k} {report.stage_times_s.get(k, 0.0):.1f} s" for k in ("prepare", "validate", "store"))
     say(f"[{config}] inside the solve stage: {inside}; the rest is solver time and waiting for workers")

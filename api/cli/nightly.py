@@ -71,15 +71,15 @@ def print_report(report: NightlyReport) -> None:
     total = sum(report.stage_times_s.get(k, 0.0) for k in ("evaluate", "select", "solve", "alerts", "publish"))
     times.add_row("total", f"{total:.1f}")
     out.print(times)
-    outcomes = ", ".join(f"{k} {v}" for k, v in s.get("outcomes", {}).items())
-    gap = s.get("worst_gap")
-    skipped = f", not evaluated {s['not_evaluated']} (reasons: cases.not_evaluated)" if s.get("not_evaluated") else ""
+    outcomes = ", ".join(f"{k} {v}" for k, v in s.outcomes.items())
+    gap = s.worst_gap
+    skipped = f", not evaluated {s.not_evaluated} (reasons: cases.not_evaluated)" if s.not_evaluated else ""
     out.print(f"run {report.run_id}\n"
-              f"cases evaluated {s.get('cases_evaluated', 0)} ({outcomes}){skipped}\n"
-              f"needing a court {s.get('needing_court', 0)}, placed {s.get('placed', 0)}, "
-              f"unplaced {s.get('unplaced', 0)}, pinned by decisions {s.get('pinned', 0)}\n"
-              f"forums {s.get('forums', 0)} (resumed {report.resumed_forums}), "
-              f"moves against the previous plan {s.get('moves_against_previous', 0)}, "
+              f"cases evaluated {s.cases_evaluated} ({outcomes}){skipped}\n"
+              f"needing a court {s.needing_court}, placed {s.placed}, "
+              f"unplaced {s.unplaced}, pinned by decisions {s.pinned}\n"
+              f"forums {s.forums} (resumed {report.resumed_forums}), "
+              f"moves against the previous plan {s.moves_against_previous}, "
               f"worst gap {'-' if gap is None else f'{gap:.2%}'}", highlight=False)
 
 

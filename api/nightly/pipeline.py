@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -23,7 +22,8 @@ from api.nightly.alerts_stage import alerts_stage
 from api.nightly.leads_stage import leads_stage
 from api.nightly.lock import RunLockKeeper
 from api.nightly.services import NightlyServices
-from api.nightly.worker import ForumResult, ForumTask, network_payload, solve_forum
+from api.nightly.worker import network_payload, solve_forum
+from api.service.forum_plan import ForumResult, ForumTask
 from api.service.outcome_term import outcome_shares_by_forum
 from assign import repository, runs
 from assign.db import session_scope
@@ -53,8 +53,8 @@ class NightlyReport:
     run_id: str
     as_of: date
     status: str  # "published" | "already published"
-    stage_times_s: dict[str, float] = field(default_factory=dict)
-    summary: dict[str, Any] = field(default_factory=dict)
+    stage_times_s: dict[str, float]
+    summary: stages.NightSummary
     resumed_forums: int = 0
 
 
@@ -92,8 +92,9 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
         run = runs.start_run(session=session, run_id=run_id, as_of=as_of, network_hash=network.content_hash,
                              rulebook_hash=services.rulebook_hash)
         if run.status == runs.RunStatus.PUBLISHED:
-            summary = runs.run_summary(run)
-            return NightlyReport(run_id, as_of, "already published", summary.get("stage_times_s", {}), summary)
+            stored = runs.run_summary(run)
+            return NightlyReport(run_id, as_of, "already published", dict(stored.get("stage_times_s", {})),
+                                 stages.NightSummary.model_validate(stored))
         reached = run.stage
     times: dict[str, float] = {}
 
@@ -155,8 +156,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
     with session_scope(engine) as s:
         stages.publish_night(session=s, run_id=run_id, summary=summary, stage_times=all_times)
     progress("publish", 1, 1)
-    return NightlyReport(run_id, as_of, "published", all_times, {**summary, "stage_times_s": all_times},
-                         resumed_forums=len(stored))
+    return NightlyReport(run_id, as_of, "published", all_times, summary, resumed_forums=len(stored))
 
 
 def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_forum: dict[str, list[str]],

@@ -3,7 +3,7 @@
 The job never evaluates or places by itself; it calls `api.service.evaluation` and
 `api.service.placement`. The placer is the function itself: it runs inside worker processes
 (a process pool or Ray), and a top-level function pickles by reference (see
-`api.nightly.worker`).
+`api.nightly.worker`); a batch job plans with the same function (`api.service.forum_plan`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session
 
 from api.config import BUILTIN_RULEBOOK_DIR
-from api.nightly.worker import Placer
+from api.service.forum_plan import Placer
 from api.service.placement import place_cases
 from assign.decisions import pinned_courts
 from assign.network import CourtNetwork

@@ -12,11 +12,11 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
-
+from pydantic import BaseModel
 from sqlmodel import Session
 
-from api.nightly.worker import ForumResult, ForumTask, Placer, placer_name
 from api.service import plan_store
+from api.service.forum_plan import ForumResult, ForumTask, Placer, placer_name, previous_of, to_store
 from assign import audit, events, plans, repository, runs
 from assign.models import PlanRow
 from assign.network import CourtNetwork
@@ -26,6 +26,32 @@ from solver.build import PLACED_MODES
 from solver.instance import AssignmentPlan, PlanStatus, SolveParams
 
 PLACED_MODE_VALUES = sorted(m.value for m in PLACED_MODES)
+
+
+class NightSummary(BaseModel):
+    """What a night reports: in the run row (with its stage times), the `nightly.completed` event
+    and `NightlyReport`. Counted from the stored rows, so a resumed night reports what an
+    uninterrupted one would."""
+
+    run_id: str
+    as_of: date
+    rulebook_hash: str
+    cases_evaluated: int
+    # open cases the store pass could not evaluate (reported and skipped; the reasons are on the
+    # event feed as `cases.not_evaluated`): the night publishes without them. 0 in runs published
+    # before it was counted.
+    not_evaluated: int = 0
+    outcomes: dict[str, int]
+    needing_court: int
+    pinned: int
+    forums: int
+    placed: int
+    unplaced: int
+    moves_against_previous: int
+    worst_gap: float | None
+
+    def data(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
 
 
 def make_run_id(*, as_of: date, network_hash: str, rulebook_hash: str, seed: int, placer: Placer,
@@ -57,7 +83,7 @@ def forum_task(*, run_id: str, forum: str, cases: Sequence[str], verdicts: Seque
     """One forum's subproblem (cases and verdicts as their stored JSON)."""
     return ForumTask(run_id=run_id, forum=forum, plan_id=make_plan_id(run_id, forum), placer=placer,
                      cases=list(cases), verdicts=list(verdicts),
-                     previous_plan=AssignmentPlan.model_validate_json(previous.data) if previous is not None else None,
+                     previous_plan=previous_of(previous),
                      pinned=dict(pins), params=SolveParams.model_validate(dict(params)) if params else None)
 
 
@@ -115,9 +141,8 @@ def store_forum(*, session: Session, run_id: str, as_of: date, forum: str, resul
     moves = count_moves(previous, plan.assignments)
     summary = plan_store.summarize(plan, kind=plans.PlanKind.NIGHTLY, forum=forum, as_of=as_of, cases=cases,
                                    moves=moves, run_id=run_id)
-    stored = plan_store.PlanToStore(plan=plan, recommendations=result.recommendations, summary=summary,
-                                    previous_plan_id=previous.plan_id if previous else None)
-    plan_store.store_plan(session=session, stored=stored, actor=None, event=None, published=False)
+    plan_store.store_plan(session=session, stored=to_store(result, summary, previous), actor=None, event=None,
+                          published=False)
     progress = runs.ForumProgress(run_id=run_id, forum=forum, status="stored", plan_id=plan.plan_id, cases=cases,
                                   placed=len(plan.assignments), moves=moves, gap=plan.gap, attempts=attempts,
                                   time_s=result.time_s)
@@ -126,27 +151,21 @@ def store_forum(*, session: Session, run_id: str, as_of: date, forum: str, resul
 
 
 def night_summary(*, session: Session, run_id: str, as_of: date, rulebook_hash: str,
-                  needing_court: int, pinned: int) -> dict[str, Any]:
+                  needing_court: int, pinned: int) -> NightSummary:
     """Counts from the stored rows, so a resumed night reports what an uninterrupted one would."""
     outcomes = runs.outcome_counts(session=session, as_of=as_of, rulebook_hash=rulebook_hash)
     open_cases = repository.count_cases(session=session, status=CaseStatus.OPEN)
     forums = runs.stored_forums(session=session, run_id=run_id)
     gaps = [f.gap for f in forums.values() if f.gap is not None]
-    return {
-        "run_id": run_id, "as_of": as_of.isoformat(), "rulebook_hash": rulebook_hash,
-        "cases_evaluated": sum(outcomes.values()),
-        # open cases the store pass could not evaluate (reported and skipped; the reasons are on the
-        # event feed as `cases.not_evaluated`): the night publishes without them
-        "not_evaluated": max(0, open_cases - sum(outcomes.values())),
-        "outcomes": dict(sorted(outcomes.items())), "needing_court": needing_court, "pinned": pinned,
-        "forums": len(forums), "placed": sum(f.placed for f in forums.values()),
-        "unplaced": needing_court - sum(f.placed for f in forums.values()),
-        "moves_against_previous": sum(f.moves for f in forums.values()),
-        "worst_gap": max(gaps) if gaps else None,
-    }
+    return NightSummary(
+        run_id=run_id, as_of=as_of, rulebook_hash=rulebook_hash, cases_evaluated=sum(outcomes.values()),
+        not_evaluated=max(0, open_cases - sum(outcomes.values())), outcomes=dict(sorted(outcomes.items())),
+        needing_court=needing_court, pinned=pinned, forums=len(forums),
+        placed=sum(f.placed for f in forums.values()), unplaced=needing_court - sum(f.placed for f in forums.values()),
+        moves_against_previous=sum(f.moves for f in forums.values()), worst_gap=max(gaps) if gaps else None)
 
 
-def publish_night(*, session: Session, run_id: str, summary: dict[str, Any], stage_times: dict[str, float]) -> int:
+def publish_night(*, session: Session, run_id: str, summary: NightSummary, stage_times: dict[str, float]) -> int:
     """Make the night visible and tell the command centre, all in the caller's transaction.
 
     The events commit with the run's `published` status, so a rerun (which finds the run
@@ -156,8 +175,8 @@ def publish_night(*, session: Session, run_id: str, summary: dict[str, Any], sta
     runs.discard_unfinished(session=session, keep_run_id=run_id)
     count = plans.publish_plans(session=session, run_id=run_id)
     audit.append(session=session, kind="verdicts", subject=f"nightly {run_id}", actor="nightly", payload={
-        "stored": True, "as_of": summary.get("as_of"), "count": summary.get("cases_evaluated"),
-        "outcomes_count": summary.get("outcomes", {}), "rulebook_hash": summary.get("rulebook_hash"),
+        "stored": True, "as_of": summary.as_of.isoformat(), "count": summary.cases_evaluated,
+        "outcomes_count": summary.outcomes, "rulebook_hash": summary.rulebook_hash,
     })
     for forum, progress in sorted(runs.stored_forums(session=session, run_id=run_id).items()):
         # the audit holds every published plan with its assignments, like plans made over the API
@@ -170,7 +189,7 @@ def publish_night(*, session: Session, run_id: str, summary: dict[str, Any], sta
                                            idempotency_key=f"nightly:{run_id}:{forum}")
         events.publish(session=session, kind="plan.published", subject=progress.plan_id, payload=payload)
     events.publish(session=session, kind="nightly.completed", subject=run_id,
-                   payload={"idempotency_key": f"nightly:{run_id}", **summary})
+                   payload={"idempotency_key": f"nightly:{run_id}", **summary.data()})
     runs.finish_run(session=session, run_id=run_id, status=runs.RunStatus.PUBLISHED,
-                    summary={**summary, "stage_times_s": stage_times})
+                    summary={**summary.data(), "stage_times_s": stage_times})
     return count

@@ -74,7 +74,7 @@ def _format(content_type: str) -> str:
 @router.post("/import", response_model=ImportReportOut, openapi_extra=IMPORT_BODY,
              summary="Import cases (upsert by case_no): every row stored, updated, unchanged or rejected with a reason")
 async def import_cases(request: Request, _key: ImporterKeyDep, engine: EngineDep, network: NetworkDep,
-                       as_of: WriteDate | None = None) -> dict[str, Any]:
+                       as_of: WriteDate | None = None) -> ImportReportOut:
     fmt = _format(request.headers.get("content-type", ""))
     day = as_of or today()
     body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed below
@@ -82,7 +82,7 @@ async def import_cases(request: Request, _key: ImporterKeyDep, engine: EngineDep
         body.write(chunk)  # past SPOOL_IN_MEMORY a write to a temporary file (the page cache): not worth a thread
     body.seek(0)
 
-    def run() -> dict[str, Any]:
+    def run() -> ImportReportOut:
         try:
             report = store.import_case_file(engine, body, fmt=fmt, as_of=day, network=network)
         except csv.Error as e:  # the CSV reader stops at malformed quoting/newlines instead of reporting a row
@@ -94,10 +94,12 @@ async def import_cases(request: Request, _key: ImporterKeyDep, engine: EngineDep
         with session_scope(engine) as session:
             events.publish(session=session, kind="cases.imported", subject=f"{report.counts['stored']} new",
                            payload={**report.counts, "rejected": report.rejected_rows})
-        out = report.as_dict()
-        for p in out["problems"]:  # type: ignore[attr-defined]
-            p["reason"] = mask_text(p["reason"])
-        return out
+        return ImportReportOut(
+            stored=report.counts["stored"], updated=report.counts["updated"],
+            unchanged=report.counts["unchanged"], rejected=report.rejected_rows, stored_case_nos=report.stored,
+            updated_case_nos=report.updated, unchanged_case_nos=report.unchanged,
+            problems=[ImportProblem(row=p.row, case_no=p.key, field=p.field, reason=mask_text(p.reason))
+                      for p in report.rejected])
 
     return await run_in_threadpool(run)
 

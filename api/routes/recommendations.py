@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, RuleEngineDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, CodePath, IdPath, Limit, errors, today
 from api.security import Principal
-from api.service.jobs import admit_job, check_batch_cases
+from api.service.jobs import JobView, admit_job, check_batch_cases, job_view
 from api.service.recommendations import SingleResult, load_case, recommend_case
 from assign import jobs, repository
 from assign.decisions import decision_for
@@ -70,22 +70,8 @@ class BatchRequest(BaseModel):
                                   "default: the forum's configured policy")
 
 
-class JobOut(BaseModel):
-    id: str
-    status: str
-    scope: str
-    params: dict[str, Any]
-    cancel_requested: bool
-    best_so_far: dict[str, Any] | None
-    plan_id: str | None
-    error: str | None
-    created_at: str
-    started_at: str | None
-    finished_at: str | None
-
-
 class JobsPage(BaseModel):
-    data: list[JobOut]
+    data: list[JobView]
     count: int
 
 
@@ -114,10 +100,10 @@ def _recommend(state: Any, network: CourtNetwork, rules: RuleEngine, key: Princi
     return rec_id, result
 
 
-@router.post("/batch", response_model=JobOut, status_code=202, responses=errors(404, 429),
+@router.post("/batch", response_model=JobView, status_code=202, responses=errors(404, 429),
              summary="Start a batch placement job for a forum's jurisdiction; poll it, cancel it")
 def start_batch(body: BatchRequest, request: Request, key: DeciderKeyDep, session: SessionDep,
-                network: NetworkDep) -> dict[str, Any]:
+                network: NetworkDep) -> JobView:
     scope = body.court or key.court_code
     if not scope:
         raise DataError("name the forum to plan for (court)")
@@ -125,36 +111,36 @@ def start_batch(body: BatchRequest, request: Request, key: DeciderKeyDep, sessio
     key.check_court(network, scope, "batch placement")
     if body.case_nos is not None:
         check_batch_cases(session=session, network=network, scope=scope, case_nos=body.case_nos)
-    params = {"as_of": (body.as_of or today()).isoformat(), "case_nos": body.case_nos,
-              "time_limit_s": body.time_limit_s, "policy": body.policy.value if body.policy else None}
+    params = jobs.JobParams(as_of=body.as_of or today(), case_nos=body.case_nos, time_limit_s=body.time_limit_s,
+                            policy=body.policy.value if body.policy else None)
     admit_job(session=session, settings=request.app.state.settings, key=key, scope=scope,
               time_limit_s=body.time_limit_s)
     job = jobs.create_job(session=session, scope=scope, params=params, key_id=key.key_id)
     session.commit()  # the runner reads the job from its own session
     request.app.state.jobs.submit(job.id, network)
-    return job.as_dict()
+    return job_view(job)
 
 
 @router.get("/batch", response_model=JobsPage, summary="Batch jobs (a dispatcher sees its jurisdiction's)")
-def list_batches(key: AnyKeyDep, session: SessionDep, network: NetworkDep, limit: Limit = 50) -> dict[str, Any]:
+def list_batches(key: AnyKeyDep, session: SessionDep, network: NetworkDep, limit: Limit = 50) -> JobsPage:
     rows = jobs.list_jobs(session=session, scopes=key.scope_codes(network), limit=limit)
-    return {"data": [j.as_dict() for j in rows], "count": len(rows)}
+    return JobsPage(data=[job_view(j) for j in rows], count=len(rows))
 
 
-@router.get("/batch/{job_id}", response_model=JobOut, responses=errors(404),
+@router.get("/batch/{job_id}", response_model=JobView, responses=errors(404),
             summary="A job's status and best plan so far")
-def get_batch(job_id: CodePath, key: AnyKeyDep, session: SessionDep, network: NetworkDep) -> dict[str, Any]:
+def get_batch(job_id: CodePath, key: AnyKeyDep, session: SessionDep, network: NetworkDep) -> JobView:
     job = jobs.get_job(session=session, job_id=job_id)
     key.check_court(network, job.scope, f"job {job_id}")
-    return job.as_dict()
+    return job_view(job)
 
 
-@router.delete("/batch/{job_id}", response_model=JobOut, responses=errors(404, 409),
+@router.delete("/batch/{job_id}", response_model=JobView, responses=errors(404, 409),
                summary="Cancel a job (queued: at once; running: at its next stage)")
-def cancel_batch(job_id: CodePath, key: DeciderKeyDep, session: SessionDep, network: NetworkDep) -> dict[str, Any]:
+def cancel_batch(job_id: CodePath, key: DeciderKeyDep, session: SessionDep, network: NetworkDep) -> JobView:
     job = jobs.get_job(session=session, job_id=job_id)
     key.check_court(network, job.scope, f"job {job_id}")
-    return jobs.request_cancel(session=session, job_id=job_id).as_dict()
+    return job_view(jobs.request_cancel(session=session, job_id=job_id))
 
 
 @router.get("/{recommendation_id}", response_model=StoredRecommendation, responses=errors(404),

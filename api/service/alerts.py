@@ -86,20 +86,20 @@ def _ranges(db: Engine, court_codes: list[str] | None, size: int) -> Iterator[tu
             after = keys[-1]
 
 
-_worker: dict[str, object] = {}
+_worker: list[tuple[Engine, RuleEngine]] = []  # this worker process's database and rule engine, once initialised
 
 
 def _init_worker(url: str, rulebook: Rulebook) -> None:
-    _worker["db"] = make_engine(url)
-    _worker["engine"] = RuleEngine(rulebook)  # the version the main process checked
+    _worker[:] = [(make_engine(url), RuleEngine(rulebook))]  # the rulebook version the main process checked
 
 
 def _range_alerts(status: str, lo: str, hi: str, court_codes: list[str] | None, as_of: date,
                   db: Engine | None = None, engine: RuleEngine | None = None) -> tuple[int, list[Alert], list[str]]:
     """(cases read, their alerts, problems) for one range; a stored case that cannot be read is reported."""
-    db = db or _worker["db"]  # type: ignore[assignment]
-    engine = engine or _worker["engine"]  # type: ignore[assignment]
-    assert db is not None and engine is not None
+    if db is None or engine is None:  # in a worker process: its own
+        worker_db, worker_engine = _worker[0]
+        db = worker_db if db is None else db
+        engine = worker_engine if engine is None else engine
     q = (select(col(CaseRow.case_no), col(CaseRow.data)).where(col(CaseRow.status) == status)
          .where(col(CaseRow.case_no) >= lo).where(col(CaseRow.case_no) <= hi))
     if court_codes is not None:

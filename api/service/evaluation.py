@@ -216,14 +216,23 @@ class StoreRun:
 MAX_REPORTED_PROBLEMS = 200
 
 
-_worker: dict[str, object] = {}
+@dataclass(frozen=True)
+class _WorkerState:
+    """What a store-pass worker process keeps between its ranges (set once by `_init_worker`)."""
+
+    db: Engine
+    engine: RuleEngine
+    network: CourtNetwork
+    batch: BatchContext
+
+
+_worker: list[_WorkerState] = []  # this worker process's state, once it is initialised
 
 
 def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: dict[str, int]) -> None:
-    _worker["db"] = make_engine(url)
-    _worker["engine"] = RuleEngine(rulebook)  # the version the main process checked: one per pass
-    _worker["network"] = network
-    _worker["batch"] = BatchContext(counts)
+    # the rule engine: the version the main process checked, one per pass
+    _worker[:] = [_WorkerState(db=make_engine(url), engine=RuleEngine(rulebook), network=network,
+                               batch=BatchContext(counts))]
     # The network and the debtor counts live as long as the worker: keep the collector off them,
     # and let it run less often (each page creates and drops ~10 objects per case; measured: the
     # default thresholds cost ~40% of the verdict step). Only this worker process is affected.
@@ -235,10 +244,8 @@ def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: di
 def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> tuple[int, list[str]]:
     """Evaluate and save the open cases with lo <= case_no <= hi; a bad stored case is skipped
     and reported (case number and reason), never allowed to stop the night's pass."""
-    db: Engine = _worker["db"]  # type: ignore[assignment]
-    engine: RuleEngine = _worker["engine"]  # type: ignore[assignment]
-    network: CourtNetwork = _worker["network"]  # type: ignore[assignment]
-    batch: BatchContext = _worker["batch"]  # type: ignore[assignment]
+    state = _worker[0]
+    db, engine, network, batch = state.db, state.engine, state.network, state.batch
     done = 0
     problems: list[str] = []
     with session_scope(db) as session:

@@ -43,10 +43,14 @@ class PendingWrite:
     returning: sa.Table | None = None
 
 
+# how a request learns its outcome: (the generated id, None) once committed, (None, the error) if not
+Settle = Callable[[int | None, Exception | None], None]
+
+
 @dataclass
 class _Job:
     write: PendingWrite
-    settle: Callable[[bool, Any], None]
+    settle: Settle
     result: int | None = field(default=None)
 
 
@@ -68,8 +72,8 @@ class GroupCommit:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[int | None] = loop.create_future()
 
-        def settle(ok: bool, value: Any) -> None:
-            loop.call_soon_threadsafe(_settle, future, ok, value)
+        def settle(result: int | None, error: Exception | None) -> None:
+            loop.call_soon_threadsafe(_settle, future, result, error)
 
         self._put(_Job(write, settle))
         return await future
@@ -77,17 +81,18 @@ class GroupCommit:
     def submit_blocking(self, write: PendingWrite) -> int | None:
         """The same from a thread that is not an event loop's."""
         done = threading.Event()
-        box: list[Any] = [False, None]
+        outcome: list[tuple[int | None, Exception | None]] = []
 
-        def settle(ok: bool, value: Any) -> None:
-            box[0], box[1] = ok, value
+        def settle(result: int | None, error: Exception | None) -> None:
+            outcome.append((result, error))
             done.set()
 
         self._put(_Job(write, settle))
         done.wait()
-        if not box[0]:
-            raise box[1]
-        return box[1]  # type: ignore[no-any-return]
+        result, error = outcome[0]
+        if error is not None:
+            raise error
+        return result
 
     def close(self) -> None:
         """Write what is queued, then stop the writer thread (a later submit starts a new one)."""
@@ -128,7 +133,7 @@ class GroupCommit:
             self._transaction(batch)
         except Exception as e:  # noqa: BLE001 - each request is retried alone and gets its own outcome
             if len(batch) == 1:
-                batch[0].settle(False, e)
+                batch[0].settle(None, e)
                 return
             log.warning("a group commit of %d requests failed (%s); writing them one by one", len(batch),
                         type(e).__name__)
@@ -136,12 +141,12 @@ class GroupCommit:
                 try:
                     self._transaction([job])
                 except Exception as alone:  # noqa: BLE001
-                    job.settle(False, alone)
+                    job.settle(None, alone)
                 else:
-                    job.settle(True, job.result)
+                    job.settle(job.result, None)
             return
         for job in batch:
-            job.settle(True, job.result)
+            job.settle(job.result, None)
 
     def _transaction(self, batch: list[_Job]) -> None:
         with self._lock, self.engine.begin() as conn:
@@ -174,10 +179,10 @@ def write_rows(conn: Connection, batch: Sequence[_Job]) -> None:
                 job.result = int(new_id)
 
 
-def _settle(future: asyncio.Future[int | None], ok: bool, value: Any) -> None:
+def _settle(future: asyncio.Future[int | None], result: int | None, error: Exception | None) -> None:
     if future.done():  # the request was cancelled (client gone): its rows are committed all the same
         return
-    if ok:
-        future.set_result(value)
+    if error is None:
+        future.set_result(result)
     else:
-        future.set_exception(value)
+        future.set_exception(error)

@@ -8,7 +8,8 @@ and a cancel is a flag the runner reads between stages. Stages:
 1. load the open cases of the scope (the forum's jurisdiction) and evaluate them;
 2. greedy plan: stored at once as the job's best-so-far summary;
    Cases whose live decision binds a court are pinned to it (`assign.decisions.pinned_courts`).
-3. the CP-SAT solve (`placement.place_cases`, bounded by the job's time limit), watched by
+3. the CP-SAT solve (`forum_plan.plan_forum` with `placement.place_cases`: the same forum
+   planning as a nightly run's, bounded by the job's time limit), watched by
    `solver.stop.stop_when`: a cancel stops the search within a poll interval (~0.1 s);
 4. the plan is stored (with the scope's current plan as `previous_plan_id`), audited and
    announced on the event feed.
@@ -20,6 +21,9 @@ readable and decidable, but never the forum's current plan (issue 15, fault 4: a
 must not wipe a forum's queue).
 
 A process that dies mid-job leaves it `running`; its `started_at` tells an operator so.
+
+Typed throughout: a job asks for `assign.jobs.JobParams`, its best plan so far is a `JobBest`
+(the plan's `PlanSummary` and the stage it came from), and every route answers a `JobView`.
 
 Quotas (`admit_job`, checked before a job is created): at most `jobs_per_key_max` queued or
 running jobs per key and `jobs_per_scope_max` per scope (429 with the count and the limit),
@@ -33,16 +37,16 @@ import logging
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import date
-from typing import Any
+from typing import Literal
 
+from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.config import Settings
 from api.security import Principal
 from api.service import audit as audit_service
-from api.service import evaluation, placement, plan_store
+from api.service import evaluation, forum_plan, placement, plan_store
 from api.service.outcome_term import outcome_shares_by_forum
 from assign import jobs, plans, repository
 from assign.db import session_scope
@@ -59,6 +63,42 @@ log = logging.getLogger(__name__)
 
 class Cancelled(Exception):
     pass
+
+
+class JobBest(plan_store.PlanSummary):
+    """The best plan a job has so far: the greedy plan's summary, then the final plan's."""
+
+    stage: Literal["greedy", "final"]
+
+    @classmethod
+    def of(cls, summary: plan_store.PlanSummary, stage: Literal["greedy", "final"]) -> JobBest:
+        return cls.model_validate({**summary.model_dump(), "stage": stage})
+
+
+class JobView(BaseModel):
+    """A batch job as every route answers it."""
+
+    id: str
+    status: jobs.JobStatus
+    scope: str
+    params: jobs.JobParams
+    cancel_requested: bool
+    best_so_far: JobBest | None
+    plan_id: str | None
+    error: str | None
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+
+
+def job_view(job: jobs.PlanJob) -> JobView:
+    best = job.best_json()
+    return JobView(id=job.id, status=jobs.JobStatus(job.status), scope=job.scope, params=job.job_params(),
+                   cancel_requested=job.cancel_requested,
+                   best_so_far=JobBest.model_validate_json(best) if best is not None else None,
+                   plan_id=job.plan_id, error=job.error, created_at=job.created_at.isoformat(),
+                   started_at=job.started_at.isoformat() if job.started_at else None,
+                   finished_at=job.finished_at.isoformat() if job.finished_at else None)
 
 
 def check_batch_cases(*, session: Session, network: CourtNetwork, scope: str, case_nos: Sequence[str]) -> None:
@@ -129,7 +169,7 @@ class JobRunner:
         try:
             with session_scope(self.engine) as session:
                 job = jobs.get_job(session=session, job_id=job_id)
-                params, scope, key_id = job.as_dict()["params"], job.scope, job.key_id
+                params, scope, key_id = job.job_params(), job.scope, job.key_id
             self._run(job_id, scope, params, key_id, network)
         except Cancelled:
             with session_scope(self.engine) as session:
@@ -139,19 +179,20 @@ class JobRunner:
             with session_scope(self.engine) as session:
                 jobs.finish_job(session=session, job_id=job_id, status=jobs.JobStatus.FAILED, error=mask_text(str(e)))
 
-    def _load(self, scope: str, params: dict[str, Any], network: CourtNetwork,
+    def _load(self, scope: str, params: jobs.JobParams, network: CourtNetwork,
               unreadable: dict[str, str]) -> list[Case]:
         codes = network.subtree_codes(scope)
         with session_scope(self.engine) as session:
-            if params.get("case_nos"):
+            if params.case_nos:
                 allowed = set(codes)
-                found = repository.get_cases(session=session, case_nos=params["case_nos"], unreadable=unreadable)
+                found = repository.get_cases(session=session, case_nos=params.case_nos, unreadable=unreadable)
                 return [c for c in found if c.court_code in allowed]
             return [c for batch in repository.iter_cases(session=session, status=CaseStatus.OPEN, court_codes=codes,
                                                          unreadable=unreadable) for c in batch]
 
-    def _run(self, job_id: str, scope: str, params: dict[str, Any], key_id: int | None, network: CourtNetwork) -> None:
-        as_of = date.fromisoformat(params["as_of"])
+    def _run(self, job_id: str, scope: str, params: jobs.JobParams, key_id: int | None,
+             network: CourtNetwork) -> None:
+        as_of = params.as_of
         unreadable: dict[str, str] = {}
         evaluated = evaluation.evaluate_each(self._load(scope, params, network, unreadable), network, as_of,
                                             engine=evaluation.get_engine(self.settings.rulebook_dir))
@@ -162,42 +203,42 @@ class JobRunner:
             previous = plans.current_plan(session=session, scope=scope)
             # transfers a dispatcher already decided stay where they were decided
             pinned = pinned_courts(session=session, case_nos=[c.case_no for c in cases])
-        previous_assignments = AssignmentPlan.model_validate_json(previous.data).assignments if previous else None
-        time_limit_s = float(params.get("time_limit_s") or self.settings.interactive_time_limit_s)
+        previous_plan = forum_plan.previous_of(previous)
+        time_limit_s = float(params.time_limit_s or self.settings.interactive_time_limit_s)
         with session_scope(self.engine) as session:
             measured = outcome_shares_by_forum(session=session, network=network, as_of=as_of, forums=[scope],
                                                term_forums=self.settings.outcome_term_forums,
                                                min_cases=self.settings.outcome_term_min_cases)
         solve_params = SolveParams(time_limit_s=time_limit_s,
                                    workers=self.settings.solver_workers, seed=self.settings.solver_seed,
-                                   policy=self.settings.policy_for(scope, params.get("policy")),
+                                   policy=self.settings.policy_for(scope, params.policy),
                                    outcome_shares=measured.get(scope, {}))
-        inst = build_instance(cases, verdicts, network, previous_plan=previous_assignments, pinned=pinned,
+        inst = build_instance(cases, verdicts, network, previous_plan=previous_plan, pinned=pinned,
                               params=solve_params)
         greedy = greedy_plan(inst)
         # a batch over named cases, or with nothing to place, never becomes the forum's current plan
-        kind = plans.PlanKind.PARTIAL if params.get("case_nos") else plans.PlanKind.BATCH
-        about = {"forum": scope, "as_of": as_of, "cases": len(cases), "pinned": len(pinned), "job_id": job_id,
-                 "not_evaluated": not_evaluated[:200], "not_evaluated_count": len(not_evaluated)}
+        kind = plans.PlanKind.PARTIAL if params.case_nos else plans.PlanKind.BATCH
+
+        def summary_of(plan: AssignmentPlan, kind: plans.PlanKind) -> plan_store.PlanSummary:
+            return plan_store.summarize(plan, kind=kind, forum=scope, as_of=as_of, cases=len(cases),
+                                        pinned=len(pinned), job_id=job_id, not_evaluated=not_evaluated)
+
         with session_scope(self.engine) as session:
-            best = plan_store.summarize(greedy, kind=kind, **about).data()
-            jobs.set_best(session=session, job_id=job_id, best={**best, "stage": "greedy"})
-        self._check(job_id)
-        with stop_when(lambda: self._cancel_requested(job_id)):
-            plan, recs = placement.place_cases(cases, verdicts, network, previous_plan=previous_assignments,
-                                               pinned=pinned, params=solve_params)
+            jobs.set_best(session=session, job_id=job_id, best=JobBest.of(summary_of(greedy, kind), "greedy"))
         self._check(job_id)
         plan_id = f"job-{job_id[:8]}-{uuid.uuid4().hex[:8]}"
-        plan = plan.model_copy(update={"plan_id": plan_id})
-        recs = [r.model_copy(update={"plan_id": plan_id}) for r in recs]
-        summary = plan_store.summarize(plan, kind=kind if recs else plans.PlanKind.PARTIAL, **about)
-        stored = plan_store.PlanToStore(plan=plan, recommendations=recs, summary=summary,
-                                        previous_plan_id=previous.plan_id if previous else None)
+        with stop_when(lambda: self._cancel_requested(job_id)):
+            result = forum_plan.plan_forum(cases, verdicts, network, forum=scope, plan_id=plan_id,
+                                           placer=placement.place_cases, previous_plan=previous_plan, pinned=pinned,
+                                           params=solve_params)
+        self._check(job_id)
+        summary = summary_of(result.plan, kind if result.recommendations else plans.PlanKind.PARTIAL)
+        stored = forum_plan.to_store(result, summary, previous)
         with session_scope(self.engine) as session:
             actor = f"key:{key_id}" if key_id is not None else "job"
             audit_service.record_verdicts(session=session, verdicts=verdicts, actor=actor, stored=False)
             plan_store.store_plan(session=session, stored=stored, actor=actor, event="plan.created")
             done = jobs.finish_job(session=session, job_id=job_id, status=jobs.JobStatus.DONE, plan_id=plan_id,
-                                   best={**summary.data(), "stage": "final"})
+                                   best=JobBest.of(summary, "final"))
             if not done:  # cancelled while finishing: nothing of this run is kept
                 raise Cancelled

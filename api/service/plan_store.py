@@ -57,11 +57,18 @@ class PlanSummary(BaseModel):
 
 
 def summarize(plan: AssignmentPlan, *, kind: plans.PlanKind, forum: str, as_of: date, cases: int,
-              status: str | None = None, **extra: Any) -> PlanSummary:
-    """The summary of `plan`; `status` (the plan row's status) defaults to the solver's."""
+              status: str | None = None, moves: int | None = None, pinned: int | None = None,
+              run_id: str | None = None, job_id: str | None = None,
+              not_evaluated: Sequence[str] | None = None) -> PlanSummary:
+    """The summary of `plan`; `status` (the plan row's status) defaults to the solver's.
+
+    `not_evaluated`: the cases that could not be evaluated, each with why (the first 200 kept, all counted)."""
     return PlanSummary(kind=kind, forum=forum, as_of=as_of, status=status or plan.status.value, cases=cases,
                        placed=len(plan.assignments), unplaced=len(plan.unplaced), objective=plan.objective,
-                       bound=plan.bound, gap=plan.gap, time_s=plan.time_s, **extra)
+                       bound=plan.bound, gap=plan.gap, time_s=plan.time_s, moves=moves, pinned=pinned,
+                       run_id=run_id, job_id=job_id,
+                       not_evaluated=list(not_evaluated[:200]) if not_evaluated is not None else None,
+                       not_evaluated_count=len(not_evaluated) if not_evaluated is not None else None)
 
 
 @dataclass(frozen=True)
@@ -77,14 +84,14 @@ class PlanToStore:
 
 
 def audit_entry(*, plan_id: str, summary: PlanSummary, recommendations: Sequence[Recommendation], actor: str,
-                **extra: Any) -> audit.Entry:
+                **extra: str) -> audit.Entry:
     """The audit record of a stored plan: its summary and every assignment (`extra`: what the path adds)."""
     payload = {"plan_id": plan_id, "scope": summary.forum, "summary": {**summary.data(), **extra},
                "assignments": {no: r.target_court for r in recommendations for no in r.case_nos}}
     return audit.Entry(kind="plan", subject=plan_id, payload=payload, actor=actor)
 
 
-def event_payload(*, plan_id: str, summary: PlanSummary, **extra: Any) -> dict[str, Any]:
+def event_payload(*, plan_id: str, summary: PlanSummary, **extra: str) -> dict[str, Any]:
     return {"plan_id": plan_id, **summary.data(), **extra}
 
 

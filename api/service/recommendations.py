@@ -16,10 +16,10 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from api.service import evaluation, placement, plan_store
 from api.service.group_commit import PendingWrite
@@ -33,6 +33,7 @@ from assign.schemas import Case, Recommendation, Verdict
 from rules.engine import RuleEngine
 from solver import AssignmentPlan, PlanStatus, build_instance
 from solver.build import PLACED_MODES
+from solver.recommend_one import PlanState
 
 SINGLE_STATUS = "SINGLE"  # a one-case plan's status (its ranking is no solver run)
 
@@ -42,7 +43,7 @@ class BaselineStates:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._states: dict[str, Any] = {}
+        self._states: dict[str, PlanState] = {}
 
     def run(self, network: CourtNetwork, case: Case, verdict: Verdict) -> Recommendation:
         with self._lock:
@@ -66,9 +67,9 @@ class SingleResult:
 
 
 # built once: building a select per request costs more than running it
-_CASE_DATA = (sa.select(CaseRow.data, DecisionCase.decision_id)
-              .outerjoin(DecisionCase, DecisionCase.case_no == CaseRow.case_no)  # type: ignore[arg-type]
-              .where(CaseRow.case_no == sa.bindparam("case_no")))
+_CASE_DATA = (sa.select(col(CaseRow.data), col(DecisionCase.decision_id))
+              .outerjoin(DecisionCase, col(DecisionCase.case_no) == col(CaseRow.case_no))
+              .where(col(CaseRow.case_no) == sa.bindparam("case_no")))
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def world(client: TestClient, keys: Keys, app_engine: Engine) -> World:
                     json={"recommendation_id": two["recommendation_id"], "action": "reject", "reason": "测试"})
     assert r.status_code == 201, r.text
     with session_scope(app_engine) as session:
-        job = jobs.create_job(session=session, scope="I510100", params={"as_of": AS_OF.isoformat()}, key_id=None)
+        job = jobs.create_job(session=session, scope="I510100", params=jobs.JobParams(as_of=AS_OF), key_id=None)
         sub = events.create_subscription(session=session, url="http://127.0.0.1:9/hook", kinds=[])
         job_id, sub_id = job.id, sub.id or 0
     return World(first.case_no, one["recommendation_id"], one["plan_id"], two["plan_id"], r.json()["id"], job_id,

@@ -59,7 +59,8 @@ def test_jobs_are_capped_per_key_and_per_scope_and_a_dispatchers_time_limit_is_c
     settings = client.app.state.settings
     with session_scope(app_engine) as session:
         chengdu = next(k.id for k in list_keys(session=session) if k.label == "chengdu")
-        queued = [jobs.create_job(session=session, scope="I510100", params={"as_of": "2024-12-02"}, key_id=chengdu).id
+        params = jobs.JobParams(as_of=date(2024, 12, 2))
+        queued = [jobs.create_job(session=session, scope="I510100", params=params, key_id=chengdu).id
                   for _ in range(settings.jobs_per_key_max)]
     h = headers(keys.dispatcher)
     refused = client.post("/v1/recommendations/batch", json={"time_limit_s": 1}, headers=h)
@@ -70,7 +71,7 @@ def test_jobs_are_capped_per_key_and_per_scope_and_a_dispatchers_time_limit_is_c
     with session_scope(app_engine) as session:
         jobs.request_cancel(session=session, job_id=queued[0])
         for _ in range(settings.jobs_per_scope_max - 1):  # other keys' jobs fill the scope
-            jobs.create_job(session=session, scope="I510100", params={"as_of": "2024-12-02"}, key_id=None)
+            jobs.create_job(session=session, scope="I510100", params=params, key_id=None)
     full = client.post("/v1/recommendations/batch", json={"court": "I510100"}, headers=headers(keys.admin))
     assert full.status_code == 429 and "I510100 has" in full.json()["detail"]
     elsewhere = client.post("/v1/recommendations/batch", json={"court": "I510700", "time_limit_s": 300},

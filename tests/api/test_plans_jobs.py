@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -11,7 +12,8 @@ from sqlalchemy.engine import Engine
 
 from api.service.jobs import Cancelled
 from assign import jobs
-from assign.db import session_scope
+from assign.db import session_scope, table_of
+from assign.models import utcnow
 from tests.api.conftest import AS_OF, Keys, headers, store_cases
 from tests.factories import make_transfer_case
 
@@ -57,7 +59,7 @@ def test_batch_job_makes_a_plan_and_the_next_one_diffs_against_it(client: TestCl
 
 def test_cancel_a_queued_job_then_cancelling_again_is_409(client: TestClient, keys: Keys, app_engine: Engine) -> None:
     with session_scope(app_engine) as session:
-        job_id = jobs.create_job(session=session, scope="I510100", params={"as_of": AS_OF.isoformat()}, key_id=None).id
+        job_id = jobs.create_job(session=session, scope="I510100", params=jobs.JobParams(as_of=AS_OF), key_id=None).id
     h = headers(keys.dispatcher)
     r = client.delete(f"/v1/recommendations/batch/{job_id}", headers=h)
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
@@ -71,16 +73,43 @@ def test_a_running_job_stops_at_its_next_stage_when_cancelled(keys: Keys, client
                                                               app_engine: Engine) -> None:
     store_cases(app_engine, make_transfer_case("(2024)川0104执2101号"))
     with session_scope(app_engine) as session:
-        job_id = jobs.create_job(session=session, scope="I510100", params={"as_of": AS_OF.isoformat()}, key_id=None).id
+        job_id = jobs.create_job(session=session, scope="I510100", params=jobs.JobParams(as_of=AS_OF), key_id=None).id
         jobs.start_job(session=session, job_id=job_id)
         jobs.request_cancel(session=session, job_id=job_id)
         network = client.app.state.networks.get(session)
     runner = client.app.state.jobs
     with pytest.raises(Cancelled):
-        runner._run(job_id, "I510100", {"as_of": AS_OF.isoformat()}, None, network)
+        runner._run(job_id, "I510100", jobs.JobParams(as_of=AS_OF), None, network)
     runner.execute(job_id, network)  # what the runner thread does: the cancel becomes the job's end
     job = client.get(f"/v1/recommendations/batch/{job_id}", headers=headers(keys.dispatcher)).json()
     assert job["status"] == "cancelled" and job["plan_id"] is None and job["finished_at"]
+
+
+def test_a_job_row_stored_before_the_typed_payloads_still_reads_and_runs(client: TestClient, keys: Keys,
+                                                                       app_engine: Engine) -> None:
+    """Rows written as `json.dumps` of plain dicts (params with nulls, a greedy best) load as
+    `JobParams` / `JobBest`, and the runner finishes such a job."""
+    store_cases(app_engine, make_transfer_case("(2024)川0104执2301号"))
+    old_params = json.dumps({"as_of": AS_OF.isoformat(), "case_nos": None, "time_limit_s": 2, "policy": None},
+                            default=str)
+    old_best = json.dumps({"kind": "batch", "forum": "I510100", "as_of": AS_OF.isoformat(), "status": "GREEDY",
+                           "cases": 1, "placed": 1, "unplaced": 0, "objective": 3.5, "time_s": 0.01, "pinned": 0,
+                           "job_id": "old", "not_evaluated": [], "not_evaluated_count": 0, "stage": "greedy"},
+                          default=str)
+    job_id = "0ld" + "0" * 29
+    with session_scope(app_engine) as session:
+        session.execute(table_of(jobs.PlanJob).insert().values(
+            id=job_id, status="running", scope="I510100", params=old_params, key_id=None, cancel_requested=False,
+            best=old_best, created_at=utcnow(), started_at=utcnow()))
+        network = client.app.state.networks.get(session)
+    h = headers(keys.dispatcher)
+    before = client.get(f"/v1/recommendations/batch/{job_id}", headers=h).json()
+    assert before["params"] == {"as_of": AS_OF.isoformat(), "case_nos": None, "time_limit_s": 2.0, "policy": None}
+    assert before["best_so_far"]["stage"] == "greedy" and before["best_so_far"]["objective"] == 3.5
+    client.app.state.jobs.execute(job_id, network)
+    after = client.get(f"/v1/recommendations/batch/{job_id}", headers=h).json()
+    assert after["status"] == "done", after
+    assert after["best_so_far"]["stage"] == "final" and after["best_so_far"]["cases"] == 1
 
 
 def test_decided_transfers_are_pinned_in_the_next_batch(client: TestClient, keys: Keys, app_engine: Engine) -> None:

@@ -105,7 +105,7 @@ def test_cli_and_nightly_use_the_configured_rulebook(sqlite_engine: Engine, othe
                        show_progress=False)
     finally:
         get_settings.cache_clear()
-    assert report.summary["rulebook_hash"] == configured and report.summary["cases_evaluated"] == 1
+    assert report.summary.rulebook_hash == configured and report.summary.cases_evaluated == 1
     with session_scope(sqlite_engine) as session:
         run = session.get(runs.NightlyRun, report.run_id)
         assert run is not None and run.rulebook_hash == configured

@@ -28,7 +28,7 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"refused: {e}\n")
         return 3
     sys.stdout.write(json.dumps({"status": report.status, "resumed": report.resumed_forums,
-                                 "summary": report.summary}, default=str) + "\n")
+                                 "summary": report.summary.data()}, default=str) + "\n")
     return 0
 
 

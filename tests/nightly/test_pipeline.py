@@ -30,9 +30,9 @@ def test_night_evaluates_places_and_publishes_every_forum(engine: Engine) -> Non
     report = night(engine)
     s = report.summary
     assert report.status == "published"
-    assert s["cases_evaluated"] == 120
-    assert sum(s["outcomes"].values()) == 120 and s["needing_court"] == s["outcomes"]["ELIGIBLE"]
-    assert s["forums"] == 3 and s["placed"] == s["needing_court"] and s["moves_against_previous"] == 0
+    assert s.cases_evaluated == 120
+    assert sum(s.outcomes.values()) == 120 and s.needing_court == s.outcomes["ELIGIBLE"]
+    assert s.forums == 3 and s.placed == s.needing_court and s.moves_against_previous == 0
     assert set(report.stage_times_s) == {"evaluate", "select", "solve", "prepare", "validate", "store", "alerts",
                                         "leads", "publish"}
     snap = snapshot(engine)
@@ -52,10 +52,10 @@ def test_night_writes_its_verdicts_and_every_plan_to_the_audit_chain(engine: Eng
                                .order_by(AuditRecord.seq)).all()
         assert audit.verify(session) is None
     plans = {subject: json.loads(payload) for kind, subject, payload in records if kind == "plan"}
-    assert len(plans) == report.summary["forums"]
-    assert sum(len(p["assignments"]) for p in plans.values()) == report.summary["placed"]
+    assert len(plans) == report.summary.forums
+    assert sum(len(p["assignments"]) for p in plans.values()) == report.summary.placed
     night_verdicts = [json.loads(p) for kind, _, p in records if kind == "verdicts"]
-    assert [v["outcomes_count"] for v in night_verdicts] == [report.summary["outcomes"]]
+    assert [v["outcomes_count"] for v in night_verdicts] == [report.summary.outcomes]
     night(engine)  # a rerun of the published night adds nothing to the chain
     with session_scope(engine) as session:
         assert session.exec(sa.select(sa.func.count()).select_from(AuditRecord)).one()[0] == len(records)
@@ -68,6 +68,22 @@ def test_rerun_of_a_published_night_changes_nothing(engine: Engine) -> None:
     again = night(engine)
     assert again.status == "already published" and again.run_id == first.run_id
     assert snapshot(engine) == before
+
+
+def test_a_night_published_before_the_typed_summary_still_reads_as_already_published(engine: Engine) -> None:
+    """A run row whose summary was written as a plain dict, before `not_evaluated` was counted,
+    loads as `NightSummary` when the night is run again."""
+    seed_store(engine, 30)
+    first = night(engine)
+    with session_scope(engine) as session:
+        run = session.get(runs.NightlyRun, first.run_id)
+        old = {k: v for k, v in json.loads(run.summary).items() if k != "not_evaluated"}
+        run.summary = json.dumps(old, ensure_ascii=False, default=str)
+        session.add(run)
+    again = night(engine)
+    assert again.status == "already published"
+    assert again.summary == first.summary.model_copy(update={"not_evaluated": 0})
+    assert again.stage_times_s == first.stage_times_s
 
 
 def test_second_run_refused_while_the_lock_is_held(engine: Engine) -> None:
@@ -103,8 +119,8 @@ def test_overridden_decision_is_pinned_and_the_move_counted(engine: Engine) -> N
                         reason="test", justification=None, violations=[], key_id=None)
         case_no = json.loads(rec.case_nos)[0]
     report = night(engine, as_of=AS_OF + timedelta(days=1))
-    assert report.summary["pinned"] == 1
-    assert report.summary["moves_against_previous"] == 1
+    assert report.summary.pinned == 1
+    assert report.summary.moves_against_previous == 1
     with session_scope(engine) as session:
         plan = plans.current_plan(session=session, scope="I510100")
         assert plan is not None and json.loads(plan.data)["assignments"][case_no] == other
@@ -190,7 +206,7 @@ def test_a_rerun_after_new_cases_is_a_new_night_that_plans_them(engine: Engine) 
     import_cases(engine, small_cases(21, prefix="新"), as_of=AS_OF, network=make_network())
     second = night(engine)
     assert second.status == "published" and second.run_id != first.run_id
-    assert second.summary["cases_evaluated"] == 81
+    assert second.summary.cases_evaluated == 81
     with session_scope(engine) as session:
         plan = plans.current_plan(session=session, scope="I510100")
         assert plan is not None and plan.run_id == second.run_id  # the current plan is the new night's

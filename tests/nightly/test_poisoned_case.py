@@ -39,7 +39,7 @@ def test_the_night_reports_and_skips_cases_that_cannot_be_evaluated_and_still_pu
                                 solve_params={"seed": 3, "workers": 1, "time_limit_s": 1.0})
     report = run_nightly(engine, as_of=AS_OF, services=services, options=fast_options(), executor=InlineExecutor())
     assert report.status == "published"
-    assert report.summary["not_evaluated"] == 2 and report.summary["cases_evaluated"] == 28
+    assert report.summary.not_evaluated == 2 and report.summary.cases_evaluated == 28
     with engine.connect() as conn:
         payloads = [json.loads(p) for (p,) in conn.execute(sa.text(
             "SELECT payload FROM event WHERE kind = 'cases.not_evaluated'")).all()]

@@ -48,9 +48,9 @@ def test_ray_and_the_local_pool_place_the_same_way(tmp_path: Path) -> None:
     finally:
         executor.close()
     assert not ray.is_initialized()
-    assert local.run_id == on_ray.run_id and local.summary["needing_court"] > 0
+    assert local.run_id == on_ray.run_id and local.summary.needing_court > 0
     assert _plans(local_db) == _plans(ray_db)
-    assert local.summary["placed"] == on_ray.summary["placed"]
+    assert local.summary.placed == on_ray.summary.placed
 
 
 def test_ray_retries_a_task_whose_worker_died(tmp_path: Path) -> None:

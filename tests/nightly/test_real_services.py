@@ -31,7 +31,7 @@ def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(tmp_path: P
     options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
     first = run_nightly(engine, as_of=AS_OF, services=services, options=options,
                         executor=LocalPoolExecutor(workers=2, time_limit_s=120))
-    assert first.summary["placed"] > 0 and first.summary["moves_against_previous"] == 0
+    assert first.summary.placed > 0 and first.summary.moves_against_previous == 0
     with Session(engine) as session:
         rows = session.exec(select(RecommendationRow).order_by(RecommendationRow.id)).all()
         row = next(r for r in rows if Recommendation.model_validate_json(r.data).alternatives)
@@ -43,8 +43,8 @@ def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(tmp_path: P
                         justification=None, violations=[], key_id=None)
     second = run_nightly(engine, as_of=AS_OF + timedelta(days=1), services=services, options=options,
                          executor=LocalPoolExecutor(workers=2, time_limit_s=120))
-    assert second.summary["pinned"] >= 1
-    assert second.summary["moves_against_previous"] >= len(rec.case_nos)
+    assert second.summary.pinned >= 1
+    assert second.summary.moves_against_previous >= len(rec.case_nos)
     with session_scope(engine) as session:
         plan = plans.current_plan(session=session, scope=rec.forum or "")
         assert plan is not None and plan.run_id == second.run_id
@@ -73,7 +73,7 @@ def test_a_case_bound_to_its_forum_is_escalated_again_by_the_next_night(tmp_path
                         target_court=rec.forum, reason="提级执行", justification=None, violations=[], key_id=None)
     second = run_nightly(engine, as_of=AS_OF + timedelta(days=1), services=services, options=options,
                          executor=LocalPoolExecutor(workers=2, time_limit_s=120))
-    assert second.summary["pinned"] >= 1
+    assert second.summary.pinned >= 1
     with session_scope(engine) as session:
         plan = plans.current_plan(session=session, scope=rec.forum or "")
         assert plan is not None and plan.run_id == second.run_id
