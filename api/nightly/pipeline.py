@@ -23,7 +23,7 @@ from api.nightly.leads_stage import leads_stage
 from api.nightly.lock import RunLockKeeper
 from api.nightly.services import NightlyServices
 from api.nightly.worker import network_payload, solve_forum
-from api.service.forum_plan import ForumResult, ForumTask
+from api.service.forum_plan import ForumResult, ForumTask, check_result
 from api.service.outcome_term import outcome_shares_by_forum
 from assign import repository, runs
 from assign.db import session_scope
@@ -175,7 +175,7 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
         keeper.check()
         case_nos = by_forum.get(forum, [])
         started = time.perf_counter()
-        problems = stages.check_result(result, forum=forum, case_nos=case_nos, pins=pins, network=network)
+        problems = check_result(result, forums=dict.fromkeys(case_nos, forum), pins=pins, network=network)
         spent["validate"] += time.perf_counter() - started
         if problems:
             failures[forum] = "; ".join(problems[:5])

@@ -20,7 +20,6 @@ from api.service.forum_plan import ForumResult, ForumTask, Placer, placer_name, 
 from assign import audit, events, plans, repository, runs
 from assign.models import PlanRow
 from assign.network import CourtNetwork
-from assign.receiving import receiving_court_problem
 from assign.schemas import CaseStatus
 from solver.build import PLACED_MODES
 from solver.instance import AssignmentPlan, PlanStatus, SolveParams
@@ -99,25 +98,6 @@ def forum_time_limits(sizes: Mapping[str, int], *, budget_s: float | None, worke
     total = sum(sizes.values()) or 1
     return {f: {"time_limit_s": round(min(cap_s, max(floor_s, budget_s * workers * n / total)), 2)}
             for f, n in sizes.items()}
-
-
-def check_result(result: ForumResult, *, forum: str, case_nos: Sequence[str], pins: Mapping[str, str],
-                 network: CourtNetwork) -> list[str]:
-    """What is wrong with a forum's plan: the solver validator's findings, then the job's own
-    invariants (only this forum's cases, legal receiving courts (`assign.receiving`), pins kept)."""
-    plan = result.plan
-    problems = [f"validator: {v}" for v in plan.violations]
-    asked = set(case_nos)
-    for case_no, court in plan.assignments.items():
-        illegal = receiving_court_problem(network, target=court, forum=forum)
-        if case_no not in asked:
-            problems.append(f"{case_no} is not a case of forum {forum}")
-        elif case_no in pins:  # the dispatcher's decision binds it, legal or justified: only keeping it counts
-            if pins[case_no] != court:
-                problems.append(f"{case_no} is pinned to {pins[case_no]} by a decision but placed on {court}")
-        elif illegal is not None:
-            problems.append(f"{case_no} placed on {court}: {illegal.value} ({forum})")
-    return problems
 
 
 def count_moves(previous: PlanRow | None, assignments: Mapping[str, str]) -> int:

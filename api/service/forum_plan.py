@@ -2,8 +2,9 @@
 
 Both jobs do the same thing per forum: plan its cases against the forum's current plan
 (`previous_of`), keep decided cases where their live decision binds them (`pinned`), give the
-plan and its recommendations the job's plan id (`plan_forum`), and hand the result to
-`api.service.plan_store` (`to_store`). They differ only in where the solve runs:
+plan and its recommendations the job's plan id (`plan_forum`), check it (`check_result`: a plan
+with a problem is never stored) and hand it to `api.service.plan_store` (`to_store`). They
+differ only in where the solve runs:
 
 - a batch job (`api.service.jobs`) calls `plan_forum` in its own thread, under `solver.stop`
   so a cancel stops the search;
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from api.service.plan_store import PlanSummary, PlanToStore
 from assign.models import PlanRow
 from assign.network import CourtNetwork
+from assign.receiving import receiving_court_problem
 from assign.schemas import Case, Recommendation, Verdict
 from solver.instance import AssignmentPlan, SolveParams
 
@@ -83,6 +85,25 @@ def place_forum(task: ForumTask, network: CourtNetwork) -> ForumResult:
                       [Verdict.model_validate_json(t) for t in task.verdicts], network, forum=task.forum,
                       plan_id=task.plan_id, placer=task.placer, previous_plan=task.previous_plan,
                       pinned=task.pinned, params=task.params)
+
+
+def check_result(result: ForumResult, *, forums: Mapping[str, str], pins: Mapping[str, str],
+                 network: CourtNetwork) -> list[str]:
+    """What is wrong with a forum's plan before it is stored: the solver validator's findings, then
+    the job's own invariants: only the cases asked (`forums`: case number -> the forum that transfers
+    it), each on a legal receiving court for its forum (`assign.receiving`), pins kept."""
+    plan = result.plan
+    problems = [f"validator: {v}" for v in plan.violations]
+    for case_no, court in plan.assignments.items():
+        forum = forums.get(case_no)
+        if forum is None:
+            problems.append(f"{case_no} is not a case of forum {result.forum}")
+        elif case_no in pins:  # the dispatcher's decision binds it, legal or justified: only keeping it counts
+            if pins[case_no] != court:
+                problems.append(f"{case_no} is pinned to {pins[case_no]} by a decision but placed on {court}")
+        elif (illegal := receiving_court_problem(network, target=court, forum=forum)) is not None:
+            problems.append(f"{case_no} placed on {court}: {illegal.value} ({forum})")
+    return problems
 
 
 def to_store(result: ForumResult, summary: PlanSummary, previous: PlanRow | None) -> PlanToStore:

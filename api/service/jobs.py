@@ -11,7 +11,8 @@ and a cancel is a flag the runner reads between stages. Stages:
 3. the CP-SAT solve (`forum_plan.plan_forum` with `placement.place_cases`: the same forum
    planning as a nightly run's, bounded by the job's time limit), watched by
    `solver.stop.stop_when`: a cancel stops the search within a poll interval (~0.1 s);
-4. the plan is stored (with the scope's current plan as `previous_plan_id`), audited and
+4. the plan is checked as a nightly forum's is (`forum_plan.check_result`: a plan with a
+   problem fails the job) and stored (with the scope's current plan as `previous_plan_id`), audited and
    announced on the event feed.
 
 A job over named cases (`case_nos`) is checked when it is posted (`check_batch_cases`):
@@ -51,7 +52,7 @@ from api.service.outcome_term import outcome_shares_by_forum
 from assign import jobs, plans, repository
 from assign.db import session_scope
 from assign.decisions import pinned_courts
-from assign.errors import DataError, RowProblem, TooMany
+from assign.errors import AssignError, DataError, RowProblem, TooMany
 from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus
@@ -136,9 +137,11 @@ def admit_job(*, session: Session, settings: Settings, key: Principal, scope: st
 
 
 class JobRunner:
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(self, engine: Engine, settings: Settings, *,
+                 placer: forum_plan.Placer = placement.place_cases) -> None:
         self.engine = engine
         self.settings = settings
+        self.placer = placer  # the nightly job's placer too (`api.nightly.services`)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="plan-job")
         self.futures: dict[str, Future[None]] = {}
 
@@ -229,9 +232,14 @@ class JobRunner:
         plan_id = f"job-{job_id[:8]}-{uuid.uuid4().hex[:8]}"
         with stop_when(lambda: self._cancel_requested(job_id)):
             result = forum_plan.plan_forum(cases, verdicts, network, forum=scope, plan_id=plan_id,
-                                           placer=placement.place_cases, previous_plan=previous_plan, pinned=pinned,
+                                           placer=self.placer, previous_plan=previous_plan, pinned=pinned,
                                            params=solve_params)
         self._check(job_id)
+        # the same checks as a nightly forum's plan: a plan with a problem is never stored
+        forums = {v.case_no: v.forum for v in verdicts if v.forum is not None}
+        problems = forum_plan.check_result(result, forums=forums, pins=pinned, network=network)
+        if problems:
+            raise AssignError(f"the plan for {scope} failed its checks ({len(problems)}): {'; '.join(problems[:5])}")
         summary = summary_of(result.plan, kind if result.recommendations else plans.PlanKind.PARTIAL)
         stored = forum_plan.to_store(result, summary, previous)
         with session_scope(self.engine) as session:

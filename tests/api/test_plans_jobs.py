@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from api.service.jobs import Cancelled
+from api.service.jobs import Cancelled, JobRunner
+from api.service.placement import place_cases
 from assign import jobs
 from assign.db import session_scope, table_of
 from assign.models import utcnow
@@ -110,6 +111,28 @@ def test_a_job_row_stored_before_the_typed_payloads_still_reads_and_runs(client:
     after = client.get(f"/v1/recommendations/batch/{job_id}", headers=h).json()
     assert after["status"] == "done", after
     assert after["best_so_far"]["stage"] == "final" and after["best_so_far"]["cases"] == 1
+
+
+def placed_outside_the_jurisdiction(cases: Any, verdicts: Any, network: Any, **kw: Any) -> Any:
+    """The real placer, then every placed case moved onto a court of another forum's jurisdiction."""
+    plan, recs = place_cases(cases, verdicts, network, **kw)
+    elsewhere = next(c.code for c in network if not network.in_jurisdiction(c.code, "I510100"))
+    return plan.model_copy(update={"assignments": dict.fromkeys(plan.assignments, elsewhere)}), recs
+
+
+def test_a_batch_plan_that_fails_the_forum_checks_fails_the_job_and_stores_nothing(
+        client: TestClient, keys: Keys, app_engine: Engine) -> None:
+    store_cases(app_engine, make_transfer_case("(2024)川0104执2401号"))
+    with session_scope(app_engine) as session:
+        job_id = jobs.create_job(session=session, scope="I510100", params=jobs.JobParams(as_of=AS_OF), key_id=None).id
+        network = client.app.state.networks.get(session)
+    runner = JobRunner(app_engine, client.app.state.settings, placer=placed_outside_the_jurisdiction)
+    runner.run(job_id, network)
+    job = client.get(f"/v1/recommendations/batch/{job_id}", headers=headers(keys.dispatcher)).json()
+    assert job["status"] == "failed" and job["plan_id"] is None
+    assert "failed its checks" in job["error"] and "outside the forum's jurisdiction (I510100)" in job["error"]
+    listed = client.get("/v1/plans", params={"scope": "I510100"}, headers=headers(keys.dispatcher)).json()
+    assert listed["data"] == []
 
 
 def test_decided_transfers_are_pinned_in_the_next_batch(client: TestClient, keys: Keys, app_engine: Engine) -> None:
