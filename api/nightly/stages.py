@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
+
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -19,7 +20,6 @@ from api.service import plan_store
 from api.service.forum_plan import ForumResult, ForumTask, Placer, placer_name, previous_of, to_store
 from assign import audit, events, plans, repository, runs
 from assign.models import PlanRow
-from assign.network import CourtNetwork
 from assign.schemas import CaseStatus
 from solver.build import PLACED_MODES
 from solver.instance import AssignmentPlan, PlanStatus, SolveParams
