@@ -54,18 +54,18 @@ def ingest_progress(*, session: Session, rows: Sequence[Mapping[str, Any]], sour
             parsed.append((i, ProgressEvent.model_validate(clean)))
         except ValidationError as e:
             problems += validation_problems(i, e, key)
-    filed = _filed_on(session, sorted({e.case_no for _, e in parsed}))
+    filed = _filed_on(session, sorted({event.case_no for _, event in parsed}))
     good: list[ProgressEvent] = []
-    for i, e in parsed:
-        if e.case_no not in filed:
-            problems.append(RowProblem(i, "case_no", "no such case in the store", e.case_no))
-        elif e.on > as_of:
-            problems.append(RowProblem(i, "on", f"{e.on} is after the evaluation date {as_of}", e.case_no))
-        elif e.on < filed[e.case_no]:
-            problems.append(RowProblem(i, "on", f"{e.on} is before the case was filed ({filed[e.case_no]})",
-                                       e.case_no))
+    for i, event in parsed:
+        if event.case_no not in filed:
+            problems.append(RowProblem(i, "case_no", "no such case in the store", event.case_no))
+        elif event.on > as_of:
+            problems.append(RowProblem(i, "on", f"{event.on} is after the evaluation date {as_of}", event.case_no))
+        elif event.on < filed[event.case_no]:
+            problems.append(RowProblem(i, "on", f"{event.on} is before the case was filed ({filed[event.case_no]})",
+                                       event.case_no))
         else:
-            good.append(e)
+            good.append(event)
     recorded = record_progress(session=session, progress=good, source=source)
     rejected = [Problem(row=p.row, field=p.field, reason=p.reason, case_no=p.key)
                 for p in sorted(problems, key=lambda p: p.row)]
@@ -75,7 +75,8 @@ def ingest_progress(*, session: Session, rows: Sequence[Mapping[str, Any]], sour
 def _filed_on(session: Session, case_nos: list[str]) -> dict[str, date]:
     out: dict[str, date] = {}
     for lo in range(0, len(case_nos), 5000):
-        q = select(CaseRow.case_no, CaseRow.filed_on).where(col(CaseRow.case_no).in_(case_nos[lo : lo + 5000]))
+        q = (select(col(CaseRow.case_no), col(CaseRow.filed_on))
+             .where(col(CaseRow.case_no).in_(case_nos[lo : lo + 5000])))
         out.update({no: filed for no, filed in session.exec(q)})
     return out
 
