@@ -28,7 +28,10 @@ def plan_detail(*, session: Session, row: PlanRow) -> dict[str, Any]:
         **plan_header(row),
         "solver": {k: data.get(k) for k in ("status", "objective", "bound", "gap", "contributions", "metrics",
                                             "seed", "workers", "time_s", "versions", "policy", "points", "defects")
-                   if k in data},
+                   if k in data}
+        # the optional outcome term's figures (solver/README): empty when the plan was solved without it
+        | ({"outcome_shares": data["params"].get("outcome_shares", {})} if isinstance(data.get("params"), dict)
+           else {}),
         "recommendations": [
             {"id": r.id, "recommendation": Recommendation.model_validate_json(r.data),
              "decision": decided[r.id].as_view() if r.id in decided else None}

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from api.nightly import run_nightly
 from api.service.outcome_term import outcome_shares_by_forum
+from api.service.plans import plan_detail
 from assign import plans, repository
 from assign.db import session_scope
 from assign.decisions import Action, record_decision
@@ -76,3 +77,6 @@ def test_the_night_solves_a_forum_with_the_term_on_with_its_figures_and_says_so(
         used = {scope: json.loads(plans.current_plan(session=s, scope=scope).data)["params"]["outcome_shares"]
                 for scope in ("I510100", "I510700")}
     assert used == {"I510100": {"B510105": 0.3333}, "I510700": {}}
+    with session_scope(engine) as s:  # GET /v1/plans/{id} says so too
+        detail = plan_detail(session=s, row=plans.current_plan(session=s, scope="I510100"))
+    assert detail["solver"]["outcome_shares"] == {"B510105": 0.3333}
