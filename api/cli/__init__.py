@@ -49,7 +49,7 @@ COMMAND_AREA = {
     "evaluate": "api.cli.evaluate", "alerts": "api.cli.alerts", "leads": "api.cli.registers",
     "registers": "api.cli.registers", "outcomes": "api.cli.outcomes", "recommend": "api.cli.recommend",
     "frontier": "api.cli.frontier", "bench": "api.cli.bench", "nightly": "api.cli.nightly",
-    "scheduler": "api.cli.nightly", "serve": "api.cli.serve", "keys": "api.cli.serve",
+    "scheduler": "api.cli.nightly", "serve": "api.cli.serve", "keys": "api.cli.serve", "documents": "api.cli.documents",
     "audit": "api.cli.serve", "webhooks": "api.cli.serve", "demo": "api.cli.demo",
 }
 
