@@ -68,6 +68,15 @@ def test_cli_recommend_prints_recommendations(tmp_path) -> None:
     assert isinstance(recs, list)
     for r in recs:
         assert {"case_nos", "mode", "target_court", "forum", "score", "alternatives", "excluded", "solver"} <= set(r)
+    assert "wall" not in result.stderr
+    timed = CliRunner().invoke(app, ["recommend", "--as-of", "2025-06-30", "--time-limit", "1", "--deterministic",
+                                     "--timings", str(path)])
+    def plan(rows: list[dict]) -> list[dict]:  # all but the solver's own time
+        return [{k: v for k, v in r.items() if k != "solver"} | {"objective": r["solver"]["objective"]} for r in rows]
+
+    assert plan(json.loads(timed.stdout)) == plan(recs)  # the same plan; stages and solver figures on stderr
+    stages = ("start-up", "network", "read", "rules", "place", "output", "solver", "gap")
+    assert all(word in timed.stderr for word in stages), timed.stderr
 
 
 def test_place_cases_in_worker_processes_matches_in_process() -> None:
