@@ -7,14 +7,15 @@ carry `add_modes`, `prefer_modes` and a `priority`); nothing here names a rule.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
 from assign.errors import RulebookError
 from assign.network import CourtNetwork
-from assign.schemas import MODE_COST, Case, FiredRule, Mode, Outcome, RulebookVersion, Verdict
-from rules.explain import ExplanationContext, renderer
+from assign.schemas import MODE_COST, Case, Mode, Outcome, RulebookVersion, Verdict
+from rules.audit import audit_entries, built
 from rules.facts import BatchContext, CaseFacts, build_facts
 from rules.spec import Rule, Rulebook
 
@@ -49,87 +50,77 @@ def recommend(permitted: list[Mode], rules: Sequence[Rule]) -> Mode | None:
     return min(permitted, key=MODE_COST.__getitem__) if permitted else None
 
 
-_FIRED_CACHE_LIMIT = 100_000
+@dataclass(frozen=True)
+class _Decision:
+    """What the set of fired rules decides, whatever the case: the same fired rules always give
+    the same outcome, modes and flags, so a rulebook works each set out once (`_decision`)."""
+
+    rules: tuple[Rule, ...]
+    outcome: Outcome
+    basis_from_facts: bool
+    permitted: tuple[Mode, ...]
+    recommended: Mode | None
+    flags: tuple[str, ...]
 
 
-def _fired_rule(rulebook: Rulebook, rule: Rule, facts: Mapping[str, Any]) -> FiredRule:
-    """The audit entry for one fired rule. Entries are frozen, so verdicts with the same matched
-    facts share one instance (most matched facts are booleans and closed text values)."""
-    names = rule.fact_names()
-    key = (rule.id, *(facts[n] for n in names))
-    cache: dict[tuple[Any, ...], FiredRule] | None = rulebook.__dict__.get("_fired_cache")
-    if cache is None or len(cache) > _FIRED_CACHE_LIMIT:
-        cache = {}
-        object.__setattr__(rulebook, "_fired_cache", cache)  # frozen: cache via the instance dict
-    entry = cache.get(key)
-    if entry is None:
-        entry = FiredRule.model_construct(rule_id=rule.id, label_zh=rule.label_zh, legal_basis=rule.legal_basis,
-                                          facts={n: facts[n] for n in names})
-        cache[key] = entry
-    return entry
+_DECISION_CACHE_LIMIT = 10_000
 
 
-def _explained_rule(rule: Rule, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
-    """The audit entry with the rule's sentence and sources rendered for this case (§12.12)."""
-    law = [c for c in (t.format_map(lookup) for t in rule.law) if c]  # a conditional citation may render empty
-    policy = [c for c in (t.format_map(lookup) for t in rule.policy) if c]
-    return FiredRule.model_construct(
-        rule_id=rule.id, label_zh=rule.label_zh, legal_basis="；".join(law or policy),
-        facts={n: facts[n] for n in rule.fact_names()},
-        explanation_zh=rule.explain_zh.format_map(lookup) if rule.explain_zh else "", law=law, policy=policy)
-
-
-def _audit(case_facts: CaseFacts, rules: Sequence[Rule], rulebook: Rulebook) -> list[FiredRule]:
-    facts = case_facts.facts
-    if case_facts.found is None or not any(r.explain_zh or r.law or r.policy for r in rules):
-        return [_fired_rule(rulebook, r, facts) for r in rules]  # a rulebook without sentences (1.1.0)
-    context = ExplanationContext(case_facts.found, facts, case_facts.forum, case_facts.eligible_from,
-                                 case_facts.eligible_from_projected, rulebook.params)
-    lookup = renderer(context, rulebook.params)
-    return [_explained_rule(r, facts, lookup) for r in rules]
-
-
-def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rulebook, as_of: date,
-                 version: RulebookVersion | None = None) -> Verdict:
+def _decide(rulebook: Rulebook, fired_ids: Sequence[str], case_no: str) -> _Decision:
     rules = [rulebook.rule(rule_id) for rule_id in fired_ids]
     deciding = [r for r in rules if r.is_outcome_rule]
     if len(deciding) != 1:
         raise RulebookError(
-            f"{rulebook.source}: case {case_facts.case_no}: {len(deciding)} outcome rules fired "
+            f"{rulebook.source}: case {case_no}: {len(deciding)} outcome rules fired "
             f"({', '.join(r.id for r in deciding) or 'none'}); the coverage check should have refused this rulebook"
         )
-    outcome_rule = deciding[0]
-    effects = outcome_rule.sets
+    effects = deciding[0].sets
     permitted = [Mode(m) for m in effects.modes]
     for rule in rules:
         for name in rule.sets.add_modes:
             if name in effects.may_add_modes and Mode(name) not in permitted:
                 permitted.append(Mode(name))
     permitted.sort(key=lambda m: (MODE_COST[m], m.value))
-    facts = case_facts.facts
-    basis = facts["basis"] if effects.basis_from_facts and facts["basis"] != "none" else None
     flags: list[str] = []
     for rule in rules:
         flags += [f for f in rule.sets.flags if f not in flags]
+    return _Decision(tuple(rules), Outcome(str(effects.outcome)),  # an outcome rule's outcome is set
+                     effects.basis_from_facts, tuple(permitted), recommend(permitted, rules), tuple(flags))
+
+
+def _decision(rulebook: Rulebook, fired_ids: Sequence[str], case_no: str) -> _Decision:
+    key = tuple(fired_ids)
+    cache: dict[tuple[str, ...], _Decision] = rulebook.cache("_decisions", _DECISION_CACHE_LIMIT)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _decide(rulebook, fired_ids, case_no)
+    return found
+
+
+def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rulebook, as_of: date,
+                 version: RulebookVersion | None = None) -> Verdict:
+    decided = _decision(rulebook, fired_ids, case_facts.case_no)
+    facts = case_facts.facts
+    basis = facts["basis"] if decided.basis_from_facts and facts["basis"] != "none" else None
     has_clock = case_facts.clock_start is not None
-    # Every value below already has its exact type, so the models are constructed without
-    # re-validation (the store pass builds a million of them; tests re-validate every verdict).
-    return Verdict.model_construct(
-        case_no=case_facts.case_no,
-        as_of=as_of,
-        outcome=Outcome(str(effects.outcome)),  # an outcome rule's outcome is set
-        basis=str(basis) if basis is not None else None,
-        clock_start=case_facts.clock_start,
-        eligible_from=case_facts.eligible_from,
-        countable_days=int(facts["countable_days"]) if has_clock else None,
-        forum=case_facts.forum,
-        permitted_modes=permitted,
-        recommended_mode=recommend(permitted, rules),
-        flags=flags,
-        fired=_audit(case_facts, rules, rulebook),
-        rulebook_version=version or rulebook_version(rulebook),
-        eligible_from_projected=case_facts.eligible_from_projected,
-    )
+    # Every value below already has its exact type, so the models are built without re-validation
+    # (`rules.audit.built`: the store pass builds a million of them; tests re-validate every verdict).
+    return built(Verdict, {
+        "case_no": case_facts.case_no,
+        "as_of": as_of,
+        "outcome": decided.outcome,
+        "basis": str(basis) if basis is not None else None,
+        "clock_start": case_facts.clock_start,
+        "eligible_from": case_facts.eligible_from,
+        "countable_days": int(facts["countable_days"]) if has_clock else None,
+        "forum": case_facts.forum,
+        "permitted_modes": list(decided.permitted),
+        "recommended_mode": decided.recommended,
+        "flags": list(decided.flags),
+        "fired": audit_entries(case_facts, decided.rules, rulebook),
+        "rulebook_version": version or rulebook_version(rulebook),
+        "eligible_from_projected": case_facts.eligible_from_projected,
+    })
 
 
 def evaluate_facts(case_facts: Sequence[CaseFacts], engine: FiresRules, as_of: date) -> list[Verdict]:

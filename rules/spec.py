@@ -98,6 +98,15 @@ class Rulebook:
         """A ruleset name unique per content (the engine cannot re-register a name)."""
         return f"{self.id}_{self.content_hash[:12]}"
 
+    def cache(self, name: str, limit: int) -> dict[Any, Any]:
+        """A memo of this rulebook's (what a rule set decides, entries it renders), emptied when it
+        grows past `limit` entries; it lives with the rulebook, so a reload starts afresh."""
+        memo: dict[Any, Any] | None = self.__dict__.get(name)
+        if memo is None or len(memo) > limit:
+            memo = {}
+            object.__setattr__(self, name, memo)  # frozen: cache via the instance dict
+        return memo
+
     def rule(self, rule_id: str) -> Rule:
         by_id: dict[str, Rule] | None = self.__dict__.get("_by_id")
         if by_id is None:

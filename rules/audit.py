@@ -1,0 +1,132 @@
+"""A verdict's audit entries: one `FiredRule` per fired rule, with its sentence and its sources
+(legal-reference §12.12; the templates and their placeholders are in `rules/explain.py`).
+
+The store pass builds about five entries for every open case (millions a night at national
+scale), so whatever does not depend on the case is done once per rulebook: each rule's
+templates are split into those that read the case (rendered per case) and those that read
+only the rulebook's params or nothing (rendered once, when the plan is first needed), and
+entries are built by `built` instead of pydantic's `model_construct` (same instance, without
+its per-field alias and default look-ups; every value already has its exact type, and the
+tests re-validate every verdict).
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from assign.schemas import FiredRule, Verdict
+from rules.explain import ExplanationContext, renderer
+from rules.facts import CaseFacts
+from rules.spec import Rule, Rulebook
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def built(model: type[ModelT], values: dict[str, Any]) -> ModelT:
+    """`model.model_construct(**values)` for `values` that name every field of `model`, in its
+    declaration order (the fields set is then every field): the same instance, built directly."""
+    entry = model.__new__(model)
+    object.__setattr__(entry, "__dict__", values)
+    object.__setattr__(entry, "__pydantic_fields_set__", set(values))
+    object.__setattr__(entry, "__pydantic_extra__", None)
+    object.__setattr__(entry, "__pydantic_private__", None)
+    return entry
+
+
+for _model in (FiredRule, Verdict):  # what `built` skips must not exist on the models it builds
+    if _model.__pydantic_post_init__ or _model.__private_attributes__ or _model.model_config.get("extra") == "allow":
+        raise TypeError(f"{_model.__name__}: `built` cannot construct it (post-init, private attributes or extras)")
+
+
+@dataclass(frozen=True)
+class _Template:
+    text: str  # the template when `per_case`, else the text rendered once
+    per_case: bool
+
+
+def _template(template: str, params: Mapping[str, Any]) -> _Template:
+    """A template that names only `{params[...]}` (or nothing) renders the same for every case."""
+    fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    if any(not f.startswith("params[") for f in fields):
+        return _Template(template, True)
+    return _Template(template.format_map({"params": params}), False)
+
+
+@dataclass(frozen=True)
+class _RulePlan:
+    """One rule's audit entry, with what does not depend on the case worked out."""
+
+    rule: Rule
+    names: tuple[str, ...]  # the facts its conditions read
+    explain: _Template
+    law: tuple[_Template, ...]
+    policy: tuple[_Template, ...]
+    per_case: bool  # some template reads the case
+
+    @classmethod
+    def of(cls, rule: Rule, params: Mapping[str, Any]) -> _RulePlan:
+        explain = _template(rule.explain_zh, params)
+        law = tuple(_template(t, params) for t in rule.law)
+        policy = tuple(_template(t, params) for t in rule.policy)
+        per_case = any(t.per_case for t in (explain, *law, *policy))
+        return cls(rule, rule.fact_names(), explain, law, policy, per_case)
+
+    def entry(self, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
+        # a conditional citation may render empty: it is left out
+        law = [c for c in ((t.text.format_map(lookup) if t.per_case else t.text) for t in self.law) if c]
+        policy = [c for c in ((t.text.format_map(lookup) if t.per_case else t.text) for t in self.policy) if c]
+        explain = self.explain
+        rule = self.rule
+        return built(FiredRule, {
+            "rule_id": rule.id, "label_zh": rule.label_zh, "legal_basis": "；".join(law or policy),
+            "facts": {n: facts[n] for n in self.names},
+            "explanation_zh": explain.text.format_map(lookup) if explain.per_case else explain.text,
+            "law": law, "policy": policy,
+        })
+
+
+def _plans(rulebook: Rulebook) -> dict[str, _RulePlan]:
+    plans: dict[str, _RulePlan] = rulebook.cache("_audit_plans", len(rulebook.rules))
+    if not plans:
+        plans.update((r.id, _RulePlan.of(r, rulebook.params)) for r in rulebook.rules)
+    return plans
+
+
+_FIRED_CACHE_LIMIT = 100_000
+
+
+def _fired_rule(rulebook: Rulebook, rule: Rule, facts: Mapping[str, Any]) -> FiredRule:
+    """The audit entry of a rulebook without sentences (1.1.0). Entries are frozen, so verdicts with
+    the same matched facts share one instance (most matched facts are booleans and closed text values)."""
+    names = rule.fact_names()
+    key = (rule.id, *(facts[n] for n in names))
+    cache: dict[tuple[Any, ...], FiredRule] = rulebook.cache("_fired_cache", _FIRED_CACHE_LIMIT)
+    entry = cache.get(key)
+    if entry is None:
+        entry = FiredRule.model_construct(rule_id=rule.id, label_zh=rule.label_zh, legal_basis=rule.legal_basis,
+                                          facts={n: facts[n] for n in names})
+        cache[key] = entry
+    return entry
+
+
+_NO_CASE: Mapping[str, Any] = {}  # the lookup when no fired rule's template reads the case
+
+
+def audit_entries(case_facts: CaseFacts, rules: Sequence[Rule], rulebook: Rulebook) -> list[FiredRule]:
+    """The audit entries of the rules that fired for one case, in firing order."""
+    facts = case_facts.facts
+    if case_facts.found is None or not any(r.explain_zh or r.law or r.policy for r in rules):
+        return [_fired_rule(rulebook, r, facts) for r in rules]  # a rulebook without sentences (1.1.0)
+    by_id = _plans(rulebook)
+    plans = [by_id[r.id] for r in rules]
+    lookup = _NO_CASE
+    if any(p.per_case for p in plans):
+        context = ExplanationContext(case_facts.found, facts, case_facts.forum, case_facts.eligible_from,
+                                     case_facts.eligible_from_projected, rulebook.params)
+        lookup = renderer(context, rulebook.params)
+    return [p.entry(facts, lookup) for p in plans]
