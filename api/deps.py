@@ -30,11 +30,14 @@ from rules.engine import RuleEngine
 
 
 def get_engine(request: Request) -> Engine:
-    return request.app.state.engine
+    # `request.app.state` is untyped (Starlette's State): each dependency names the type it reads
+    engine: Engine = request.app.state.engine
+    return engine
 
 
 def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -154,7 +157,8 @@ def after_commit(session: Session, action: Callable[[], None]) -> None:
 
 
 async def get_network(request: Request) -> CourtNetwork:
-    return await request.app.state.networks.current(request.app.state.engine)
+    network: CourtNetwork = await request.app.state.networks.current(request.app.state.engine)
+    return network
 
 
 NetworkDep = Annotated[CourtNetwork, Depends(get_network)]
@@ -167,7 +171,7 @@ async def current_key(request: Request, token: Annotated[str | None, Security(ap
     if not token:
         raise HTTPException(401, "missing API key: send it in the X-API-Key header",
                             headers={"WWW-Authenticate": "ApiKey"})
-    principal = await request.app.state.keys.principal(request.app.state.engine, token)
+    principal: Principal | None = await request.app.state.keys.principal(request.app.state.engine, token)
     if principal is None:
         raise HTTPException(401, "unknown, malformed or revoked API key", headers={"WWW-Authenticate": "ApiKey"})
     request.state.principal = principal

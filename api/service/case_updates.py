@@ -8,6 +8,7 @@ Scalars replace. The merged record is validated as a whole, like an import row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -39,7 +40,8 @@ class CaseUpdate(BaseModel):
     officer_conflict: bool | None = None
 
 
-_KEYS = {
+# how a list field's items are told apart (an item with the same key replaces the stored one)
+_KEYS: dict[str, Callable[[dict[str, Any]], tuple[Any, ...]]] = {
     "measures": lambda m: (m["kind"], m["on"], m.get("asset_id") or ""),  # v1.1: one round per asset a day
     "excluded_periods": lambda p: (p["kind"], p["start"]),
     "other_periods": lambda p: (p["kind"], p["start"]),
