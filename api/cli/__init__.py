@@ -100,9 +100,9 @@ class _AreaTyper(typer.Typer):
             module.register(self)
 
     # Typer reads these when it builds the command (the callback first): each loads the areas
-    registered_callback = _Loaded()  # type: ignore[assignment]
-    registered_commands = _Loaded()  # type: ignore[assignment]
-    registered_groups = _Loaded()  # type: ignore[assignment]
+    registered_callback = _Loaded()
+    registered_commands = _Loaded()
+    registered_groups = _Loaded()
 
 
 def _group() -> None:
