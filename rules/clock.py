@@ -16,6 +16,7 @@ to end on the evaluation date (a projection, recomputed every day).
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -72,6 +73,7 @@ def from_ordinal(n: int) -> date | None:
     return date.fromordinal(n) if n <= _MAX_ORDINAL else None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; a store pass asks for the same few thousand dates over and over
 def add_months_ordinal(day: date, months: int) -> int:
     """Day number of the corresponding day `months` later (the month's last day when it has none)."""
     total = day.month - 1 + months

@@ -15,6 +15,7 @@ concerning every asset of the case, so the record's silence never counts against
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -150,15 +151,18 @@ def read_stalled_asset(case: Case, as_of: date) -> StalledAsset | None:
     None while a stay, suspension, valuation or auction/sale period runs (§12.6: never under a
     suspension; not while disposal is under way), and for assets auctioned or offered for sale.
     """
+    seized = [a for a in case.assets
+              if a.seized_on is not None and a.seized_on <= as_of and (a.disposed_on is None or a.disposed_on > as_of)]
+    if not seized:
+        return None  # most cases: nothing seized and undisposed, nothing to read
     periods = [*case.excluded_periods, *case.other_periods]
     if any(p.kind in _HALTING_KINDS and p.start <= as_of and (p.end is None or p.end >= as_of) for p in periods):
         return None
     lapsed = [o for o in case.supervision_orders if o.deadline < as_of]
     excluded = clock.excluded_intervals(periods, _STALL_EXCLUDED_KINDS, as_of)
     best: StalledAsset | None = None
-    for a in case.assets:
-        if a.seized_on is None or a.seized_on > as_of or (a.disposed_on is not None and a.disposed_on <= as_of):
-            continue
+    for a in seized:
+        assert a.seized_on is not None  # filtered above (for the type checker)
         steps = [m for m in measures_on(a.id, case.measures) if m.on <= as_of and m.kind in DISPOSAL_STEPS]
         if any(m.kind in _SALE_STEPS for m in steps):
             continue
@@ -209,6 +213,7 @@ def read_zhongben_assets(case: Case) -> list[ZhongbenAsset]:
 # ---------------------------------------------------------------- §12.10 locality
 
 
+@functools.lru_cache(maxsize=4096)  # pure; one entry per court's division
 def area_prefix(division_code: str) -> str:
     """The division prefix a court's area covers: 510104 -> 510104, 510100 -> 5101, 510000 -> 51."""
     code = division_code
