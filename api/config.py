@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # restoration leads (rules/leads.py): days the enforcing court has to act on a lead (CONVENTION)
     lead_action_days: int = Field(default=30, ge=1, le=3650)
     nightly_cron: str = "30 1 * * *"  # 01:30 every night
+    # the night's wall budget (api/nightly/budget.py): the solve stage gets what the stages before it
+    # left, never less than the floor (a night over budget says so in its summary)
+    nightly_budget_s: float = Field(default=300.0, gt=0)
+    nightly_solve_floor_s: float = Field(default=30.0, ge=0)
     webhook_secret: str = ""
     # outbound targets (api/egress.py): CIDRs / host names allowed although internal, and the bounds
     webhook_allow: str = ""

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
@@ -90,8 +90,38 @@ class AlertRow(SQLModel, table=True):
         return Alert.model_validate_json(self.data)
 
 
+class AlertValues(NamedTuple):
+    """One alert as the table and its event need it, serialized once, in the process that found it
+    (a tuple: a national night moves hundreds of thousands between processes)."""
+
+    case_no: str
+    node: str
+    due_on: date | None
+    court_code: str
+    severity: str
+    days_overdue: int
+    legal_basis: str
+    data: str  # the Alert as JSON
+
+    @classmethod
+    def of(cls, alert: Alert) -> AlertValues:
+        return cls(alert.case_no, alert.node, alert.due_on, alert.court_code, alert.severity.value,
+                   alert.days_overdue, alert.legal_basis, alert.model_dump_json())
+
+    @property
+    def key(self) -> tuple[str, str, date | None]:
+        return (self.case_no, self.node, self.due_on)
+
+
 def save_alerts(*, session: Session, as_of: date, alerts: Sequence[Alert],
                 court_codes: Sequence[str] | None = None) -> dict[str, int]:
+    """`save_alert_values` of `alerts`."""
+    return save_alert_values(session=session, as_of=as_of, alerts=[AlertValues.of(a) for a in alerts],
+                             court_codes=court_codes)
+
+
+def save_alert_values(*, session: Session, as_of: date, alerts: Sequence[AlertValues],
+                      court_codes: Sequence[str] | None = None) -> dict[str, int]:
     """Upsert `alerts`; resolve the active alerts of the pass's courts (None: every court) that no
     longer fire; publish the new ones. Returns counts: new, updated, resolved, events.
 
@@ -104,7 +134,7 @@ def save_alerts(*, session: Session, as_of: date, alerts: Sequence[Alert],
         q = q.where(table.c.court_code.in_(list(court_codes)))
     active = {(n, k, d): i for i, n, k, d in session.execute(q)}
     revived: dict[tuple[str, str, date | None], int] = {}
-    case_nos = sorted({k[0] for k in found})
+    case_nos = sorted({k[0] for k in found if k not in active})  # only a key not active now can be revived
     for lo in range(0, len(case_nos), 5000):  # resolved earlier, firing again
         q = sa.select(*key_cols).where(table.c.active == sa.false()).where(
             table.c.case_no.in_(case_nos[lo : lo + 5000]))
@@ -114,15 +144,15 @@ def save_alerts(*, session: Session, as_of: date, alerts: Sequence[Alert],
     cols = ("court_code", "severity", "days_overdue", "as_of", "active", "resolved_on", "data", "updated_at")
     update = table.update().where(by_id).values({c: sa.bindparam(c) for c in cols})
     counts = {"new": 0, "updated": 0}
-    new: list[Alert] = []
+    new: list[AlertValues] = []
     items = list(found.items())
     for lo in range(0, len(items), WRITE_CHUNK):  # rows built and written a chunk at a time: bounded memory
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for key, alert in items[lo : lo + WRITE_CHUNK]:
-            values = {"court_code": alert.court_code, "severity": alert.severity.value,
+            values = {"court_code": alert.court_code, "severity": alert.severity,
                       "days_overdue": alert.days_overdue, "as_of": as_of, "active": True, "resolved_on": None,
-                      "data": alert.model_dump_json(), "updated_at": now}
+                      "data": alert.data, "updated_at": now}
             row_id = active.get(key) or revived.get(key)
             if row_id is None:
                 inserts.append({**values, "case_no": alert.case_no, "node": alert.node, "due_on": alert.due_on,
@@ -146,10 +176,11 @@ def save_alerts(*, session: Session, as_of: date, alerts: Sequence[Alert],
     return {**counts, "resolved": len(resolved), "events": events_published}
 
 
-def publish_new(*, session: Session, as_of: date, alerts: Sequence[Alert]) -> int:
-    """One `alerts.raised` event per court (chunked), listing its new alerts."""
-    by_court: dict[str, list[Alert]] = defaultdict(list)
-    for a in alerts:
+def publish_new(*, session: Session, as_of: date, alerts: Sequence[AlertValues]) -> int:
+    """One `alerts.raised` event per court (chunked), listing its new alerts in case order (nodes in
+    process order within a case), whatever order the pass found them in."""
+    by_court: dict[str, list[AlertValues]] = defaultdict(list)
+    for a in sorted(alerts, key=lambda a: a.case_no):  # stable: a case's nodes keep their order
         by_court[a.court_code].append(a)
     published = 0
     for court in sorted(by_court):
@@ -159,7 +190,7 @@ def publish_new(*, session: Session, as_of: date, alerts: Sequence[Alert]) -> in
             payload: dict[str, Any] = {
                 "idempotency_key": f"alerts:{as_of.isoformat()}:{court}:{_digest(chunk)}",
                 "as_of": as_of.isoformat(), "court_code": court, "count": len(chunk),
-                "alerts": [{"case_no": a.case_no, "node": a.node, "severity": a.severity.value,
+                "alerts": [{"case_no": a.case_no, "node": a.node, "severity": a.severity,
                             "due_on": a.due_on.isoformat() if a.due_on else None,
                             "days_overdue": a.days_overdue, "legal_basis": a.legal_basis} for a in chunk],
             }
@@ -168,7 +199,7 @@ def publish_new(*, session: Session, as_of: date, alerts: Sequence[Alert]) -> in
     return published
 
 
-def _digest(alerts: Sequence[Alert]) -> str:
+def _digest(alerts: Sequence[AlertValues]) -> str:
     """The same new alerts give the same key (a rerun publishes nothing new anyway)."""
     text = "|".join(f"{a.case_no}:{a.node}:{a.due_on}" for a in alerts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

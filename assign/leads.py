@@ -2,11 +2,14 @@
 
 A lead is identified by (case, register record). `matched_pairs` finds every pair of an open or
 终本 case and a register record of its debtor by ONE SQL join on the indexed debtor id
-(`case_record.debtor_id` = `register_record.party_id`), left-joined to the stored leads for the
-day each was first raised, streamed in case order (each case's JSON parsed once): the register
-is never walked per case. `save_leads` upserts a page of leads (the first-seen date is kept,
-so the action window runs from when a lead was first raised); `finish_pass` then resolves the
-active leads the pass no longer found (the asset was recorded, the case concluded). New leads
+(`case_record.debtor_id` = `register_record.party_id`), left-joined to the stored leads (the
+day each was first raised, and what it said), streamed in case order (each case's JSON parsed
+once): the register is never walked per case. Only the leads that are new or changed are
+written (`unchanged`: a stored active lead whose JSON is the same but for the pass's day is
+not); `save_lead_values` upserts them a page at a time (the first-seen date is kept, so the
+action window runs from when a lead was first raised); `finish_pass` then resolves the leads
+active before the pass that it no longer found (the asset was recorded, the case concluded)
+and dates every lead still active to the pass in one statement. New leads
 are published as `leads.raised` events, one per court and page (webhooks fire per court; the
 join is ordered by court so a court's new leads are published together).
 The debtor's id is stored and shown masked only; the register keeps the id itself.
@@ -20,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
@@ -133,13 +136,29 @@ class LeadCase(BaseModel):
 
 
 _CASES, _REG, _LEADS = table_of(CaseRow), table_of(RegisterRow), table_of(LeadRow)
-Pair = tuple[LeadCase, RegisterRecord, date | None]
+
+
+class StoredLead(NamedTuple):
+    """The stored lead of a matched pair, as the pass needs it to keep or skip it."""
+
+    id: int
+    first_seen_on: date
+    active: bool
+    data: str  # read for an active lead only (an inactive one is written again anyway)
+
+
+Pair = tuple[LeadCase, RegisterRecord, StoredLead | None]
 
 
 def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]:
-    """Pages of (case, register record of its debtor, first-seen date of a stored lead or None), for every
-    open and 终本 case: one join, streamed in (court, case_no) order, so a court's new leads arrive together."""
-    q = (sa.select(_CASES.c.case_no, _CASES.c.data, *(_REG.c[c] for c in COLUMNS), _LEADS.c.first_seen_on)
+    """Pages of (case, register record of its debtor, the stored lead of the pair or None), for every
+    open and 终本 case: one join, streamed in (court, case_no) order, so a court's new leads arrive together.
+
+    The join carries the keys and the register's columns only: the database sorts narrow rows (the
+    case JSON and a stored lead's JSON would make every sorted row kilobytes wide); a page's case
+    records and stored leads are then read by primary key."""
+    q = (sa.select(_CASES.c.case_no, *(_REG.c[c] for c in COLUMNS), _LEADS.c.id, _LEADS.c.first_seen_on,
+                   _LEADS.c.active)
          .select_from(_REG.join(_CASES, _CASES.c.debtor_id == _REG.c.party_id)
                       .outerjoin(_LEADS, sa.and_(_LEADS.c.case_no == _CASES.c.case_no,
                                                  _LEADS.c.record_id == _REG.c.record_id)))
@@ -148,14 +167,28 @@ def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]
     result = conn.execution_options(stream_results=True, yield_per=page).execute(q)
     case: LeadCase | None = None
     for rows in result.partitions(page):
+        cases = _by_key(conn, _CASES.c.case_no, _CASES.c.data, {r[0] for r in rows})
+        stored = _by_key(conn, _LEADS.c.id, _LEADS.c.data, {r[9] for r in rows if r[9] is not None and r[11]})
         out: list[Pair] = []
         for row in rows:
             if case is None or case.case_no != row[0]:
-                case = LeadCase.model_validate_json(row[1])
-            values = dict(zip(COLUMNS, row[2:10], strict=True))
+                case = LeadCase.model_validate_json(cases[row[0]])
+            values = dict(zip(COLUMNS, row[1:9], strict=True))
             record = RegisterRecord.model_construct(**{**values, "asset_kind": RegisterKind(values["asset_kind"])})
-            out.append((case, record, row[10]))
+            lead = (StoredLead(int(row[9]), row[10], bool(row[11]), stored.get(row[9], ""))
+                    if row[9] is not None else None)
+            out.append((case, record, lead))
         yield out
+
+
+def _by_key(conn: Connection, key: sa.ColumnElement[Any], data: sa.ColumnElement[Any], keys: set[Any],
+            chunk: int = 2000) -> dict[Any, str]:
+    """key -> data of the rows with those keys (the pass's reads by primary key)."""
+    found: dict[Any, str] = {}
+    ordered = sorted(keys)
+    for lo in range(0, len(ordered), chunk):
+        found.update((k, d) for k, d in conn.execute(sa.select(key, data).where(key.in_(ordered[lo : lo + chunk]))))
+    return found
 
 
 def debtor_ids(engine: Engine) -> list[str]:
@@ -190,18 +223,43 @@ _UPDATED = ["court_code", "forum", "kind", "state", "asset_kind", "value", "as_o
             "resolved_on", "data", "updated_at"]  # never first_seen_on
 
 
-def save_leads(conn: Connection | Session, leads: Sequence[Lead], *, pass_id: str) -> None:
-    """Upsert a page of leads (a stored lead keeps its first-seen date)."""
-    upsert(conn, _LEADS, [lead_values(lead, pass_id) for lead in leads], key=["case_no", "record_id"],
-           update=_UPDATED)
+_AS_OF = '"as_of":"'  # the key as a lead's JSON spells it; a string value cannot hold it unescaped
 
 
-def finish_pass(conn: Connection | Session, *, pass_id: str, as_of: date) -> int:
-    """Resolve the active leads this pass did not find. Returns how many."""
-    stmt = (_LEADS.update().where(_LEADS.c.active == sa.true()).where(_LEADS.c.pass_id != pass_id)
-            .values(active=False, resolved_on=as_of, updated_at=utcnow()))
-    result = cast("sa.CursorResult[Any]", conn.execute(stmt))  # an UPDATE: a cursor result with a row count
-    return int(result.rowcount or 0)
+def _without_as_of(data: str) -> str:
+    at = data.find(_AS_OF)
+    return data if at < 0 else data[:at] + data[at + len(_AS_OF) + 10 :]
+
+
+def unchanged(stored: StoredLead | None, values: dict[str, Any]) -> bool:
+    """The stored lead is active and says what the pass found, but for the day of the pass: nothing to write
+    (a national register gives hundreds of thousands of leads a night; most are yesterday's)."""
+    return (stored is not None and stored.active
+            and _without_as_of(stored.data) == _without_as_of(str(values["data"])))
+
+
+def save_lead_values(conn: Connection | Session, values: Sequence[dict[str, Any]]) -> None:
+    """Upsert a page of `lead_values` rows (a stored lead keeps its first-seen date)."""
+    upsert(conn, _LEADS, values, key=["case_no", "record_id"], update=_UPDATED)
+
+
+def active_lead_ids(conn: Connection | Session) -> set[int]:
+    """The ids of the active leads (before a pass writes: what it must find again or resolve)."""
+    return {int(i) for i in conn.execute(sa.select(_LEADS.c.id).where(_LEADS.c.active == sa.true())).scalars()}
+
+
+def finish_pass(conn: Connection | Session, *, active_before: set[int], found: set[int], as_of: date) -> int:
+    """Resolve the leads active before the pass that it did not find again; every lead still active was
+    found by the pass: its `as_of` (the last pass that found it) becomes the pass's day, one statement
+    (an unchanged lead's JSON keeps the day it last changed). Returns how many were resolved."""
+    gone = [{"row_id": i} for i in sorted(active_before - found)]
+    now = utcnow()
+    if gone:
+        conn.execute(_LEADS.update().where(_LEADS.c.id == sa.bindparam("row_id"))
+                     .values(active=False, resolved_on=as_of, updated_at=now), gone)
+    conn.execute(_LEADS.update().where(_LEADS.c.active == sa.true()).where(_LEADS.c.as_of != as_of)
+                 .values(as_of=as_of))
+    return len(gone)
 
 
 def publish_new(conn: Connection | Session, leads: Sequence[Lead]) -> int:
@@ -253,7 +311,8 @@ def list_leads(*, session: Session, court_codes: Sequence[str] | None = None, st
 
 def payload_of(row: LeadRow) -> dict[str, Any]:
     out = public_view(Lead.model_validate_json(row.data))
-    out.update({"id": row.id, "active": row.active, "resolved_on": row.resolved_on.isoformat() if row.resolved_on
+    out.update({"id": row.id, "as_of": row.as_of.isoformat(), "active": row.active,
+                "resolved_on": row.resolved_on.isoformat() if row.resolved_on
                 else None})
     return out
 

@@ -117,15 +117,24 @@ def save_case(*, session: Session, case: Case) -> None:
         session.add(row)
 
 
-def _keyset_pages(session: Session, columns: Sequence[Any], *, batch_size: int, status: CaseStatus | None,
+Statuses = CaseStatus | Sequence[CaseStatus] | None  # one status, several, or every case
+
+
+def _where_status(q: Any, status: Statuses) -> Any:
+    if isinstance(status, CaseStatus):
+        return q.where(CaseRow.status == status.value)
+    if status is not None:
+        return q.where(col(CaseRow.status).in_(sorted(s.value for s in status)))
+    return q
+
+
+def _keyset_pages(session: Session, columns: Sequence[Any], *, batch_size: int, status: Statuses,
                   court_codes: Sequence[str] | None) -> Iterator[Sequence[Any]]:
     """Rows of `columns` (the first is `CaseRow.case_no`) in case_no order, `batch_size` at a time:
     the one keyset scan over cases (each page starts after the last key of the one before)."""
     after = ""
     while True:
-        q = select(*columns).where(CaseRow.case_no > after)
-        if status is not None:
-            q = q.where(CaseRow.status == status.value)
+        q = _where_status(select(*columns).where(CaseRow.case_no > after), status)
         if court_codes is not None:
             q = q.where(col(CaseRow.court_code).in_(list(court_codes)))
         # `execute`, not `exec`: rows even for one column (SQLModel's `exec` gives scalars then)
@@ -147,20 +156,19 @@ def iter_cases(
         yield [case for no, data in rows if (case := read_case(no, data, unreadable)) is not None]
 
 
-def case_no_ranges(*, session: Session, size: int, status: CaseStatus | None = CaseStatus.OPEN,
+def case_no_ranges(*, session: Session, size: int, status: Statuses = CaseStatus.OPEN,
                    ) -> Iterator[tuple[str, str, int]]:
     """(first, last, count) of consecutive stored case numbers, `size` at a time (work units for a pool)."""
     for rows in _keyset_pages(session, (CaseRow.case_no,), batch_size=size, status=status, court_codes=None):
         yield rows[0][0], rows[-1][0], len(rows)
 
 
-def case_records_between(*, session: Session, first: str, last: str, status: CaseStatus | None = CaseStatus.OPEN,
+def case_records_between(*, session: Session, first: str, last: str, status: Statuses = CaseStatus.OPEN,
                          ) -> list[tuple[str, str]]:
     """(case_no, stored JSON) with first <= case_no <= last, in order: one range of `case_no_ranges`,
     unparsed so the caller can report a bad record without losing the rest."""
     q = select(CaseRow.case_no, CaseRow.data).where(CaseRow.case_no >= first).where(CaseRow.case_no <= last)
-    if status is not None:
-        q = q.where(CaseRow.status == status.value)
+    q = _where_status(q, status)
     return [(no, data) for no, data in session.exec(q.order_by(CaseRow.case_no)).all()]
 
 

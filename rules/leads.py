@@ -89,7 +89,8 @@ def classify_lead(case: LeadCase, record: RegisterRecord, *, as_of: date, first_
     else:
         state = LeadState.AWAITING_ACTION
     zhongben = basis is not LeadBasis.HELD_UNRECORDED
-    return Lead(
+    # every value already has its type (the record is a RegisterRecord): built without re-validation
+    return Lead.model_construct(
         case_no=case.case_no, court_code=case.court_code, forum=forum(case, network),
         kind="restoration" if zhongben else "new_asset", basis=basis.value,
         legal_basis=RESTORATION_BASIS if zhongben else NEW_ASSET_BASIS,

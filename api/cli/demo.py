@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
                 out.print(f"register feed (demo data): {feed.counts['stored']} rows — assign leads, /console/leads")
             else:
                 out.print(f"the store already holds {stored} cases: using them")
-            options = _options("local", None, 2, settings.solver_time_limit_s, budget, 300.0)
+            options = _options(settings, "local", None, 2, settings.solver_time_limit_s, budget, 300.0)
             result = night(settings, day, options)
             print_report(result)
             if generated:  # a past of transfers and their progress, so the outcomes dashboard has figures

@@ -23,13 +23,16 @@ EXIT_LOCKED = 3  # another nightly run holds the lock
 log = logging.getLogger("assign.nightly")
 
 
-def _options(executor: str, address: str | None, workers: int, time_limit: float, budget: float | None,
-             stale_after: float) -> NightlyOptions:
+def _options(settings: Settings, executor: str, address: str | None, workers: int, time_limit: float,
+             solve_budget: float | None, stale_after: float, night_budget: float | None = None) -> NightlyOptions:
     if executor not in ("local", "ray"):
         raise DataError(f"--executor must be local or ray, not {executor!r}")
     # a task's wall-clock guard: its solver limit, explanation building, a worker's start-up
     return NightlyOptions(executor=executor, address=address, workers=workers, forum_time_limit_s=time_limit,
-                          solve_budget_s=budget, task_time_limit_s=3 * time_limit + 120, stale_after_s=stale_after)
+                          budget_s=night_budget or settings.nightly_budget_s,
+                          solve_floor_s=settings.nightly_solve_floor_s,
+                          solve_budget_s=solve_budget, task_time_limit_s=3 * time_limit + 120,
+                          stale_after_s=stale_after)
 
 
 def night(settings: Settings, day: date, options: NightlyOptions, *, show_progress: bool = True,
@@ -63,12 +66,13 @@ def print_report(report: NightlyReport) -> None:
     times = Table(title=f"nightly {report.as_of} ({report.status})", show_header=True)
     times.add_column("stage")
     times.add_column("seconds", justify="right")
-    for stage, label in (("evaluate", "evaluate"), ("select", "select"), ("solve", "solve (all forums)"),
-                         ("validate", "  of which validate"), ("store", "  of which store"), ("alerts", "alerts"),
-                         ("publish", "publish")):
+    for stage, label in (("evaluate", "evaluate (and alerts)"), ("alerts", "alerts"), ("leads", "leads"),
+                         ("select", "select"), ("solve", "solve (all forums)"), ("validate", "  of which validate"),
+                         ("store", "  of which store"), ("publish", "publish")):
         value = report.stage_times_s.get(stage)
         times.add_row(label, "-" if value is None else f"{value:.1f}")
-    total = sum(report.stage_times_s.get(k, 0.0) for k in ("evaluate", "select", "solve", "alerts", "publish"))
+    total = sum(report.stage_times_s.get(k, 0.0) for k in ("evaluate", "alerts", "leads", "select", "solve",
+                                                             "publish"))
     times.add_row("total", f"{total:.1f}")
     out.print(times)
     outcomes = ", ".join(f"{k} {v}" for k, v in s.outcomes.items())
@@ -81,6 +85,11 @@ def print_report(report: NightlyReport) -> None:
               f"forums {s.forums} (resumed {report.resumed_forums}), "
               f"moves against the previous plan {s.moves_against_previous}, "
               f"worst gap {'-' if gap is None else f'{gap:.2%}'}", highlight=False)
+    if s.budget is not None:
+        b = s.budget
+        over = " (over: the solve got its floor)" if b.over_budget else ""
+        out.print(f"budget {b.night_budget_s:.0f} s: {b.before_solve_s:.1f} s before the solve, "
+                  f"solve budget {b.solve_budget_s:.1f} s{over}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -91,7 +100,10 @@ def register(app: typer.Typer) -> None:
         address: str = typer.Option(None, "--address", help="Ray cluster address (default: start a local one)"),
         workers: int = typer.Option(2, "--workers", min=1, help="worker processes (local) / CPUs (local Ray)"),
         time_limit: float = typer.Option(None, "--time-limit", help="cap on one forum's solver time, seconds"),
-        budget: float = typer.Option(180.0, "--solve-budget", help="wall time for all forums, shared by size"),
+        budget: float = typer.Option(None, "--budget", help="the night's wall time, seconds (default: "
+                                     "settings.nightly_budget_s); the solve gets what the other stages leave"),
+        solve_budget: float = typer.Option(None, "--solve-budget", help="fixed wall time for all forums, shared by "
+                                           "size, instead of what the night's budget leaves"),
         stale_after: float = typer.Option(300.0, "--stale-after", help="take over a lock silent this long (s)"),
         policy: Policy = typer.Option(None, "--policy", help="placement policy for every forum (balanced, "
                                       "default, near); default: each forum's configured one"),
@@ -100,8 +112,8 @@ def register(app: typer.Typer) -> None:
         with cli_errors():
             settings = get_settings()
             day = parse_as_of(as_of)
-            options = _options(executor, address, workers, time_limit or settings.solver_time_limit_s, budget,
-                               stale_after)
+            options = _options(settings, executor, address, workers, time_limit or settings.solver_time_limit_s,
+                               solve_budget, stale_after, budget)
             try:
                 report = night(settings, day, options, policy=policy)
             except Conflict as e:
@@ -122,7 +134,7 @@ def register(app: typer.Typer) -> None:
 
         with cli_errors():
             settings = get_settings()
-            options = _options(executor, address, workers, settings.solver_time_limit_s, 180.0, 300.0)
+            options = _options(settings, executor, address, workers, settings.solver_time_limit_s, None, 300.0)
             expression = cron or settings.nightly_cron
             try:
                 trigger = CronTrigger.from_crontab(expression)

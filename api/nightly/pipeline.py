@@ -1,5 +1,11 @@
-"""The nightly rebalancing run: evaluate -> select -> solve per forum -> validate -> store
-unpublished -> publish atomically (with the events).
+"""The nightly rebalancing run: evaluate (verdicts and node alerts, one pass over the store) ->
+restoration leads -> select -> solve per forum -> validate -> store unpublished -> publish
+atomically (with the events).
+
+The night has one wall budget (`NightlyOptions.budget_s`, `Settings.nightly_budget_s`, 300 s by
+default): the stages before the solve run to completion and the solve stage gets what they
+left, with a floor (`api/nightly/budget.py`), so a night fits its budget by design and each
+plan reports its gap.
 
 Resumable: the run id is deterministic (as_of, network, rulebook, seed), the run row
 records the stage reached, and each forum's plan is stored with its progress row in one
@@ -19,6 +25,7 @@ from sqlalchemy.engine import Engine
 from api.executors import Executor, TaskOutcome, make_executor
 from api.nightly import stages
 from api.nightly.alerts_stage import alerts_stage
+from api.nightly.budget import solve_budget
 from api.nightly.leads_stage import leads_stage
 from api.nightly.lock import RunLockKeeper
 from api.nightly.services import NightlyServices
@@ -43,7 +50,9 @@ class NightlyOptions:
     task_time_limit_s: float = 600.0  # per forum, wall clock, around the solver's own limit
     retries: int = 2
     stale_after_s: float = 300.0  # a lock whose heartbeat is older than this is taken over
-    solve_budget_s: float | None = None  # wall time for the solve stage, shared out by forum size
+    budget_s: float = 300.0  # the whole night's wall time (api/nightly/budget.py)
+    solve_floor_s: float = 30.0  # the solve stage's least budget, even when the stages before it overran
+    solve_budget_s: float | None = None  # explicit solve-stage budget; None: what the night's budget leaves
     forum_time_limit_s: float = 30.0  # cap on one forum's solver time limit
     heartbeat_s: float = 10.0
 
@@ -88,6 +97,7 @@ def run_nightly(engine: Engine, *, as_of: date, services: NightlyServices, optio
 def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, options: NightlyOptions,
          network: CourtNetwork, executor: Executor | None, progress: ProgressFn,
          keeper: RunLockKeeper) -> NightlyReport:
+    night_started = time.perf_counter()  # the night's budget runs from here (api/nightly/budget.py)
     with session_scope(engine) as session:
         run = runs.start_run(session=session, run_id=run_id, as_of=as_of, network_hash=network.content_hash,
                              rulebook_hash=services.rulebook_hash)
@@ -104,7 +114,8 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
         with session_scope(engine) as s:
             runs.set_stage(session=s, run_id=run_id, stage=reached, stage_times={stage: times[stage]})
 
-    # evaluate: the store-wide pass saves verdicts (upserts); once recorded done, a rerun skips it
+    # evaluate: the store-wide pass saves verdicts (upserts) and, with the real services, the node
+    # alerts of every open and 终本 case (issue 17); once recorded done, a rerun skips it
     started = time.perf_counter()
     if reached in ("start", "evaluate"):
         with session_scope(engine) as s:
@@ -112,6 +123,9 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
         url = engine.url.render_as_string(hide_password=False)
         services.evaluate_store(url, as_of, network, lambda done, total: progress("evaluate", done, total))
         mark("evaluate", "evaluated", started)
+    if not services.alerts_in_store_pass:  # node alerts (issue 17): stored, new ones published
+        times["alerts"] = alerts_stage(engine, as_of, network, services.rulebook_dir)
+    times["leads"] = leads_stage(engine, as_of, network)  # restoration leads (issue 17 §2): registers x cases
 
     # select: the day's verdicts that place a case, grouped by forum; pins from accepted decisions
     started = time.perf_counter()
@@ -132,8 +146,11 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
     started = time.perf_counter()
     todo = [f for f in forums if f not in stored]
     spent = {"prepare": 0.0, "validate": 0.0, "store": 0.0}
+    budget = solve_budget(night_budget_s=options.budget_s, elapsed_s=time.perf_counter() - night_started,
+                          floor_s=options.solve_floor_s, explicit_s=options.solve_budget_s)
     failures = _solve_forums(engine, run_id, as_of, todo, by_forum, pins_used, services, options, network,
-                             executor, progress, keeper, spent, done_before=len(stored), total=len(forums))
+                             executor, progress, keeper, spent, budget_s=budget.seconds, done_before=len(stored),
+                             total=len(forums))
     times.update({k: round(v, 3) for k, v in spent.items()})  # inside the solve stage's wall time
     if failures:
         detail = "; ".join(f"{forum}: {why}" for forum, why in sorted(failures.items())[:10])
@@ -141,14 +158,12 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
                           f"rerun to retry them (stored forums are kept)")
     mark("solve", "solved", started)
 
-    # node alerts (issue 17): stored, new ones published
-    times["alerts"] = alerts_stage(engine, as_of, network, services.rulebook_dir)
-    times["leads"] = leads_stage(engine, as_of, network)  # restoration leads (issue 17 §2): registers x cases
     # publish: plans, events and the run's status in one transaction
     started = time.perf_counter()
     with session_scope(engine) as s:
         summary = stages.night_summary(session=s, run_id=run_id, as_of=as_of, rulebook_hash=services.rulebook_hash,
                                        needing_court=needing, pinned=len(pins_used))
+        summary.budget = budget.report()
         earlier_times = runs.stage_times(session=s, run_id=run_id)
     keeper.check()
     times["publish"] = round(time.perf_counter() - started, 3)
@@ -162,7 +177,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
 def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_forum: dict[str, list[str]],
                   pins: dict[str, str], services: NightlyServices, options: NightlyOptions, network: CourtNetwork,
                   executor: Executor | None, progress: ProgressFn, keeper: RunLockKeeper, spent: dict[str, float],
-                  *, done_before: int, total: int) -> dict[str, str]:
+                  *, budget_s: float, done_before: int, total: int) -> dict[str, str]:
     """Store every forum in `todo`; returns forum -> reason for those that got no valid plan."""
     failures: dict[str, str] = {}
     done = done_before
@@ -192,7 +207,7 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
         store(forum, stages.empty_result(stages.make_plan_id(run_id, forum), forum), 1)
     tasks: dict[str, ForumTask] = {}
     limits = stages.forum_time_limits({f: len(by_forum[f]) for f in todo if by_forum.get(f)},
-                                      budget_s=options.solve_budget_s, workers=options.workers,
+                                      budget_s=budget_s, workers=options.workers,
                                       cap_s=options.forum_time_limit_s)
     # largest forums first (LPT): a big forum started last would leave one worker busy alone
     order = sorted((f for f in todo if by_forum.get(f)), key=lambda f: (-len(by_forum[f]), f))

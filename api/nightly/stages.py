@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from api.nightly.budget import NightBudget
 from api.service import plan_store
 from api.service.forum_plan import ForumResult, ForumTask, Placer, placer_name, previous_of, to_store
 from assign import audit, events, plans, repository, runs
@@ -48,6 +49,7 @@ class NightSummary(BaseModel):
     unplaced: int
     moves_against_previous: int
     worst_gap: float | None
+    budget: NightBudget | None = None  # the solve's share of the night's budget (None: runs published before it)
 
     def data(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -13,7 +13,9 @@
   evaluates with the configured one.
 - `evaluate_store`: every open case in the store, in case_no ranges over a pool of worker
   processes (each with its own engine: the engine is not thread-safe), linked cases counted
-  across the whole store first (GROUP BY debtor).
+  across the whole store first (GROUP BY debtor). Given the alerts ruleset (the nightly job
+  does), the same pass reads the 终本 cases too and fires the alerts ruleset on every case it
+  read: one read and one parse per case for verdicts and node alerts.
 """
 
 from __future__ import annotations
@@ -22,21 +24,24 @@ import gc
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from assign import events, repository
+from assign.alerts import AlertValues, save_alert_values
 from assign.db import make_engine, session_scope
 from assign.errors import DataError, RowProblem, RulebookError
 from assign.fields import require_not_future
 from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus, Verdict
+from rules.alerts import evaluate_alerts
 from rules.engine import RuleEngine
 from rules.evaluate import evaluate_facts
 from rules.facts import UNFINISHED_STATUSES, BatchContext, CaseFacts, build_facts
@@ -211,6 +216,18 @@ class StoreRun:
     rulebook: str
     rejected: int = 0  # stored cases that could not be evaluated (unknown court, unreadable record)
     problems: tuple[str, ...] = ()  # the first MAX_REPORTED_PROBLEMS reasons, each naming the case
+    alerts: int = 0  # node alerts found (when the pass was given the alerts ruleset)
+    alerts_saved: dict[str, int] = field(default_factory=dict)  # new, updated, resolved, events
+    alerts_s: float = 0.0  # of the workers' time, spent on alerts (read nodes, fire, serialize)
+
+
+@dataclass(frozen=True)
+class _RangeDone:
+    read: int  # stored records read (open, and 终本 with alerts)
+    evaluated: int
+    problems: list[str]
+    alerts: list[AlertValues]
+    alerts_s: float
 
 
 MAX_REPORTED_PROBLEMS = 200
@@ -224,15 +241,17 @@ class _WorkerState:
     engine: RuleEngine
     network: CourtNetwork
     batch: BatchContext
+    alerts: RuleEngine | None  # the alerts ruleset's engine when the pass stores the node alerts too
 
 
 _worker: list[_WorkerState] = []  # this worker process's state, once it is initialised
 
 
-def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: dict[str, int]) -> None:
-    # the rule engine: the version the main process checked, one per pass
+def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: dict[str, int],
+                 alerts: Rulebook | None = None) -> None:
+    # the rule engines: the versions the main process checked, one per pass
     _worker[:] = [_WorkerState(db=make_engine(url), engine=RuleEngine(rulebook), network=network,
-                               batch=BatchContext(counts))]
+                               batch=BatchContext(counts), alerts=RuleEngine(alerts) if alerts is not None else None)]
     # The network and the debtor counts live as long as the worker: keep the collector off them,
     # and let it run less often (each page creates and drops ~10 objects per case; measured: the
     # default thresholds cost ~40% of the verdict step). Only this worker process is affected.
@@ -241,64 +260,101 @@ def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: di
     gc.set_threshold(50_000, 20, 20)
 
 
-def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> tuple[int, list[str]]:
+def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> _RangeDone:
     """Evaluate and save the open cases with lo <= case_no <= hi; a bad stored case is skipped
-    and reported (case number and reason), never allowed to stop the night's pass."""
+    and reported (case number and reason), never allowed to stop the night's pass. With the
+    alerts ruleset, the range's 终本 cases are read too and every case read, parsed once, also
+    gets its node alerts (returned serialized, saved by the main process for the whole store)."""
     state = _worker[0]
     db, engine, network, batch = state.db, state.engine, state.network, state.batch
+    alerts_engine = state.alerts
     done = 0
     problems: list[str] = []
+    found: list[AlertValues] = []
+    alerts_s = 0.0
     with session_scope(db) as session:
-        rows = repository.case_records_between(session=session, first=lo, last=hi)
+        rows = repository.case_records_between(session=session, first=lo, last=hi,
+                                               status=_statuses(alerts_engine is not None))
     for start in range(0, len(rows), page):
         unreadable: dict[str, str] = {}
         read = (repository.read_case(case_no, data, unreadable) for case_no, data in rows[start : start + page])
         cases = [case for case in read if case is not None]
-        result = _each_guarded(cases, network, as_of, engine, batch)
+        open_cases = [c for c in cases if c.status == CaseStatus.OPEN] if alerts_engine is not None else cases
+        result = _each_guarded(open_cases, network, as_of, engine, batch)
         problems += [f"case {no}: {why}" for no, why in unreadable.items()] + [str(f) for f in result.failures]
         with session_scope(db) as session:
             repository.save_verdicts(session=session, verdicts=result.verdicts)
         done += len(result.verdicts)
-    return done, problems
+        if alerts_engine is not None:
+            started = time.perf_counter()
+            found += [AlertValues.of(a) for a in evaluate_alerts(cases, as_of, alerts_engine)]
+            alerts_s += time.perf_counter() - started
+    return _RangeDone(len(rows), done, problems, found, alerts_s)
+
+
+def _statuses(with_alerts: bool) -> tuple[CaseStatus, ...]:
+    """The cases the pass reads: the open ones, and the 终本 ones too when their alerts are asked."""
+    return (CaseStatus.OPEN, CaseStatus.ZHONGBEN) if with_alerts else (CaseStatus.OPEN,)
 
 
 def evaluate_store(
     url: str, as_of: date, *, network: CourtNetwork, rulebook: Rulebook, workers: int = 2,
     range_size: int = 10_000, page: int = 2_500, progress: Callable[[int, int], None] | None = None,
+    alerts: Rulebook | None = None,
 ) -> StoreRun:
     """Evaluate every open case in the store on `as_of` and save the verdicts.
 
     `progress(done, total)` is called as ranges finish. Each worker process builds its own
     engine from `rulebook`, loaded once by the caller (the verdicts carry exactly the version
     the caller reports); linked cases are counted over the whole store before any range starts.
+
+    With `alerts` (the alerts ruleset, loaded by the caller) the same pass is the store's alerts
+    pass too: each open and 终本 case is read and parsed once, the art237 rulebook fires on the
+    open ones and the alerts ruleset on all of them, and the alerts are then saved and the new
+    ones published exactly as `api.service.alerts.store_alerts` saves a whole-store pass
+    (`assign.alerts.save_alert_values`, one transaction, every court).
     """
     require_not_future(as_of)  # verdicts are stored
     db = make_engine(url)
+    statuses = _statuses(alerts is not None)
     with session_scope(db) as session:
         counts = repository.debtor_case_counts(session=session, status=UNFINISHED_STATUSES)  # §12.8: 未实结
-        total = repository.count_cases(session=session, status=CaseStatus.OPEN)
+        total = sum(repository.count_cases(session=session, status=s) for s in statuses)
     with session_scope(db) as session:
-        ranges = list(repository.case_no_ranges(session=session, size=range_size))
+        # one status: its (status, case_no) index in order; two: keyset pages over every case (the
+        # index cannot give two statuses in case_no order, so each page would sort all the rest)
+        ranges = list(repository.case_no_ranges(session=session, size=range_size,
+                                                status=statuses[0] if len(statuses) == 1 else None))
     db.dispose()  # no pooled connection of ours is inherited by the forked workers
-    done = 0
+    done = read = 0
     if progress:
         progress(0, total)
+    found: list[AlertValues] = []
+    alerts_s = 0.0
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(url, rulebook, network, counts)) as pool:
+                             initargs=(url, rulebook, network, counts, alerts)) as pool:
         futures = [pool.submit(_evaluate_range, lo, hi, as_of, page) for lo, hi, _ in ranges]
         problems: list[str] = []
         rejected = 0
         for f in as_completed(futures):
-            n, bad = f.result()
-            done += n
-            rejected += len(bad)
-            problems += bad[: max(0, MAX_REPORTED_PROBLEMS - len(problems))]
+            ranged = f.result()
+            done += ranged.evaluated
+            read += ranged.read
+            rejected += len(ranged.problems)
+            problems += ranged.problems[: max(0, MAX_REPORTED_PROBLEMS - len(problems))]
+            found += ranged.alerts
+            alerts_s += ranged.alerts_s
             if progress:
-                progress(done + rejected, total)
+                progress(read, total)
+    saved: dict[str, int] = {}
+    if alerts is not None:
+        with session_scope(make_engine(url)) as session:
+            saved = save_alert_values(session=session, as_of=as_of, alerts=found)
     if rejected:
         log.warning("store pass on %s: %d stored cases could not be evaluated", as_of, rejected)
         with session_scope(make_engine(url)) as session:  # visible on the event feed and to the command centre
             events.publish(session=session, kind="cases.not_evaluated", subject=f"{rejected} on {as_of}",
                            payload={"as_of": as_of.isoformat(), "count": rejected, "cases": problems})
     return StoreRun(evaluated=done, saved=done, ranges=len(ranges), rulebook=rulebook.versioned_name,
-                    rejected=rejected, problems=tuple(problems))
+                    rejected=rejected, problems=tuple(problems), alerts=len(found), alerts_saved=saved,
+                    alerts_s=round(alerts_s, 3))

@@ -2,8 +2,9 @@
 
 The pass reads the debtor-id join (`assign.leads.matched_pairs`) on one connection (a
 snapshot: SQLite WAL, PostgreSQL a server-side cursor), classifies each pair
-(`rules.leads.classify_lead`) and writes the leads page by page in one transaction on another,
-so memory holds one page, not the night's leads. A pass always covers the whole store (the
+(`rules.leads.classify_lead`) and writes the new and changed leads page by page in one
+transaction on another, so memory holds one page, not the night's leads (and the ids of the
+stored active ones, to resolve those not found again). A pass always covers the whole store (the
 leads of cases it no longer finds are resolved); `court` only narrows what it returns.
 """
 
@@ -13,6 +14,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -23,11 +25,14 @@ from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_r
 from assign.leads import (
     EVENT_CHUNK,
     Lead,
+    active_lead_ids,
     debtor_ids,
     finish_pass,
+    lead_values,
     matched_pairs,
     publish_new,
-    save_leads,
+    save_lead_values,
+    unchanged,
     zhongben_rulings,
 )
 from assign.network import CourtNetwork
@@ -56,31 +61,38 @@ def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days
     run = LeadPass(as_of=as_of)
     pass_id = uuid.uuid4().hex
     with engine.connect() as reader, session_scope(engine) as session:
+        active_before = active_lead_ids(session) if save else set()
+        seen: set[int] = set()  # stored leads found again
         pending: list[Lead] = []  # new leads of the current court, published together (the join is by court)
         for page in matched_pairs(reader):
             run.pairs += len(page)
-            found: list[Lead] = []
-            for case, record, first_seen in page:
-                lead = classify_lead(case, record, as_of=as_of, first_seen_on=first_seen, action_days=action_days,
-                                     network=network)
+            changed: list[dict[str, Any]] = []
+            for case, record, stored in page:
+                lead = classify_lead(case, record, as_of=as_of, first_seen_on=stored.first_seen_on if stored else None,
+                                     action_days=action_days, network=network)
                 if lead is None:
                     continue
-                found.append(lead)
                 run.counts[lead.state.value] += 1
                 if (scope is None or lead.court_code in scope) and len(run.leads) < SHOWN_AT_MOST:
                     run.leads.append(lead)
-                if first_seen is not None:
+                if save:
+                    values = lead_values(lead, pass_id)
+                    if stored is not None:
+                        seen.add(stored.id)
+                    if not unchanged(stored, values):
+                        changed.append(values)
+                if stored is not None:
                     continue
                 run.new += 1
                 if pending and (pending[0].court_code != lead.court_code or len(pending) == EVENT_CHUNK):
                     run.events += publish_new(session, pending) if save else 0
                     pending = []
                 pending.append(lead)
-            if save and found:
-                save_leads(session, found, pass_id=pass_id)
+            if changed:
+                save_lead_values(session, changed)
         if save:
             run.events += publish_new(session, pending)
-            run.resolved = finish_pass(session, pass_id=pass_id, as_of=as_of)
+            run.resolved = finish_pass(session, active_before=active_before, found=seen, as_of=as_of)
     return run
 
 

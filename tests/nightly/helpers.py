@@ -71,6 +71,7 @@ def _without_times(data: str) -> Any:
     if isinstance(value, dict):
         value.pop("time_s", None)
         value.pop("stage_times_s", None)
+        value.pop("budget", None)  # the night's budget split: durations too
         if isinstance(value.get("solver"), dict):
             value["solver"].pop("time_s", None)
     return value
