@@ -21,7 +21,7 @@ from api.console import queue as queue_model
 from api.console import router as pages
 from api.console import workload
 from api.console.lookup import CaseRecommendation, current_recommendation, disposition_for
-from api.console.models import CaseDetail, Me, PlanView, Queue
+from api.console.models import AuditLine, CaseDetail, CourtLoad, DocumentOption, Me, PlanView, Queue
 from api.deps import AnyKeyDep, NetworkDep, SessionDep
 from api.documents import DocumentKind
 from api.routes._shared import AUTH_ERRORS, TextPath, errors
@@ -36,9 +36,9 @@ views = APIRouter(prefix="/v1/console", tags=["console"], responses=AUTH_ERRORS)
 
 
 @views.get("/me", response_model=Me, summary="Who the key belongs to: role, court and its name")
-def me(key: AnyKeyDep, network: NetworkDep) -> dict[str, Any]:
+def me(key: AnyKeyDep, network: NetworkDep) -> Me:
     name = network.get(key.court_code).name if key.court_code and key.court_code in network else None
-    return {"role": key.role.value, "court_code": key.court_code, "court_name": name, "label": key.label}
+    return Me(role=key.role.value, court_code=key.court_code, court_name=name, label=key.label)
 
 
 @views.get("/queue", response_model=Queue,
@@ -48,14 +48,14 @@ def queue(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
           flag: str | None = Query(default=None, max_length=64),
           court: str | None = Query(default=None, max_length=32),
           min_age_days: Annotated[int | None, Query(ge=0, le=36500)] = None,
-          q: Annotated[str | None, Query(max_length=128)] = None) -> dict[str, Any]:
-    return queue_model.queue(session=session, scope=key.scope_codes(network), outcome=outcome, flag=flag,
-                             court=court, min_age_days=min_age_days, q=q)
+          q: Annotated[str | None, Query(max_length=128)] = None) -> Queue:
+    return Queue.model_validate(queue_model.queue(session=session, scope=key.scope_codes(network), outcome=outcome,
+                                                  flag=flag, court=court, min_age_days=min_age_days, q=q))
 
 
 @views.get("/cases/{case_no}", response_model=CaseDetail, responses=errors(404),
             summary="One case with verdict, recommendation, decision, audit")
-def case_detail(case_no: TextPath, key: AnyKeyDep, session: SessionDep, network: NetworkDep) -> dict[str, Any]:
+def case_detail(case_no: TextPath, key: AnyKeyDep, session: SessionDep, network: NetworkDep) -> CaseDetail:
     case = repository.get_case(session=session, case_no=case_no)
     key.check_case(network, case)
     try:
@@ -70,36 +70,34 @@ def case_detail(case_no: TextPath, key: AnyKeyDep, session: SessionDep, network:
     subjects = [case_no] + ([f"recommendation:{current.recommendation_id}"] if current else [])
     trail = [r for s in subjects for r in audit.list_records(session=session, subject=s, limit=200)]
     trail.sort(key=lambda r: r.seq)
-    return {
-        "case": case_view(case, key),
-        "verdict": verdict,
-        "recommendation_id": current.recommendation_id if current else None,
-        "recommendation": current.recommendation.model_dump(mode="json") if current else None,
-        "decision": current.decision.as_view() if current and current.decision else None,
-        "documents": documents,
-        "audit": [{"seq": r.seq, "kind": r.kind, "subject": r.subject, "actor": r.actor, "created_at": r.created_at,
-                   "payload": mask_strings(json.loads(r.payload))} for r in trail],
-    }
+    return CaseDetail(
+        case=case_view(case, key), verdict=verdict,
+        recommendation_id=current.recommendation_id if current else None,
+        recommendation=current.recommendation.model_dump(mode="json") if current else None,
+        decision=current.decision.as_view() if current and current.decision else None,
+        documents=documents,
+        audit=[AuditLine(seq=r.seq, kind=r.kind, subject=r.subject, actor=r.actor, created_at=r.created_at,
+                         payload=mask_strings(json.loads(r.payload))) for r in trail])
 
 
-def _document_options(verdict: dict[str, Any] | None, current: CaseRecommendation | None) -> dict[str, Any]:
+def _document_options(verdict: dict[str, Any] | None, current: CaseRecommendation | None) -> DocumentOption:
     """Which draft the case's current disposition calls for, or why there is none."""
     if verdict is None:
-        return {"kind": None, "source": None, "reason": "尚未审查"}
+        return DocumentOption(kind=None, source=None, reason="尚未审查")
     try:
         disposition = disposition_for(verdict=Verdict.model_validate(verdict), current=current)
     except DataError as e:
-        return {"kind": None, "source": None, "reason": str(e)}
+        return DocumentOption(kind=None, source=None, reason=str(e))
     kind = DocumentKind.for_mode(disposition.mode)
     allowed = kind is not None and bool(kind.modes & set(Verdict.model_validate(verdict).permitted_modes))
-    return {"kind": kind.value if kind and allowed else None, "source": disposition.source,
-            "reason": None if allowed else "审查结果不允许该方式的文书"}
+    return DocumentOption(kind=kind.value if kind and allowed else None, source=disposition.source,
+                          reason=None if allowed else "审查结果不允许该方式的文书")
 
 
 @views.get("/plan", response_model=PlanView, responses=errors(404),
             summary="The caller's forum plan: workload before/after, map, moves")
 def plan_view(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
-              plan_id: Annotated[str | None, Query(max_length=64)] = None) -> dict[str, Any]:
+              plan_id: Annotated[str | None, Query(max_length=64)] = None) -> PlanView:
     if plan_id:
         plan = plans.get_plan(session=session, plan_id=plan_id)
     else:
@@ -117,13 +115,11 @@ def plan_view(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
     recs = plans.plan_recommendation_rows(session=session, plan_id=plan.plan_id)
     decisions = live_decisions(session=session, case_nos=[no for r in recs for no in json.loads(r.case_nos)])
     moves = workload.plan_moves(session=session, rows=recs, decisions=decisions)
-    return {
-        "plan_id": plan.plan_id, "scope": plan.scope, "as_of": plan.as_of, "status": plan.status,
-        "created_at": plan.created_at.isoformat(), "summary": json.loads(plan.summary),
-        "solver": _solver_fields(json.loads(plan.data)),
-        "courts": workload.court_loads(network, plan.scope, moves),
-        "moves": moves,
-    }
+    return PlanView(plan_id=plan.plan_id, scope=plan.scope, as_of=plan.as_of, status=plan.status,
+                    created_at=plan.created_at.isoformat(), summary=json.loads(plan.summary),
+                    solver=_solver_fields(json.loads(plan.data)),
+                    courts=[CourtLoad.model_validate(c) for c in workload.court_loads(network, plan.scope, moves)],
+                    moves=moves)
 
 
 def _solver_fields(data: dict[str, Any]) -> dict[str, Any]:

@@ -146,12 +146,12 @@ def cancel_batch(job_id: CodePath, key: DeciderKeyDep, session: SessionDep, netw
 @router.get("/{recommendation_id}", response_model=StoredRecommendation, responses=errors(404),
             summary="A stored recommendation and its decision, if any")
 def get_recommendation(recommendation_id: IdPath, key: AnyKeyDep, session: SessionDep,
-                       network: NetworkDep) -> dict[str, Any]:
+                       network: NetworkDep) -> StoredRecommendation:
     row = get_recommendation_row(session=session, recommendation_id=recommendation_id)
     rec = Recommendation.model_validate_json(row.data)
     if not key.may_see_court(network, rec.forum):  # else: readable when every case is in the jurisdiction
         for case in repository.get_cases(session=session, case_nos=json.loads(row.case_nos)):
             key.check_case(network, case, f"recommendation {recommendation_id}")
     decision = decision_for(session=session, recommendation_id=recommendation_id)
-    return {"id": row.id, "plan_id": row.plan_id, "recommendation": rec,
-            "decision": decision.as_view() if decision else None}
+    return StoredRecommendation(id=row.id, plan_id=row.plan_id, recommendation=rec,
+                                decision=decision.as_view() if decision else None)
