@@ -3,10 +3,11 @@
 CPL Art. 237 lets the court one level up designate "another court" (其他人民法院), and the
 2020 interpretation Arts. 11-12 keep it inside the forum's own jurisdiction (本辖区). So a
 receiving court must be a known court, inside the forum's jurisdiction, and neither the
-original nor the entrusted court. The nightly job's check of every solved plan and the
-document drafts call this; the solver's hard filters (`solver/constraints/hard.py`) apply
-the same rule and more (level, local protection, conflicts, capacity) when they build the
-model, so a plan the solver made always passes here.
+original nor the entrusted court. The check of every solved plan before it is stored (nightly
+and batch jobs alike, `api.service.forum_plan.check_result`) and the document drafts call
+this; the solver's hard filters (`solver/constraints/hard.py`) apply the same rule and more
+(level, local protection, conflicts, capacity) when they build the model, so a plan the
+solver made always passes here.
 """
 
 from __future__ import annotations
