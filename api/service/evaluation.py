@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,7 +36,7 @@ from sqlalchemy.engine import Engine
 
 from assign import events, repository
 from assign.alerts import AlertValues, save_alert_values
-from assign.db import make_engine, session_scope
+from assign.db import make_engine, session_scope, write_lock
 from assign.errors import DataError, RowProblem, RulebookError
 from assign.fields import require_not_future
 from assign.masking import mask_text
@@ -242,6 +243,8 @@ class _WorkerState:
     network: CourtNetwork
     batch: BatchContext
     alerts: RuleEngine | None  # the alerts ruleset's engine when the pass stores the node alerts too
+    # the workers' saves queue on the store's write lock instead of SQLite's sleeping busy handler
+    write_lock: AbstractContextManager[object]
 
 
 _worker: list[_WorkerState] = []  # this worker process's state, once it is initialised
@@ -250,8 +253,9 @@ _worker: list[_WorkerState] = []  # this worker process's state, once it is init
 def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: dict[str, int],
                  alerts: Rulebook | None = None) -> None:
     # the rule engines: the versions the main process checked, one per pass
-    _worker[:] = [_WorkerState(db=make_engine(url), engine=RuleEngine(rulebook), network=network,
-                               batch=BatchContext(counts), alerts=RuleEngine(alerts) if alerts is not None else None)]
+    db = make_engine(url)
+    _worker[:] = [_WorkerState(db=db, engine=RuleEngine(rulebook), network=network, batch=BatchContext(counts),
+                               alerts=RuleEngine(alerts) if alerts is not None else None, write_lock=write_lock(db))]
     # The network and the debtor counts live as long as the worker: keep the collector off them,
     # and let it run less often (each page creates and drops ~10 objects per case; measured: the
     # default thresholds cost ~40% of the verdict step). Only this worker process is affected.
@@ -282,7 +286,7 @@ def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> _RangeDone:
         open_cases = [c for c in cases if c.status == CaseStatus.OPEN] if alerts_engine is not None else cases
         result = _each_guarded(open_cases, network, as_of, engine, batch)
         problems += [f"case {no}: {why}" for no, why in unreadable.items()] + [str(f) for f in result.failures]
-        with session_scope(db) as session:
+        with state.write_lock, session_scope(db) as session:
             repository.save_verdicts(session=session, verdicts=result.verdicts)
         done += len(result.verdicts)
         if alerts_engine is not None:
