@@ -41,6 +41,7 @@ from api.service.jobs import JobRunner
 from api.service.recommendations import BaselineStates
 from assign.db import write_lock as sqlite_write_lock
 from assign.errors import AccessDenied, AssignError, Conflict, DataError, NotFound, RulebookError, TooMany
+from assign.heap import settle_heap
 from assign.masking import MaskingFilter, install_log_masking, mask_text
 
 log = logging.getLogger("assign.api")
@@ -196,6 +197,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         # Few request threads: CPU work holds the GIL anyway, and fewer threads contend less
         # for it and for the database; waiting requests queue cheaply on the event loop.
         anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
+        # A worker's heap is mostly long-lived (modules, network, rulebook) and a batch evaluation
+        # allocates ~100 objects per case: the default collector thresholds cost about a third of
+        # POST /v1/evaluate's CPU (assign/heap.py)
+        settle_heap()
         yield
         jobs.shutdown()
         writer.close()

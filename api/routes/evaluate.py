@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -65,10 +66,16 @@ def _body_schema() -> dict[str, Any]:
 EVALUATE_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": _body_schema()}}}}
 
 
-def verdicts_response(as_of: date, verdicts: list[Verdict], failures: list[evaluation.CaseFailure]) -> Response:
-    """Serialised once by pydantic-core (no second validation pass over thousands of verdicts)."""
-    failed = [NotEvaluated(case_no=f.case_no, reason=f.reason) for f in failures]
-    body = Verdicts(as_of=as_of, count=len(verdicts), verdicts=verdicts, not_evaluated=failed).model_dump_json()
+_NOT_EVALUATED = TypeAdapter(list[NotEvaluated])
+
+
+def verdicts_response(as_of: date, serialized: Sequence[bytes], failures: list[evaluation.CaseFailure]) -> Response:
+    """The `Verdicts` document (byte for byte what `Verdicts.model_dump_json()` writes) from the verdicts'
+    JSON (`audit.verdict_json`): each verdict is serialised once, for the audit digest and the answer,
+    and never validated again."""
+    failed = _NOT_EVALUATED.dump_json([NotEvaluated(case_no=f.case_no, reason=f.reason) for f in failures])
+    body = b"".join((b'{"as_of":"', as_of.isoformat().encode(), b'","count":', str(len(serialized)).encode(),
+                     b',"verdicts":[', b",".join(serialized), b'],"not_evaluated":', failed, b"}"))
     return Response(content=body, media_type="application/json")
 
 
@@ -99,10 +106,12 @@ def _evaluate_posted(raw: bytes, request: Request, key: Principal, session: Sess
     for case in body.cases:
         key.check_case(network, case)
     result = evaluation.evaluate_each(body.cases, network, as_of, engine=rules)
-    audit_service.record_verdicts(session=session, verdicts=result.verdicts, actor=key.actor, stored=False)
+    serialized = [audit_service.verdict_json(v) for v in result.verdicts]
+    audit_service.record_verdicts(session=session, verdicts=result.verdicts, actor=key.actor, stored=False,
+                                  serialized=serialized)
     session.commit()
     request.app.state.metrics.cases_evaluated.inc(len(result.verdicts))
-    return verdicts_response(as_of, result.verdicts, result.failures)
+    return verdicts_response(as_of, serialized, result.failures)
 
 
 @router.post("/stored", response_model=Verdicts, responses=errors(404),
@@ -127,7 +136,9 @@ def evaluate_stored(body: EvaluateStored, request: Request, key: AnyKeyDep, sess
     result = evaluation.evaluate_each([c for c in cases if c.case_no not in unreadable], network, as_of, engine=rules)
     if body.save:
         repository.save_verdicts(session=session, verdicts=result.verdicts)
-    audit_service.record_verdicts(session=session, verdicts=result.verdicts, actor=key.actor, stored=body.save)
+    serialized = [audit_service.verdict_json(v) for v in result.verdicts]
+    audit_service.record_verdicts(session=session, verdicts=result.verdicts, actor=key.actor, stored=body.save,
+                                  serialized=serialized)
     request.app.state.metrics.cases_evaluated.inc(len(result.verdicts))
     failures = [evaluation.CaseFailure(no, why) for no, why in unreadable.items()] + result.failures
-    return verdicts_response(as_of, result.verdicts, failures)
+    return verdicts_response(as_of, serialized, failures)

@@ -20,21 +20,30 @@ from assign.db import session_scope
 from assign.schemas import Verdict
 
 
-def verdicts_digest(verdicts: Sequence[Verdict]) -> str:
+def verdict_json(verdict: Verdict) -> bytes:
+    """A verdict's JSON as the API sends it (pydantic-core, UTF-8): what the digest covers."""
+    return Verdict.__pydantic_serializer__.to_json(verdict)
+
+
+def verdicts_digest(verdicts: Sequence[Verdict], serialized: Sequence[bytes] | None = None) -> str:
+    """SHA-256 over every verdict's JSON in order; `serialized`: those JSONs when the caller has them
+    already (`verdict_json` of each verdict: a 5,000-case answer is then serialised once, not twice)."""
     h = hashlib.sha256()
-    for v in verdicts:
-        h.update(v.model_dump_json().encode())
+    for data in serialized if serialized is not None else map(verdict_json, verdicts):
+        h.update(data)
     return h.hexdigest()
 
 
-def record_verdicts(*, session: Session, verdicts: Sequence[Verdict], actor: str, stored: bool) -> None:
-    """One record per evaluation request: every case's outcome plus a digest of the full verdicts."""
+def record_verdicts(*, session: Session, verdicts: Sequence[Verdict], actor: str, stored: bool,
+                    serialized: Sequence[bytes] | None = None) -> None:
+    """One record per evaluation request: every case's outcome plus a digest of the full verdicts
+    (`serialized`: their `verdict_json`, if the caller has it)."""
     if not verdicts:
         return
     first = verdicts[0]
     payload = {
         "stored": stored, "count": len(verdicts), "as_of": first.as_of.isoformat(),
-        "rulebook": first.rulebook_version.model_dump(), "digest": verdicts_digest(verdicts),
+        "rulebook": first.rulebook_version.model_dump(), "digest": verdicts_digest(verdicts, serialized),
         "outcomes": {v.case_no: str(v.outcome) for v in verdicts},
     }
     subject = first.case_no if len(verdicts) == 1 else f"{len(verdicts)} cases from {first.case_no}"

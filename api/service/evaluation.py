@@ -20,7 +20,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import threading
@@ -39,6 +38,7 @@ from assign.alerts import AlertValues, save_alert_values
 from assign.db import make_engine, session_scope, write_lock
 from assign.errors import DataError, RowProblem, RulebookError
 from assign.fields import require_not_future
+from assign.heap import settle_heap
 from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus, Verdict
@@ -259,9 +259,7 @@ def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: di
     # The network and the debtor counts live as long as the worker: keep the collector off them,
     # and let it run less often (each page creates and drops ~10 objects per case; measured: the
     # default thresholds cost ~40% of the verdict step). Only this worker process is affected.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    settle_heap()
 
 
 def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> _RangeDone:
