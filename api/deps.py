@@ -24,7 +24,6 @@ from api.service import evaluation
 from assign import repository
 from assign.access import Role, authenticate, hash_key, live_key_ids
 from assign.db import session_scope
-from assign.models import NetworkMeta
 from assign.network import CourtNetwork, builtin_network
 from rules.engine import RuleEngine
 
@@ -82,11 +81,11 @@ class NetworkCache:
     def get(self, session: Session) -> CourtNetwork:
         """The network, after checking the stored hash through `session`."""
         checked_at = time.monotonic()
-        meta = session.get(NetworkMeta, 1)
-        current = meta.content_hash if meta else "builtin"
+        stored = repository.stored_network_hash(session=session)
+        current = stored or "builtin"
         if self._network is None or self._hash != current:
             with self._lock:
-                network = repository.stored_network(session=session) if meta else None
+                network = repository.stored_network(session=session) if stored else None
                 self._network = network or builtin_network()
                 self._hash = current
         self._fresh_until = checked_at + self.check_s

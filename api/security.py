@@ -73,6 +73,15 @@ class Principal:
         own = self.court_code or ""
         return network.subtree_codes(own) if own in network else []
 
+    def court_scope(self, network: CourtNetwork, court: str | None) -> list[str] | None:
+        """The court codes a read asking for `court`'s jurisdiction (None: this key's whole scope) covers,
+        or None for every court; 403 when `court` lies outside this key's jurisdiction."""
+        if court is None:
+            return self.scope_codes(network)
+        if not self.may_see_court(network, court):
+            raise AccessDenied(f"court {court} is outside the jurisdiction of {self.court_code} (this key's court)")
+        return network.subtree_codes(court)
+
 
 def case_view(case: Case, principal: Principal) -> dict[str, Any]:
     """A case as this caller may see it: party IDs masked unless the role needs them, and then

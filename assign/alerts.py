@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assign import events
-from assign.db import table_of
+from assign.db import court_queue_page, table_of
 from assign.models import utcnow
 from assign.schemas import RulebookVersion
 
@@ -208,14 +208,8 @@ def _digest(alerts: Sequence[AlertValues]) -> str:
 def list_alerts(*, session: Session, court_codes: Sequence[str] | None = None, node: str | None = None,
                 severity: str | None = None, active: bool = True, after: int = 0, limit: int = 100) -> list[AlertRow]:
     """Stored alerts after the cursor (id order), filtered; `court_codes` None = every court."""
-    q = select(AlertRow).where(AlertRow.active == active).where(col(AlertRow.id) > after)
-    if court_codes is not None:
-        q = q.where(col(AlertRow.court_code).in_(list(court_codes)))
-    if node:
-        q = q.where(AlertRow.node == node)
-    if severity:
-        q = q.where(AlertRow.severity == severity)
-    return list(session.exec(q.order_by(col(AlertRow.id)).limit(limit)).all())
+    return court_queue_page(session, AlertRow, court_codes=court_codes, active=active, after=after, limit=limit,
+                            node=node, severity=severity)
 
 
 def alert_counts(*, session: Session, court_codes: Sequence[str] | None = None) -> list[tuple[str, str, str, int]]:

@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, event
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, SQLModel, create_engine, select
 
 from assign.errors import NotFound
 
@@ -78,6 +78,21 @@ def get_row(session: Session, model: type[RowT], key: Any, what: str) -> RowT:
     if row is None:
         raise NotFound(f"no {what} {key!r}")
     return row
+
+
+def court_queue_page(session: Session, model: type[RowT], *, court_codes: Sequence[str] | None, active: bool,
+                     after: int, limit: int, **equal: str | None) -> list[RowT]:
+    """One page of a court's work queue table (node alerts, restoration leads: an `id`, a `court_code`
+    and an `active` flag): the rows after the id cursor, in id order, with the given `active`; `court_codes`
+    None = every court; each `equal` column whose value is given (not None or empty) must have that value."""
+    table = table_of(model)
+    q = select(model).where(table.c.active == active).where(table.c.id > after)
+    if court_codes is not None:
+        q = q.where(table.c.court_code.in_(list(court_codes)))
+    for column, value in equal.items():
+        if value:
+            q = q.where(table.c[column] == value)
+    return list(session.exec(q.order_by(table.c.id).limit(limit)).all())
 
 
 def table_of(model: type[SQLModel]) -> Table:

@@ -25,13 +25,14 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assign.db import get_row
 from assign.errors import Conflict
 from assign.masking import mask_strings
-from assign.models import RecommendationRow, utcnow
+from assign.models import CaseRow, RecommendationRow, utcnow
 
 
 class Action(StrEnum):
@@ -169,6 +170,24 @@ def list_decisions(*, session: Session, plan_id: str | None = None, limit: int =
     if plan_id:
         q = q.where(Decision.plan_id == plan_id)
     return list(session.exec(q.order_by(col(Decision.id).desc()).offset(offset).limit(limit)).all())
+
+
+def decisions_by_recommendation(*, session: Session, plan_id: str) -> dict[int, Decision]:
+    """recommendation id -> the newest decision taken on it, for every decided recommendation of the plan."""
+    q = select(Decision).where(Decision.plan_id == plan_id).order_by(col(Decision.id))
+    return {d.recommendation_id: d for d in session.exec(q)}  # in id order: the newest is kept
+
+
+# built once: the single-case recommendation reads it per request, and building a select costs more than running it
+_CASE_AND_LIVE_DECISION = (sa.select(col(CaseRow.data), col(DecisionCase.decision_id))
+                           .outerjoin(DecisionCase, col(DecisionCase.case_no) == col(CaseRow.case_no))
+                           .where(col(CaseRow.case_no) == sa.bindparam("case_no")))
+
+
+def case_record_and_live_decision(conn: Connection, case_no: str) -> tuple[str, int | None] | None:
+    """The stored JSON of a case and the id of its live decision (None if undecided); None: no such case."""
+    row = conn.execute(_CASE_AND_LIVE_DECISION, {"case_no": case_no}).first()
+    return None if row is None else (row[0], row[1])
 
 
 def binding_decisions(*, session: Session, case_nos: list[str] | None = None) -> dict[str, Decision]:

@@ -30,9 +30,9 @@ from __future__ import annotations
 import re
 import time
 from datetime import date, timedelta
-from typing import Annotated, TypeVar
+from typing import Annotated, ClassVar, Self, TypeVar
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from assign.errors import DataError
 
@@ -167,3 +167,24 @@ def dates_in_order(record: RecordT, *pairs: tuple[str, str]) -> RecordT:
         if a is not None and b is not None and b < a:
             raise ValueError(f"{later} {b} is before {earlier} {a}")
     return record
+
+
+class FormatRecord(BaseModel):
+    """A record of the interchange format (a case and its parts, a court): immutable; fields it does not know
+    are ignored (a newer minor version's additions)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=False)
+
+
+DateOrder = tuple[tuple[str, str], ...]
+
+
+class DatesInOrder(BaseModel):
+    """A record whose date fields must come in order: `DATE_ORDER` lists the (earlier, later) pairs and one
+    validator checks them (`dates_in_order`), so a record class only names its pairs."""
+
+    DATE_ORDER: ClassVar[DateOrder] = ()
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        return dates_in_order(self, *self.DATE_ORDER)

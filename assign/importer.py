@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from itertools import count, islice
-from typing import Any, TypeVar
+from itertools import islice
+from typing import Any, TypedDict, TypeVar, Unpack
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -43,30 +43,43 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
+def import_pages(engine: Engine, items: Iterable[tuple[int, T | list[RowProblem]]], *, seen: sa.Table,
+                 store_page: Callable[[Connection, list[tuple[int, T | list[RowProblem]]], ImportReport], None],
+                 batch_size: int, progress: Callable[[int], None] | None) -> ImportReport:
+    """The one import loop (cases here, register records in `assign.registers`): a stream of (row, record
+    or the row's problems) stored `batch_size` at a time by `store_page`, all in ONE transaction, with the
+    keys seen so far in the temporary table `seen` (created and dropped here); problems in row order."""
+    report = ImportReport()
+    with engine.begin() as conn:
+        seen.drop(conn, checkfirst=True)  # a pooled connection may still hold one from an earlier import
+        seen.create(conn)
+        for chunk in _chunks(items, batch_size):
+            store_page(conn, chunk, report)
+            if progress:
+                progress(len(chunk))
+        seen.drop(conn)
+    report.rejected.sort(key=lambda p: p.row)
+    return report
+
+
 _SEEN = sa.Table("import_seen", sa.MetaData(), sa.Column("case_no", sa.String(64), primary_key=True),
                  sa.Column("row_no", sa.Integer, nullable=False), prefixes=["TEMPORARY"])
 Item = tuple[int, Case | list[RowProblem]]
 
 
-def import_cases(
-    engine: Engine,
-    cases: Iterable[Case],
-    *,
-    as_of: date | None,
-    network: CourtNetwork | None,
-    progress: Callable[[int], None] | None = None,
-    batch_size: int = 5000,
-    rows: Iterable[int] | None = None,
-    record_keys: bool = True,
-) -> ImportReport:
-    """Store `cases` (already schema-valid) after the context checks; report every row.
+class ImportOptions(TypedDict, total=False):
+    """How `import_stream` (and `import_cases`) works: `progress(n)` after each page of `batch_size` rows;
+    `record_keys=False` keeps only counts in the report (for million-row imports)."""
 
-    `rows` gives each case's row number in its source file (defaults to 1..n);
-    `record_keys=False` keeps only counts (for million-row imports).
-    """
-    items: Iterator[Item] = zip(rows if rows is not None else count(1), cases, strict=False)
-    return import_stream(engine, items, as_of=as_of, network=network, progress=progress, batch_size=batch_size,
-                         record_keys=record_keys)
+    progress: Callable[[int], None] | None
+    batch_size: int
+    record_keys: bool
+
+
+def import_cases(engine: Engine, cases: Iterable[Case], *, as_of: date | None, network: CourtNetwork | None,
+                 **options: Unpack[ImportOptions]) -> ImportReport:
+    """Store `cases` (already schema-valid; rows numbered 1..n) after the context checks; report every row."""
+    return import_stream(engine, enumerate(cases, start=1), as_of=as_of, network=network, **options)
 
 
 def import_stream(
@@ -83,17 +96,11 @@ def import_stream(
     (the first occurrence wins), upsert by case_no; every row in the report."""
     if as_of is not None:
         require_not_future(as_of)  # the no-future-date cutoff is never later than the server's today
-    report = ImportReport()
-    with engine.begin() as conn:
-        _SEEN.drop(conn, checkfirst=True)  # a pooled connection may still hold one from an earlier import
-        _SEEN.create(conn)
-        for chunk in _chunks(items, batch_size):
-            _store_page(conn, chunk, report, as_of=as_of, network=network, record_keys=record_keys)
-            if progress:
-                progress(len(chunk))
-        _SEEN.drop(conn)
-    report.rejected.sort(key=lambda p: p.row)
-    return report
+
+    def store_page(conn: Connection, chunk: list[Item], report: ImportReport) -> None:
+        _store_page(conn, chunk, report, as_of=as_of, network=network, record_keys=record_keys)
+
+    return import_pages(engine, items, seen=_SEEN, store_page=store_page, batch_size=batch_size, progress=progress)
 
 
 def _store_page(conn: Connection, chunk: list[Item], report: ImportReport, *, as_of: date | None,

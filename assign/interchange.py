@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, TextIO, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from assign.errors import DataError, RowProblem
 from assign.json_stream import json_line_records, json_records, looks_like_json_lines
@@ -39,6 +39,7 @@ CSV_COLUMNS = [
     "zhongben", "restored_on", "entrusted", "application", "petitions", "interference_reports", "officer_conflict",
     "related_case_nos", "process",
 ]
+ModelT = TypeVar("ModelT", bound=BaseModel)
 _FIELD_PREFIX = re.compile(r"^(?:Value error, )?([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+)*) ")
 
 
@@ -85,17 +86,25 @@ def context_problems(case: Case, row: int, *, as_of: date | None, network: Court
     return problems
 
 
+def validate_row(model: type[ModelT], row: int, raw: dict[str, Any] | RowProblem, *, what: str,
+                 key_field: str) -> ModelT | list[RowProblem]:
+    """One raw record of an import (a case, a register record) as `model`, or its problems: the reader's
+    own problem for the row as it is, a record that is not an object as one problem, a validation error
+    as one problem a field, named by the record's `key_field` when that is a non-empty string (cut to 64)."""
+    if isinstance(raw, RowProblem):
+        return [raw]
+    if not isinstance(raw, dict):
+        return [RowProblem(row, "-", f"a {what} must be a JSON object")]
+    try:
+        return model.model_validate(raw)
+    except ValidationError as e:
+        key = raw.get(key_field)
+        return validation_problems(row, e, key[:64] if isinstance(key, str) and key else None)
+
+
 def validate_record(row: int, rec: dict[str, Any] | RowProblem) -> Case | list[RowProblem]:
     """One raw record as a Case, or its problems (schema only: context checks need the date and network)."""
-    if isinstance(rec, RowProblem):
-        return [rec]
-    if not isinstance(rec, dict):
-        return [RowProblem(row, "-", "a case must be a JSON object")]
-    try:
-        return Case.model_validate(rec)
-    except ValidationError as e:
-        key = str(rec.get("case_no"))[:64] if rec.get("case_no") else None
-        return validation_problems(row, e, key)
+    return validate_row(Case, row, rec, what="case", key_field="case_no")
 
 
 def check_cases(cases: Sequence[Case], *, as_of: date | None, network: CourtNetwork | None) -> list[RowProblem]:

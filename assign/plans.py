@@ -161,6 +161,29 @@ def plan_recommendation_rows(*, session: Session, plan_id: str) -> list[Recommen
                              .order_by(col(RecommendationRow.id))).all())
 
 
+def recommendation_rows_of(*, session: Session, plan_ids: Sequence[str]) -> list[RecommendationRow]:
+    """The recommendation rows of these plans (the caller's visible ones, e.g. `current_plan_ids`), in stored order."""
+    if not plan_ids:
+        return []
+    return list(session.exec(select(RecommendationRow).where(col(RecommendationRow.plan_id).in_(list(plan_ids)))
+                             .order_by(col(RecommendationRow.id))).all())
+
+
+def recommendation_placing(*, session: Session, plan_id: str, case_no: str) -> RecommendationRow | None:
+    """The plan's recommendation that places `case_no` (None: the plan does not place it)."""
+    needle = json.dumps(case_no, ensure_ascii=False)  # as it stands in the stored JSON list of case numbers
+    return session.exec(select(RecommendationRow).where(RecommendationRow.plan_id == plan_id)
+                        .where(col(RecommendationRow.case_nos).contains(needle))).first()
+
+
+def run_placements(*, session: Session, run_id: str, limit: int | None = None) -> list[RecommendationRow]:
+    """The recommendations of a nightly run's plans that name a receiving court, in stored order."""
+    q = (select(RecommendationRow).join(PlanRow, col(PlanRow.plan_id) == col(RecommendationRow.plan_id))
+         .where(PlanRow.run_id == run_id, col(RecommendationRow.target_court).is_not(None))
+         .order_by(col(RecommendationRow.id)))
+    return list(session.exec(q if limit is None else q.limit(limit)).all())
+
+
 def plan_recommendations(*, session: Session, plan_id: str) -> list[Recommendation]:
     return [Recommendation.model_validate_json(r.data)
             for r in plan_recommendation_rows(session=session, plan_id=plan_id)]

@@ -14,29 +14,31 @@ recorded date that is later than its limit is "late".
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
-from assign.fields import EventDate, dates_in_order
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=False)
+from assign.fields import DateOrder, DatesInOrder, EventDate, FormatRecord
 
 
-class Lead(_Model):
+class _Model(FormatRecord):
+    """A record of this module (the format's common configuration: `FormatRecord`)."""
+
+
+class Lead(_Model, DatesInOrder):
     """An asset lead (财产线索) the applicant gave, and when the officer checked it (Art. 6)."""
 
+    DATE_ORDER: ClassVar[DateOrder] = (("given_on", "checked_on"),)
     given_on: EventDate
     checked_on: EventDate | None = None
 
-    @model_validator(mode="after")
-    def _checked_after_given(self) -> Lead:
-        return dates_in_order(self, ("given_on", "checked_on"))
 
-
-class ProcessNodes(_Model):
+class ProcessNodes(_Model, DatesInOrder):
     """Dated process nodes (v1.2). Every field optional; absent = unknown, never late."""
+
+    DATE_ORDER: ClassVar[DateOrder] = (("investigation_requested_on", "investigation_started_on"),
+                                       ("concealment_reported_on", "control_measures_on"),
+                                       ("extension_requested_on", "extension_approved_on"))
 
     officer_assigned_on: EventDate | None = None  # 确定承办人 (Art. 2); also the day the officer receives the file
     notice_served_on: EventDate | None = None  # 执行通知书 sent (Art. 4); else the earliest `notice` measure
@@ -48,12 +50,6 @@ class ProcessNodes(_Model):
     control_measures_on: EventDate | None = None  # control measure taken; else the first freeze/seize after the report
     extension_requested_on: EventDate | None = None  # extension of the closing deadline asked for (Art. 1)
     extension_approved_on: EventDate | None = None  # approved by the president or a vice-president (审限规定 Art. 5)
-
-    @model_validator(mode="after")
-    def _pairs_in_order(self) -> ProcessNodes:
-        return dates_in_order(self, ("investigation_requested_on", "investigation_started_on"),
-                              ("concealment_reported_on", "control_measures_on"),
-                              ("extension_requested_on", "extension_approved_on"))
 
     def dates(self) -> list[date]:
         """Every date the record names (for the 'no date after the evaluation date' check)."""

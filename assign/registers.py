@@ -26,22 +26,22 @@ The report lists no ids (counts and problems only), and problems are passed thro
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from itertools import islice
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import ConfigDict
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, SQLModel
 
 from assign.db import table_of, upsert
 from assign.errors import ImportReport, RowProblem
-from assign.fields import EventDate, Name, RecordId, dates_in_order
-from assign.interchange import validation_problems
+from assign.fields import DateOrder, DatesInOrder, EventDate, Name, RecordId
+from assign.importer import import_pages
+from assign.interchange import validate_row
 from assign.masking import mask_text
 from assign.models import utcnow
 from assign.schemas import DivisionCode, Money
@@ -58,8 +58,9 @@ class RegisterKind(StrEnum):
     EQUITY = "equity"
 
 
-class RegisterRecord(BaseModel):
+class RegisterRecord(DatesInOrder):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    DATE_ORDER: ClassVar[DateOrder] = (("registered_on", "released_on"),)
     record_id: RecordId
     party_id: RecordId
     asset_kind: RegisterKind
@@ -68,10 +69,6 @@ class RegisterRecord(BaseModel):
     registry: Name
     location_division: DivisionCode | None = None
     value: Money | None = None
-
-    @model_validator(mode="after")
-    def _released_not_before_registered(self) -> RegisterRecord:
-        return dates_in_order(self, ("registered_on", "released_on"))
 
     def held_on(self, day: date) -> bool:
         """Registered to the party at the end of `day` (a release on `day` ends the holding)."""
@@ -102,15 +99,8 @@ Item = tuple[int, RegisterRecord | list[RowProblem]]
 
 def validate_register_record(row: int, raw: dict[str, Any] | RowProblem) -> RegisterRecord | list[RowProblem]:
     """One raw record as a RegisterRecord, or its problems (empty CSV cells are absent fields)."""
-    if isinstance(raw, RowProblem):
-        return [raw]
-    if not isinstance(raw, dict):
-        return [RowProblem(row, "-", "a register record must be a JSON object")]
-    try:
-        return RegisterRecord.model_validate({k: v for k, v in raw.items() if v != ""})
-    except ValidationError as e:
-        key = raw.get("record_id")
-        return validation_problems(row, e, str(key)[:64] if isinstance(key, str) and key else None)
+    present = {k: v for k, v in raw.items() if v != ""} if isinstance(raw, dict) else raw
+    return validate_row(RegisterRecord, row, present, what="register record", key_field="record_id")
 
 
 def row_values(record: RegisterRecord) -> dict[str, Any]:
@@ -126,23 +116,7 @@ def row_values(record: RegisterRecord) -> dict[str, Any]:
 def import_register_stream(engine: Engine, items: Iterable[Item], *, batch_size: int = 5000,
                            progress: Callable[[int], None] | None = None) -> ImportReport:
     """Store a stream of (row, record or its problems): upsert by record_id, one transaction."""
-    report = ImportReport()
-    with engine.begin() as conn:
-        _SEEN.drop(conn, checkfirst=True)
-        _SEEN.create(conn)
-        for chunk in _chunks(items, batch_size):
-            _store_page(conn, chunk, report)
-            if progress:
-                progress(len(chunk))
-        _SEEN.drop(conn)
-    report.rejected.sort(key=lambda p: p.row)
-    return report
-
-
-def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+    return import_pages(engine, items, seen=_SEEN, store_page=_store_page, batch_size=batch_size, progress=progress)
 
 
 def _masked(problems: list[RowProblem]) -> list[RowProblem]:

@@ -1,7 +1,8 @@
 """Keyword-only reads and writes for the domain tables: the network, cases and verdicts.
 
 Plans and recommendations are in `assign.plans`, decisions in `assign.decisions`, nightly
-runs in `assign.runs`, batch jobs in `assign.jobs`; bulk case import in `assign.importer`.
+runs in `assign.runs`, batch jobs in `assign.jobs`, the dispatcher queue's reads of a day's
+verdicts in `assign.verdict_queue`; bulk case import in `assign.importer`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def stored_network(*, session: Session) -> CourtNetwork | None:
     if not rows:
         return None
     return CourtNetwork([Court.model_validate(r.model_dump(exclude={"position"})) for r in rows])
+
+
+def stored_network_hash(*, session: Session) -> str | None:
+    """The content hash of the loaded custom network (None: the built-in one is active); a cheap staleness check."""
+    meta = session.get(NetworkMeta, 1)
+    return meta.content_hash if meta else None
 
 
 def active_network(*, session: Session) -> CourtNetwork:
@@ -92,6 +99,25 @@ def get_cases(*, session: Session, case_nos: Sequence[str], unreadable: dict[str
         for row in session.exec(select(CaseRow).where(col(CaseRow.case_no).in_(chunk))):
             found[row.case_no] = read_case(row.case_no, row.data, unreadable)
     return [case for c in case_nos if (case := found.get(c)) is not None]
+
+
+def _case_column(session: Session, column: Any, case_nos: Sequence[str]) -> dict[str, Any]:
+    """case_no -> `column` of the stored cases among `case_nos` (missing ones absent), 5,000 a query."""
+    out: dict[str, Any] = {}
+    for start in range(0, len(case_nos), 5000):
+        q = select(CaseRow.case_no, column).where(col(CaseRow.case_no).in_(list(case_nos[start : start + 5000])))
+        out.update({no: value for no, value in session.exec(q)})
+    return out
+
+
+def case_courts(*, session: Session, case_nos: Sequence[str]) -> dict[str, str]:
+    """case_no -> the court the case is stored under (its enforcing court), for the stored ones among `case_nos`."""
+    return _case_column(session, CaseRow.court_code, case_nos)
+
+
+def case_filed_dates(*, session: Session, case_nos: Sequence[str]) -> dict[str, date]:
+    """case_no -> the day the case was filed (立案), for the stored ones among `case_nos`."""
+    return _case_column(session, CaseRow.filed_on, case_nos)
 
 
 def case_row_values(case: Case) -> dict[str, Any]:
@@ -157,18 +183,21 @@ def iter_cases(
 
 
 def case_no_ranges(*, session: Session, size: int, status: Statuses = CaseStatus.OPEN,
-                   ) -> Iterator[tuple[str, str, int]]:
-    """(first, last, count) of consecutive stored case numbers, `size` at a time (work units for a pool)."""
-    for rows in _keyset_pages(session, (CaseRow.case_no,), batch_size=size, status=status, court_codes=None):
+                   court_codes: Sequence[str] | None = None) -> Iterator[tuple[str, str, int]]:
+    """(first, last, count) of consecutive stored case numbers, `size` at a time (work units for a pool);
+    `court_codes` None = every court."""
+    for rows in _keyset_pages(session, (CaseRow.case_no,), batch_size=size, status=status, court_codes=court_codes):
         yield rows[0][0], rows[-1][0], len(rows)
 
 
 def case_records_between(*, session: Session, first: str, last: str, status: Statuses = CaseStatus.OPEN,
-                         ) -> list[tuple[str, str]]:
-    """(case_no, stored JSON) with first <= case_no <= last, in order: one range of `case_no_ranges`,
-    unparsed so the caller can report a bad record without losing the rest."""
+                         court_codes: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """(case_no, stored JSON) with first <= case_no <= last, in order: one range of `case_no_ranges` (same
+    statuses and courts), unparsed so the caller can report a bad record without losing the rest."""
     q = select(CaseRow.case_no, CaseRow.data).where(CaseRow.case_no >= first).where(CaseRow.case_no <= last)
     q = _where_status(q, status)
+    if court_codes is not None:
+        q = q.where(col(CaseRow.court_code).in_(list(court_codes)))
     return [(no, data) for no, data in session.exec(q.order_by(CaseRow.case_no)).all()]
 
 

@@ -17,19 +17,31 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from assign.fields import CaseNo, CourtCode, DeadlineDate, EventDate, FreeText, Name, RecordId, dates_in_order
+from assign.fields import (
+    CaseNo,
+    CourtCode,
+    DateOrder,
+    DatesInOrder,
+    DeadlineDate,
+    EventDate,
+    FormatRecord,
+    FreeText,
+    Name,
+    RecordId,
+    dates_in_order,
+)
 from assign.process import ProcessNodes
 
 DivisionCode = Annotated[str, Field(pattern=r"^\d{6}$")]
 Money = Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=2)]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=False)
+class _Model(FormatRecord):
+    """A record of this module (the format's common configuration: `FormatRecord`)."""
 
 
 # ---------------------------------------------------------------- courts
@@ -158,7 +170,8 @@ class Party(_Model):
     key_local_taxpayer: bool = False
 
 
-class Asset(_Model):
+class Asset(_Model, DatesInOrder):
+    DATE_ORDER: ClassVar[DateOrder] = (("discovered_on", "seized_on"), ("seized_on", "disposed_on"))
     id: RecordId
     kind: AssetKind
     value: Money
@@ -168,10 +181,6 @@ class Asset(_Model):
     disposed_on: EventDate | None = None
     location_division: DivisionCode | None = None
 
-    @model_validator(mode="after")
-    def _dates_in_order(self) -> Asset:
-        return dates_in_order(self, ("discovered_on", "seized_on"), ("seized_on", "disposed_on"))
-
 
 class Measure(_Model):
     kind: MeasureKind
@@ -180,25 +189,19 @@ class Measure(_Model):
     result: MeasureResult | None = None  # v1.1
 
 
-class Period(_Model):
+class Period(_Model, DatesInOrder):
+    DATE_ORDER: ClassVar[DateOrder] = (("start", "end"),)
     kind: PeriodKind
     start: EventDate
     end: EventDate | None = None
 
-    @model_validator(mode="after")
-    def _end_not_before_start(self) -> Period:
-        return dates_in_order(self, ("start", "end"))
 
-
-class Order(_Model):
+class Order(_Model, DatesInOrder):
+    DATE_ORDER: ClassVar[DateOrder] = (("issued_on", "deadline"),)
     issued_by: CourtCode
     issued_on: EventDate
     deadline: DeadlineDate
     good_reason: FreeText | None = None
-
-    @model_validator(mode="after")
-    def _deadline_after_issue(self) -> Order:
-        return dates_in_order(self, ("issued_on", "deadline"))
 
 
 class ZhongBen(_Model):

@@ -99,3 +99,20 @@ def test_production_code_never_loads_code_by_path(tmp_path: Path) -> None:
                      encoding="utf-8")
     assert loads_code_by_path(probe)
     assert [str(p.relative_to(ROOT)) for p in production_modules() if loads_code_by_path(p)] == []
+
+
+def builds_queries(path: Path) -> list[int]:
+    """The lines where a module builds a SELECT itself (`select(...)`, `sa.select(...)`, `Table.select()`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call)
+            and getattr(n.func, "attr", getattr(n.func, "id", "")) == "select"]
+
+
+def test_persistence_lives_in_assign(tmp_path: Path) -> None:
+    """Routes, console read models, CLI, nightly and the pipeline read through `assign`'s repository functions
+    (issue 16): no module under api/ writes a query of its own."""
+    probe = tmp_path / "probe.py"
+    probe.write_text("import sqlalchemy as sa\nq = sa.select(x).where(y)\n", encoding="utf-8")
+    assert builds_queries(probe) == [2]
+    hits = [f"{p.relative_to(ROOT)}:{line}" for p in sorted((ROOT / "api").rglob("*.py")) for line in builds_queries(p)]
+    assert hits == []

@@ -91,13 +91,8 @@ class _AreaTyper(typer.Typer):
             # one command alone would become the root command (`assign FILE`): a group it stays
             self.callback()(_group)
         for name in names:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as e:  # an area not written yet must not break the others
-                if e.name != name:
-                    raise
-                continue
-            module.register(self)
+            # imported plainly: a missing or broken area is an error, never a command that silently disappears
+            importlib.import_module(name).register(self)
 
     # Typer reads these when it builds the command (the callback first): each loads the areas
     registered_callback = _Loaded()

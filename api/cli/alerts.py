@@ -7,9 +7,9 @@ import json
 import typer
 from rich.table import Table
 
-from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, write_json_stdout
+from api.cli.options import AsOf, CourtScope, JsonOut, Workers, open_pass
 from api.config import get_settings
-from api.service import store
 from api.service.alerts import AlertPass, store_alerts
 from assign.alerts import Alert
 
@@ -19,23 +19,19 @@ SHOWN = 50
 def register(app: typer.Typer) -> None:
     @app.command("alerts")
     def alerts(
-        as_of: str = typer.Option(None, "--as-of", help="evaluation date YYYY-MM-DD (default: today)"),
-        court: str = typer.Option(None, "--court", help="only this court's jurisdiction (本辖区)"),
-        as_json: bool = typer.Option(False, "--json", help="print every alert as a JSON array"),
+        as_of: AsOf = None,
+        court: CourtScope = None,
+        as_json: JsonOut = False,
         save: bool = typer.Option(False, "--save", help="store them and publish the new ones as events"),
         node: str = typer.Option(None, "--node", help="print only this node (e.g. closing_deadline)"),
         severity: str = typer.Option(None, "--severity", help="print only this severity (low, medium, high)"),
-        workers: int = typer.Option(2, "--workers", min=1, help="processes for the pass"),
+        workers: Workers = 2,
     ) -> None:
         """Node alerts (期限规定 step limits, closing deadline, 终本 queries) of the store's open and 终本 cases."""
         with cli_errors():
-            day = parse_as_of(as_of)
-            db = store.open_store(get_settings().database_url)
-            network = store.current_network(db)
-            if court:
-                network.get(court)  # unknown court: a clear error before any work
-            run = store_alerts(db, day, network=network, rulebook_dir=get_settings().rulebook_dir, court=court,
-                               save=save, workers=workers)
+            scope = open_pass(as_of, court)
+            run = store_alerts(scope.engine, scope.day, network=scope.network,
+                               rulebook_dir=get_settings().rulebook_dir, court=court, save=save, workers=workers)
             shown = [a for a in run.alerts if (not node or a.node == node)
                      and (not severity or a.severity.value == severity)]
             if as_json:

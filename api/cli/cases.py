@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
-from api.config import get_settings
+from api.cli.options import ImportAsOf, JsonReport, configured_store
 from api.service import store
 from assign import repository
 from assign.db import session_scope
@@ -33,13 +33,13 @@ def register(app: typer.Typer) -> None:
     @cases.command("import")
     def import_(
         file: Path = typer.Argument(..., help="cases as JSON (array or lines) or CSV (interchange format v1)"),
-        as_of: str = typer.Option(None, "--as-of", help="reject dates after this day (default: today)"),
-        json_report: bool = typer.Option(False, "--json", help="print the row-level report as JSON"),
+        as_of: ImportAsOf = None,
+        json_report: JsonReport = False,
     ) -> None:
         """Import (upsert by case_no) a case file; bad rows are reported, good rows stored."""
         with cli_errors():
             day = parse_as_of(as_of)
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                           console=err, transient=True) as bar:
                 task = bar.add_task("import", total=None)
@@ -60,7 +60,7 @@ def register(app: typer.Typer) -> None:
     def show(case_no: str, reveal_ids: bool = typer.Option(False, help="show party ID numbers unmasked")) -> None:
         """Print one stored case as JSON (party IDs masked unless --reveal-ids)."""
         with cli_errors():
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             with session_scope(engine) as session:
                 case = repository.get_case(session=session, case_no=case_no)
             d = case.model_dump(mode="json")
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
     def load(file: Path = typer.Argument(..., help="courts as CSV or JSON (interchange format)")) -> None:
         """Replace the built-in network with a custom one (validated first; all or nothing)."""
         with cli_errors():
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             network = store.load_court_file(engine, file)
             out.print(f"loaded {len(network)} courts from {file} (hash {network.content_hash})")
 
@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
     def info() -> None:
         """Which network is active, and its size."""
         with cli_errors():
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             with session_scope(engine) as session:
                 write_json_stdout(json.dumps(repository.network_info(session=session), ensure_ascii=False, indent=2))
 

@@ -14,19 +14,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from api.cli.common import cli_errors, err, out, parse_as_of
 from api.cli.nightly import _options, night, print_report
+from api.cli.options import AsOf
 from api.config import get_settings
 from api.service import store
 from api.service.leads import import_generated_registers
 from api.service.outcomes_demo import record_transfer_history
-from assign import repository
+from assign import plans, repository
 from assign.db import session_scope
 from assign.generator import generate_cases
 from assign.importer import import_cases
-from assign.models import PlanRow, RecommendationRow
 
 
 def _sample_placements(engine: Engine, run_id: str, limit: int) -> Table:
@@ -35,12 +34,7 @@ def _sample_placements(engine: Engine, run_id: str, limit: int) -> Table:
     for name in ("case", "mode", "from", "forum", "to"):
         table.add_column(name, no_wrap=True)
     with session_scope(engine) as session:
-        rows = session.exec(
-            select(RecommendationRow).join(PlanRow, col(PlanRow.plan_id) == col(RecommendationRow.plan_id))
-            .where(PlanRow.run_id == run_id, col(RecommendationRow.target_court).is_not(None))
-            .order_by(col(RecommendationRow.id)).limit(limit)
-        ).all()
-        for r in rows:
+        for r in plans.run_placements(session=session, run_id=run_id, limit=limit):
             case_nos = json.loads(r.case_nos)
             origin = repository.get_case(session=session, case_no=case_nos[0]).court_code
             table.add_row(
@@ -56,7 +50,7 @@ def register(app: typer.Typer) -> None:
     def demo(
         cases: int = typer.Option(20000, "--cases", min=1, help="sample size when the store is empty"),
         seed: int = typer.Option(7, "--seed"),
-        as_of: str = typer.Option(None, "--as-of", help="evaluation date (default: today)"),
+        as_of: AsOf = None,
         budget: float = typer.Option(60.0, "--solve-budget", help="solver wall time for all forums, seconds"),
     ) -> None:
         """Generate a sample if the store is empty, then run the nightly job and show the result."""

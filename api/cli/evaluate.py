@@ -10,11 +10,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, parse_as_of, write_json_stdout
+from api.cli.options import AsOf, CourtsFile, Workers, configured_store, file_network
 from api.config import get_settings
 from api.service import evaluation, store
 from assign.errors import DataError
 from assign.interchange import read_cases
-from assign.network import builtin_network, load_network
+from assign.network import load_network
 from rules.loader import load_rulebook
 
 
@@ -22,11 +23,11 @@ def register(app: typer.Typer) -> None:
     @app.command("evaluate")
     def evaluate(
         cases_file: Path = typer.Argument(None, help="CASES.json: a list of cases (interchange format v1)"),
-        as_of: str = typer.Option(None, "--as-of", help="evaluation date YYYY-MM-DD (default: today)"),
-        courts: Path = typer.Option(None, "--courts", help="court network (JSON or CSV); default: built-in"),
+        as_of: AsOf = None,
+        courts: CourtsFile = None,
         use_store: bool = typer.Option(False, "--store", help="evaluate every open case in the store and save"),
         rulebook: Path = typer.Option(None, "--rulebook", help="rulebook file or directory (default: settings)"),
-        workers: int = typer.Option(2, "--workers", min=1, help="processes for --store"),
+        workers: Workers = 2,
     ) -> None:
         """Print a JSON array of verdicts; invalid cases go to stderr (exit status 2), valid ones are evaluated."""
         with cli_errors():
@@ -41,7 +42,7 @@ def register(app: typer.Typer) -> None:
                 raise DataError("CASES.json is required unless --store is given")
             if not cases_file.exists():
                 raise DataError(f"no such file: {cases_file}")
-            network = load_network(courts) if courts else builtin_network()
+            network = file_network(courts)
             engine = evaluation.get_engine(rulebook_dir)
             parsed = read_cases(cases_file, as_of=day, network=network)
             result = evaluation.evaluate_each(parsed.cases, network, day, engine=engine)
@@ -61,7 +62,7 @@ def register(app: typer.Typer) -> None:
 def _evaluate_store(day: date, rulebook_dir: Path, courts: Path | None, workers: int) -> None:
     rulebook = load_rulebook(rulebook_dir)  # once: the verdicts carry the version reported below
     url = get_settings().database_url
-    db = store.open_store(url)
+    db = configured_store()
     network = load_network(courts) if courts else store.current_network(db)
     with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False) as bar:

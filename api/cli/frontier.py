@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.common import cli_errors, err, out, parse_as_of, write_json_stdout
+from api.cli.options import AsOf, JsonOut
 from api.config import get_settings
 from api.service import store
 from api.service.frontier import frontier_for
@@ -34,11 +35,11 @@ def register(app: typer.Typer) -> None:
     @app.command("frontier")
     def frontier(
         forum: str = typer.Option(..., "--forum", help="the forum's court code (e.g. I510100)"),
-        as_of: str = typer.Option(None, "--as-of", help="evaluation date YYYY-MM-DD (default: today)"),
+        as_of: AsOf = None,
         plan: str = typer.Option(None, "--plan", help="plan to mark (default: the forum's latest)"),
         points: int = typer.Option(5, "--points", help="points per pool (2-9)"),
         time_limit: float = typer.Option(10.0, "--time-limit", help="solver seconds for all the forum's pools"),
-        as_json: bool = typer.Option(False, "--json", help="print the Frontier as JSON instead of a table"),
+        as_json: JsonOut = False,
     ) -> None:
         """The efficient plans of the forum's pools, with the plan marked; defects if it is dominated."""
         with cli_errors():

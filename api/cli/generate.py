@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, parse_as_of
-from api.config import get_settings
+from api.cli.options import configured_store
 from api.service import store
 from assign.errors import DataError
 from assign.generator import generate_cases
@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
             fmt = output_format(out_path)
             started = time.perf_counter()
             if to_store:
-                engine = store.open_store(get_settings().database_url)
+                engine = configured_store()
                 active = store.current_network(engine)
                 network = load_network(courts) if courts else active
                 stream = generate_cases(network, cases, seed=seed, as_of=day, province=province)

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
-from api.config import get_settings
+from api.cli.options import ImportAsOf, JsonOut, JsonReport, configured_store
 from api.service import store
 from api.service.outcomes import ingest_progress, read_progress_file, report_csv
 from assign.db import session_scope
@@ -29,14 +29,14 @@ def register(app: typer.Typer) -> None:
     def import_(
         file: Path = typer.Argument(..., help="progress events as CSV (case_no,kind,on,measure,result,recovered,"
                                               "status) or JSON (array or one event a line)"),
-        as_of: str = typer.Option(None, "--as-of", help="reject dates after this day (default: today)"),
-        json_report: bool = typer.Option(False, "--json", help="print the row-level report as JSON"),
+        as_of: ImportAsOf = None,
+        json_report: JsonReport = False,
     ) -> None:
         """Record progress events (idempotent by case_no, kind, on); bad rows are reported, good rows stored."""
         with cli_errors():
             day = require_not_future(parse_as_of(as_of))
             rows = read_progress_file(file)
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             with session_scope(engine) as session:
                 report = ingest_progress(session=session, rows=rows, source=Source.IMPORT, as_of=day)
             if json_report:
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
     def report(
         as_of: str = typer.Option(None, "--as-of", help="the day to measure on YYYY-MM-DD (default: today)"),
         province: str = typer.Option(None, "--province", help="only receiving courts of this province (e.g. 51)"),
-        as_json: bool = typer.Option(False, "--json", help="print the report as JSON"),
+        as_json: JsonOut = False,
         csv_out: Path = typer.Option(None, "--csv", help="also write the report as CSV to this file"),
     ) -> None:
         """Per receiving court: time to first measure, recovery rate, substantive progress at 3 and 6 months,
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
             day = parse_as_of(as_of)
             if province is not None and not re.fullmatch(r"[0-9]{2}", province):
                 raise DataError(f"--province {province!r}: a two-digit division prefix, e.g. 51")
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             network = store.current_network(engine)
             with session_scope(engine) as session:
                 result = outcome_report(session=session, network=network, as_of=day, province=province)

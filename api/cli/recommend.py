@@ -10,11 +10,11 @@ import psutil
 import typer
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, parse_as_of, write_json_stdout
+from api.cli.options import AsOf, CourtsFile, file_network
 from api.config import get_settings
 from api.service import evaluation, placement
 from assign.errors import DataError
 from assign.interchange import read_cases
-from assign.network import builtin_network, load_network
 from solver import SolveParams
 from solver.policy import Policy
 
@@ -41,8 +41,8 @@ def register(app: typer.Typer) -> None:
     @app.command("recommend")
     def recommend(
         cases_file: Path = typer.Argument(..., help="CASES.json: a list of cases (interchange format v1)"),
-        courts: Path = typer.Option(None, "--courts", help="court network (JSON or CSV); default: built-in"),
-        as_of: str = typer.Option(None, "--as-of", help="evaluation date YYYY-MM-DD (default: today)"),
+        courts: CourtsFile = None,
+        as_of: AsOf = None,
         time_limit: float = typer.Option(None, "--time-limit", help="solver seconds (default: settings)"),
         seed: int = typer.Option(None, "--seed", help="solver seed (default: settings)"),
         deterministic: bool = typer.Option(False, "--deterministic", help="one worker, same seed -> same plan"),
@@ -64,7 +64,7 @@ def register(app: typer.Typer) -> None:
                 raise DataError(f"no such file: {cases_file}")
             day = parse_as_of(as_of)
             settings = get_settings()
-            network = load_network(courts) if courts else builtin_network()
+            network = file_network(courts)
             stages.done("network")
             parsed = read_cases(cases_file, as_of=day, network=network)
             stages.done("read")

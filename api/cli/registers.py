@@ -10,8 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
+from api.cli.options import AsOf, CourtScope, JsonOut, JsonReport, configured_store, open_pass
 from api.config import get_settings
-from api.service import store
 from api.service.leads import run_leads
 from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_records
 from assign.leads import debtor_ids, public_view, zhongben_rulings
@@ -27,11 +27,11 @@ def register(app: typer.Typer) -> None:
     @registers.command("import")
     def import_(
         file: Path = typer.Argument(..., help="register records: CSV, JSON array or JSON lines"),
-        json_report: bool = typer.Option(False, "--json", help="print the row-level report as JSON"),
+        json_report: JsonReport = False,
     ) -> None:
         """Import (upsert by record_id) a register feed; bad rows are reported, good rows stored."""
         with cli_errors():
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             fmt = "csv" if file.suffix.lower() == ".csv" else ("jsonl" if file.suffix.lower() == ".jsonl" else "json")
             report = import_register_file(engine, file, fmt=fmt)
             d = report_dict(report)
@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
         """Write a synthetic register feed whose debtor rows belong to the store's cases (docs/workload.md)."""
         with cli_errors():
             day = parse_as_of(as_of)
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             debtors = debtor_ids(engine)
             with out_file.open("w", encoding="utf-8") as f:
                 for record in generate_register_records(debtors, rows, debtor_share=share, seed=seed, as_of=day,
@@ -69,20 +69,17 @@ def register(app: typer.Typer) -> None:
 
     @app.command("leads")
     def leads(
-        as_of: str = typer.Option(None, "--as-of", help="evaluation date YYYY-MM-DD (default: today)"),
-        court: str = typer.Option(None, "--court", help="print only this court's jurisdiction (本辖区)"),
-        as_json: bool = typer.Option(False, "--json", help="print the leads as a JSON array"),
+        as_of: AsOf = None,
+        court: CourtScope = None,
+        as_json: JsonOut = False,
         save: bool = typer.Option(True, "--save/--no-save", help="store them and publish the new ones"),
     ) -> None:
         """Restoration leads (恢复执行线索): the registers matched against every open and 终本 case by debtor id."""
         with cli_errors():
-            day = parse_as_of(as_of)
-            engine = store.open_store(get_settings().database_url)
-            network = store.current_network(engine)
-            if court:
-                network.get(court)
-            run = run_leads(engine, day, network=network, action_days=get_settings().lead_action_days, save=save,
-                            court=court)
+            scope = open_pass(as_of, court)
+            day = scope.day
+            run = run_leads(scope.engine, day, network=scope.network, action_days=get_settings().lead_action_days,
+                            save=save, court=court)
             if as_json:
                 write_json_stdout(json.dumps([public_view(x) for x in run.leads], ensure_ascii=False, indent=2))
                 return

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import EXIT_FAILED, cli_errors, err, out
+from api.cli.options import configured_store
 from api.config import get_settings
 from api.egress import target_policy
 from api.service import store
@@ -48,7 +49,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Create a key and print its secret (shown this once only)."""
         with cli_errors():
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             if court:
                 store.current_network(engine).get(court)
             with session_scope(engine) as session:
@@ -62,7 +63,7 @@ def register(app: typer.Typer) -> None:
     def list_(include_revoked: bool = typer.Option(False, help="show revoked keys too")) -> None:
         """Keys (never their secrets)."""
         with cli_errors():
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             with session_scope(engine) as session:
                 rows = list_keys(session=session, include_revoked=include_revoked)
             table = Table("id", "prefix", "role", "court", "label", "created", "revoked")
@@ -76,7 +77,7 @@ def register(app: typer.Typer) -> None:
     def revoke(key_id: int = typer.Argument(..., help="the key's id (see `assign keys list`)")) -> None:
         """Revoke a key; running servers refuse it within ASSIGN_KEY_CACHE_TTL_S (default 1 s)."""
         with cli_errors():
-            engine = store.open_store(get_settings().database_url)
+            engine = configured_store()
             with session_scope(engine) as session:
                 revoke_key(session=session, key_id=key_id)
             out.print(f"key {key_id} revoked")

@@ -15,13 +15,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from api.documents import Disposition
 from assign import plans
 from assign.decisions import Action, Decision, live_decisions
 from assign.errors import DataError
-from assign.models import RecommendationRow
 from assign.schemas import Mode, Recommendation, Verdict
 
 
@@ -38,7 +37,7 @@ def current_recommendations(*, session: Session, forums: Iterable[str]) -> dict[
     order = {pid: i for forum in forums for i, pid in enumerate(plans.current_plan_ids(session=session, forum=forum))}
     if not order:
         return {}
-    rows = session.exec(select(RecommendationRow).where(col(RecommendationRow.plan_id).in_(list(order)))).all()
+    rows = plans.recommendation_rows_of(session=session, plan_ids=list(order))
     decisions = live_decisions(session=session, case_nos=[no for row in rows for no in json.loads(row.case_nos)])
     out: dict[str, CaseRecommendation] = {}
     rank: dict[str, int] = {}
@@ -56,10 +55,8 @@ def current_recommendation(*, session: Session, case_no: str, forum: str | None)
     """The case's current recommendation (None when its forum's current plans do not place it)."""
     if not forum:
         return None
-    needle = json.dumps(case_no, ensure_ascii=False)
     for plan_id in plans.current_plan_ids(session=session, forum=forum):
-        row = session.exec(select(RecommendationRow).where(RecommendationRow.plan_id == plan_id)
-                           .where(col(RecommendationRow.case_nos).contains(needle))).first()
+        row = plans.recommendation_placing(session=session, plan_id=plan_id, case_no=case_no)
         if row is not None and row.id is not None:
             decision = live_decisions(session=session, case_nos=[case_no]).get(case_no)
             return CaseRecommendation(row.id, Recommendation.model_validate_json(row.data), decision)

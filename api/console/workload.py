@@ -11,10 +11,11 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from assign import repository
 from assign.decisions import Decision, bound_court
-from assign.models import CaseRow, RecommendationRow
+from assign.models import RecommendationRow
 from assign.network import CourtNetwork
 
 
@@ -23,8 +24,7 @@ def plan_moves(*, session: Session, rows: Sequence[RecommendationRow],
     """One row per case of the plan; `decisions` maps case_no to its live decision, which moves the
     case to the court it binds (none for a reject)."""
     case_nos = [no for r in rows for no in json.loads(r.case_nos)]
-    origin = dict(session.exec(select(CaseRow.case_no, CaseRow.court_code)
-                               .where(col(CaseRow.case_no).in_(case_nos))).all()) if case_nos else {}
+    origin = repository.case_courts(session=session, case_nos=case_nos)
     moves = []
     for r in rows:
         for no in json.loads(r.case_nos):

@@ -10,20 +10,15 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AdminKeyDep, AnyKeyDep, EngineDep, NetworkDep, SessionDep, SettingsDep
-from api.routes._shared import AUTH_ERRORS, Cursor, Limit, errors, today
-from api.security import Principal
+from api.deps import AnyKeyDep, NetworkDep, SessionDep
+from api.routes._shared import AUTH_ERRORS, CourtQuery, Cursor, Limit, StorePassDep, cursor_page, errors
 from api.service.alerts import store_alerts
 from assign import alerts as alert_store
 from assign.alerts import Severity
-from assign.errors import AccessDenied
-from assign.network import CourtNetwork
 from rules.alert_facts import NODES
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"], responses=AUTH_ERRORS)
 NodeQuery = Query(default=None, pattern=r"^[a-z_]{1,32}$", description="a node, e.g. closing_deadline")
-CourtQuery = Query(default=None, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$",
-                   description="a court: its jurisdiction (本辖区) only")
 
 
 class AlertsPage(BaseModel):
@@ -57,31 +52,21 @@ class AlertPassOut(BaseModel):
     ruleset: str
 
 
-def _codes(key: Principal, network: CourtNetwork, court: str | None) -> list[str] | None:
-    scope = key.scope_codes(network)
-    if court is None:
-        return scope
-    if not key.may_see_court(network, court):
-        raise AccessDenied(f"court {court} is outside the jurisdiction of {key.court_code} (this key's court)")
-    return network.subtree_codes(court)
-
-
 @router.get("", response_model=AlertsPage, responses=errors(404),
             summary="Active node alerts in this key's jurisdiction, by cursor")
 def list_alerts(key: AnyKeyDep, session: SessionDep, network: NetworkDep, node: str | None = NodeQuery,
                 court: str | None = CourtQuery, severity: Severity | None = None, after: Cursor = 0,
                 limit: Limit = 100) -> dict[str, Any]:
-    rows = alert_store.list_alerts(session=session, court_codes=_codes(key, network, court), node=node,
+    rows = alert_store.list_alerts(session=session, court_codes=key.court_scope(network, court), node=node,
                                    severity=severity.value if severity else None, after=after, limit=limit)
-    return {"data": [alert_store.payload_of(r) for r in rows], "next_after": rows[-1].id if rows else after,
-            "has_more": len(rows) == limit}
+    return cursor_page(rows, alert_store.payload_of, after=after, limit=limit)
 
 
 @router.get("/summary", response_model=AlertSummary, responses=errors(404),
             summary="Counts by node, severity and court; court x node heat")
 def alert_summary(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
                   court: str | None = CourtQuery) -> dict[str, Any]:
-    counts = alert_store.alert_counts(session=session, court_codes=_codes(key, network, court))
+    counts = alert_store.alert_counts(session=session, court_codes=key.court_scope(network, court))
     by_node: Counter[str] = Counter()
     by_severity: Counter[str] = Counter()
     by_court: Counter[str] = Counter()
@@ -101,9 +86,8 @@ def alert_summary(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
 
 @router.post("/run", response_model=AlertPassOut, responses=errors(409),
              summary="Compute, store and publish the alerts of every open and 终本 case (admin; the nightly does it)")
-async def run_alerts(_key: AdminKeyDep, engine: EngineDep, network: NetworkDep, settings: SettingsDep,
-                     as_of: date | None = None) -> dict[str, Any]:
-    day = as_of or today()
-    run = await run_in_threadpool(lambda: store_alerts(engine, day, network=network,
-                                                       rulebook_dir=settings.rulebook_dir, save=True))
-    return {"as_of": day, "cases": run.cases, "alerts": len(run.alerts), "saved": run.saved, "ruleset": run.ruleset}
+async def run_alerts(run: StorePassDep) -> dict[str, Any]:
+    found = await run_in_threadpool(lambda: store_alerts(run.engine, run.as_of, network=run.network,
+                                                         rulebook_dir=run.settings.rulebook_dir, save=True))
+    return {"as_of": run.as_of, "cases": found.cases, "alerts": len(found.alerts), "saved": found.saved,
+            "ruleset": found.ruleset}

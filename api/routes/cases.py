@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import tempfile
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,7 +10,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import AnyKeyDep, EngineDep, ImporterKeyDep, NetworkDep, SessionDep
-from api.routes._shared import AUTH_ERRORS, TextPath, errors, today
+from api.routes._shared import AUTH_ERRORS, TextPath, body_format, errors, spool_body, today
 from api.security import case_view
 from api.service import store
 from api.service.case_updates import CaseUpdate, update_case
@@ -22,7 +21,6 @@ from assign.fields import WriteDate
 from assign.masking import mask_text
 from assign.schemas import Case
 
-SPOOL_IN_MEMORY = 8 << 20  # an import body past this is spooled to a temporary file while it arrives
 router = APIRouter(prefix="/v1/cases", tags=["cases"], responses=AUTH_ERRORS)
 
 
@@ -63,24 +61,13 @@ IMPORT_BODY = {
 }
 
 
-def _format(content_type: str) -> str:
-    if "csv" in content_type:
-        return "csv"
-    if "ndjson" in content_type or "jsonl" in content_type:
-        return "jsonl"
-    return "json"
-
-
 @router.post("/import", response_model=ImportReportOut, openapi_extra=IMPORT_BODY,
              summary="Import cases (upsert by case_no): every row stored, updated, unchanged or rejected with a reason")
 async def import_cases(request: Request, _key: ImporterKeyDep, engine: EngineDep, network: NetworkDep,
                        as_of: WriteDate | None = None) -> ImportReportOut:
-    fmt = _format(request.headers.get("content-type", ""))
+    fmt = body_format(request.headers.get("content-type", ""))
     day = as_of or today()
-    body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed below
-    async for chunk in request.stream():  # bounded by the body guard (ASSIGN_MAX_IMPORT_BYTES)
-        body.write(chunk)  # past SPOOL_IN_MEMORY a write to a temporary file (the page cache): not worth a thread
-    body.seek(0)
+    body = await spool_body(request)
 
     def run() -> ImportReportOut:
         try:

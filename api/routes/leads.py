@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -12,12 +11,20 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AdminKeyDep, AnyKeyDep, EngineDep, ImporterKeyDep, NetworkDep, SessionDep, SettingsDep
+from api.deps import AnyKeyDep, EngineDep, ImporterKeyDep, NetworkDep, SessionDep
 from api.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, PdfUnavailable
-from api.routes._shared import AUTH_ERRORS, Cursor, Limit, errors, today
-from api.routes.alerts import CourtQuery
-from api.routes.alerts import _codes as scope_codes
-from api.routes.cases import SPOOL_IN_MEMORY, _format
+from api.routes._shared import (
+    AUTH_ERRORS,
+    CourtQuery,
+    Cursor,
+    Limit,
+    StorePassDep,
+    body_format,
+    cursor_page,
+    errors,
+    spool_body,
+    today,
+)
 from api.service.lead_notice import lead_notice
 from api.service.leads import run_leads
 from assign import events
@@ -70,11 +77,8 @@ REGISTER_BODY = {"requestBody": {"required": True, "description": (
 @router.post("/v1/registers/import", response_model=RegisterImportOut, openapi_extra=REGISTER_BODY,
              summary="Import register feed rows (upsert by record_id): each stored, updated, unchanged or rejected")
 async def import_registers(request: Request, _key: ImporterKeyDep, engine: EngineDep) -> dict[str, Any]:
-    fmt = _format(request.headers.get("content-type", ""))
-    body = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - closed below
-    async for chunk in request.stream():  # bounded by the body guard (ASSIGN_MAX_IMPORT_BYTES)
-        body.write(chunk)
-    body.seek(0)
+    fmt = body_format(request.headers.get("content-type", ""))
+    body = await spool_body(request)
 
     def run() -> dict[str, Any]:
         try:
@@ -96,21 +100,18 @@ def list_leads(key: AnyKeyDep, session: SessionDep, network: NetworkDep, court: 
                state: LeadState | None = None,
                kind: str | None = Query(default=None, pattern=r"^(restoration|new_asset)$"),
                after: Cursor = 0, limit: Limit = 100) -> dict[str, Any]:
-    rows = lead_store.list_leads(session=session, court_codes=scope_codes(key, network, court),
+    rows = lead_store.list_leads(session=session, court_codes=key.court_scope(network, court),
                                  state=state.value if state else None, kind=kind, after=after, limit=limit)
-    return {"data": [lead_store.payload_of(r) for r in rows], "next_after": rows[-1].id if rows else after,
-            "has_more": len(rows) == limit}
+    return cursor_page(rows, lead_store.payload_of, after=after, limit=limit)
 
 
 @router.post("/v1/leads/run", response_model=LeadPassOut, responses=errors(409),
              summary="Match the registers against every open and 终本 case; store and publish the leads (admin)")
-async def run_lead_pass(_key: AdminKeyDep, engine: EngineDep, network: NetworkDep, settings: SettingsDep,
-                        as_of: date | None = None) -> dict[str, Any]:
-    day = as_of or today()
-    run = await run_in_threadpool(lambda: run_leads(engine, day, network=network,
-                                                    action_days=settings.lead_action_days))
-    return {"as_of": day, "pairs": run.pairs, "new": run.new, "resolved": run.resolved, "events": run.events,
-            "by_state": dict(run.counts)}
+async def run_lead_pass(run: StorePassDep) -> dict[str, Any]:
+    found = await run_in_threadpool(lambda: run_leads(run.engine, run.as_of, network=run.network,
+                                                      action_days=run.settings.lead_action_days))
+    return {"as_of": run.as_of, "pairs": found.pairs, "new": found.new, "resolved": found.resolved,
+            "events": found.events, "by_state": dict(found.counts)}
 
 
 NoticeFile = Annotated[str, Path(pattern=r"^notice\.(docx|pdf)$", description="notice.docx | notice.pdf")]

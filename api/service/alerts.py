@@ -16,16 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlmodel import col
 
+from assign import repository
 from assign.alerts import Alert, save_alerts
 from assign.db import make_engine, session_scope
-from assign.models import CaseRow
 from assign.network import CourtNetwork
-from assign.schemas import Case, CaseStatus
+from assign.schemas import CaseStatus
 from rules.alerts import RULESET_ID, evaluate_alerts
 from rules.engine import RuleEngine
 from rules.loader import load_rulebook, rulebook_file
@@ -69,21 +66,13 @@ class AlertPass:
                 "court": dict(Counter(a.court_code for a in self.alerts))}
 
 
-def _ranges(db: Engine, court_codes: list[str] | None, size: int) -> Iterator[tuple[str, str, str]]:
-    """(status, first, last) case numbers of the open and 终本 cases, `size` at a time (keyset scan)."""
+def _ranges(db: Engine, court_codes: list[str] | None, size: int) -> Iterator[tuple[CaseStatus, str, str]]:
+    """(status, first, last) case numbers of the open and 终本 cases, `size` at a time (the store's keyset scan)."""
     for status in (CaseStatus.OPEN, CaseStatus.ZHONGBEN):
-        after = ""
-        while True:
-            q = (select(col(CaseRow.case_no)).where(col(CaseRow.status) == status.value)
-                 .where(col(CaseRow.case_no) > after))
-            if court_codes is not None:
-                q = q.where(col(CaseRow.court_code).in_(court_codes))
-            with session_scope(db) as session:
-                keys = [str(k) for k in session.execute(q.order_by(col(CaseRow.case_no)).limit(size)).scalars()]
-            if not keys:
-                break
-            yield status.value, keys[0], keys[-1]
-            after = keys[-1]
+        with session_scope(db) as session:
+            ranges = list(repository.case_no_ranges(session=session, size=size, status=status, court_codes=court_codes))
+        for first, last, _ in ranges:
+            yield status, first, last
 
 
 _worker: list[tuple[Engine, RuleEngine]] = []  # this worker process's database and rule engine, once initialised
@@ -93,26 +82,19 @@ def _init_worker(url: str, rulebook: Rulebook) -> None:
     _worker[:] = [(make_engine(url), RuleEngine(rulebook))]  # the rulebook version the main process checked
 
 
-def _range_alerts(status: str, lo: str, hi: str, court_codes: list[str] | None, as_of: date,
+def _range_alerts(status: CaseStatus, lo: str, hi: str, court_codes: list[str] | None, as_of: date,
                   db: Engine | None = None, engine: RuleEngine | None = None) -> tuple[int, list[Alert], list[str]]:
     """(cases read, their alerts, problems) for one range; a stored case that cannot be read is reported."""
     if db is None or engine is None:  # in a worker process: its own
         worker_db, worker_engine = _worker[0]
         db = worker_db if db is None else db
         engine = worker_engine if engine is None else engine
-    q = (select(col(CaseRow.case_no), col(CaseRow.data)).where(col(CaseRow.status) == status)
-         .where(col(CaseRow.case_no) >= lo).where(col(CaseRow.case_no) <= hi))
-    if court_codes is not None:
-        q = q.where(col(CaseRow.court_code).in_(court_codes))
     with session_scope(db) as session:
-        rows = session.execute(q.order_by(col(CaseRow.case_no))).all()
-    cases: list[Case] = []
-    problems: list[str] = []
-    for case_no, data in rows:
-        try:
-            cases.append(Case.model_validate_json(data))
-        except ValidationError as e:
-            problems.append(f"case {case_no}: {str(e).splitlines()[0]}")
+        rows = repository.case_records_between(session=session, first=lo, last=hi, status=status,
+                                               court_codes=court_codes)
+    unreadable: dict[str, str] = {}
+    cases = [case for case_no, data in rows if (case := repository.read_case(case_no, data, unreadable)) is not None]
+    problems = [f"case {no}: {why}" for no, why in unreadable.items()]
     return len(cases), evaluate_alerts(cases, as_of, engine), problems
 
 

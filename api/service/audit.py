@@ -1,4 +1,11 @@
-"""What goes into the audit chain: verdicts and decisions (plans: `api.service.plan_store`).
+"""The pipeline's audit records of evaluations and decisions, and the chain check.
+
+Written here: one record per evaluation request (`record_verdicts`: the evaluate routes and
+batch jobs) and one per dispatcher decision (`record_decision`). The other kinds are written
+where their event is made: plans by `api.service.plan_store` (`audit_entry`, for single
+cases, batch jobs and nightly runs alike), a night's verdict summary by
+`api.nightly.stages.publish_night`, document drafts by `api.routes.documents`.
+`verify_chain` is the report of `GET /v1/audit/verify` and `assign audit verify`.
 
 Payloads hold what a reviewer needs to re-derive the event (case numbers, outcomes,
 rulebook hash, courts, reasons) and never a party ID number.

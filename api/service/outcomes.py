@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from assign import repository
 from assign.errors import DataError, RowProblem
 from assign.interchange import validation_problems
-from assign.models import CaseRow
 from assign.outcome_report import OutcomeReport
 from assign.outcomes import ProgressEvent, Recorded, Source, record_progress
 
@@ -54,7 +54,7 @@ def ingest_progress(*, session: Session, rows: Sequence[Mapping[str, Any]], sour
             parsed.append((i, ProgressEvent.model_validate(clean)))
         except ValidationError as e:
             problems += validation_problems(i, e, key)
-    filed = _filed_on(session, sorted({event.case_no for _, event in parsed}))
+    filed = repository.case_filed_dates(session=session, case_nos=sorted({event.case_no for _, event in parsed}))
     good: list[ProgressEvent] = []
     for i, event in parsed:
         if event.case_no not in filed:
@@ -70,15 +70,6 @@ def ingest_progress(*, session: Session, rows: Sequence[Mapping[str, Any]], sour
     rejected = [Problem(row=p.row, field=p.field, reason=p.reason, case_no=p.key)
                 for p in sorted(problems, key=lambda p: p.row)]
     return ProgressImport(recorded=recorded, rejected=rejected)
-
-
-def _filed_on(session: Session, case_nos: list[str]) -> dict[str, date]:
-    out: dict[str, date] = {}
-    for lo in range(0, len(case_nos), 5000):
-        q = (select(col(CaseRow.case_no), col(CaseRow.filed_on))
-             .where(col(CaseRow.case_no).in_(case_nos[lo : lo + 5000])))
-        out.update({no: filed for no, filed in session.exec(q)})
-    return out
 
 
 def read_progress_file(path: Path) -> list[dict[str, Any]]:

@@ -15,13 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
-from assign import repository
+from assign import plans, repository
 from assign.db import session_scope
 from assign.decisions import Action, binding_decisions, record_decision
 from assign.generator.progress import generate_progress
-from assign.models import PlanRow, RecommendationRow
 from assign.outcomes import Source, record_progress
 
 REASON = "演示数据：历史移送决定（生成，非真实决定）"
@@ -41,10 +39,7 @@ def record_transfer_history(engine: Engine, *, run_id: str, as_of: date, seed: i
     with session_scope(engine) as session:
         if binding_decisions(session=session):
             return summary
-        recs = session.exec(
-            select(RecommendationRow).join(PlanRow, col(PlanRow.plan_id) == col(RecommendationRow.plan_id))
-            .where(PlanRow.run_id == run_id, col(RecommendationRow.target_court).is_not(None))
-            .order_by(col(RecommendationRow.id))).all()
+        recs = plans.run_placements(session=session, run_id=run_id)
         transfers: dict[str, date] = {}
         for rec in recs:
             # designations only: a pinned 提级 (the forum itself) breaks the next night's solve today (the

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from assign import plans
-from assign.decisions import Decision
+from assign.decisions import decisions_by_recommendation
 from assign.errors import NotFound
 from assign.models import PlanRow
 from assign.schemas import Recommendation
@@ -22,7 +22,7 @@ def plan_header(row: PlanRow) -> dict[str, Any]:
 
 def plan_detail(*, session: Session, row: PlanRow) -> dict[str, Any]:
     recs = plans.plan_recommendation_rows(session=session, plan_id=row.plan_id)
-    decided = {d.recommendation_id: d for d in session.exec(select(Decision).where(Decision.plan_id == row.plan_id))}
+    decided = decisions_by_recommendation(session=session, plan_id=row.plan_id)
     data = json.loads(row.data or "{}")
     return {
         **plan_header(row),

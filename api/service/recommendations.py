@@ -17,17 +17,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import col
 
 from api.service import evaluation, placement, plan_store
 from api.service.group_commit import PendingWrite
 from assign import plans, repository
 from assign.db import table_of
-from assign.decisions import DecisionCase
+from assign.decisions import case_record_and_live_decision
 from assign.errors import Conflict, NotFound
-from assign.models import CaseRow, PlanRow, RecommendationRow
+from assign.models import PlanRow, RecommendationRow
 from assign.network import CourtNetwork
 from assign.schemas import Case, Recommendation, Verdict
 from rules.engine import RuleEngine
@@ -66,12 +64,6 @@ class SingleResult:
     write: PendingWrite | None = None
 
 
-# built once: building a select per request costs more than running it
-_CASE_DATA = (sa.select(col(CaseRow.data), col(DecisionCase.decision_id))
-              .outerjoin(DecisionCase, col(DecisionCase.case_no) == col(CaseRow.case_no))
-              .where(col(CaseRow.case_no) == sa.bindparam("case_no")))
-
-
 @dataclass(frozen=True)
 class StoredCase:
     case: Case
@@ -80,12 +72,13 @@ class StoredCase:
 
 def load_case(engine: Engine, case_no: str) -> StoredCase:
     with engine.connect() as conn:
-        row = conn.execute(_CASE_DATA, {"case_no": case_no}).first()
-    if row is None:
+        found = case_record_and_live_decision(conn, case_no)
+    if found is None:
         raise NotFound(f"no case {case_no!r}")
-    case = repository.read_case(case_no, row[0])  # a record that no longer validates: 422 naming it
+    data, live_decision = found
+    case = repository.read_case(case_no, data)  # a record that no longer validates: 422 naming it
     assert case is not None
-    return StoredCase(case, row[1])
+    return StoredCase(case, live_decision)
 
 
 def recommend_case(*, network: CourtNetwork, rules: RuleEngine, states: BaselineStates, stored: StoredCase,

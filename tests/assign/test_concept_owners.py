@@ -75,3 +75,24 @@ def test_the_keyset_scan_pages_through_every_open_case_once(engine: Engine) -> N
     assert ranges == [(ordered[0], ordered[2], 3), (ordered[3], ordered[5], 3), (ordered[6], ordered[6], 1)]
     assert pages == [ordered[0:3], ordered[3:6], ordered[6:]]
     assert [no for no, _ in middle] == ordered[3:6]
+
+
+def test_the_keyset_scan_over_some_courts_reads_only_their_cases(engine: Engine) -> None:
+    """The node-alert pass of one jurisdiction uses the same scan, narrowed to its courts: a case of another
+    court between two of theirs is in no range and no range's records."""
+    mine = [f"(2024)川0104执{n}号" for n in (1, 3, 5, 7)]
+    other = [f"(2024)川0104执{n}号" for n in (2, 4, 6)]
+    with session_scope(engine) as session:
+        for no in mine:
+            repository.save_case(session=session, case=make_case(no))
+        for no in other:
+            repository.save_case(session=session, case=make_case(no, court_code="B510105"))
+    with session_scope(engine) as session:
+        ranges = list(repository.case_no_ranges(session=session, size=2, court_codes=["B510104"]))
+        read = [no for first, last, _ in ranges for no, _ in repository.case_records_between(
+            session=session, first=first, last=last, court_codes=["B510104"])]
+        unscoped = repository.case_records_between(session=session, first=ranges[0][0], last=ranges[0][1])
+    ordered = sorted(mine)
+    assert ranges == [(ordered[0], ordered[1], 2), (ordered[2], ordered[3], 2)]
+    assert read == ordered
+    assert {no for no, _ in unscoped} - set(mine)  # without the courts, the range holds the other court's cases too

@@ -49,6 +49,17 @@ def test_valid_rows_kept_and_each_invalid_row_reported() -> None:
     assert by_row[9].field == "case_no" and "first at row 1" in by_row[9].reason
 
 
+def test_a_problem_names_its_record_by_a_string_key_only() -> None:
+    """Cases and register records are checked by one row validator: the problem carries the record's key when it
+    is a non-empty string (cut to 64), never a number or object standing where the key belongs."""
+    rows = [_case_dict("(2024)川0104执1号", amount="-5"), {**_case_dict(amount="-5"), "case_no": None},
+            {**_case_dict(amount="-5"), "case_no": 510104198001010011}, "not an object"]
+    parsed = read_cases(json.dumps(rows, ensure_ascii=False), fmt="json")
+    keys = {p.row: p.key for p in parsed.problems}
+    assert keys[1] == "(2024)川0104执1号" and keys[2] is None and keys[3] is None and keys[4] is None
+    assert any(p.row == 4 and p.reason == "a case must be a JSON object" for p in parsed.problems)
+
+
 def test_other_period_kind_in_excluded_list_is_rejected() -> None:
     rows = [_case_dict(excluded_periods=[{"kind": "auction", "start": "2024-02-01", "end": "2024-03-01"}])]
     parsed = read_cases(json.dumps(rows), fmt="json")

@@ -110,6 +110,22 @@ def page(browser: Any) -> Iterator[Any]:
     assert violations == [], violations
 
 
+def sign_in(page: Any, console: LiveConsole, key: str) -> None:
+    """Sign in on the login page with `key`; returns once the queue (the first page) is shown."""
+    page.goto(f"{console.base_url}/console/login")
+    page.fill("#api-key", key)
+    page.click("#login-submit")
+    page.wait_for_url("**/console/queue**")
+
+
+def open_view(page: Any, console: LiveConsole, key: str, view: str, rows: str) -> None:
+    """Sign in, follow the navigation link to `view` and wait until its first row (`rows`, a selector) is drawn."""
+    sign_in(page, console, key)
+    page.click(f"a[data-nav={view}]")
+    page.wait_for_url(f"**/console/{view}**")
+    page.locator(rows).first.wait_for()
+
+
 def screenshot(page: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.console.conftest import LiveConsole, screenshot
+from tests.console.conftest import LiveConsole, open_view, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -19,13 +19,7 @@ def test_the_alerts_queue_shows_counts_heat_and_filters(page: Any, live_console:
     summary = api.get("/v1/alerts/summary").json()
     assert summary["total"] > 0, "the seeded night should have raised alerts"
 
-    page.goto(f"{live_console.base_url}/console/login")
-    page.fill("#api-key", store.dispatcher_key)
-    page.click("#login-submit")
-    page.wait_for_url("**/console/queue**")
-    page.click("a[data-nav=alerts]")
-    page.wait_for_url("**/console/alerts**")
-    page.locator("#alerts tbody tr[data-case-no]").first.wait_for()
+    open_view(page, live_console, store.dispatcher_key, "alerts", "#alerts tbody tr[data-case-no]")
     assert page.locator("h2").first.inner_text() == "法院 × 节点 预警分布"
     assert page.locator(".count.total .n").inner_text() == str(summary["total"])
     heat_courts = page.eval_on_selector_all("#heat tbody tr[data-court]", "rows => rows.map(r => r.dataset.court)")

@@ -13,20 +13,13 @@ import httpx
 import pytest
 from docx import Document
 
-from tests.console.conftest import LiveConsole, screenshot
+from tests.console.conftest import LiveConsole, screenshot, sign_in
 from tests.console.seed import HIDDEN_CASE
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 ACCEPTED_CASE = "(2024)川0105执388号"  # designate, petitions + interference: recommended to another court
 MANDATORY_CASE = "(2024)川0107执2210号"
-
-
-def _sign_in(page: Any, console: LiveConsole, key: str) -> None:
-    page.goto(f"{console.base_url}/console/login")
-    page.fill("#api-key", key)
-    page.click("#login-submit")
-    page.wait_for_url("**/console/queue**")
 
 
 def _queue_case_nos(page: Any) -> list[str]:
@@ -47,7 +40,7 @@ def test_dispatcher_signs_in_filters_opens_accepts_and_sees_the_plan(page: Any, 
     page.goto(f"{live_console.base_url}/console/login")
     assert page.locator("h1").inner_text() == "调度员登录"
     screenshot(page, "01-login")
-    _sign_in(page, live_console, store.dispatcher_key)
+    sign_in(page, live_console, store.dispatcher_key)
 
     # The queue: counts by outcome, only this jurisdiction's cases.
     rows = _queue_case_nos(page)
@@ -160,7 +153,7 @@ def _assert_map_over_county_outlines(page: Any) -> None:
 
 def test_dispatcher_overrides_to_another_legal_court(page: Any, live_console: LiveConsole) -> None:
     case_no = "(2024)川0106执951号"
-    _sign_in(page, live_console, live_console.store.dispatcher_key)
+    sign_in(page, live_console, live_console.store.dispatcher_key)
     page.goto(f"{live_console.base_url}/console/cases/{case_no}")
     page.wait_for_selector("body[data-loaded='1']")
     assert page.locator("#override-row").is_hidden()
@@ -186,7 +179,7 @@ def test_a_decision_taken_meanwhile_by_someone_else_is_shown_not_overwritten(pag
                                                                             live_console: LiveConsole) -> None:
     case_no = "(2024)川0116执303号"
     key = live_console.store.dispatcher_key
-    _sign_in(page, live_console, key)
+    sign_in(page, live_console, key)
     page.goto(f"{live_console.base_url}/console/cases/{case_no}")
     page.wait_for_selector("body[data-loaded='1']")
     rec_id = httpx.get(f"{live_console.base_url}/v1/console/cases/{case_no}",
@@ -204,7 +197,7 @@ def test_a_decision_taken_meanwhile_by_someone_else_is_shown_not_overwritten(pag
 
 
 def test_another_courts_dispatcher_cannot_open_the_case(page: Any, live_console: LiveConsole) -> None:
-    _sign_in(page, live_console, live_console.store.other_key)
+    sign_in(page, live_console, live_console.store.other_key)
     assert _queue_case_nos(page) == [HIDDEN_CASE]
     page.goto(f"{live_console.base_url}/console/cases/{MANDATORY_CASE}")
     page.wait_for_selector("#error:not([hidden])")

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.console.conftest import LiveConsole, screenshot
+from tests.console.conftest import LiveConsole, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -28,10 +28,7 @@ def _chart(page: Any, node: str) -> dict[str, Any]:
 
 def test_dispatcher_picks_a_frontier_point_and_replans_with_its_policy(page: Any, live_console: LiveConsole) -> None:
     store = live_console.store
-    page.goto(f"{live_console.base_url}/console/login")
-    page.fill("#api-key", store.dispatcher_key)
-    page.click("#login-submit")
-    page.wait_for_url("**/console/queue**")
+    sign_in(page, live_console, store.dispatcher_key)
     with page.expect_response(lambda r: "/frontier" in r.url, timeout=120_000) as frontier_info, \
             page.expect_response(lambda r: "/v1/console/plan" in r.url) as plan_info:
         page.click("a[data-nav='plan']")

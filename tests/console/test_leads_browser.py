@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from docx import Document
 
 from api.service.store import import_case_file
-from tests.console.conftest import LiveConsole, screenshot
+from tests.console.conftest import LiveConsole, open_view, screenshot
 from tests.console.seed import AS_OF, _case, _party
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -54,13 +54,7 @@ def test_the_leads_list_shows_this_jurisdictions_leads(page: Any, live_console: 
     expected = mine.get("/v1/leads?limit=500").json()["data"]
     assert expected, "the seeded store should give the dispatcher's jurisdiction some leads"
 
-    page.goto(f"{live_console.base_url}/console/login")
-    page.fill("#api-key", store.dispatcher_key)
-    page.click("#login-submit")
-    page.wait_for_url("**/console/queue**")
-    page.click("a[data-nav=leads]")
-    page.wait_for_url("**/console/leads**")
-    page.locator("#leads tbody tr[data-case-no]").first.wait_for()
+    open_view(page, live_console, store.dispatcher_key, "leads", "#leads tbody tr[data-case-no]")
     shown = page.eval_on_selector_all("#leads tbody tr[data-case-no]", "rows => rows.map(r => r.dataset.caseNo)")
     assert sorted(shown) == sorted(x["case_no"] for x in expected)
     courts = page.eval_on_selector_all("#leads tbody tr[data-court]", "rows => rows.map(r => r.dataset.court)")

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.console.conftest import LiveConsole, screenshot
+from tests.console.conftest import LiveConsole, open_view, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 CASE = "(2024)川0105执388号"  # designate: recommended to another court of 成都
@@ -33,13 +33,7 @@ def test_the_outcomes_dashboard_draws_the_report(page: Any, live_console: LiveCo
     assert report["courts"][0]["transferred"]["cases"] == 1
     assert report["courts"][0]["transferred"]["median_days_to_first_measure"] == 0.0
 
-    page.goto(f"{live_console.base_url}/console/login")
-    page.fill("#api-key", store.dispatcher_key)
-    page.click("#login-submit")
-    page.wait_for_url("**/console/queue**")
-    page.click("a[data-nav=outcomes]")
-    page.wait_for_url("**/console/outcomes**")
-    page.locator("#outcomes tbody tr[data-court]").first.wait_for()
+    open_view(page, live_console, store.dispatcher_key, "outcomes", "#outcomes tbody tr[data-court]")
     assert page.locator("h1").first.inner_text() == "移送执行成效"
     courts = page.eval_on_selector_all("#outcomes tbody tr[data-court]", "rows => rows.map(r => r.dataset.court)")
     assert courts == [target]

@@ -5,15 +5,7 @@
   const { el } = Console;
   const SEVERITY = { high: "严重", medium: "较重", low: "一般" };
   const form = document.getElementById("alert-filters");
-  const params = new URLSearchParams(location.search);
   let nodes = {};
-  let after = 0;
-
-  function query() {
-    const out = new URLSearchParams();
-    for (const [k, v] of new FormData(form).entries()) if (v) out.set(k, v);
-    return out;
-  }
 
   function heatLevel(n, max) { return n === 0 ? 0 : Math.min(4, 1 + Math.floor((4 * n) / (max + 1))); }
 
@@ -59,22 +51,8 @@
       el("td", {}, a.legal_basis));
   }
 
-  async function loadPage(reset) {
-    const q = query();
-    if (reset) { after = 0; document.querySelector("#alerts tbody").replaceChildren(); }
-    q.set("after", after);
-    q.set("limit", 100);
-    const page = await Console.api("/v1/alerts?" + q.toString());
-    document.querySelector("#alerts tbody").append(...page.data.map(row));
-    after = page.next_after;
-    document.getElementById("alerts-more").hidden = !page.has_more;
-    const shown = document.querySelectorAll("#alerts tbody tr[data-case-no]").length;
-    document.getElementById("alerts-info").textContent = `显示 ${shown} 条预警` + (page.has_more ? "（还有更多）" : "");
-    if (!shown) document.querySelector("#alerts tbody").append(el("tr", {}, el("td", { colspan: 10, class: "muted" }, "没有符合条件的预警")));
-  }
-
   async function reload() {
-    const q = query();
+    const q = list.query();
     history.replaceState(null, "", "?" + q.toString());
     try {
       const scope = q.get("court") ? "?court=" + encodeURIComponent(q.get("court")) : "";
@@ -83,24 +61,14 @@
       const nodeSelect = document.getElementById("a-node");
       if (nodeSelect.options.length === 1) {
         for (const [v, t] of Object.entries(nodes)) nodeSelect.append(el("option", { value: v }, t));
-        nodeSelect.value = params.get("node") || "";
+        nodeSelect.value = list.params.get("node") || "";
       }
       renderSummary(summary);
-      await loadPage(true);
+      await list.loadPage(true);
     } catch (err) { Console.showError(err); }
   }
 
-  async function init() {
-    try {
-      const courts = Object.values(await Console.courtNames()).filter((c) => c.level !== "high");
-      const courtSelect = document.getElementById("a-court");
-      for (const c of courts) courtSelect.append(el("option", { value: c.code }, c.name));
-      courtSelect.value = params.get("court") || "";
-      form.severity.value = params.get("severity") || "";
-    } catch (err) { Console.showError(err); }
-    reload();
-  }
-  form.addEventListener("change", reload);
-  document.getElementById("alerts-more").addEventListener("click", () => loadPage(false).catch(Console.showError));
-  init();
+  const list = Console.cursorList({ name: "alerts", endpoint: "/v1/alerts", form, row, noun: "预警",
+    filters: ["severity"], reload });
+  list.start();
 })();

@@ -9,14 +9,6 @@
   const ASSET = { vehicle: "车辆", real_estate: "不动产", bank_account: "银行账户", equity: "股权" };
   const money = (v) => (v === null || v === undefined) ? "未知" : Number(v).toLocaleString("zh-CN") + " 元";
   const form = document.getElementById("lead-filters");
-  const params = new URLSearchParams(location.search);
-  let after = 0;
-
-  function query() {
-    const out = new URLSearchParams();
-    for (const [k, v] of new FormData(form).entries()) if (v) out.set(k, v);
-    return out;
-  }
 
   function row(x) {
     const r = x.record;
@@ -48,38 +40,12 @@
       } }, "恢复执行通知（草稿）");
   }
 
-  async function loadPage(reset) {
-    const q = query();
-    const body = document.querySelector("#leads tbody");
-    if (reset) { after = 0; body.replaceChildren(); }
-    q.set("after", after);
-    q.set("limit", 100);
-    const page = await Console.api("/v1/leads?" + q.toString());
-    body.append(...page.data.map(row));
-    after = page.next_after;
-    document.getElementById("leads-more").hidden = !page.has_more;
-    const shown = document.querySelectorAll("#leads tbody tr[data-case-no]").length;
-    document.getElementById("leads-info").textContent = `显示 ${shown} 条线索` + (page.has_more ? "（还有更多）" : "");
-    if (!shown) body.append(el("tr", {}, el("td", { colspan: 15, class: "muted" }, "没有符合条件的线索")));
-  }
-
   function reload() {
-    history.replaceState(null, "", "?" + query().toString());
-    loadPage(true).catch(Console.showError);
+    history.replaceState(null, "", "?" + list.query().toString());
+    list.loadPage(true).catch(Console.showError);
   }
 
-  async function init() {
-    try {
-      const courts = Object.values(await Console.courtNames()).filter((c) => c.level !== "high");
-      const courtSelect = document.getElementById("l-court");
-      for (const c of courts) courtSelect.append(el("option", { value: c.code }, c.name));
-      courtSelect.value = params.get("court") || "";
-      form.state.value = params.get("state") || "";
-      form.kind.value = params.get("kind") || "";
-    } catch (err) { Console.showError(err); }
-    reload();
-  }
-  form.addEventListener("change", reload);
-  document.getElementById("leads-more").addEventListener("click", () => loadPage(false).catch(Console.showError));
-  init();
+  const list = Console.cursorList({ name: "leads", endpoint: "/v1/leads", form, row, noun: "线索",
+    filters: ["state", "kind"], reload });
+  list.start();
 })();
