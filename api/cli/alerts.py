@@ -8,7 +8,8 @@ import typer
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, write_json_stdout
-from api.cli.options import AsOf, CourtScope, JsonOut, Workers, open_pass
+from api.cli.options import AsOf, CourtScope, JsonOut, Workers
+from api.cli.stores import open_pass
 from api.config import get_settings
 from api.service.alerts import AlertPass, store_alerts
 from assign.alerts import Alert

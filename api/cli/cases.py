@@ -11,7 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
-from api.cli.options import ImportAsOf, JsonReport, configured_store
+from api.cli.options import ImportAsOf, JsonReport
+from api.cli.stores import configured_store
 from api.service import store
 from assign import repository
 from assign.db import session_scope

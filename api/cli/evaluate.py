@@ -10,7 +10,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, parse_as_of, write_json_stdout
-from api.cli.options import AsOf, CourtsFile, Workers, configured_store, file_network
+from api.cli.options import AsOf, CourtsFile, Workers, file_network
+from api.cli.stores import configured_store
 from api.config import get_settings
 from api.service import evaluation, store
 from assign.errors import DataError

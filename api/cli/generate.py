@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, parse_as_of
-from api.cli.options import configured_store
+from api.cli.stores import configured_store
 from api.service import store
 from assign.errors import DataError
 from assign.generator import generate_cases

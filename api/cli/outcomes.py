@@ -11,7 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
-from api.cli.options import ImportAsOf, JsonOut, JsonReport, configured_store
+from api.cli.options import ImportAsOf, JsonOut, JsonReport
+from api.cli.stores import configured_store
 from api.service import store
 from api.service.outcomes import ingest_progress, read_progress_file, report_csv
 from assign.db import session_scope

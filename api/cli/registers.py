@@ -10,7 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
-from api.cli.options import AsOf, CourtScope, JsonOut, JsonReport, configured_store, open_pass
+from api.cli.options import AsOf, CourtScope, JsonOut, JsonReport
+from api.cli.stores import configured_store, open_pass
 from api.config import get_settings
 from api.service.leads import run_leads
 from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_records

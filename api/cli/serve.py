@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import EXIT_FAILED, cli_errors, err, out
-from api.cli.options import configured_store
+from api.cli.stores import configured_store
 from api.config import get_settings
 from api.egress import target_policy
 from api.service import store
