@@ -59,7 +59,7 @@ class LinExpr:
     def __ge__(self, other: Any) -> Row:
         return Row(self - other, 0.0, math.inf)
 
-    def __eq__(self, other: Any) -> Row:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Row:  # type: ignore[override]  # == builds a constraint row, as in pywraplp
         return Row(self - other, 0.0, 0.0)
 
     __hash__ = None  # type: ignore[assignment]  # comparisons build rows
