@@ -27,10 +27,6 @@ fi
 .venv/bin/ruff check .
 .venv/bin/lint-imports
 .venv/bin/mypy
-# The stateful fuzz test runs in a process of its own: after other tests in the same process (the
-# stateless schemathesis run on PostgreSQL is enough) it reaches no decision — some process state left
-# behind that it depends on, not yet found — while alone it passes. Every run must pass.
-STATEFUL=tests/api/test_schemathesis_stateful.py
+# Fuzzing (schemathesis, stateless and stateful) in a second run: deselect it with -m "not fuzz".
 .venv/bin/python -m pytest -q -m "not fuzz" "$@"
-.venv/bin/python -m pytest -q -m fuzz --ignore="$STATEFUL" "$@"
-exec .venv/bin/python -m pytest -q "$STATEFUL"
+exec .venv/bin/python -m pytest -q -m fuzz "$@"
