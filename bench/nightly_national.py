@@ -48,6 +48,7 @@ from assign.importer import import_cases
 from assign.leads import debtor_ids
 from assign.network import builtin_network
 from assign.registers import import_register_stream
+from solver.instance import SolveParams
 
 STAGES = ("evaluate", "leads", "select", "solve", "publish")
 COUNTS = {
@@ -109,7 +110,7 @@ def one_night(path: Path, config: str, as_of: date, budget: float, solve_budget:
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)  # a store cached before a later migration landed (not timed)
     services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=2,
-                                solve_params={"seed": 20240617, "workers": 1})
+                                solve_params=SolveParams(seed=20240617, workers=1))
     # a fixed solve budget is worker time shared out as budget * workers: scaled so every configuration
     # gets the per-forum limits of 2 workers (same work)
     options = NightlyOptions(executor=kind, workers=workers, budget_s=budget,

@@ -17,6 +17,7 @@ from api.config import Settings, get_settings
 from api.nightly import NightlyOptions, NightlyReport, default_services, run_nightly
 from api.service import store
 from assign.errors import Conflict, DataError
+from solver.instance import SolveParams
 from solver.policy import Policy
 
 EXIT_LOCKED = 3  # another nightly run holds the lock
@@ -41,8 +42,8 @@ def night(settings: Settings, day: date, options: NightlyOptions, *, show_progre
     command line's) applies to every forum; without it, each forum's configured policy."""
     engine = store.open_store(settings.database_url)
     services = default_services(rulebook_dir=settings.rulebook_dir, eval_workers=options.workers,
-                                solve_params={"seed": settings.solver_seed, "workers": 1,
-                                              "policy": (policy or settings.solver_policy).value},
+                                solve_params=SolveParams(seed=settings.solver_seed, workers=1,
+                                                         policy=policy or settings.solver_policy),
                                 forum_policies={} if policy else {f: p.value for f, p in
                                                                  settings.forum_policies.items()},
                                 outcome_term_forums=settings.outcome_term_forums,

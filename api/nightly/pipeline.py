@@ -16,7 +16,7 @@ solves only the rest; a rerun of a published run changes nothing.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -37,6 +37,7 @@ from assign.db import session_scope
 from assign.errors import AssignError, Conflict
 from assign.fields import require_not_future
 from assign.network import CourtNetwork
+from solver.instance import SolveParams
 
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 STAGES = ("evaluate", "select", "solve", "publish")
@@ -79,7 +80,7 @@ def run_nightly(engine: Engine, *, as_of: date, services: NightlyServices, optio
     with session_scope(engine) as session:
         network = network or repository.active_network(session=session)
         snapshot = runs.data_snapshot(session=session)
-    seed = int(services.solve_params.get("seed", 0))
+    seed = services.solve_params.seed
     run_id = stages.make_run_id(as_of=as_of, network_hash=network.content_hash, rulebook_hash=services.rulebook_hash,
                                 seed=seed, placer=services.placer, snapshot=snapshot, policies=_policies(services))
     with RunLockKeeper(engine, run_id=run_id, stale_after_s=options.stale_after_s,
@@ -225,8 +226,8 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
                 run_id=run_id, forum=forum, cases=[c.model_dump_json() for c in cases],
                 verdicts=[verdicts[c.case_no] for c in cases], previous=previous.get(forum),
                 pins={n: pins[n] for n in case_nos if n in pins}, placer=services.placer,
-                params={**services.solve_params, **_forum_policy(services, forum), **limits.get(forum, {}),
-                        **({"outcome_shares": measured[forum]} if forum in measured else {})})
+                params=_forum_params(services, forum, time_limit_s=limits.get(forum),
+                                     outcome_shares=measured.get(forum)))
     spent["prepare"] += time.perf_counter() - prepare_started
     if not tasks:
         return failures
@@ -251,16 +252,24 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
     return failures
 
 
-def _forum_policy(services: NightlyServices, forum: str) -> dict[str, str]:
-    """The forum's configured policy, when it has one (else solve_params' policy stands)."""
-    policy = services.forum_policies.get(forum)
-    return {"policy": policy} if policy else {}
+def _forum_params(services: NightlyServices, forum: str, *, time_limit_s: float | None,
+                  outcome_shares: Mapping[str, float] | None) -> SolveParams:
+    """The night's solver parameters with the forum's own: its configured policy (else the night's
+    stands), its share of the solve budget and its receiving courts' measured outcome shares."""
+    own: dict[str, object] = {}
+    if policy := services.forum_policies.get(forum):
+        own["policy"] = policy
+    if time_limit_s is not None:
+        own["time_limit_s"] = time_limit_s
+    if outcome_shares is not None:
+        own["outcome_shares"] = dict(outcome_shares)
+    return SolveParams.model_validate({**services.solve_params.model_dump(), **own}) if own else services.solve_params
 
 
 def _policies(services: NightlyServices) -> str:
     """The night's policies as text for its run id ("" when all default): a night re-run with
     another policy is a new run, not a confirmation of the published one."""
-    default = str(services.solve_params.get("policy", "default"))
+    default = services.solve_params.policy.value
     forums = {f: p for f, p in services.forum_policies.items() if p != default}
     # the optional outcome term changes the plans too (its figures come from the data snapshot)
     outcome = "".join(f";outcome={f}" for f in sorted(services.outcome_term_forums))

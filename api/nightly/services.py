@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session
 
@@ -22,6 +21,7 @@ from api.service.forum_plan import Placer
 from api.service.placement import place_cases
 from assign.decisions import pinned_courts
 from assign.network import CourtNetwork
+from solver.instance import SolveParams
 
 # evaluate(database_url, as_of, network, progress(done, total)) -> cases evaluated (verdicts saved)
 EvaluateStore = Callable[[str, date, CourtNetwork, Callable[[int, int], None] | None], int]
@@ -39,14 +39,14 @@ class NightlyServices:
     # `default_services` builds it); False: the pipeline runs its own alerts stage after evaluating
     alerts_in_store_pass: bool = False
     pinned: PinnedSource = field(default=lambda session: pinned_courts(session=session))
-    solve_params: Mapping[str, Any] = field(default_factory=dict)  # solver.SolveParams as plain data
+    solve_params: SolveParams = field(default_factory=SolveParams)  # every forum's, before its own policy and limit
     forum_policies: Mapping[str, str] = field(default_factory=dict)  # forum -> policy, over solve_params' policy
     # forums whose plans use soft.receiving_outcome ("*": all; api/service/outcome_term.py) and its minimum sample
     outcome_term_forums: frozenset[str] = frozenset()
     outcome_term_min_cases: int = 5
 
 
-def default_services(*, rulebook_dir: Path, eval_workers: int, solve_params: Mapping[str, Any],
+def default_services(*, rulebook_dir: Path, eval_workers: int, solve_params: SolveParams,
                      forum_policies: Mapping[str, str] | None = None, outcome_term_forums: Iterable[str] = (),
                      outcome_term_min_cases: int = 5) -> NightlyServices:
     """The real pipeline: the rulebook on disk, the store-wide evaluation and the placement service.
@@ -72,7 +72,7 @@ def default_services(*, rulebook_dir: Path, eval_workers: int, solve_params: Map
         return run.evaluated
 
     return NightlyServices(rulebook_hash=rulebook.content_hash, evaluate_store=evaluate, rulebook_dir=rulebook_dir,
-                           alerts_in_store_pass=True, solve_params=dict(solve_params),
+                           alerts_in_store_pass=True, solve_params=solve_params,
                            forum_policies=dict(forum_policies or {}),
                            outcome_term_forums=frozenset(outcome_term_forums),
                            outcome_term_min_cases=outcome_term_min_cases)

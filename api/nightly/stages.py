@@ -80,16 +80,16 @@ def previous_plans(*, session: Session, forums: Sequence[str]) -> dict[str, Plan
 
 
 def forum_task(*, run_id: str, forum: str, cases: Sequence[str], verdicts: Sequence[str], previous: PlanRow | None,
-               pins: Mapping[str, str], placer: Placer, params: Mapping[str, Any]) -> ForumTask:
+               pins: Mapping[str, str], placer: Placer, params: SolveParams) -> ForumTask:
     """One forum's subproblem (cases and verdicts as their stored JSON)."""
     return ForumTask(run_id=run_id, forum=forum, plan_id=make_plan_id(run_id, forum), placer=placer,
                      cases=list(cases), verdicts=list(verdicts),
                      previous_plan=previous_of(previous),
-                     pinned=dict(pins), params=SolveParams.model_validate(dict(params)) if params else None)
+                     pinned=dict(pins), params=params)
 
 
 def forum_time_limits(sizes: Mapping[str, int], *, budget_s: float | None, workers: int, cap_s: float,
-                      floor_s: float = 0.5) -> dict[str, dict[str, float]]:
+                      floor_s: float = 0.5) -> dict[str, float]:
     """Each forum's solver time limit: its share (by cases) of the solve stage's worker time.
 
     A small forum usually proves optimality long before its limit and frees the worker; the
@@ -98,8 +98,7 @@ def forum_time_limits(sizes: Mapping[str, int], *, budget_s: float | None, worke
     if budget_s is None:
         return {}
     total = sum(sizes.values()) or 1
-    return {f: {"time_limit_s": round(min(cap_s, max(floor_s, budget_s * workers * n / total)), 2)}
-            for f, n in sizes.items()}
+    return {f: round(min(cap_s, max(floor_s, budget_s * workers * n / total)), 2) for f, n in sizes.items()}
 
 
 def count_moves(previous: PlanRow | None, assignments: Mapping[str, str]) -> int:

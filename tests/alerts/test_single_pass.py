@@ -19,6 +19,7 @@ from assign.importer import import_cases
 from assign.network import builtin_network
 from rules.alert_facts import read_nodes
 from rules.alerts import evaluate_alerts, make_alerts, may_fire, required_equalities
+from solver.instance import SolveParams
 from tests.nightly import standins
 from tests.nightly.helpers import InlineExecutor, fast_options
 
@@ -55,8 +56,8 @@ def test_the_nights_single_pass_stores_what_assign_alerts_stores(engine: Engine)
     network = builtin_network()
     import_cases(engine, generate_cases(network, 1500, seed=5, as_of=AS_OF, province="51"), as_of=AS_OF,
                  network=network)
-    services = replace(default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=2, solve_params={"seed": 3}),
-                       placer=standins.place)
+    services = replace(default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=2,
+                                        solve_params=SolveParams(seed=3)), placer=standins.place)
     assert services.alerts_in_store_pass
     for day in (AS_OF, AS_OF + timedelta(days=40)):  # a first night (all new), then updates and resolutions
         mark = _last_event(engine)

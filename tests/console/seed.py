@@ -24,6 +24,7 @@ from api.service.store import import_case_file, load_court_file, open_store
 from assign.access import Role, create_key
 from assign.db import session_scope
 from assign.network import builtin_network, courts_to_csv
+from solver.instance import SolveParams
 
 AS_OF = date(2025, 11, 20)
 FORUM = "I510100"  # 四川省成都市中级人民法院
@@ -119,7 +120,7 @@ def seed_store(directory: Path, url: str | None = None) -> SeededStore:
     if report.rejected:  # the seed itself must be valid interchange data
         raise AssertionError(f"seed cases rejected: {[str(p) for p in report.rejected]}")
     services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
-                                solve_params={"time_limit_s": 5.0, "workers": 1, "seed": 7})
+                                solve_params=SolveParams(time_limit_s=5.0, workers=1, seed=7))
     night = run_nightly(engine, as_of=AS_OF, services=services, options=NightlyOptions(workers=1))
     with session_scope(engine) as session:
         _, key = create_key(session=session, role=Role.DISPATCHER, court_code=FORUM, label="成都中院调度员")

@@ -22,6 +22,7 @@ from api.nightly.pipeline import NightlyOptions, run_nightly
 from api.nightly.services import default_services
 from assign.access import Role, create_key
 from assign.db import session_scope
+from solver.instance import SolveParams
 from tests.console.seed import AS_OF, HIDDEN_CASE, SeededStore
 
 DESIGNATED = "(2024)川0106执951号"
@@ -132,7 +133,7 @@ def test_a_decision_still_binds_the_case_after_the_next_night(client: TestClient
                           json={"recommendation_id": rec_id, "action": "accept", "reason": "同意建议"})
     assert decided.status_code == 201, decided.text
     services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
-                                solve_params={"time_limit_s": 5.0, "workers": 1, "seed": 7})
+                                solve_params=SolveParams(time_limit_s=5.0, workers=1, seed=7))
     run_nightly(seeded.engine, as_of=AS_OF + timedelta(days=1), services=services, options=NightlyOptions(workers=1))
     after = _get(client, key, f"/v1/console/cases/{DESIGNATED}").json()
     assert after["recommendation_id"] != rec_id  # tonight's plan made a new recommendation

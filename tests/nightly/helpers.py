@@ -17,6 +17,7 @@ from assign.generator import generate_cases
 from assign.importer import import_cases
 from assign.network import builtin_network
 from assign.schemas import Case
+from solver.instance import SolveParams
 from tests.factories import make_case, make_network
 from tests.nightly import standins
 
@@ -44,7 +45,7 @@ def seed_store(engine: Engine, n: int = 120) -> None:
 
 def standin_services(**params: Any) -> NightlyServices:
     return NightlyServices(rulebook_hash=standins.RULEBOOK.hash, evaluate_store=standins.evaluate,
-                           placer=standins.place, solve_params={"seed": 7, **params})
+                           placer=standins.place, solve_params=SolveParams(seed=7, **params))
 
 
 def fast_options(**overrides: Any) -> NightlyOptions:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from api.config import BUILTIN_RULEBOOK_DIR
 from api.nightly import default_services, run_nightly
+from solver.instance import SolveParams
 from tests.nightly.helpers import AS_OF, InlineExecutor, fast_options, seed_store
 
 NEAR_9999 = "(2024)川执00001号"
@@ -36,7 +37,7 @@ def test_the_night_reports_and_skips_cases_that_cannot_be_evaluated_and_still_pu
     seed_store(engine, 30)
     poison(engine)
     services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
-                                solve_params={"seed": 3, "workers": 1, "time_limit_s": 1.0})
+                                solve_params=SolveParams(seed=3, workers=1, time_limit_s=1.0))
     report = run_nightly(engine, as_of=AS_OF, services=services, options=fast_options(), executor=InlineExecutor())
     assert report.status == "published"
     assert report.summary.not_evaluated == 2 and report.summary.cases_evaluated == 28

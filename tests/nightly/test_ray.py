@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from api.config import BUILTIN_RULEBOOK_DIR
 from api.executors import LocalPoolExecutor, ray_available
 from api.nightly import NightlyOptions, default_services, run_nightly
+from solver.instance import SolveParams
 from tests.nightly.helpers import chongqing_store
 
 pytestmark = [
@@ -34,7 +35,7 @@ def test_ray_and_the_local_pool_place_the_same_way(tmp_path: Path) -> None:
     import ray
 
     services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
-                                solve_params={"seed": 11, "workers": 1, "deterministic": True})
+                                solve_params=SolveParams(seed=11, workers=1, deterministic=True))
     options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
     local_db = chongqing_store(tmp_path / "local.sqlite", AS_OF)
     ray_db = chongqing_store(tmp_path / "ray.sqlite", AS_OF)

@@ -18,6 +18,7 @@ from assign.db import session_scope
 from assign.decisions import Action, record_decision
 from assign.models import RecommendationRow
 from assign.schemas import Recommendation
+from solver.instance import SolveParams
 from tests.nightly.helpers import chongqing_store
 
 pytestmark = pytest.mark.slow
@@ -27,7 +28,7 @@ AS_OF = date(2025, 6, 30)
 def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(tmp_path: Path) -> None:
     engine = chongqing_store(tmp_path / "real.sqlite", AS_OF)
     services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
-                                solve_params={"seed": 3, "workers": 1})
+                                solve_params=SolveParams(seed=3, workers=1))
     options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
     first = run_nightly(engine, as_of=AS_OF, services=services, options=options,
                         executor=LocalPoolExecutor(workers=2, time_limit_s=120))
@@ -60,7 +61,7 @@ def test_a_case_bound_to_its_forum_is_escalated_again_by_the_next_night(tmp_path
     escalation instead of failing the forum's pool ("names unknown courts")."""
     engine = chongqing_store(tmp_path / "escalated.sqlite", AS_OF)
     services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
-                                solve_params={"seed": 3, "workers": 1})
+                                solve_params=SolveParams(seed=3, workers=1))
     options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
     run_nightly(engine, as_of=AS_OF, services=services, options=options,
                 executor=LocalPoolExecutor(workers=2, time_limit_s=120))
