@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import logging
 import shutil
+import sqlite3
 import sys
 import time
 from datetime import date, timedelta
@@ -71,6 +72,8 @@ def cached_store(workdir: Path, n: int, m: int, share: float, seed: int, as_of: 
     done = base.with_name(base.name + ".done")
     if done.exists():
         say(f"setup: reusing {base}")
+        with sqlite3.connect(base) as conn:  # whatever a reader left in its WAL is in the file that is copied
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return base
     for stale in workdir.glob(base.name + "*"):
         stale.unlink()
