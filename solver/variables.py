@@ -8,14 +8,14 @@ no variable at all, so `fix` on one makes the model infeasible instead of silent
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from solver import linear
-from solver.instance import AssignmentInstance, SolveParams
+from solver.instance import AssignmentInstance, DemandClass, SolveParams
 from solver.linear import Row, write_objective, write_row
 
 OBJ_SCALE = 100  # objective units per point
@@ -156,3 +156,14 @@ class ModelContext:
     def coef(self, unit_id: str, per_point: float = 1.0) -> float:
         """Objective coefficient: the unit's weight in objective units, times `per_point`."""
         return self.params.weight(unit_id) * OBJ_SCALE * per_point
+
+    def pair_term(self, unit_id: str, per_case: Callable[[DemandClass, str, int], float]) -> Any:
+        """The unit's term summed over every legal (class, court) pair: weight x `per_case(class, court,
+        index of the court among the class's candidates)` per case placed there; pairs costing 0 add nothing."""
+        terms, coefs = [], []
+        for k in self.inst.classes:
+            for i, court in enumerate(k.candidates):
+                if cost := per_case(k, court, i):
+                    terms.append(self.vars.x[(k.id, court)])
+                    coefs.append(self.coef(unit_id, cost))
+        return self.backend.dot(terms, coefs)

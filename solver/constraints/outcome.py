@@ -38,13 +38,7 @@ class ReceivingOutcome(ConstraintUnit):
 
     def build(self, ctx: ModelContext) -> Any:
         shares = ctx.params.outcome_shares
-        terms, coefs = [], []
-        for k in ctx.inst.classes:
-            for court in k.candidates:
-                if gap := outcome_gap(shares, court):
-                    terms.append(ctx.vars.x[(k.id, court)])
-                    coefs.append(ctx.coef(self.id, gap))
-        return ctx.backend.dot(terms, coefs)
+        return ctx.pair_term(self.id, lambda _k, court, _i: outcome_gap(shares, court))
 
     def score(self, view: PlanView) -> float:
         p = view.inst.params

@@ -18,13 +18,7 @@ class Distance(ConstraintUnit):
     basis = "2024 opinion Art. 2 两便 (当事人住所地、主要财产所在地)"
 
     def build(self, ctx: ModelContext) -> Any:
-        terms, coefs = [], []
-        for k in ctx.inst.classes:
-            for court, km in zip(k.candidates, k.km, strict=True):
-                if km:
-                    terms.append(ctx.vars.x[(k.id, court)])
-                    coefs.append(ctx.coef(self.id, km))
-        return ctx.backend.dot(terms, coefs)
+        return ctx.pair_term(self.id, lambda k, _court, i: k.km[i])
 
     def score(self, view: PlanView) -> float:
         return view.inst.params.weight(self.id) * self.total_km(view)
@@ -71,13 +65,8 @@ class ModeCost(ConstraintUnit):
     basis = "SPC Q&A 2024-07-03 (least cost where the effect is the same)"
 
     def build(self, ctx: ModelContext) -> Any:
-        terms, coefs = [], []
-        for k in ctx.inst.classes:
-            for c in k.candidates:  # the forum taking a case is 提级: its cost, not designation's
-                if cost := MODE_COST[k.mode_at(c)]:
-                    terms.append(ctx.vars.x[(k.id, c)])
-                    coefs.append(ctx.coef(self.id, cost))
-        return ctx.backend.dot(terms, coefs)
+        # the forum taking a case is 提级: its cost, not designation's
+        return ctx.pair_term(self.id, lambda k, court, _i: MODE_COST[k.mode_at(court)])
 
     def score(self, view: PlanView) -> float:
         return view.inst.params.weight(self.id) * sum(MODE_COST[d.mode_at(view.assign.get(d.case_no))]
