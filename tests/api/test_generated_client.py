@@ -108,7 +108,7 @@ def test_a_generated_client_drives_import_evaluate_recommend_decide_diff_events(
     # the forum's plan, then what changed against the single-case plan the dispatcher accepted
     job = _op(package, "recommendations", "start_batch").sync(
         client=dispatcher, body=models.BatchRequest(as_of=AS_OF, time_limit_s=5))
-    assert isinstance(job, models.JobOut)
+    assert isinstance(job, models.JobView)
     deadline = time.monotonic() + 60
     while job.status not in ("done", "failed", "cancelled") and time.monotonic() < deadline:
         time.sleep(0.2)
