@@ -26,7 +26,8 @@ def test_cancel_during_the_solve_ends_the_job_within_seconds_of_a_60_s_limit(sql
     with session_scope(sqlite_engine) as session:
         repository.replace_network(session=session, network=network, source="tests")
         chengdu = set(network.subtree_codes("I510100"))
-        for case in generate_cases(network, 2000, seed=1, as_of=AS_OF, province="51"):
+        # enough cases that the forum's pool cannot be proven in the second before the cancel
+        for case in generate_cases(network, 8000, seed=1, as_of=AS_OF, province="51"):
             if case.court_code in chengdu:  # a supervision deadline missed: a mandatory transfer (rules, 10(1))
                 case = case.model_copy(update={"supervision_orders": [Order(
                     issued_by="I510100", issued_on=date(2025, 3, 1), deadline=date(2025, 4, 1))]})
