@@ -15,8 +15,6 @@ they get no CSP.
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 CONSOLE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
                "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
                "form-action 'self'; frame-ancestors 'none'")
@@ -29,27 +27,9 @@ _CONSOLE = [*COMMON, (b"content-security-policy", CONSOLE_CSP.encode())]
 _API = [*COMMON, (b"content-security-policy", API_CSP.encode())]
 
 
-def _headers_for(path: str) -> list[tuple[bytes, bytes]]:
+def headers_for(path: str) -> list[tuple[bytes, bytes]]:
+    """The security headers of a response to `path` (added to every response by `api.limits.RequestGuard`,
+    which holds the body guard too: one ASGI layer wrapping `send` once per request)."""
     if path.startswith("/console"):
         return _CONSOLE
     return COMMON if path.startswith(NO_CSP) else _API
-
-
-class SecurityHeaders:
-    """Pure ASGI (no buffering of bodies): adds the headers to the response start."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        extra = _headers_for(scope.get("path", ""))
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":  # no route sets these headers itself
-                message["headers"] = [*message.get("headers", []), *extra]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)

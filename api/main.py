@@ -32,8 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.config import Settings, get_settings
 from api.deps import KeyCache, NetworkCache
-from api.headers import SecurityHeaders
-from api.limits import BodyGuard
+from api.limits import RequestGuard
 from api.metrics import Metrics, install_metrics
 from api.routes import ROUTERS
 from api.service.group_commit import GroupCommit
@@ -225,8 +224,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.write_lock = write_lock
     app.state.group_commit = writer
     app.add_middleware(AdmissionLimit, limit=REQUEST_THREADS)
-    app.add_middleware(BodyGuard, settings=settings)  # outside the admission limit: refusals take no slot
-    app.add_middleware(SecurityHeaders)
+    # outside the admission limit: refusals take no slot; also adds the security headers (api/headers.py)
+    app.add_middleware(RequestGuard, settings=settings)
     install_metrics(app, app.state.metrics)
     install_error_handlers(app)
     for router in ROUTERS:
