@@ -39,7 +39,17 @@ from api.service.group_commit import GroupCommit
 from api.service.jobs import JobRunner
 from api.service.recommendations import BaselineStates
 from assign.db import write_lock as sqlite_write_lock
-from assign.errors import AccessDenied, AssignError, Conflict, DataError, NotFound, RulebookError, TooMany
+from assign.errors import (
+    AccessDenied,
+    AssignError,
+    Conflict,
+    DataError,
+    NotFound,
+    RowProblem,
+    RulebookError,
+    TooMany,
+    problem_dicts,
+)
 from assign.heap import settle_heap
 from assign.masking import MaskingFilter, install_log_masking, mask_text
 
@@ -105,8 +115,7 @@ def domain_error_response(exc: AssignError) -> JSONResponse:
     status, code = next((s, c) for family, s, c in ERROR_STATUS if isinstance(exc, family))
     extra: dict[str, Any] = {}
     if isinstance(exc, DataError) and exc.problems:
-        extra["problems"] = [{"row": p.row, "case_no": p.key, "field": p.field, "reason": mask_text(p.reason)}
-                             for p in exc.problems[:1000]]
+        extra["problems"] = problem_dicts(exc.problems[:1000])
     if isinstance(exc, RulebookError) and exc.details:
         extra["problems"] = exc.details
     return JSONResponse(error_body(code, mask_text(str(exc)), **extra), status_code=status)
@@ -123,10 +132,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"loc": _loc(e.get("loc", ())), "msg": mask_text(str(e.get("msg", ""))), "type": e.get("type", "")}
-                    for e in exc.errors()[:200]]
-        detail = "; ".join(f"{p['loc']}: {p['msg']}" for p in problems[:10]) or "invalid request"
-        return JSONResponse(error_body("invalid_request", detail, problems=problems), status_code=422)
+        problems = [RowProblem(None, _loc(e.get("loc", ())), str(e.get("msg", ""))) for e in exc.errors()[:200]]
+        detail = "; ".join(f"{p.field}: {mask_text(p.reason)}" for p in problems[:10]) or "invalid request"
+        return JSONResponse(error_body("invalid_request", detail, problems=problem_dicts(problems)), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -10,7 +10,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import Annotated
+
+from pydantic import Field
+
+from assign.masking import mask_text
 
 
 class AssignError(Exception):
@@ -35,16 +40,29 @@ class TooMany(AssignError):
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One thing wrong with one input row (1-based row number as the user counts rows)."""
+    """One thing wrong with one input row: the one shape of a row problem, in the import and progress reports,
+    the error body of every 422 and the CLI's output (the API's `RowProblem` component)."""
 
-    row: int
-    field: str
-    reason: str
-    key: str | None = None  # case_no or court code when known
+    row: Annotated[int | None, Field(description="1-based row (or case) number as the user counts them; "
+                                                 "null for a problem of the request itself")]
+    field: Annotated[str, Field(description="the offending field, dotted (`debtor.id`, `body.cases.0.court_code`)")]
+    reason: Annotated[str, Field(description="what is wrong, for a human (party id numbers masked)")]
+    key: Annotated[str | None, Field(description="the row's case number, register record id or court code, "
+                                                 "when known (masked)")] = None
 
     def __str__(self) -> str:
         who = f" ({self.key})" if self.key else ""
-        return f"row {self.row}{who}: {self.field}: {self.reason}"
+        where = f"row {self.row}" if self.row is not None else "request"
+        return f"{where}{who}: {self.field}: {self.reason}"
+
+    def masked(self) -> RowProblem:
+        """As it may leave the service: any party id number in the reason or key masked."""
+        return replace(self, reason=mask_text(self.reason), key=mask_text(self.key) if self.key else None)
+
+
+def problem_dicts(problems: list[RowProblem]) -> list[dict[str, object]]:
+    """The JSON form of row problems (CLI `--json`, stored payloads), masked as in the API."""
+    return [asdict(p.masked()) for p in problems]
 
 
 class DataError(AssignError):
@@ -113,7 +131,5 @@ class ImportReport:
             "stored_case_nos": self.stored,
             "updated_case_nos": self.updated,
             "unchanged_case_nos": self.unchanged,
-            "problems": [
-                {"row": p.row, "case_no": p.key, "field": p.field, "reason": p.reason} for p in self.rejected
-            ],
+            "problems": problem_dicts(self.rejected),
         }

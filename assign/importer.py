@@ -58,7 +58,7 @@ def import_pages(engine: Engine, items: Iterable[tuple[int, T | list[RowProblem]
             if progress:
                 progress(len(chunk))
         seen.drop(conn)
-    report.rejected.sort(key=lambda p: p.row)
+    report.rejected.sort(key=lambda p: p.row or 0)
     return report
 
 

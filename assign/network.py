@@ -252,7 +252,7 @@ def validate_courts(courts: Sequence[Court]) -> list[RowProblem]:
                 rows = ", ".join(str(first_row[x]) for x in loop)
                 path = " -> ".join(loop + [cur])
                 problems.append(RowProblem(i, "parent_code", f"cycle {path} (rows {rows})", c.code))
-    return sorted(problems, key=lambda p: p.row)
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def parse_courts(text: str, fmt: str) -> list[Court]:

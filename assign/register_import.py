@@ -14,9 +14,8 @@ from typing import IO, Any, TextIO
 
 from sqlalchemy.engine import Engine
 
-from assign.errors import DataError, ImportReport, NotFound, RowProblem
+from assign.errors import DataError, ImportReport, NotFound, RowProblem, problem_dicts
 from assign.interchange import csv_rows, iter_records, open_source
-from assign.masking import mask_text
 from assign.registers import REQUIRED_COLUMNS, import_register_stream, validate_register_record
 
 Raw = tuple[int, dict[str, Any] | RowProblem]
@@ -50,7 +49,5 @@ def import_register_file(engine: Engine, source: str | Path | bytes | IO[bytes],
 
 
 def report_dict(report: ImportReport) -> dict[str, Any]:
-    """The API/CLI shape: counts and problems (row, record_id, field, reason); no ids listed."""
-    return {**report.counts, "rejected": report.rejected_rows,
-            "problems": [{"row": p.row, "record_id": mask_text(p.key) if p.key else None, "field": p.field,
-                          "reason": p.reason} for p in report.rejected]}
+    """The API/CLI shape: counts and problems (`RowProblem`, key = record_id, masked); no ids listed."""
+    return {**report.counts, "rejected": report.rejected_rows, "problems": problem_dicts(report.rejected)}

@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, print_rejected, write_json_stdout
 from api.cli.options import ImportAsOf, JsonReport
 from api.cli.stores import configured_store
 from api.service import store
@@ -50,10 +49,7 @@ def register(app: typer.Typer) -> None:
                 write_json_stdout(json.dumps(d, ensure_ascii=False, indent=2))
             else:
                 out.print(_report_table(d))
-                for p in report.rejected[:200]:
-                    err.print(f"[red]rejected[/red] {escape(str(p))}", highlight=False)
-                if len(report.rejected) > 200:
-                    err.print(f"... and {len(report.rejected) - 200} more problems")
+                print_rejected(report.rejected)
             if not report.ok:
                 raise typer.Exit(EXIT_INVALID_INPUT)
 

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from assign.errors import AssignError, DataError
+from assign.errors import AssignError, DataError, RowProblem
 from assign.fields import event_date
 
 out = Console(soft_wrap=True)
@@ -57,6 +57,14 @@ def write_json_stdout(text: str) -> None:
     if not text.endswith("\n"):
         sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+def print_rejected(problems: list[RowProblem], shown: int = 200) -> None:
+    """The rejected rows of an import on stderr, masked as in the API, the first `shown` of them."""
+    for p in problems[:shown]:
+        err.print(f"[red]rejected[/red] {escape(str(p.masked()))}", highlight=False)
+    if len(problems) > shown:
+        err.print(f"... and {len(problems) - shown} more problems")
 
 
 def run(fn: Callable[[], T]) -> T:

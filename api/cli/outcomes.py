@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, out, parse_as_of, print_rejected, write_json_stdout
 from api.cli.options import ImportAsOf, JsonOut, JsonReport
 from api.cli.stores import configured_store
 from api.service import store
@@ -49,10 +48,7 @@ def register(app: typer.Typer) -> None:
                 r = report.recorded
                 table.add_row(str(r.new), str(r.updated), str(r.unchanged), str(len(report.rejected)))
                 out.print(table)
-                for p in report.rejected[:200]:
-                    who = f" ({p.case_no})" if p.case_no else ""
-                    err.print(f"[red]rejected[/red] {escape(f'row {p.row}{who}: {p.field}: {p.reason}')}",
-                              highlight=False)
+                print_rejected(report.rejected)
             if not report.ok:
                 raise typer.Exit(EXIT_INVALID_INPUT)
 

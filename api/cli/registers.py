@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, parse_as_of, write_json_stdout
+from api.cli.common import EXIT_INVALID_INPUT, cli_errors, out, parse_as_of, print_rejected, write_json_stdout
 from api.cli.options import AsOf, CourtScope, JsonOut, JsonReport
 from api.cli.stores import configured_store, open_pass
 from api.config import get_settings
@@ -41,9 +40,7 @@ def register(app: typer.Typer) -> None:
             else:
                 out.print(" ".join(f"{k} {d[k]}" for k in ("stored", "updated", "unchanged", "rejected")),
                           highlight=False)
-                for p in d["problems"][:200]:
-                    err.print(f"[red]rejected[/red] row {p['row']} ({escape(str(p['record_id']))}): {p['field']}: "
-                              f"{escape(p['reason'])}", highlight=False)
+                print_rejected(report.rejected)
             if not report.ok:
                 raise typer.Exit(EXIT_INVALID_INPUT)
 

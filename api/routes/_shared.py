@@ -15,23 +15,15 @@ from sqlalchemy.engine import Engine
 
 from api.config import Settings
 from api.deps import AdminKeyDep, EngineDep, NetworkDep, SettingsDep
+from assign.errors import RowProblem
 from assign.network import CourtNetwork
-
-
-class Problem(BaseModel):
-    row: int | None = None
-    case_no: str | None = None
-    field: str | None = None
-    reason: str | None = None
-    loc: str | None = None
-    msg: str | None = None
-    type: str | None = None
 
 
 class ErrorBody(BaseModel):
     error: str = Field(description="machine-readable code: not_found, conflict, forbidden, invalid_input, ...")
     detail: str = Field(description="what was wrong, for a human")
-    problems: list[Problem | str] | None = None
+    problems: list[RowProblem | str] | None = Field(
+        default=None, description="each offending row and field (a rulebook's findings: sentences)")
 
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -16,19 +16,11 @@ from api.service import store
 from api.service.case_updates import CaseUpdate, update_case
 from assign import events, repository
 from assign.db import session_scope
-from assign.errors import DataError
+from assign.errors import DataError, RowProblem
 from assign.fields import WriteDate
-from assign.masking import mask_text
 from assign.schemas import Case
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"], responses=AUTH_ERRORS)
-
-
-class ImportProblem(BaseModel):
-    row: int
-    case_no: str | None
-    field: str
-    reason: str
 
 
 class ImportReportOut(BaseModel):
@@ -39,7 +31,7 @@ class ImportReportOut(BaseModel):
     stored_case_nos: list[str]
     updated_case_nos: list[str]
     unchanged_case_nos: list[str]
-    problems: list[ImportProblem]
+    problems: list[RowProblem]
 
 
 class CaseUpdated(BaseModel):
@@ -85,8 +77,7 @@ async def import_cases(request: Request, _key: ImporterKeyDep, engine: EngineDep
             stored=report.counts["stored"], updated=report.counts["updated"],
             unchanged=report.counts["unchanged"], rejected=report.rejected_rows, stored_case_nos=report.stored,
             updated_case_nos=report.updated, unchanged_case_nos=report.unchanged,
-            problems=[ImportProblem(row=p.row, case_no=p.key, field=p.field, reason=mask_text(p.reason))
-                      for p in report.rejected])
+            problems=[p.masked() for p in report.rejected])
 
     return await run_in_threadpool(run)
 

@@ -30,17 +30,11 @@ from api.service.leads import run_leads
 from assign import events
 from assign import leads as lead_store
 from assign.db import session_scope
+from assign.errors import RowProblem
 from assign.leads import LeadState
 from assign.register_import import import_register_file, report_dict
 
 router = APIRouter(tags=["registers"], responses=AUTH_ERRORS)
-
-
-class RegisterProblem(BaseModel):
-    row: int
-    record_id: str | None
-    field: str
-    reason: str
 
 
 class RegisterImportOut(BaseModel):
@@ -48,7 +42,7 @@ class RegisterImportOut(BaseModel):
     updated: int
     unchanged: int
     rejected: int
-    problems: list[RegisterProblem]
+    problems: list[RowProblem]
 
 
 class LeadsPage(BaseModel):

@@ -27,16 +27,9 @@ from assign.outcomes import ProgressEvent, Recorded, Source, record_progress
 COLUMNS = ("case_no", "kind", "on", "measure", "result", "recovered", "status")
 
 
-class Problem(BaseModel):
-    row: int
-    field: str
-    reason: str
-    case_no: str | None = None
-
-
 class ProgressImport(BaseModel):
     recorded: Recorded
-    rejected: list[Problem] = Field(default_factory=list)
+    rejected: list[RowProblem] = Field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -67,8 +60,7 @@ def ingest_progress(*, session: Session, rows: Sequence[Mapping[str, Any]], sour
         else:
             good.append(event)
     recorded = record_progress(session=session, progress=good, source=source)
-    rejected = [Problem(row=p.row, field=p.field, reason=p.reason, case_no=p.key)
-                for p in sorted(problems, key=lambda p: p.row)]
+    rejected = [p.masked() for p in sorted(problems, key=lambda p: p.row or 0)]
     return ProgressImport(recorded=recorded, rejected=rejected)
 
 

@@ -29,7 +29,7 @@ def test_domain_errors_map_to_404_409_422_403(app_engine) -> None:
         assert client.get("/boom/409").status_code == 409
         body = client.get("/boom/422").json()
         assert body["error"] == "invalid_input"
-        assert body["problems"] == [{"row": 2, "case_no": "c1", "field": "debtor.id", "reason": "too long"}]
+        assert body["problems"] == [{"row": 2, "key": "c1", "field": "debtor.id", "reason": "too long"}]
         r = client.get("/boom/500")
         assert r.status_code == 500 and "510104198001010011" not in r.text and "incident" in r.json()["detail"]
 
@@ -51,6 +51,8 @@ def test_request_validation_names_the_field(client: TestClient, keys: Keys) -> N
     assert r.status_code == 422
     body = r.json()
     assert body["error"] == "invalid_request" and "body.cases.0.court_code" in body["detail"]
+    problem = next(p for p in body["problems"] if p["field"] == "body.cases.0.court_code")
+    assert problem["row"] is None and problem["key"] is None and problem["reason"]
     assert client.get("/v1/audit?limit=0", headers=headers(keys.admin)).status_code == 422
     assert client.get("/v1/decisions/99999999999999999999", headers=headers(keys.admin)).status_code == 422
 
@@ -74,3 +76,13 @@ def test_context_errors_and_missing_resources(client: TestClient, keys: Keys) ->
     assert bad_net.status_code == 422 and "needs a parent court" in bad_net.json()["detail"]
     key = client.post("/v1/admin/keys", json={"role": "dispatcher"}, headers=headers(keys.admin))
     assert key.status_code == 422 and "needs a court" in key.json()["detail"]
+
+
+def test_every_row_problem_in_the_openapi_is_the_one_row_problem_component(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert [name for name in schemas if "problem" in name.lower()] == ["RowProblem"]
+    assert set(schemas["RowProblem"]["properties"]) == {"row", "field", "reason", "key"}
+    listed = {"ErrorBody": "problems", "ImportReportOut": "problems", "RegisterImportOut": "problems",
+              "ProgressImport": "rejected"}
+    for model, field in listed.items():
+        assert "#/components/schemas/RowProblem" in str(schemas[model]["properties"][field]), model

@@ -85,6 +85,12 @@ def test_a_generated_client_drives_import_evaluate_recommend_decide_diff_events(
     report = _op(package, "cases", "import_cases").sync(client=integration, body=as_cases, as_of=AS_OF)
     assert isinstance(report, models.ImportReportOut)
     assert (report.stored, report.rejected) == (2, 0)
+    unknown_court = make_transfer_case("(2024)川0104执902号", court_code="B000000").model_dump(mode="json")
+    refused = _op(package, "cases", "import_cases").sync(
+        client=integration, body=[models.Case.from_dict(unknown_court)], as_of=AS_OF)
+    assert refused.rejected == 1
+    assert [(type(p), p.row, p.field, p.key) for p in refused.problems] == [
+        (models.RowProblem, 1, "court_code", "(2024)川0104执902号")]
 
     verdicts = _op(package, "evaluate", "evaluate_stored").sync(
         client=dispatcher, body=models.EvaluateStored(case_nos=[case.case_no, other.case_no], as_of=AS_OF))

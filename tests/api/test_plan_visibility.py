@@ -66,7 +66,7 @@ def test_a_batch_naming_unknown_or_out_of_scope_cases_is_refused_with_the_list(
         "as_of": AS_OF.isoformat(), "case_nos": [transfer_case.case_no, "(2024)川0104执404号", outside.case_no]},
         headers=headers(keys.dispatcher))
     assert r.status_code == 422, r.text
-    listed = {p["case_no"]: p["reason"] for p in r.json()["problems"]}
+    listed = {p["key"]: p["reason"] for p in r.json()["problems"]}
     assert set(listed) == {"(2024)川0104执404号", outside.case_no}
     assert "no such stored case" in listed["(2024)川0104执404号"] and "outside" in listed[outside.case_no]
     assert client.get("/v1/recommendations/batch", headers=headers(keys.dispatcher)).json()["count"] == 0
