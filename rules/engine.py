@@ -1,7 +1,9 @@
 """RuleEngine: the only module that imports durable-rules.
 
 Usage pattern from shared/domain/durable-rules-notes.md, followed exactly:
-- a Host subclass with no-op timers (the stock timer threads steal actions and crash);
+- no timer threads (the stock Host's steal actions and crash): `_Session` drives the C engine
+  itself, as durable's Python `Host` does, without its per-action layers (closures, promises,
+  state parsed and re-serialised per action: three quarters of a one-case step);
 - one ruleset per rulebook version under a versioned name (names cannot be re-registered);
 - flat typed facts with a record-type marker, asserted as facts (not events) in chunks of at
   most `chunk_size` into one sid, every rule with `cap` = chunk size, state deleted after
@@ -20,12 +22,13 @@ record (the full names made up two thirds of it). The rule ids it reports are un
 
 from __future__ import annotations
 
+import json
+import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import durable_rules_engine
-from durable import engine as durable_engine
 
 from assign.errors import DataError, RulebookError
 from rules.compiler import MARKER, check_engine_limits, compile_rulebook
@@ -40,14 +43,64 @@ SEEN_RULE = "_record"  # cannot clash: rulebook ids start with a letter
 ENGINE_LOCK = threading.RLock()
 
 
-class _QuietHost(durable_engine.Host):  # type: ignore[misc]  # durable-rules ships no types
-    """A Host without the two re-arming timer threads; the caller alone drives the engine."""
-
-    def _run(self) -> None:
-        return None
-
-
 Json = dict[str, Any]
+
+
+# A matched fact comes back as the very text it was sent in (`RuleEngine._run_chunk` writes the
+# record-type marker, then `id`), so its position in the chunk is read off the text; a message
+# whose ids cannot all be read that way is parsed as JSON instead (`_matched_ids`).
+_ID_PREFIX = json.dumps(MARKER, ensure_ascii=False)[:-1] + ', "id": '
+_FACT_ID = re.compile(re.escape(_ID_PREFIX) + r"(\d+)")
+_ENTRY = '{"m":'  # a structural key: inside a string value the quote would be escaped
+
+
+def _matched_ids(message: str) -> tuple[str, list[int]]:
+    """(the rule an action message is for, the ids of the facts it matched): one rule per
+    message, `{"rule_id":[{"m":{fact}}, ...]}` (a capped rule) or `{"rule_id":{"m":{fact}}}`."""
+    ids = [int(i) for i in _FACT_ID.findall(message)]
+    if len(ids) == message.count(_ENTRY):
+        return message[2:message.index('"', 2)], ids  # rule ids are [a-z0-9_.] (rules/schema.json)
+    ((rule_id, matched),) = json.loads(message).items()
+    entries = matched if isinstance(matched, list) else [matched]
+    return rule_id, [int((e["m"] if len(e) == 1 and "m" in e else e)["id"]) for e in entries]
+
+
+class _Session:
+    """One registered ruleset, driven through durable's C engine exactly as `durable.engine.Host`
+    drives it (`Ruleset.assert_facts`, `do_actions`, `_flush_actions`): assert, then take each
+    action the assertion started, hand what it matched to `collect`, write the state back
+    unchanged and complete it, until none is left. Actions only collect: the work is done outside."""
+
+    def __init__(self, name: str, definition: Json, collect: Callable[[str, list[int]], None]) -> None:
+        self.name = name
+        self._collect = collect
+        self._handle = durable_rules_engine.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
+
+    def assert_facts(self, name: str, facts: list[Json]) -> None:
+        handle = self._handle
+        code, state = durable_rules_engine.assert_facts(handle, json.dumps(facts, ensure_ascii=False))
+        if code in (1, 2):  # not handled / already observed: durable's Host raises both
+            raise RulebookError(f"ruleset {name}: the engine did not take the facts (code {code})")
+        if code == 3:
+            return
+        started = durable_rules_engine.start_action_for_state(handle, state)
+        if not started:
+            return
+        state_json, message = started
+        try:
+            while message:
+                self._collect(*_matched_ids(message))
+                durable_rules_engine.update_state(handle, state_json)
+                message = durable_rules_engine.complete_and_start_action(handle, state)
+        except BaseException:
+            durable_rules_engine.abandon_action(handle, state)  # as durable's Host does on a failed action
+            raise
+
+    def delete_state(self, name: str, sid: int) -> None:
+        durable_rules_engine.delete_state(self._handle, str(sid))
+
+    def delete(self) -> None:
+        durable_rules_engine.delete_ruleset(self._handle)
 
 
 def _read_facts(pattern: Json) -> set[str]:
@@ -98,25 +151,18 @@ class RuleEngine:
         if set(short.values()) & (RESERVED_FIELDS | set(read)):
             raise RulebookError(f"{rulebook.source}: a fact name clashes with the engine's short names f0, f1, ...")
         self._fields = tuple(short.items())  # (fact name, the name the engine knows it by)
-        definition: dict[str, Any] = {
-            SEEN_RULE: {"all": [{"m": dict(MARKER)}], "cap": chunk_size, "run": self._collector(SEEN_RULE)}
-        }
+        definition: dict[str, Any] = {SEEN_RULE: {"all": [{"m": dict(MARKER)}], "cap": chunk_size}}
         for rule_id, rule in self.compiled.items():
-            definition[rule_id] = {"all": [{"m": _renamed(rule["all"][0]["m"], short)}], "cap": chunk_size,
-                                   "run": self._collector(rule_id)}
+            definition[rule_id] = {"all": [{"m": _renamed(rule["all"][0]["m"], short)}], "cap": chunk_size}
         with ENGINE_LOCK:
-            self._host = _QuietHost()
             try:
-                self._host.register_rulesets({self.name: definition})
+                self._host = _Session(self.name, definition, self._collect)
             except Exception as e:  # the engine reports create errors as bare exceptions
                 raise RulebookError(f"{rulebook.source}: the engine refused ruleset {self.name}: {e}") from None
 
-    def _collector(self, rule_id: str) -> Any:
-        def run(c: Any) -> None:
-            matched = c.m if isinstance(c.m, list) else [c.m]
-            self._hits.setdefault(rule_id, set()).update(int(f["id"]) for f in matched)
-
-        return run
+    def _collect(self, rule_id: str, ids: list[int]) -> None:
+        """An action: the positions in the chunk of the records `rule_id` matched."""
+        self._hits.setdefault(rule_id, set()).update(ids)
 
     @property
     def retired(self) -> bool:
@@ -188,7 +234,4 @@ class RuleEngine:
             if self._retired:
                 return
             self._retired = True
-            ruleset = self._host._ruleset_directory.pop(self.name, None)
-            if ruleset is not None:
-                self._host._ruleset_list.remove(ruleset)
-                durable_rules_engine.delete_ruleset(ruleset._handle)
+            self._host.delete()

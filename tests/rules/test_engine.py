@@ -166,3 +166,15 @@ def test_a_retired_process_engine_is_replaced_on_the_next_call(tmp_path: Path) -
     verdict = evaluation.evaluate_cases([make_case()], make_network(), date(2024, 8, 1), engine=second)[0]
     assert verdict.rulebook_version.hash == first.rulebook.content_hash  # same content, same version
     second.retire()
+
+
+def test_matched_ids_are_read_off_the_text_or_else_parsed() -> None:
+    import json
+
+    from rules.engine import _matched_ids
+
+    facts = [{"t": "case", "id": i, "sid": 3, "f0": f'x, "id": 9{i}', "f1": '{"m":'} for i in (4, 17)]
+    capped = json.dumps({"flag.a_b": [{"m": f} for f in facts]}, ensure_ascii=False)
+    assert _matched_ids(capped) == ("flag.a_b", [4, 17])
+    single = json.dumps({"outcome.x": {"m": facts[1]}}, separators=(",", ":"))  # not the text as sent: parsed
+    assert _matched_ids(single) == ("outcome.x", [17])
