@@ -181,19 +181,26 @@ def read_nodes(case: Case, as_of: date) -> CaseNodes:
     ]
     by_node = {r.node: r for r in readings}
     facts: dict[str, bool | int | str] = {"case_state": case_state}
-    for node in NODES:
-        facts[f"{node}_state"] = by_node[node].state
-        facts[f"{node}_days_over"] = by_node[node].days_over
+    for node, state, days_over in _NODE_FACTS:
+        reading = by_node[node]
+        facts[state] = reading.state
+        facts[days_over] = reading.days_over
     facts["zhongben_missed_windows"] = missed
     check_alert_fact_types(case.case_no, facts)
     return CaseNodes(case.case_no, case.court_code, by_node, facts)
+
+
+_NODE_FACTS = tuple((node, f"{node}_state", f"{node}_days_over") for node in NODES)  # read_nodes' fact names
+# (name, exact type, its values or None): the checks of ALERT_FACTS, built once (a national night checks ~1M records)
+_CHECKS = tuple((name, spec.type, frozenset(spec.values) if spec.values else None)
+                for name, spec in ALERT_FACTS.items())
 
 
 def check_alert_fact_types(case_no: str, facts: Mapping[str, object]) -> None:
     """Exact types and known values only (the engine would silently mis-compare anything else)."""
     if facts.keys() != ALERT_FACTS.keys():
         raise DataError(f"case {case_no}: fact set differs from ALERT_FACTS: {sorted(set(facts) ^ set(ALERT_FACTS))}")
-    for name, spec in ALERT_FACTS.items():
+    for name, kind, values in _CHECKS:
         value = facts[name]
-        if type(value) is not spec.type or (spec.values and value not in spec.values):
-            raise DataError(f"case {case_no}: fact {name}={value!r} is not a {spec.type.__name__} of its domain")
+        if type(value) is not kind or (values is not None and value not in values):
+            raise DataError(f"case {case_no}: fact {name}={value!r} is not a {kind.__name__} of its domain")

@@ -8,6 +8,7 @@ highest severity among them. Nothing here names a rule.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from assign.alerts import SEVERITY_RANK, Alert, Severity
@@ -15,6 +16,7 @@ from assign.errors import RulebookError
 from assign.schemas import Case, RulebookVersion
 from rules.alert_facts import NODES, CaseNodes, read_nodes
 from rules.evaluate import FiresRules, rulebook_version
+from rules.fact_classes import FiredByClass, fact_classes
 from rules.spec import Comparison, Rule, Rulebook, Scalar
 
 RULESET_ID = "alerts"
@@ -26,16 +28,25 @@ def _rank(rule: Rule) -> int:
     return _RANKS[rule.sets.severity or ""]
 
 
-def make_alerts(nodes: CaseNodes, fired_ids: Sequence[str], engine: FiresRules, as_of: date) -> list[Alert]:
-    rulebook = engine.rulebook
+@dataclass(frozen=True)
+class NodeAlert:
+    """What the fired rules say about one node (the same for every case firing the same rules)."""
+
+    node: str
+    severity: Severity
+    label_zh: str
+    legal_basis: str
+    rule_ids: tuple[str, ...]
+
+
+def _node_alerts(rulebook: Rulebook, fired_ids: tuple[str, ...]) -> list[NodeAlert]:
+    """Per node in process order: its fired rules' highest severity, that rule's label and basis."""
     by_node: dict[str, list[Rule]] = {}
     for rule_id in fired_ids:
         rule = rulebook.rule(rule_id)
         if rule.sets.alert is not None:
             by_node.setdefault(rule.sets.alert, []).append(rule)
-    version = _versions.get(rulebook.content_hash) or _versions.setdefault(rulebook.content_hash,
-                                                                             rulebook_version(rulebook))
-    out: list[Alert] = []
+    out: list[NodeAlert] = []
     for node in NODES:  # process order
         rules = by_node.get(node)
         if not rules:
@@ -43,14 +54,35 @@ def make_alerts(nodes: CaseNodes, fired_ids: Sequence[str], engine: FiresRules, 
         top = max(rules, key=_rank)
         if top.sets.severity is None:  # the loader refuses an alert rule without one
             raise RulebookError(f"alert rule {top.id} sets no severity")
-        reading = nodes.readings[node]
-        # every value already has its type: constructed without re-validation (tests validate)
-        out.append(Alert.model_construct(
-            case_no=nodes.case_no, court_code=nodes.court_code, as_of=as_of, node=node,
-            node_zh=NODES[node].name_zh, state=reading.state, severity=Severity(str(top.sets.severity)),
-            limit_zh=NODES[node].limit_zh, trigger_on=reading.trigger_on, due_on=reading.due_on,
-            done_on=reading.done_on, days_overdue=reading.days_over, label_zh=top.label_zh,
-            legal_basis=top.legal_basis, rule_ids=[r.id for r in rules], ruleset=version,
+        out.append(NodeAlert(node, Severity(str(top.sets.severity)), top.label_zh, top.legal_basis,
+                             tuple(r.id for r in rules)))
+    return out
+
+
+_plans: dict[tuple[str, tuple[str, ...]], list[NodeAlert]] = {}  # (content hash, fired ids) -> node alerts
+
+
+def make_alerts(nodes: CaseNodes, fired_ids: Sequence[str], engine: FiresRules, as_of: date) -> list[Alert]:
+    rulebook = engine.rulebook
+    key = (rulebook.content_hash, tuple(fired_ids))
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = _node_alerts(rulebook, key[1])
+    if not plan:
+        return []
+    version = _versions.get(rulebook.content_hash) or _versions.setdefault(rulebook.content_hash,
+                                                                             rulebook_version(rulebook))
+    out: list[Alert] = []
+    for p in plan:
+        reading = nodes.readings[p.node]
+        info = NODES[p.node]
+        # validated: with pydantic 2.14 that is faster than model_construct (≈ 7 µs against 16 per alert)
+        out.append(Alert(
+            case_no=nodes.case_no, court_code=nodes.court_code, as_of=as_of, node=p.node,
+            node_zh=info.name_zh, state=reading.state, severity=p.severity,
+            limit_zh=info.limit_zh, trigger_on=reading.trigger_on, due_on=reading.due_on,
+            done_on=reading.done_on, days_overdue=reading.days_over, label_zh=p.label_zh,
+            legal_basis=p.legal_basis, rule_ids=list(p.rule_ids), ruleset=version,
         ))
     return out
 
@@ -91,10 +123,28 @@ def may_fire(facts: Mapping[str, object], gate: Gate | None) -> bool:
 
 def evaluate_alerts(cases: Sequence[Case], as_of: date, engine: FiresRules) -> list[Alert]:
     """The alerts of validated cases on `as_of`, case by case in input order, nodes in process order.
-    Only the cases that may fire a rule go through the engine (`required_equalities`)."""
+    The engine is asked once per class of fact records it cannot tell apart (`rules.fact_classes`);
+    a rulebook without classes asks it for every case that may fire a rule (`required_equalities`)."""
     if engine.rulebook.id != RULESET_ID:
         raise ValueError(f"evaluate_alerts needs the {RULESET_ID} ruleset, got {engine.rulebook.id}")
-    gate = required_equalities(engine.rulebook)
-    read = [n for n in (read_nodes(c, as_of) for c in cases) if may_fire(n.facts, gate)]
-    fired = engine.fire([n.facts for n in read], [n.case_no for n in read]) if read else []
+    by_class = _by_class(engine.rulebook)
+    if by_class is not None:
+        read = [read_nodes(c, as_of) for c in cases]
+    else:
+        gate = required_equalities(engine.rulebook)
+        read = [n for n in (read_nodes(c, as_of) for c in cases) if may_fire(n.facts, gate)]
+    if not read:
+        return []
+    facts, case_nos = [n.facts for n in read], [n.case_no for n in read]
+    fired = by_class.fire(engine, facts, case_nos) if by_class is not None else engine.fire(facts, case_nos)
     return [a for n, ids in zip(read, fired, strict=True) for a in make_alerts(n, ids, engine, as_of)]
+
+
+_memos: dict[str, FiredByClass | None] = {}  # rulebook content hash -> its fired-by-class memo
+
+
+def _by_class(rulebook: Rulebook) -> FiredByClass | None:
+    if rulebook.content_hash not in _memos:
+        classes = fact_classes(rulebook)
+        _memos[rulebook.content_hash] = FiredByClass(classes) if classes is not None else None
+    return _memos[rulebook.content_hash]

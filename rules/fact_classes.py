@@ -1,0 +1,110 @@
+"""Fact records the rules cannot tell apart, fired once: the engine asked once per class, not per record.
+
+A rule's conditions compare facts with constants (`rules.compiler.OPERATORS`: eq, ne, in,
+not_in on typed scalars; gt, gte, lt, lte on ints). Whether one comparison holds depends on
+the value only through
+- for a fact compared only with int constants c1 < ... < ck: where an int value falls among
+  them (below c1, equal to c1, between c1 and c2, ...), and
+- for any other fact: the value itself (with its type: the engine compares typed scalars);
+and a fact no rule reads cannot matter at all. Two records with the same class on every read
+fact therefore fire exactly the same rules, whatever their other values. `FiredByClass` asks
+the engine once per class (one representative record, through the one engine: the decision is
+still the engine's) and answers every other record of the class from what it said. A national
+night of node alerts has about a million records but a few hundred classes.
+
+A rulebook with a condition outside these operators gets no classes (`fact_classes` is None)
+and every record goes to the engine, as before.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules.evaluate import FiresRules
+from rules.spec import Comparison, Group, ParamRef, Rulebook, Scalar
+
+THRESHOLD_OPS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"})
+VALUE_OPS = frozenset({"eq", "ne", "in", "not_in"})
+MEMO_LIMIT = 100_000  # classes remembered per rulebook (a few hundred in practice); beyond it, started over
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class FactClasses:
+    thresholds: tuple[tuple[str, tuple[int, ...]], ...]  # int-only facts: the sorted constants they meet
+    values: tuple[str, ...]  # every other fact a rule reads: classed by value
+
+    def of(self, facts: Mapping[str, object]) -> tuple[Hashable, ...]:
+        """The record's class: equal classes fire the same rules (module docstring)."""
+        key: list[Hashable] = []
+        for name, cuts in self.thresholds:
+            v = facts.get(name, _MISSING)
+            if type(v) is int:
+                i = bisect_left(cuts, v)
+                key.append(2 * i + (i < len(cuts) and cuts[i] == v))
+            else:  # not an int after all: its own value (and type) is its class
+                key.append((type(v), v))
+        for name in self.values:
+            v = facts.get(name, _MISSING)
+            key.append(v if type(v) is str else (type(v), v))
+        return tuple(key)
+
+
+def _comparisons(group: Group) -> list[Comparison]:
+    out: list[Comparison] = []
+    for item in group.items:
+        out += _comparisons(item) if isinstance(item, Group) else [item]
+    return out
+
+
+def _constants(c: Comparison, params: Mapping[str, Any]) -> tuple[Scalar, ...]:
+    value = params[c.value.name] if isinstance(c.value, ParamRef) else c.value
+    return tuple(value) if isinstance(value, tuple | list) else (value,)
+
+
+def fact_classes(rulebook: Rulebook) -> FactClasses | None:
+    """The classes of `rulebook`'s records, or None when some condition is not a comparison with constants."""
+    constants: dict[str, list[Scalar]] = {}
+    ops: dict[str, set[str]] = {}
+    for rule in rulebook.rules:
+        for c in _comparisons(rule.when):
+            if c.op not in THRESHOLD_OPS:
+                return None
+            constants.setdefault(c.fact, []).extend(_constants(c, rulebook.params))
+            ops.setdefault(c.fact, set()).add(c.op)
+    thresholds: list[tuple[str, tuple[int, ...]]] = []
+    values: list[str] = []
+    for fact in sorted(constants):
+        if all(type(v) is int for v in constants[fact]):
+            thresholds.append((fact, tuple(sorted(set(int(v) for v in constants[fact])))))
+        elif ops[fact] <= VALUE_OPS:
+            values.append(fact)
+        else:  # an order comparison with a non-int constant: the compiler refuses it; never guess
+            return None
+    return FactClasses(tuple(thresholds), tuple(values))
+
+
+@dataclass
+class FiredByClass:
+    """`engine.fire` of a rulebook with classes, asked once per fact class (module docstring): the
+    same answers in the same order. One per rulebook content: any engine of that content answers alike."""
+
+    classes: FactClasses
+    memo: dict[tuple[Hashable, ...], tuple[str, ...]] = field(default_factory=dict)
+
+    def fire(self, engine: FiresRules, records: Sequence[dict[str, Any]],
+             case_nos: Sequence[str]) -> list[list[str]]:
+        keys = [self.classes.of(r) for r in records]
+        ask: dict[tuple[Hashable, ...], int] = {}  # a class not known yet -> its first record here
+        for i, k in enumerate(keys):
+            if k not in self.memo and k not in ask:
+                ask[k] = i
+        if ask:
+            answers = engine.fire([records[i] for i in ask.values()], [case_nos[i] for i in ask.values()])
+            if len(self.memo) + len(ask) > MEMO_LIMIT:
+                self.memo.clear()
+            self.memo.update((k, tuple(ids)) for k, ids in zip(ask, answers, strict=True))
+        return [list(self.memo[k]) for k in keys]
