@@ -41,6 +41,10 @@ class PlanState:
             self.groups[view.demand[no].group][court] += 1
         self.legality = Legality({p.id: p.courts for p in inst.pools}, inst.conflicts)
         self._arrays: dict[str, tuple[list[str], np.ndarray, np.ndarray, np.ndarray]] = {}
+        # per pool, built once: a pool's courts and their states do not change while the state lives
+        # (a new network is a new state), and ranking one case otherwise rebuilt them on every call
+        self._pool_states: dict[str, list[CourtState]] = {}
+        self._points: dict[str, tuple[float, float] | None] = {}
 
     def without(self, demands: Sequence[Demand], assignments: Mapping[str, str]) -> PlanState:
         """A view of the plan with these demands taken out (to explain where they went)."""
@@ -64,6 +68,20 @@ class PlanState:
             self.pools[pool_id] = Pool(id=pool_id, forum=forum, level=level, courts=codes)
             self.legality.pool_courts[pool_id] = frozenset(codes)
         return self.pools[pool_id]
+
+    def pool_states(self, pool_id: str) -> list[CourtState]:
+        """The states of a pool's courts, in the pool's order."""
+        found = self._pool_states.get(pool_id)
+        if found is None:
+            found = self._pool_states[pool_id] = [self.courts[c] for c in self.pools[pool_id].courts]
+        return found
+
+    def point(self, code: str) -> tuple[float, float] | None:
+        """A court's (lat, lon), None when unknown."""
+        if code not in self._points:
+            c = self.courts[code]
+            self._points[code] = (c.lat, c.lon) if c.lat is not None and c.lon is not None else None
+        return self._points[code]
 
     def arrays(self, pool_id: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
         """(codes with officers, staff, transfer load, backlog in scaled units) of a pool."""
@@ -96,7 +114,7 @@ def rank_courts(state: PlanState, demands: Sequence[Demand]) -> tuple[Ranked, li
     pool = state.pools[first.pool or ""]
     excluded: dict[str, str] = {}
     for d in demands:
-        _, excl, _ = state.legality.split(d, [state.courts[c] for c in pool.courts])
+        _, excl, _ = state.legality.split(d, state.pool_states(pool.id))
         for court, unit in excl.items():
             excluded.setdefault(court, unit)
     if first.pinned:
@@ -117,19 +135,19 @@ def rank_courts(state: PlanState, demands: Sequence[Demand]) -> tuple[Ranked, li
         ratio = getattr(p, ratio_name)
         deltas[unit_id] = p.weight(unit_id) * (_figure(after, staff, ratio) - _figure(base[None, :], staff, ratio))
     group = state.groups.get(first.group, Counter())
+    w_distance, w_churn, w_mode = p.weight("soft.distance"), p.weight("soft.churn"), p.weight("soft.mode_cost")
+    w_group, w_outcome = p.weight("medium.group_together"), p.weight("soft.receiving_outcome")
+    balance = [(unit_id, deltas[unit_id].tolist()) for unit_id, _, _ in BALANCE]
     ranked = []
     for j, court in enumerate(legal):
-        c = state.courts[court]
-        point = (c.lat, c.lon) if c.lat is not None and c.lon is not None else None
-        terms = {unit_id: float(deltas[unit_id][j]) for unit_id, _, _ in BALANCE}
-        terms["soft.distance"] = p.weight("soft.distance") * sum(case_km(point, d.debtor_point, d.asset_point)
-                                                                 for d in demands)
-        terms["soft.churn"] = p.weight("soft.churn") * sum(1 for d in demands if d.previous not in (None, court))
-        terms["soft.mode_cost"] = p.weight("soft.mode_cost") * sum(MODE_COST[d.mode_at(court)] for d in demands)
-        terms["medium.group_together"] = p.weight("medium.group_together") * (1 if group and court not in group else 0)
+        point = state.point(court)
+        terms = {unit_id: values[j] for unit_id, values in balance}
+        terms["soft.distance"] = w_distance * sum(case_km(point, d.debtor_point, d.asset_point) for d in demands)
+        terms["soft.churn"] = w_churn * sum(1 for d in demands if d.previous not in (None, court))
+        terms["soft.mode_cost"] = w_mode * sum(MODE_COST[d.mode_at(court)] for d in demands)
+        terms["medium.group_together"] = w_group * (1 if group and court not in group else 0)
         if p.outcome_shares:  # the optional term appears only where it is on
-            terms["soft.receiving_outcome"] = p.weight("soft.receiving_outcome") * len(demands) * outcome_gap(
-                p.outcome_shares, court)
+            terms["soft.receiving_outcome"] = w_outcome * len(demands) * outcome_gap(p.outcome_shares, court)
         ranked.append((court, terms))
     ranked.sort(key=lambda ct: (sum(ct[1].values()), ct[0]))
     from solver.constraints import BY_ID
@@ -164,9 +182,10 @@ def recommend_demands(state: PlanState, network: CourtNetwork, demands: Sequence
                               unplaced_reason=max(found, key=order.index) if found else "hard.in_forum_jurisdiction")
     best, best_terms = next(((c, t) for c, t in ranked if c == chosen), ranked[0])
     best_total = sum(best_terms.values())
+    kept = [(c, t) for c, t in ranked if c != best]
     alternatives = [Alternative(court=c, delta=round(sum(t.values()) - best_total, 6),
-                                score={k: round(v, 6) for k, v in t.items()}) for c, t in ranked if c != best]
-    alternatives = alternatives[:top] if top is not None else alternatives
+                                score={k: round(v, 6) for k, v in t.items()})
+                    for c, t in (kept[:top] if top is not None else kept)]
     return Recommendation(case_nos=nos, mode=first.mode_at(best), target_court=best, forum=first.forum,
                           score={k: round(v, 6) for k, v in best_terms.items()}, alternatives=alternatives,
                           excluded=[*excluded, outside])
