@@ -76,9 +76,10 @@ class _Session:
         self._collect = collect
         self._handle = durable_rules_engine.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
 
-    def assert_facts(self, name: str, facts: list[Json]) -> None:
+    def assert_facts(self, name: str, facts: list[str]) -> None:
+        """Assert `facts` (each one record's JSON text) and collect what the actions matched."""
         handle = self._handle
-        code, state = durable_rules_engine.assert_facts(handle, json.dumps(facts, ensure_ascii=False))
+        code, state = durable_rules_engine.assert_facts(handle, "[" + ", ".join(facts) + "]")
         if code in (1, 2):  # not handled / already observed: durable's Host raises both
             raise RulebookError(f"ruleset {name}: the engine did not take the facts (code {code})")
         if code == 3:
@@ -101,6 +102,21 @@ class _Session:
 
     def delete(self) -> None:
         durable_rules_engine.delete_ruleset(self._handle)
+
+
+_JSON_BOOL = {True: "true", False: "false"}
+
+
+def _json_value(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)`, directly for the three types facts have."""
+    kind = type(value)
+    if kind is bool:
+        return _JSON_BOOL[value]
+    if kind is int:
+        return int.__repr__(value)
+    if kind is str:
+        return json.encoder.encode_basestring(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _read_facts(pattern: Json) -> set[str]:
@@ -151,6 +167,11 @@ class RuleEngine:
         if set(short.values()) & (RESERVED_FIELDS | set(read)):
             raise RulebookError(f"{rulebook.source}: a fact name clashes with the engine's short names f0, f1, ...")
         self._fields = tuple(short.items())  # (fact name, the name the engine knows it by)
+        # A record's text: the marker, its id and sid, then the facts the rules read, as json.dumps
+        # writes them (`_matched_ids` reads the ids back off this text).
+        self._record_format = (_ID_PREFIX.replace("%", "%%") + '%d, "sid": %d'
+                               + "".join(f", {json.dumps(k)}: %s" for _, k in self._fields) + "}")
+        self._read_names = tuple(name for name, _ in self._fields)
         definition: dict[str, Any] = {SEEN_RULE: {"all": [{"m": dict(MARKER)}], "cap": chunk_size}}
         for rule_id, rule in self.compiled.items():
             definition[rule_id] = {"all": [{"m": _renamed(rule["all"][0]["m"], short)}], "cap": chunk_size}
@@ -177,9 +198,7 @@ class RuleEngine:
 
     def _run_chunk(self, records: Sequence[Mapping[str, Any]]) -> dict[int, list[str]]:
         sid = self._sid()
-        fields = self._fields
-        facts = [{**MARKER, "id": i, "sid": sid, **{k: r[name] for name, k in fields if name in r}}
-                 for i, r in enumerate(records)]
+        facts = [self._record_text(r, i, sid) for i, r in enumerate(records)]
         self._hits = {}
         self._live_sids.add(sid)
         error: Exception | None = None
@@ -197,6 +216,14 @@ class RuleEngine:
         if error is not None and len(records) == 1 and not out:
             raise DataError(f"ruleset {self.name}: the engine rejected a record: {error}")
         return out
+
+    def _record_text(self, record: Mapping[str, Any], i: int, sid: int) -> str:
+        try:
+            values = [_json_value(record[name]) for name in self._read_names]
+        except KeyError:  # a fact left out never matches (as in durable): the record without it
+            fact = {**MARKER, "id": i, "sid": sid, **{k: record[n] for n, k in self._fields if n in record}}
+            return json.dumps(fact, ensure_ascii=False)
+        return self._record_format % (i, sid, *values)
 
     def _delete_state(self, sid: int) -> None:
         try:

@@ -178,3 +178,19 @@ def test_matched_ids_are_read_off_the_text_or_else_parsed() -> None:
     assert _matched_ids(capped) == ("flag.a_b", [4, 17])
     single = json.dumps({"outcome.x": {"m": facts[1]}}, separators=(",", ":"))  # not the text as sent: parsed
     assert _matched_ids(single) == ("outcome.x", [17])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(record=fact_strategy(), text=st.text(), position=st.integers(0, 249))
+def test_a_record_is_sent_as_json_dumps_writes_it(engine: RuleEngine, record: dict[str, Any], text: str,
+                                                   position: int) -> None:
+    import json
+
+    from rules.compiler import MARKER
+
+    record["case_state"] = text  # any text, escapes included
+    sent = {**MARKER, "id": position, "sid": 7, **{short: record[name] for name, short in engine._fields}}
+    assert engine._record_text(record, position, 7) == json.dumps(sent, ensure_ascii=False)
+    del record["obligation"]
+    del sent[dict(engine._fields)["obligation"]]
+    assert engine._record_text(record, position, 7) == json.dumps(sent, ensure_ascii=False)
