@@ -113,6 +113,8 @@ def _out_of_range(value: date, latest: date, what: str) -> ValueError:
 
 
 def event_date(value: date) -> date:
+    if EARLIEST_DATE <= value <= _bounds[2]:  # the latest dates only grow with the day: a date within the
+        return value  # last bounds read is within the current ones (the hot path: no clock read, no call)
     latest = _latest()[1]
     if EARLIEST_DATE <= value <= latest:
         return value
@@ -120,6 +122,8 @@ def event_date(value: date) -> date:
 
 
 def deadline_date(value: date) -> date:
+    if EARLIEST_DATE <= value <= _bounds[3]:  # as event_date
+        return value
     latest = _latest()[2]
     if EARLIEST_DATE <= value <= latest:
         return value
