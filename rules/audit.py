@@ -27,14 +27,17 @@ from rules.spec import Rule, Rulebook
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
+_set = object.__setattr__
+
+
 def built(model: type[ModelT], values: dict[str, Any]) -> ModelT:
     """`model.model_construct(**values)` for `values` that name every field of `model`, in its
     declaration order (the fields set is then every field): the same instance, built directly."""
     entry = model.__new__(model)
-    object.__setattr__(entry, "__dict__", values)
-    object.__setattr__(entry, "__pydantic_fields_set__", set(values))
-    object.__setattr__(entry, "__pydantic_extra__", None)
-    object.__setattr__(entry, "__pydantic_private__", None)
+    _set(entry, "__dict__", values)
+    _set(entry, "__pydantic_fields_set__", set(values))
+    _set(entry, "__pydantic_extra__", None)
+    _set(entry, "__pydantic_private__", None)
     return entry
 
 
@@ -67,6 +70,8 @@ class _RulePlan:
     law: tuple[_Template, ...]
     policy: tuple[_Template, ...]
     per_case: bool  # some template reads the case
+    # when no source reads the case: the citations (empty ones left out) and the legal basis
+    sources: tuple[tuple[str, ...], tuple[str, ...], str] | None
 
     @classmethod
     def of(cls, rule: Rule, params: Mapping[str, Any]) -> _RulePlan:
@@ -74,16 +79,25 @@ class _RulePlan:
         law = tuple(_template(t, params) for t in rule.law)
         policy = tuple(_template(t, params) for t in rule.policy)
         per_case = any(t.per_case for t in (explain, *law, *policy))
-        return cls(rule, rule.fact_names(), explain, law, policy, per_case)
+        sources = None
+        if not any(t.per_case for t in (*law, *policy)):
+            static_law = tuple(t.text for t in law if t.text)
+            static_policy = tuple(t.text for t in policy if t.text)
+            sources = (static_law, static_policy, "；".join(static_law or static_policy))
+        return cls(rule, rule.fact_names(), explain, law, policy, per_case, sources)
 
     def entry(self, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
-        # a conditional citation may render empty: it is left out
-        law = [c for c in ((t.text.format_map(lookup) if t.per_case else t.text) for t in self.law) if c]
-        policy = [c for c in ((t.text.format_map(lookup) if t.per_case else t.text) for t in self.policy) if c]
+        if self.sources is not None:
+            static_law, static_policy, basis = self.sources
+            law, policy = list(static_law), list(static_policy)
+        else:  # a conditional citation may render empty: it is left out
+            law = [c for c in ((t.text.format_map(lookup) if t.per_case else t.text) for t in self.law) if c]
+            policy = [c for c in ((t.text.format_map(lookup) if t.per_case else t.text) for t in self.policy) if c]
+            basis = "；".join(law or policy)
         explain = self.explain
         rule = self.rule
         return built(FiredRule, {
-            "rule_id": rule.id, "label_zh": rule.label_zh, "legal_basis": "；".join(law or policy),
+            "rule_id": rule.id, "label_zh": rule.label_zh, "legal_basis": basis,
             "facts": {n: facts[n] for n in self.names},
             "explanation_zh": explain.text.format_map(lookup) if explain.per_case else explain.text,
             "law": law, "policy": policy,
@@ -95,6 +109,24 @@ def _plans(rulebook: Rulebook) -> dict[str, _RulePlan]:
     if not plans:
         plans.update((r.id, _RulePlan.of(r, rulebook.params)) for r in rulebook.rules)
     return plans
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    """The audit entries of one set of fired rules, planned once per set (`rules.evaluate` keeps it
+    with what the set decides): the rule plans, or None for a rulebook without sentences (1.1.0)."""
+
+    rules: tuple[Rule, ...]
+    plans: tuple[_RulePlan, ...] | None
+    per_case: bool  # some template of some rule reads the case
+
+    @classmethod
+    def of(cls, rulebook: Rulebook, rules: Sequence[Rule]) -> AuditPlan:
+        if not any(r.explain_zh or r.law or r.policy for r in rules):
+            return cls(tuple(rules), None, False)
+        by_id = _plans(rulebook)
+        plans = tuple(by_id[r.id] for r in rules)
+        return cls(tuple(rules), plans, any(p.per_case for p in plans))
 
 
 _FIRED_CACHE_LIMIT = 100_000
@@ -117,16 +149,14 @@ def _fired_rule(rulebook: Rulebook, rule: Rule, facts: Mapping[str, Any]) -> Fir
 _NO_CASE: Mapping[str, Any] = {}  # the lookup when no fired rule's template reads the case
 
 
-def audit_entries(case_facts: CaseFacts, rules: Sequence[Rule], rulebook: Rulebook) -> list[FiredRule]:
+def audit_entries(case_facts: CaseFacts, plan: AuditPlan, rulebook: Rulebook) -> list[FiredRule]:
     """The audit entries of the rules that fired for one case, in firing order."""
     facts = case_facts.facts
-    if case_facts.found is None or not any(r.explain_zh or r.law or r.policy for r in rules):
-        return [_fired_rule(rulebook, r, facts) for r in rules]  # a rulebook without sentences (1.1.0)
-    by_id = _plans(rulebook)
-    plans = [by_id[r.id] for r in rules]
+    if case_facts.found is None or plan.plans is None:
+        return [_fired_rule(rulebook, r, facts) for r in plan.rules]  # a rulebook without sentences (1.1.0)
     lookup = _NO_CASE
-    if any(p.per_case for p in plans):
+    if plan.per_case:
         context = ExplanationContext(case_facts.found, facts, case_facts.forum, case_facts.eligible_from,
                                      case_facts.eligible_from_projected, rulebook.params)
         lookup = renderer(context, rulebook.params)
-    return [p.entry(facts, lookup) for p in plans]
+    return [p.entry(facts, lookup) for p in plan.plans]

@@ -105,18 +105,10 @@ class _Session:
 
 
 _JSON_BOOL = {True: "true", False: "false"}
-
-
-def _json_value(value: Any) -> str:
-    """`json.dumps(value, ensure_ascii=False)`, directly for the three types facts have."""
-    kind = type(value)
-    if kind is bool:
-        return _JSON_BOOL[value]
-    if kind is int:
-        return int.__repr__(value)
-    if kind is str:
-        return json.encoder.encode_basestring(value)
-    return json.dumps(value, ensure_ascii=False)
+# json.dumps(value, ensure_ascii=False) for the three types facts have, by exact type (a bool is
+# not written as an int); a value of any other type is a KeyError: the record goes through json.dumps.
+_JSON_VALUE: dict[type, Callable[[Any], str]] = {
+    bool: _JSON_BOOL.__getitem__, int: int.__repr__, str: json.encoder.encode_basestring}
 
 
 def _read_facts(pattern: Json) -> set[str]:
@@ -219,8 +211,8 @@ class RuleEngine:
 
     def _record_text(self, record: Mapping[str, Any], i: int, sid: int) -> str:
         try:
-            values = [_json_value(record[name]) for name in self._read_names]
-        except KeyError:  # a fact left out never matches (as in durable): the record without it
+            values = [_JSON_VALUE[type(v)](v) for v in map(record.__getitem__, self._read_names)]
+        except KeyError:  # a fact left out (it never matches, as in durable) or a value of another type
             fact = {**MARKER, "id": i, "sid": sid, **{k: record[n] for n, k in self._fields if n in record}}
             return json.dumps(fact, ensure_ascii=False)
         return self._record_format % (i, sid, *values)

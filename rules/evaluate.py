@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from assign.errors import RulebookError
 from assign.network import CourtNetwork
 from assign.schemas import MODE_COST, Case, Mode, Outcome, RulebookVersion, Verdict
-from rules.audit import audit_entries, built
+from rules.audit import AuditPlan, audit_entries, built
 from rules.facts import BatchContext, CaseFacts, build_facts
 from rules.spec import Rule, Rulebook
 
@@ -55,7 +55,7 @@ class _Decision:
     """What the set of fired rules decides, whatever the case: the same fired rules always give
     the same outcome, modes and flags, so a rulebook works each set out once (`_decision`)."""
 
-    rules: tuple[Rule, ...]
+    audit: AuditPlan  # the fired rules' audit entries, planned
     outcome: Outcome
     basis_from_facts: bool
     permitted: tuple[Mode, ...]
@@ -84,7 +84,7 @@ def _decide(rulebook: Rulebook, fired_ids: Sequence[str], case_no: str) -> _Deci
     flags: list[str] = []
     for rule in rules:
         flags += [f for f in rule.sets.flags if f not in flags]
-    return _Decision(tuple(rules), Outcome(str(effects.outcome)),  # an outcome rule's outcome is set
+    return _Decision(AuditPlan.of(rulebook, rules), Outcome(str(effects.outcome)),  # an outcome rule's outcome is set
                      effects.basis_from_facts, tuple(permitted), recommend(permitted, rules), tuple(flags))
 
 
@@ -117,7 +117,7 @@ def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rule
         "permitted_modes": list(decided.permitted),
         "recommended_mode": decided.recommended,
         "flags": list(decided.flags),
-        "fired": audit_entries(case_facts, decided.rules, rulebook),
+        "fired": audit_entries(case_facts, decided.audit, rulebook),
         "rulebook_version": version or rulebook_version(rulebook),
         "eligible_from_projected": case_facts.eligible_from_projected,
     })
