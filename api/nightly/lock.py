@@ -1,4 +1,5 @@
-"""Holding the nightly run lock: acquire, a heartbeat thread, release.
+"""Holding the nightly run lock: acquire, a heartbeat thread, release; and the run as a job of
+`api.service.job_runner` (`NightControl`: the lock is its claim, a takeover its cancel).
 
 The heartbeat runs in a thread with its own connection so that long stages (a store-wide
 evaluation, a slow forum) keep the lock fresh. If a heartbeat finds the lock taken over
@@ -20,14 +21,17 @@ import os
 import socket
 import threading
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
+from typing import NoReturn
 
 import psutil
 from sqlalchemy.engine import Engine
 
 from assign import runs
-from assign.errors import Conflict
+from assign.db import session_scope
+from assign.errors import AssignError, Conflict
 
 log = logging.getLogger(__name__)
 
@@ -97,3 +101,29 @@ class RunLockKeeper:
         self._thread.join(timeout=self.heartbeat_s + 5)
         with self.engine.connect() as conn:
             runs.release_lock(conn, holder=self.holder)
+
+
+@dataclass(frozen=True)
+class NightControl:
+    """The nightly run's side of `api.service.job_runner`: claimed by its run lock (taken around the runner),
+    cancelled when another process took the lock over, a domain failure recorded on the run row and raised."""
+
+    engine: Engine
+    run_id: str
+    keeper: RunLockKeeper
+
+    def claim(self) -> bool:
+        return True  # the run lock is the claim
+
+    def cancel_requested(self) -> bool:
+        return self.keeper.lost
+
+    def cancelled(self) -> NoReturn:
+        self.keeper.check()  # Conflict: the run now belongs to another process; nothing is recorded
+        raise Conflict(f"nightly run {self.run_id}: cancelled")
+
+    def failed(self, error: Exception) -> NoReturn:
+        if isinstance(error, AssignError) and not isinstance(error, Conflict):
+            with session_scope(self.engine) as session:
+                runs.finish_run(session=session, run_id=self.run_id, status=runs.RunStatus.FAILED, error=str(error))
+        raise error

@@ -27,14 +27,15 @@ from api.nightly import stages
 from api.nightly.alerts_stage import alerts_stage
 from api.nightly.budget import solve_budget
 from api.nightly.leads_stage import leads_stage
-from api.nightly.lock import RunLockKeeper
+from api.nightly.lock import NightControl, RunLockKeeper
 from api.nightly.services import NightlyServices
 from api.nightly.worker import network_payload, solve_forum
 from api.service.forum_plan import ForumResult, ForumTask, check_result
+from api.service.job_runner import Checkpoint, run_job
 from api.service.outcome_term import outcome_shares_by_forum
 from assign import repository, runs
 from assign.db import session_scope
-from assign.errors import AssignError, Conflict
+from assign.errors import AssignError
 from assign.fields import require_not_future
 from assign.network import CourtNetwork
 from solver.instance import SolveParams
@@ -85,19 +86,13 @@ def run_nightly(engine: Engine, *, as_of: date, services: NightlyServices, optio
                                 seed=seed, placer=services.placer, snapshot=snapshot, policies=_policies(services))
     with RunLockKeeper(engine, run_id=run_id, stale_after_s=options.stale_after_s,
                        heartbeat_s=options.heartbeat_s) as keeper:
-        try:
-            return _run(engine, run_id, as_of, services, options, network, executor, progress, keeper)
-        except Conflict:
-            raise  # the lock was taken over: the run now belongs to another process
-        except AssignError as e:
-            with session_scope(engine) as session:
-                runs.finish_run(session=session, run_id=run_id, status=runs.RunStatus.FAILED, error=str(e))
-            raise
+        return run_job(NightControl(engine, run_id, keeper),
+                       lambda check: _run(engine, run_id, as_of, services, options, network, executor, progress, check))
 
 
 def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, options: NightlyOptions,
          network: CourtNetwork, executor: Executor | None, progress: ProgressFn,
-         keeper: RunLockKeeper) -> NightlyReport:
+         check: Checkpoint) -> NightlyReport:
     night_started = time.perf_counter()  # the night's budget runs from here (api/nightly/budget.py)
     with session_scope(engine) as session:
         run = runs.start_run(session=session, run_id=run_id, as_of=as_of, network_hash=network.content_hash,
@@ -111,7 +106,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
 
     def mark(stage: str, reached: str, started: float) -> None:
         times[stage] = round(time.perf_counter() - started, 3)
-        keeper.check()
+        check()
         with session_scope(engine) as s:
             runs.set_stage(session=s, run_id=run_id, stage=reached, stage_times={stage: times[stage]})
 
@@ -150,7 +145,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
     budget = solve_budget(night_budget_s=options.budget_s, elapsed_s=time.perf_counter() - night_started,
                           floor_s=options.solve_floor_s, explicit_s=options.solve_budget_s)
     failures = _solve_forums(engine, run_id, as_of, todo, by_forum, pins_used, services, options, network,
-                             executor, progress, keeper, spent, budget_s=budget.seconds, done_before=len(stored),
+                             executor, progress, check, spent, budget_s=budget.seconds, done_before=len(stored),
                              total=len(forums))
     times.update({k: round(v, 3) for k, v in spent.items()})  # inside the solve stage's wall time
     if failures:
@@ -166,7 +161,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
                                        needing_court=needing, pinned=len(pins_used))
         summary.budget = budget.report()
         earlier_times = runs.stage_times(session=s, run_id=run_id)
-    keeper.check()
+    check()
     times["publish"] = round(time.perf_counter() - started, 3)
     all_times = {**earlier_times, **times}
     with session_scope(engine) as s:
@@ -177,7 +172,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
 
 def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_forum: dict[str, list[str]],
                   pins: dict[str, str], services: NightlyServices, options: NightlyOptions, network: CourtNetwork,
-                  executor: Executor | None, progress: ProgressFn, keeper: RunLockKeeper, spent: dict[str, float],
+                  executor: Executor | None, progress: ProgressFn, check: Checkpoint, spent: dict[str, float],
                   *, budget_s: float, done_before: int, total: int) -> dict[str, str]:
     """Store every forum in `todo`; returns forum -> reason for those that got no valid plan."""
     failures: dict[str, str] = {}
@@ -188,7 +183,7 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
 
     def store(forum: str, result: ForumResult, attempts: int) -> None:
         nonlocal done
-        keeper.check()
+        check()
         case_nos = by_forum.get(forum, [])
         started = time.perf_counter()
         problems = check_result(result, forums=dict.fromkeys(case_nos, forum), pins=pins, network=network)

@@ -3,7 +3,8 @@
 Design: the job's state is a table (`assign.jobs.PlanJob`), the work runs in a thread of
 the API process that accepted it (one at a time per process: a solve uses every core).
 With the state in the database any worker process answers GET and DELETE for any job,
-and a cancel is a flag the runner reads between stages. Stages:
+and a cancel is a flag the runner reads between stages. Claim, cancel and the error boundary are
+`api.service.job_runner`'s, shared with the nightly run (`BatchJobControl` is the batch side). Stages:
 
 1. load the open cases of the scope (the forum's jurisdiction) and evaluate them;
 2. greedy plan: stored at once as the job's best-so-far summary;
@@ -38,6 +39,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel
@@ -48,6 +50,7 @@ from api.config import Settings
 from api.security import Principal
 from api.service import audit as audit_service
 from api.service import evaluation, forum_plan, placement, plan_store
+from api.service.job_runner import Cancelled, Checkpoint, run_job
 from api.service.outcome_term import outcome_shares_by_forum
 from assign import jobs, plans, repository
 from assign.db import session_scope
@@ -60,10 +63,6 @@ from solver import AssignmentPlan, SolveParams, build_instance, greedy_plan
 from solver.stop import stop_when
 
 log = logging.getLogger(__name__)
-
-
-class Cancelled(Exception):
-    pass
 
 
 class JobBest(plan_store.PlanSummary):
@@ -136,7 +135,39 @@ def admit_job(*, session: Session, settings: Settings, key: Principal, scope: st
                       "wait for one to finish or cancel one")
 
 
+@dataclass(frozen=True)
+class BatchJobControl:
+    """A batch job's side of `api.service.job_runner`: claimed queued -> running, cancelled by its flag, a
+    failure recorded on the row and logged (a job's failure is its result, not the server's)."""
+
+    engine: Engine
+    job_id: str
+    started: bool = False  # the row is already running (claimed by an earlier call)
+
+    def claim(self) -> bool:
+        if self.started:
+            return True
+        with session_scope(self.engine) as session:
+            return jobs.start_job(session=session, job_id=self.job_id)  # False: cancelled while queued
+
+    def cancel_requested(self) -> bool:
+        with session_scope(self.engine) as session:
+            return jobs.cancel_requested(session=session, job_id=self.job_id)
+
+    def cancelled(self) -> None:
+        with session_scope(self.engine) as session:  # a job cancelled while queued has ended already: no change
+            jobs.finish_job(session=session, job_id=self.job_id, status=jobs.JobStatus.CANCELLED)
+
+    def failed(self, error: Exception) -> None:
+        log.error("plan job %s failed: %s", self.job_id, mask_text(repr(error)))
+        with session_scope(self.engine) as session:
+            jobs.finish_job(session=session, job_id=self.job_id, status=jobs.JobStatus.FAILED,
+                            error=mask_text(str(error)))
+
+
 class JobRunner:
+    """The API process's batch job thread: each job runs through `job_runner.run_job`."""
+
     def __init__(self, engine: Engine, settings: Settings, *,
                  placer: forum_plan.Placer = placement.place_cases) -> None:
         self.engine = engine
@@ -153,34 +184,22 @@ class JobRunner:
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _cancel_requested(self, job_id: str) -> bool:
-        with session_scope(self.engine) as session:
-            return jobs.cancel_requested(session=session, job_id=job_id)
-
-    def _check(self, job_id: str) -> None:
-        if self._cancel_requested(job_id):
-            raise Cancelled
-
     def run(self, job_id: str, network: CourtNetwork) -> None:
-        with session_scope(self.engine) as session:
-            if not jobs.start_job(session=session, job_id=job_id):
-                return  # cancelled while queued
-        self.execute(job_id, network)
+        """Claim a queued job and run it to its final state: done, cancelled or failed."""
+        run_job(BatchJobControl(self.engine, job_id), lambda check: self._work(job_id, network, check))
 
     def execute(self, job_id: str, network: CourtNetwork) -> None:
-        """Run a started job to its final state: done, cancelled or failed."""
-        try:
-            with session_scope(self.engine) as session:
-                job = jobs.get_job(session=session, job_id=job_id)
-                params, scope, key_id = job.job_params(), job.scope, job.key_id
-            self._run(job_id, scope, params, key_id, network)
-        except Cancelled:
-            with session_scope(self.engine) as session:
-                jobs.finish_job(session=session, job_id=job_id, status=jobs.JobStatus.CANCELLED)
-        except Exception as e:  # a job's failure is its result, not the server's
-            log.error("plan job %s failed: %s", job_id, mask_text(repr(e)))
-            with session_scope(self.engine) as session:
-                jobs.finish_job(session=session, job_id=job_id, status=jobs.JobStatus.FAILED, error=mask_text(str(e)))
+        """Run a job already marked running (e.g. a row left running) to its final state."""
+        run_job(BatchJobControl(self.engine, job_id, started=True), lambda check: self._work(job_id, network, check))
+
+    def checkpoint(self, job_id: str) -> Checkpoint:
+        return Checkpoint(BatchJobControl(self.engine, job_id, started=True))
+
+    def _work(self, job_id: str, network: CourtNetwork, check: Checkpoint) -> None:
+        with session_scope(self.engine) as session:
+            job = jobs.get_job(session=session, job_id=job_id)
+            params, scope, key_id = job.job_params(), job.scope, job.key_id
+        self._run(job_id, scope, params, key_id, network, check)
 
     def _load(self, scope: str, params: jobs.JobParams, network: CourtNetwork,
               unreadable: dict[str, str]) -> list[Case]:
@@ -194,14 +213,14 @@ class JobRunner:
                                                          unreadable=unreadable) for c in batch]
 
     def _run(self, job_id: str, scope: str, params: jobs.JobParams, key_id: int | None,
-             network: CourtNetwork) -> None:
+             network: CourtNetwork, check: Checkpoint) -> None:
         as_of = params.as_of
         unreadable: dict[str, str] = {}
         evaluated = evaluation.evaluate_each(self._load(scope, params, network, unreadable), network, as_of,
                                             engine=evaluation.get_engine(self.settings.rulebook_dir))
         cases, verdicts = evaluated.cases, evaluated.verdicts  # a case that cannot be evaluated is reported, skipped
         not_evaluated = [f"case {no}: {why}" for no, why in unreadable.items()] + [str(f) for f in evaluated.failures]
-        self._check(job_id)
+        check()
         with session_scope(self.engine) as session:
             previous = plans.current_plan(session=session, scope=scope)
             # transfers a dispatcher already decided stay where they were decided
@@ -228,13 +247,13 @@ class JobRunner:
 
         with session_scope(self.engine) as session:
             jobs.set_best(session=session, job_id=job_id, best=JobBest.of(summary_of(greedy, kind), "greedy"))
-        self._check(job_id)
+        check()
         plan_id = f"job-{job_id[:8]}-{uuid.uuid4().hex[:8]}"
-        with stop_when(lambda: self._cancel_requested(job_id)):
+        with stop_when(check.requested):
             result = forum_plan.plan_forum(cases, verdicts, network, forum=scope, plan_id=plan_id,
                                            placer=self.placer, previous_plan=previous_plan, pinned=pinned,
                                            params=solve_params)
-        self._check(job_id)
+        check()
         # the same checks as a nightly forum's plan: a plan with a problem is never stored
         forums = {v.case_no: v.forum for v in verdicts if v.forum is not None}
         problems = forum_plan.check_result(result, forums=forums, pins=pinned, network=network)

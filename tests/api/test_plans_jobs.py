@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from api.service.jobs import Cancelled, JobRunner
+from api.service.job_runner import Cancelled
+from api.service.jobs import JobRunner
 from api.service.placement import place_cases
 from assign import jobs
 from assign.db import session_scope, table_of
@@ -80,7 +81,7 @@ def test_a_running_job_stops_at_its_next_stage_when_cancelled(keys: Keys, client
         network = client.app.state.networks.get(session)
     runner = client.app.state.jobs
     with pytest.raises(Cancelled):
-        runner._run(job_id, "I510100", jobs.JobParams(as_of=AS_OF), None, network)
+        runner._run(job_id, "I510100", jobs.JobParams(as_of=AS_OF), None, network, runner.checkpoint(job_id))
     runner.execute(job_id, network)  # what the runner thread does: the cancel becomes the job's end
     job = client.get(f"/v1/recommendations/batch/{job_id}", headers=headers(keys.dispatcher)).json()
     assert job["status"] == "cancelled" and job["plan_id"] is None and job["finished_at"]
