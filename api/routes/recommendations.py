@@ -84,10 +84,19 @@ async def recommend_one(body: RecommendOne, request: Request, key: DeciderKeyDep
     # group commit: the answer goes out only once the rows are committed
     rec_id, result = await run_in_threadpool(_recommend, request.app.state, network, rules, key, body.case_no,
                                              body.as_of or today())
-    out = SingleOut(recommendation_id=rec_id,
-                    plan_id=result.recommendation.plan_id if result.recommendation else None,
-                    verdict=result.verdict, recommendation=result.recommendation, message=result.message)
-    return Response(content=out.model_dump_json(), media_type="application/json")  # serialised once
+    return Response(content=single_json(rec_id, result), media_type="application/json")
+
+
+def single_json(rec_id: int | None, result: SingleResult) -> bytes:
+    """`SingleOut` as JSON, byte for byte what `SingleOut.model_dump_json()` writes; a stored recommendation's
+    JSON is the one its row holds (the recommendation, with its ~10-30 ranked courts, serialised once)."""
+    rec = result.recommendation
+    if rec is None or result.recommendation_json is None or result.message is not None:
+        return SingleOut(recommendation_id=rec_id, plan_id=rec.plan_id if rec else None, verdict=result.verdict,
+                         recommendation=rec, message=result.message).model_dump_json().encode()
+    return b"".join((b'{"recommendation_id":', json.dumps(rec_id).encode(), b',"plan_id":',
+                     json.dumps(rec.plan_id).encode(), b',"verdict":', result.verdict.model_dump_json().encode(),
+                     b',"recommendation":', result.recommendation_json.encode(), b',"message":null}'))
 
 
 def _recommend(state: Any, network: CourtNetwork, rules: RuleEngine, key: Principal, case_no: str,

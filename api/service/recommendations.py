@@ -62,6 +62,7 @@ class SingleResult:
     recommendation: Recommendation | None
     message: str | None = None
     write: PendingWrite | None = None
+    recommendation_json: str | None = None  # the recommendation as stored (its row's data): the answer reuses it
 
 
 @dataclass(frozen=True)
@@ -113,4 +114,4 @@ def recommend_case(*, network: CourtNetwork, rules: RuleEngine, states: Baseline
                                    outcome=verdict.outcome.value, rulebook=verdict.rulebook_version.hash)
     plan_table, rec_table = table_of(PlanRow), table_of(RecommendationRow)
     write = PendingWrite(rows=[(plan_table, plan_row), (rec_table, rec_row)], audit=[entry], returning=rec_table)
-    return SingleResult(verdict, rec, write=write)
+    return SingleResult(verdict, rec, write=write, recommendation_json=rec_row["data"])

@@ -1,5 +1,6 @@
 """`POST /v1/evaluate` serialises each verdict once (for the audit digest and the answer): the answer
-must still be the `Verdicts` document and the digest the one over each verdict's JSON."""
+must still be the `Verdicts` document and the digest the one over each verdict's JSON. Likewise
+`POST /v1/recommendations` answers with the recommendation's stored JSON: still the `SingleOut` document."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from fastapi.testclient import TestClient
 
 from api.config import BUILTIN_RULEBOOK_DIR
 from api.routes.evaluate import Verdicts, verdicts_response
+from api.routes.recommendations import SingleOut
 from api.service import evaluation
 from api.service.audit import verdict_json, verdicts_digest
-from assign.schemas import Verdict
+from assign.schemas import Case, Verdict
 from tests.api.conftest import Keys, headers
 from tests.factories import make_case, make_network, make_transfer_case
 
@@ -54,3 +56,13 @@ def test_the_route_answers_what_the_audit_record_digests(client: TestClient, key
     audit = client.get("/v1/audit", params={"kind": "verdicts"}, headers=headers(keys.admin))
     assert audit.status_code == 200, audit.text
     assert audit.json()["data"][-1]["payload"]["digest"] == verdicts_digest(answer.verdicts)
+
+
+def test_a_single_recommendation_answer_is_the_single_out_document_byte_for_byte(client: TestClient, keys: Keys,
+                                                                                transfer_case: Case) -> None:
+    r = client.post("/v1/recommendations", json={"case_no": transfer_case.case_no, "as_of": AS_OF.isoformat()},
+                    headers=headers(keys.dispatcher))
+    assert r.status_code == 200, r.text
+    out = SingleOut.model_validate_json(r.content)
+    assert out.recommendation is not None and out.recommendation.alternatives  # the assembled path ran
+    assert r.content == out.model_dump_json().encode()
