@@ -29,8 +29,9 @@ from assign.interchange import context_problems, duplicate_problem
 from assign.models import CaseRow
 from assign.network import CourtNetwork
 from assign.outcomes import Source, progress_of_update, store_progress
-from assign.repository import case_row_values, read_case
+from assign.repository import case_row_values
 from assign.schemas import Case
+from assign.stored_case import CHECKS_VERSION, read_case
 
 T = TypeVar("T")
 _TABLE = table_of(CaseRow)
@@ -130,13 +131,21 @@ def _store_page(conn: Connection, chunk: list[Item], report: ImportReport, *, as
     if not by_no:
         return
     conn.execute(_SEEN.insert(), [{"case_no": no, "row_no": first[no]} for no in by_no])
-    found = conn.execute(select(_TABLE.c.case_no, _TABLE.c.content_hash).where(_TABLE.c.case_no.in_(list(by_no))))
-    existing: dict[str, str] = {no: h for no, h in found}
+    found = conn.execute(select(_TABLE.c.case_no, _TABLE.c.content_hash, _TABLE.c.checks_version)
+                         .where(_TABLE.c.case_no.in_(list(by_no))))
+    existing: dict[str, str] = {}
+    stale_checks: set[str] = set()  # unchanged, but checked under older checks: rewritten with the current stamp
+    for no, old_hash, checks in found:
+        existing[no] = old_hash
+        if checks != CHECKS_VERSION:
+            stale_checks.add(no)
     to_write = []
     for no, values in by_no.items():
         old_hash = existing.get(no)
         if old_hash == values["content_hash"]:
             kind = "unchanged"
+            if no in stale_checks:
+                to_write.append(values)
         else:
             kind = "stored" if old_hash is None else "updated"
             to_write.append(values)

@@ -61,15 +61,21 @@ class CaseRow(SQLModel, table=True):
     content_hash: str = Field(max_length=32)
     data: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
+    # the record checks the row passed when written (`assign.stored_case.CHECKS_VERSION`); None: written
+    # before the column existed. With a matching content_hash, bulk reads skip the Python-only checks.
+    checks_version: int | None = None
 
 
 class VerdictRow(SQLModel, table=True):
-    """One verdict per (case, evaluation date, rulebook hash): re-running a night adds nothing."""
+    """One verdict per (case, evaluation date, rulebook hash): re-running a night adds nothing.
+
+    No index on case_no alone: the unique constraint's index starts with it and serves every look-up
+    by case (the latest verdict, the queue's join); one index less to write per verdict."""
 
     __tablename__ = "verdict"
     __table_args__ = (sa.UniqueConstraint("case_no", "as_of", "rulebook_hash", name="uq_verdict_case_day_rulebook"),)
     id: int | None = Field(default=None, primary_key=True)
-    case_no: str = Field(index=True, max_length=128)
+    case_no: str = Field(max_length=128)
     as_of: date = Field(index=True)
     outcome: str = Field(index=True, max_length=32)
     forum: str | None = Field(default=None, index=True, max_length=32)

@@ -7,21 +7,19 @@ verdicts in `assign.verdict_queue`; bulk case import in `assign.importer`.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import ValidationError
 from sqlmodel import Session, col, delete, func, select
 
 from assign.db import table_of, upsert
-from assign.errors import DataError, NotFound
-from assign.masking import mask_text
+from assign.errors import NotFound
 from assign.models import CaseRow, CourtRow, NetworkMeta, VerdictRow, utcnow
 from assign.network import CourtNetwork, builtin_network
 from assign.schemas import Case, CaseStatus, Court, Verdict
+from assign.stored_case import CHECKS_VERSION, StoredRecord, content_digest, read_case, read_stored
 
 # ---------------------------------------------------------------- network
 
@@ -65,22 +63,6 @@ def network_info(*, session: Session) -> dict[str, Any]:
 # ---------------------------------------------------------------- cases
 
 
-def read_case(case_no: str, data: str, unreadable: dict[str, str] | None = None) -> Case | None:
-    """A stored record as a Case. A record that no longer validates (stored before a check existed,
-    or written around the service) is a DataError naming the case, or, when the caller collects
-    them in `unreadable` (case_no -> reason), reported there and skipped (None)."""
-    try:
-        return Case.model_validate_json(data)
-    except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        reason = f"the stored record no longer validates: {where}: {mask_text(first['msg'])}"
-        if unreadable is None:
-            raise DataError(f"case {case_no}: {reason}") from None
-        unreadable[case_no] = reason
-        return None
-
-
 def get_case(*, session: Session, case_no: str) -> Case:
     row = session.get(CaseRow, case_no)
     if row is None:
@@ -92,12 +74,13 @@ def get_case(*, session: Session, case_no: str) -> Case:
 
 def get_cases(*, session: Session, case_nos: Sequence[str], unreadable: dict[str, str] | None = None) -> list[Case]:
     """The stored cases among `case_nos`, in the order asked (missing ones skipped; unreadable ones:
-    `read_case`)."""
+    `read_stored`)."""
     found: dict[str, Case | None] = {}
     for start in range(0, len(case_nos), 5000):
         chunk = list(case_nos[start : start + 5000])
         for row in session.exec(select(CaseRow).where(col(CaseRow.case_no).in_(chunk))):
-            found[row.case_no] = read_case(row.case_no, row.data, unreadable)
+            record = StoredRecord(row.case_no, row.data, row.content_hash, row.checks_version)
+            found[row.case_no] = read_stored(record, unreadable)
     return [case for c in case_nos if (case := found.get(c)) is not None]
 
 
@@ -121,13 +104,14 @@ def case_filed_dates(*, session: Session, case_nos: Sequence[str]) -> dict[str, 
 
 
 def case_row_values(case: Case) -> dict[str, Any]:
-    """The `case_record` row for a case: the query columns plus the full JSON and its hash."""
+    """The `case_record` row for a case (checked: a `Case` is validated) under the current checks: the query
+    columns plus the full JSON and its hash (`assign.stored_case`)."""
     data = case.model_dump_json()
     return {
         "case_no": case.case_no, "court_code": case.court_code, "status": case.status.value,
         "debtor_id": case.debtor.id, "obligation": case.obligation.value, "received_on": case.received_on,
-        "filed_on": case.filed_on, "content_hash": hashlib.sha256(data.encode()).hexdigest()[:32], "data": data,
-        "updated_at": utcnow(),
+        "filed_on": case.filed_on, "content_hash": content_digest(data), "data": data,
+        "checks_version": CHECKS_VERSION, "updated_at": utcnow(),
     }
 
 
@@ -176,10 +160,10 @@ def iter_cases(
     court_codes: Sequence[str] | None = None, unreadable: dict[str, str] | None = None,
 ) -> Iterator[list[Case]]:
     """Stream stored cases in case_no order, `batch_size` at a time (keyset pagination; unreadable
-    records: `read_case`)."""
-    for rows in _keyset_pages(session, (CaseRow.case_no, CaseRow.data), batch_size=batch_size, status=status,
-                              court_codes=court_codes):
-        yield [case for no, data in rows if (case := read_case(no, data, unreadable)) is not None]
+    records: `read_stored`)."""
+    columns = (CaseRow.case_no, CaseRow.data, CaseRow.content_hash, CaseRow.checks_version)
+    for rows in _keyset_pages(session, columns, batch_size=batch_size, status=status, court_codes=court_codes):
+        yield [case for row in rows if (case := read_stored(StoredRecord(*row), unreadable)) is not None]
 
 
 def case_no_ranges(*, session: Session, size: int, status: Statuses = CaseStatus.OPEN,
@@ -191,14 +175,14 @@ def case_no_ranges(*, session: Session, size: int, status: Statuses = CaseStatus
 
 
 def case_records_between(*, session: Session, first: str, last: str, status: Statuses = CaseStatus.OPEN,
-                         court_codes: Sequence[str] | None = None) -> list[tuple[str, str]]:
-    """(case_no, stored JSON) with first <= case_no <= last, in order: one range of `case_no_ranges` (same
-    statuses and courts), unparsed so the caller can report a bad record without losing the rest."""
-    q = select(CaseRow.case_no, CaseRow.data).where(CaseRow.case_no >= first).where(CaseRow.case_no <= last)
-    q = _where_status(q, status)
+                         court_codes: Sequence[str] | None = None) -> list[StoredRecord]:
+    """The stored rows with first <= case_no <= last, in order: one range of `case_no_ranges` (same statuses
+    and courts), unparsed so the caller can report a bad record without losing the rest (`read_stored`)."""
+    q = select(CaseRow.case_no, CaseRow.data, CaseRow.content_hash, CaseRow.checks_version)
+    q = _where_status(q.where(CaseRow.case_no >= first).where(CaseRow.case_no <= last), status)
     if court_codes is not None:
         q = q.where(col(CaseRow.court_code).in_(list(court_codes)))
-    return [(no, data) for no, data in session.exec(q.order_by(CaseRow.case_no)).all()]
+    return [StoredRecord(*row) for row in session.exec(q.order_by(CaseRow.case_no)).all()]
 
 
 def iter_open_cases(*, session: Session, batch_size: int = 5000) -> Iterator[list[Case]]:

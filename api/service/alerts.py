@@ -23,6 +23,7 @@ from assign.alerts import Alert, save_alerts
 from assign.db import make_engine, session_scope
 from assign.network import CourtNetwork
 from assign.schemas import CaseStatus
+from assign.stored_case import read_stored
 from rules.alerts import RULESET_ID, evaluate_alerts
 from rules.engine import RuleEngine
 from rules.loader import load_rulebook, rulebook_file
@@ -93,7 +94,7 @@ def _range_alerts(status: CaseStatus, lo: str, hi: str, court_codes: list[str] |
         rows = repository.case_records_between(session=session, first=lo, last=hi, status=status,
                                                court_codes=court_codes)
     unreadable: dict[str, str] = {}
-    cases = [case for case_no, data in rows if (case := repository.read_case(case_no, data, unreadable)) is not None]
+    cases = [case for record in rows if (case := read_stored(record, unreadable)) is not None]
     problems = [f"case {no}: {why}" for no, why in unreadable.items()]
     return len(cases), evaluate_alerts(cases, as_of, engine), problems
 

@@ -42,6 +42,7 @@ from assign.heap import settle_heap
 from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus, Verdict
+from assign.stored_case import StoredRecord, read_stored, stamp_checked
 from rules.alerts import evaluate_alerts
 from rules.engine import RuleEngine
 from rules.evaluate import evaluate_facts
@@ -279,13 +280,15 @@ def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> _RangeDone:
                                                status=_statuses(alerts_engine is not None))
     for start in range(0, len(rows), page):
         unreadable: dict[str, str] = {}
-        read = (repository.read_case(case_no, data, unreadable) for case_no, data in rows[start : start + page])
+        checked: list[StoredRecord] = []  # rows fully checked now: stamped with the verdicts (assign.stored_case)
+        read = (read_stored(record, unreadable, checked) for record in rows[start : start + page])
         cases = [case for case in read if case is not None]
         open_cases = [c for c in cases if c.status == CaseStatus.OPEN] if alerts_engine is not None else cases
         result = _each_guarded(open_cases, network, as_of, engine, batch)
         problems += [f"case {no}: {why}" for no, why in unreadable.items()] + [str(f) for f in result.failures]
         with state.write_lock, session_scope(db) as session:
             repository.save_verdicts(session=session, verdicts=result.verdicts)
+            stamp_checked(session=session, records=checked)
         done += len(result.verdicts)
         if alerts_engine is not None:
             started = time.perf_counter()

@@ -21,13 +21,14 @@ from sqlalchemy.engine import Engine
 
 from api.service import evaluation, placement, plan_store
 from api.service.group_commit import PendingWrite
-from assign import plans, repository
+from assign import plans
 from assign.db import table_of
 from assign.decisions import case_record_and_live_decision
 from assign.errors import Conflict, NotFound
 from assign.models import PlanRow, RecommendationRow
 from assign.network import CourtNetwork
 from assign.schemas import Case, Recommendation, Verdict
+from assign.stored_case import read_case
 from rules.engine import RuleEngine
 from solver import AssignmentPlan, PlanStatus, build_instance
 from solver.build import PLACED_MODES
@@ -77,7 +78,7 @@ def load_case(engine: Engine, case_no: str) -> StoredCase:
     if found is None:
         raise NotFound(f"no case {case_no!r}")
     data, live_decision = found
-    case = repository.read_case(case_no, data)  # a record that no longer validates: 422 naming it
+    case = read_case(case_no, data)  # a record that no longer validates: 422 naming it
     assert case is not None
     return StoredCase(case, live_decision)
 

@@ -74,7 +74,7 @@ def test_the_keyset_scan_pages_through_every_open_case_once(engine: Engine) -> N
     ordered = sorted(nos)
     assert ranges == [(ordered[0], ordered[2], 3), (ordered[3], ordered[5], 3), (ordered[6], ordered[6], 1)]
     assert pages == [ordered[0:3], ordered[3:6], ordered[6:]]
-    assert [no for no, _ in middle] == ordered[3:6]
+    assert [r.case_no for r in middle] == ordered[3:6]
 
 
 def test_the_keyset_scan_over_some_courts_reads_only_their_cases(engine: Engine) -> None:
@@ -89,10 +89,10 @@ def test_the_keyset_scan_over_some_courts_reads_only_their_cases(engine: Engine)
             repository.save_case(session=session, case=make_case(no, court_code="B510105"))
     with session_scope(engine) as session:
         ranges = list(repository.case_no_ranges(session=session, size=2, court_codes=["B510104"]))
-        read = [no for first, last, _ in ranges for no, _ in repository.case_records_between(
+        read = [r.case_no for first, last, _ in ranges for r in repository.case_records_between(
             session=session, first=first, last=last, court_codes=["B510104"])]
         unscoped = repository.case_records_between(session=session, first=ranges[0][0], last=ranges[0][1])
     ordered = sorted(mine)
     assert ranges == [(ordered[0], ordered[1], 2), (ordered[2], ordered[3], 2)]
     assert read == ordered
-    assert {no for no, _ in unscoped} - set(mine)  # without the courts, the range holds the other court's cases too
+    assert {r.case_no for r in unscoped} - set(mine)  # without the courts, the range holds the other court's cases too

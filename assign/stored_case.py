@@ -1,0 +1,153 @@
+"""Reading stored case records back: the full check, and the trusted fast path of bulk passes.
+
+A record is checked when it is written (import, PATCH, events: every writer goes through
+`assign.repository.case_row_values`). Re-running every check on every read costs about a third of
+the read in the store-wide pass (1M cases a night), mostly the Python-only checks of
+`assign.fields` and the record validators: date bounds, date order, case-number shape,
+invisible characters, period kinds, asset references.
+
+Decision (issue 14):
+- Every row carries `checks_version`: the version of the record checks (`CHECKS_VERSION`) it
+  was validated under when written. Bump `CHECKS_VERSION` whenever a check is added or
+  tightened: every row written before is then read with the full check again.
+- A row is **trusted** when its `checks_version` is the current one and its `content_hash` is
+  the hash of its JSON (`content_digest`): it is then exactly the text the service wrote after
+  checking it. A record changed around the service (SQL, a restored dump, a bug) no longer
+  matches its hash and gets the full check, so a year-9999 date written by hand is still
+  reported as unreadable and skipped (issue 15 fault 1). A forger who recomputes the hash is
+  out of scope: he can change the verdicts' tables as well.
+- A trusted row is parsed by a validator built from `Case`'s own core schema with the
+  Python-only checks left out (`_TRUSTED_SKIPS`, each a check that returns its input
+  unchanged); types, enums, lengths, patterns, amounts and required fields are still checked
+  in pydantic-core, and the objects are the same `Case` instances. If it fails all the same,
+  the full check runs and names the problem. A validator that is not in `_TRUSTED_SKIPS`
+  (e.g. one that transforms a value) makes building the fast path fail loudly, so a new one
+  cannot be skipped by accident.
+- Rows at an older (or no) version are brought to the current one by the store pass: a row that
+  passes the full check is stamped (`stamp_checked`, compare-and-set on the hash it was read
+  with) in the transaction that saves its verdict, so only the first night after an upgrade
+  pays the full check. Dates bounded by the server's today only ever get looser as days pass,
+  so a stamped row stays valid.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from pydantic_core import SchemaValidator
+from sqlmodel import Session
+
+from assign import fields
+from assign.db import table_of
+from assign.errors import DataError
+from assign.masking import mask_text
+from assign.models import CaseRow
+from assign.schemas import Case
+
+CHECKS_VERSION = 1  # bump when a record check is added or tightened (module docstring)
+
+
+def content_digest(data: str) -> str:
+    """The `content_hash` of a stored record's JSON."""
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
+class StoredRecord(NamedTuple):
+    """One `case_record` row as the bulk readers fetch it, unparsed."""
+
+    case_no: str
+    data: str
+    content_hash: str
+    checks_version: int | None
+
+    @property
+    def trusted(self) -> bool:
+        return self.checks_version == CHECKS_VERSION and self.content_hash == content_digest(self.data)
+
+
+def read_case(case_no: str, data: str, unreadable: dict[str, str] | None = None) -> Case | None:
+    """A stored record as a Case, every check run. A record that no longer validates (stored before a check
+    existed, or written around the service) is a DataError naming the case, or, when the caller collects
+    them in `unreadable` (case_no -> reason), reported there and skipped (None)."""
+    try:
+        return Case.model_validate_json(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        reason = f"the stored record no longer validates: {where}: {mask_text(first['msg'])}"
+        if unreadable is None:
+            raise DataError(f"case {case_no}: {reason}") from None
+        unreadable[case_no] = reason
+        return None
+
+
+def read_stored(record: StoredRecord, unreadable: dict[str, str] | None = None,
+                checked: list[StoredRecord] | None = None) -> Case | None:
+    """`read_case` for a row of a bulk read: a trusted row (module docstring) by the fast path; any other
+    row by the full check, and appended to `checked` when it passes (to be stamped: `stamp_checked`)."""
+    if record.trusted:
+        try:
+            case: Case = _trusted_validator().validate_json(record.data)
+            return case
+        except ValidationError:
+            pass  # the full check names the problem
+    case_or_none = read_case(record.case_no, record.data, unreadable)
+    if case_or_none is not None and checked is not None:
+        checked.append(record)
+    return case_or_none
+
+
+def stamp_checked(*, session: Session, records: Sequence[StoredRecord]) -> int:
+    """Mark rows that passed the full check as checked under `CHECKS_VERSION`, each only if it still holds
+    what was read (its stored hash unchanged); the hash is set to the digest of the JSON that passed."""
+    if not records:
+        return 0
+    table = table_of(CaseRow)
+    stmt = (sa.update(table).where(table.c.case_no == sa.bindparam("no"), table.c.content_hash == sa.bindparam("old"))
+            .values(checks_version=CHECKS_VERSION, content_hash=sa.bindparam("new")))
+    session.execute(stmt, [{"no": r.case_no, "old": r.content_hash, "new": content_digest(r.data)} for r in records])
+    return len(records)
+
+
+# ---------------------------------------------------------------- the trusted validator
+
+# The checks a trusted row skips: each only raises or returns its input unchanged.
+_TRUSTED_SKIPS: tuple[object, ...] = (
+    fields.case_no_shape, fields.single_line, fields.free_text, fields.event_date, fields.deadline_date,
+    fields.DatesInOrder._dates_in_order, Case._only_excluded_kinds, Case._only_other_kinds, Case._cross_field,
+)
+_FUNCTION_SCHEMAS = ("function-after", "function-before", "function-wrap", "function-plain")
+_validator: list[SchemaValidator] = []
+
+
+def _skippable(function: Any) -> bool:
+    wanted = {getattr(f, "__func__", f) for f in _TRUSTED_SKIPS}
+    return getattr(function, "__func__", function) in wanted
+
+
+def _without_checks(schema: Any) -> Any:
+    """`schema` (a pydantic core schema) with every `_TRUSTED_SKIPS` after-validator taken out."""
+    if isinstance(schema, list):
+        return [_without_checks(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if schema.get("type") in _FUNCTION_SCHEMAS:
+        function = schema["function"]["function"]
+        if schema["type"] != "function-after" or not _skippable(function):
+            raise TypeError(f"the trusted read of stored cases does not know the validator {function!r}: add it to "
+                            "assign.stored_case._TRUSTED_SKIPS if it only checks, and bump CHECKS_VERSION")
+        inner = _without_checks(schema["schema"])
+        return {**inner, "ref": schema["ref"]} if "ref" in schema else inner
+    # serializers and metadata are not validation: kept as they are
+    return {key: value if key in ("serialization", "metadata") else _without_checks(value)
+            for key, value in schema.items()}
+
+
+def _trusted_validator() -> SchemaValidator:
+    if not _validator:
+        _validator.append(SchemaValidator(_without_checks(Case.__pydantic_core_schema__)))
+    return _validator[0]

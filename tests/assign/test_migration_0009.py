@@ -1,0 +1,61 @@
+"""Migration 0009 up and down on each backend: `case_record.checks_version` added (existing rows: NULL, so
+they get the full check), the verdict table's redundant case_no index dropped; down restores both."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy.engine import Engine
+
+from assign import migrate
+from assign.db import make_engine, session_scope
+from assign.repository import case_row_values, get_cases, latest_verdict
+from tests.factories import make_case, make_verdict
+
+BEFORE = "0008_live_decisions_plan_kind"
+
+
+def _alembic(engine: Engine, verb: str, revision: str) -> None:
+    cfg = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        getattr(command, verb)(cfg, revision)
+
+
+def _shape(engine: Engine) -> tuple[bool, bool]:
+    inspector = sa.inspect(engine)
+    has_column = "checks_version" in {c["name"] for c in inspector.get_columns("case_record")}
+    has_index = "ix_verdict_case_no" in {i["name"] for i in inspector.get_indexes("verdict")}
+    return has_column, has_index
+
+
+def test_0009_up_and_down_keeps_the_rows(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        _alembic(engine, "upgrade", BEFORE)
+        assert _shape(engine) == (False, True)
+        case = make_case()
+        values = {k: v for k, v in case_row_values(case).items() if k != "checks_version"}
+        verdict = make_verdict(case.case_no).model_copy(update={"as_of": date(2024, 9, 1)})
+        with engine.begin() as conn:  # rows as the 0008 schema held them
+            conn.execute(sa.table("case_record", *map(sa.column, values)).insert(), [values])
+            conn.execute(sa.text("INSERT INTO verdict (case_no, as_of, outcome, rulebook_hash, data, created_at) "
+                                 "VALUES (:n, :d, :o, :h, :j, CURRENT_TIMESTAMP)"),
+                         {"n": case.case_no, "d": verdict.as_of, "o": str(verdict.outcome),
+                          "h": verdict.rulebook_version.hash, "j": verdict.model_dump_json()})
+        _alembic(engine, "upgrade", "heads")
+        assert _shape(engine) == (True, False)
+        with session_scope(engine) as session:
+            assert get_cases(session=session, case_nos=[case.case_no]) == [case]  # read by the full check
+            assert latest_verdict(session=session, case_no=case.case_no) == verdict
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT checks_version FROM case_record")).scalar_one() is None
+        _alembic(engine, "downgrade", BEFORE)
+        assert _shape(engine) == (False, True)
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM case_record")).scalar_one() == 1
+            assert conn.execute(sa.text("SELECT count(*) FROM verdict")).scalar_one() == 1
+    finally:
+        engine.dispose()
