@@ -69,16 +69,21 @@ class CaseRow(SQLModel, table=True):
 class VerdictRow(SQLModel, table=True):
     """One verdict per (case, evaluation date, rulebook hash): re-running a night adds nothing.
 
-    No index on case_no alone: the unique constraint's index starts with it and serves every look-up
-    by case (the latest verdict, the queue's join); one index less to write per verdict."""
+    Two indexes besides the key, each written once per verdict of the night's pass (migration 0009):
+    the unique constraint's (case_no, as_of, rulebook_hash) serves every look-up by case (the latest
+    verdict, the queue's join, a run's verdicts), and (as_of, outcome) every read of one day (the
+    queue, the counts by outcome, a run's forums, the newest day). Every such read names its day:
+    single-column indexes on outcome or forum span all the days kept and were not used (EXPLAIN).
+    """
 
     __tablename__ = "verdict"
-    __table_args__ = (sa.UniqueConstraint("case_no", "as_of", "rulebook_hash", name="uq_verdict_case_day_rulebook"),)
+    __table_args__ = (sa.UniqueConstraint("case_no", "as_of", "rulebook_hash", name="uq_verdict_case_day_rulebook"),
+                      sa.Index("ix_verdict_as_of_outcome", "as_of", "outcome"))
     id: int | None = Field(default=None, primary_key=True)
     case_no: str = Field(max_length=128)
-    as_of: date = Field(index=True)
-    outcome: str = Field(index=True, max_length=32)
-    forum: str | None = Field(default=None, index=True, max_length=32)
+    as_of: date
+    outcome: str = Field(max_length=32)
+    forum: str | None = Field(default=None, max_length=32)
     recommended_mode: str | None = Field(default=None, max_length=16)
     rulebook_hash: str = Field(max_length=64)
     data: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
