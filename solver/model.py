@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from solver.constraints import REGISTRY, ConstraintUnit
 from solver.greedy import greedy_assign
+from solver.improve_search import IMPROVE_EVALS_PER_S, improve_plan
 from solver.instance import AssignmentInstance, SolveParams
 from solver.lp_round import solve_pool_lp
 from solver.points import plan_points
@@ -36,6 +37,9 @@ MIN_SEARCH_WORKERS = 4
 # from a 2,000-case file: 2-120 pairs, every pool proven in 0.01-1.2 s under load), while the
 # neighbourhoods' model building used up a share of the 5 s limit and left some unproven.
 DIRECT_MAX_PAIRS = 300
+# The share of a pool's time the plan improver (solver.improve_search) keeps for itself: the engines
+# get the rest, the improver polishes the best plan they found until the pool's time is up.
+IMPROVE_SHARE = 0.2
 
 
 def search_workers(params: SolveParams) -> int:
@@ -157,6 +161,21 @@ def _whole_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str,
     return whole
 
 
+def _improved(sub: AssignmentInstance, best: PoolResult, deadline: float, total_s: float) -> PoolResult:
+    """The best plan after the local search (solver.improve_search), when it is better by the validator.
+    Its model objective is the engine's shifted by the validator's improvement (the model rounds the
+    per-officer figures up to its resolution; the shift keeps the plan on the bound's scale)."""
+    before = validate_plan(sub, best.plan()).objective
+    evals = int(IMPROVE_EVALS_PER_S * IMPROVE_SHARE * total_s) if sub.params.deterministic else None
+    plan = improve_plan(sub, best.plan(), float("inf") if evals is not None else deadline, max_evals=evals)
+    after = validate_plan(sub, plan)
+    if after.violations or after.objective >= before - 1e-9:
+        return best
+    objective = None if best.objective is None else best.objective - (before - after.objective)
+    return best.model_copy(update={"assignments": plan, "objective": objective, "terms": {},
+                                   "method": f"{best.method}+local_search"})
+
+
 def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, str] | None = None) -> PoolResult:
     """Solve one pool: LP, rounding and CP-SAT next to the LP point first (fast, with a proven
     bound); then, when the pool is small enough, CP-SAT on the whole pool in the time left; the
@@ -166,6 +185,7 @@ def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, 
     and either engine stops once the best plan of the two meets the best bound of the two."""
     started = time.perf_counter()
     p = sub.params
+    total_s, time_limit_s = time_limit_s, (1.0 - IMPROVE_SHARE) * time_limit_s
     size = sum(len(k.candidates) for k in sub.classes)
     small = size <= p.cpsat_max_vars
     race = Race()
@@ -188,13 +208,17 @@ def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, 
     candidates.append(PoolResult(status="GREEDY", method="greedy", assignments=greedy, unplaced=list(left),
                                  objective=validate_plan(sub, greedy).objective))
     best = min(candidates, key=lambda r: validate_plan(sub, r.plan()).objective)
+    bounded = [r for r in results if r.bound is not None]
+    strongest = max(bounded, key=lambda r: r.bound or 0.0) if bounded else None
+    if not is_proven(best.objective, strongest.bound if strongest else None) and not stop_requested():
+        # its share even when the engines overran theirs (solve() gives the later pools less)
+        deadline = max(started + total_s, time.perf_counter() + IMPROVE_SHARE * total_s)
+        best = _improved(sub, best, deadline, total_s)
     update: dict[str, Any] = {"pool": sub.pools[0].id if sub.pools else "",
                               "engines": {r.method or "": r.status for r in results}}
-    if best.method == "greedy" and len(candidates) == 1:
+    if len(candidates) == 1:  # greedy's plan alone (perhaps improved): no engine found one
         update["fallback"] = "greedy"
-    bounded = [r for r in results if r.bound is not None]
-    if bounded and best.objective is not None:
-        strongest = max(bounded, key=lambda r: r.bound or 0.0)
+    if strongest is not None and best.objective is not None:
         update.update(bound=strongest.bound, bound_by=strongest.bound_by)
         if is_proven(best.objective, strongest.bound):
             update["status"] = "OPTIMAL"
