@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 
 from assign.errors import DataError
 from assign.network import CourtNetwork
-from assign.schemas import Case, CaseStatus, MeasureKind, Obligation, Period, PeriodKind
+from assign.schemas import Case, CaseStatus, MeasureKind, Obligation, PartyKind, Period, PeriodKind
 from rules import clock, findings
 from rules.fact_registry import FACTS, RECORD_TYPE, RESERVED_FIELDS, FactSpec, check_fact_types
 
@@ -25,6 +26,9 @@ _CLOSED = {CaseStatus.CONCLUDED, CaseStatus.TERMINATED, CaseStatus.TRANSFERRED}
 # §12.8: unfinished (未实结) cases are open and 终本 ones; concluded, terminated, transferred are not.
 UNFINISHED_STATUSES: frozenset[CaseStatus] = frozenset({CaseStatus.OPEN, CaseStatus.ZHONGBEN})
 _ACT_OBLIGATIONS = {Obligation.BEHAVIOUR, Obligation.DELIVERY}  # §12.5: 10(3) covers both
+# A member's text as a plain str (the engine's facts have exact types): `.value` is a descriptor
+# call per read, a look-up here costs a tenth of it.
+_TEXT: dict[StrEnum, str] = {m: m.value for kind in (Obligation, PartyKind) for m in kind}
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,7 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
     linked = _linked_count(case, batch)
     facts: dict[str, bool | int | str] = {
         "case_state": case_state,
-        "obligation": case.obligation.value,
+        "obligation": _TEXT[case.obligation],
         "application_state": application_state,
         "basis": basis,
         "basis_kind": basis_kind,
@@ -189,7 +193,7 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         "countable_days": reading.counted_days if reading is not None else 0,
         "order_state": _order_state(case, as_of),
         "restored": case.restored_on is not None and case.restored_on <= as_of,
-        "debtor_kind": case.debtor.kind.value,
+        "debtor_kind": _TEXT[case.debtor.kind],
         "debtor_key_local_taxpayer": bool(case.debtor.key_local_taxpayer),
         "petition_count": sum(1 for d in case.petitions if d <= as_of),
         "interference_count": sum(1 for d in case.interference_reports if d <= as_of),
@@ -211,7 +215,7 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         "stalled_asset_months": stalled.months if stalled else 0,
         "stalled_asset_no_progress": stalled is not None and stalled.no_progress_after is not None,
         "zhongben_assets_without_ground": sum(1 for z in zb_assets if not z.ground),
-        "local_debtor_kind": case.debtor.kind.value if local else "not_local",
+        "local_debtor_kind": _TEXT[case.debtor.kind] if local else "not_local",
         "local_key_taxpayer": local and bool(case.debtor.key_local_taxpayer),
         "closing_extension_approved": clock.extension_approved(case, as_of),
     }
