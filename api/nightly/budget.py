@@ -6,21 +6,40 @@ completion: their work is a pass over the store and cannot be cut short without 
 The solve stage is the one whose work scales with time (each forum's solver stops at its time
 limit with a feasible plan and reports its gap), so it gets the rest of the budget, less a
 reserve for what follows it (building the forum tasks, validating and storing the plans,
-publishing), shared out by forum size (`stages.forum_time_limits`).
+publishing), shared out among the forums (`forum_time_limits`, below).
 
 The floor: when the stages before it took almost the whole budget (a store grown beyond what
 the machine can pass in time), the solve still gets `solve_floor_s` (default 30 s): a night that
 runs over its budget but plans every forum is better than one that places nothing. The
 summary then says so (`budget.over_budget`), and every plan reports its gap as always.
 An explicit solve budget (`--solve-budget`, `NightlyOptions.solve_budget_s`) overrides the split.
+
+Sharing the solve budget among the forums (`forum_time_limits`). Each forum's solver stops at
+its time limit (or at a proven optimum, which the balance terms' weak bound makes rare: a
+10-case pool measured FEASIBLE at 0.1 s and at 0.5 s alike), so the stage takes about the SUM
+of the limits over the workers, plus a fixed cost per forum (the task built, shipped, the plan
+validated and stored). The limits are therefore made to sum to the stage's worker time:
+
+    worker time  W = budget x workers - forums x TASK_OVERHEAD_S
+    minimum      m = min(floor_s, MIN_SHARE x W / forums)    (every forum gets at least m)
+    limit(f)     = min(cap_s, m + (W - forums x m) x cases(f) / cases)
+
+so the minimums take at most MIN_SHARE of the worker time and scale with what the night has
+left, and the rest goes by size. A fixed 0.5 s per forum (the earlier rule) was 351 forums x
+0.5 s / 2 workers >= 88 s on a 200k store before any large forum got its share. A small limit
+costs plan quality, never validity: every pool's plan is the best of the LP-rounded, CP-SAT
+and greedy candidates by the validator, and reports its gap.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+TASK_OVERHEAD_S = 0.05  # per forum, outside its solver: task built and shipped, plan validated and stored
+MIN_SHARE = 0.5  # of the solve stage's worker time, at most, goes to the forums' minimums
 PUBLISH_RESERVE_S = 10.0  # forum tasks built, plans validated and stored, the night published (≈ 1–5 s nationally)
 
 
@@ -52,3 +71,18 @@ def solve_budget(*, night_budget_s: float, elapsed_s: float, floor_s: float, exp
         return SolveBudget(explicit_s, elapsed_s, night_budget_s, elapsed_s + explicit_s + reserve_s > night_budget_s)
     rest = night_budget_s - elapsed_s - reserve_s
     return SolveBudget(max(rest, floor_s), elapsed_s, night_budget_s, rest < floor_s)
+
+
+def forum_time_limits(sizes: Mapping[str, int], *, budget_s: float | None, workers: int, cap_s: float,
+                      floor_s: float = 0.5) -> dict[str, float]:
+    """Each forum's solver time limit from the solve stage's budget (module docstring); they sum to at
+    most the stage's worker time. No budget: {} (the solver's own default)."""
+    if budget_s is None or not sizes:
+        return {}
+    forums = len(sizes)
+    worker_s = max(0.0, budget_s * max(1, workers) - forums * TASK_OVERHEAD_S)
+    least = min(floor_s, MIN_SHARE * worker_s / forums)
+    rest = worker_s - forums * least
+    total = sum(sizes.values()) or 1
+    # rounded down to the centisecond, so the rounding never pushes the sum past the worker time
+    return {f: max(0.01, int(100 * min(cap_s, least + rest * n / total)) / 100) for f, n in sizes.items()}

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from api.executors import Executor, TaskOutcome, make_executor
 from api.nightly import stages
 from api.nightly.alerts_stage import alerts_stage
-from api.nightly.budget import solve_budget
+from api.nightly.budget import forum_time_limits, solve_budget
 from api.nightly.leads_stage import leads_stage
 from api.nightly.lock import NightControl, RunLockKeeper
 from api.nightly.services import NightlyServices
@@ -202,9 +202,8 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
     for forum in [f for f in todo if not by_forum.get(f)]:
         store(forum, stages.empty_result(stages.make_plan_id(run_id, forum), forum), 1)
     tasks: dict[str, ForumTask] = {}
-    limits = stages.forum_time_limits({f: len(by_forum[f]) for f in todo if by_forum.get(f)},
-                                      budget_s=budget_s, workers=options.workers,
-                                      cap_s=options.forum_time_limit_s)
+    limits = forum_time_limits({f: len(by_forum[f]) for f in todo if by_forum.get(f)},
+                               budget_s=budget_s, workers=options.workers, cap_s=options.forum_time_limit_s)
     # largest forums first (LPT): a big forum started last would leave one worker busy alone
     order = sorted((f for f in todo if by_forum.get(f)), key=lambda f: (-len(by_forum[f]), f))
     prepare_started = time.perf_counter()

@@ -88,19 +88,6 @@ def forum_task(*, run_id: str, forum: str, cases: Sequence[str], verdicts: Seque
                      pinned=dict(pins), params=params)
 
 
-def forum_time_limits(sizes: Mapping[str, int], *, budget_s: float | None, workers: int, cap_s: float,
-                      floor_s: float = 0.5) -> dict[str, float]:
-    """Each forum's solver time limit: its share (by cases) of the solve stage's worker time.
-
-    A small forum usually proves optimality long before its limit and frees the worker; the
-    floor keeps tiny forums from getting no time at all. No budget: the solver's own default.
-    """
-    if budget_s is None:
-        return {}
-    total = sum(sizes.values()) or 1
-    return {f: round(min(cap_s, max(floor_s, budget_s * workers * n / total)), 2) for f, n in sizes.items()}
-
-
 def count_moves(previous: PlanRow | None, assignments: Mapping[str, str]) -> int:
     """Cases placed yesterday and today on different courts."""
     if previous is None:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from api.nightly import run_nightly
-from api.nightly.budget import PUBLISH_RESERVE_S, solve_budget
+from api.nightly.budget import MIN_SHARE, PUBLISH_RESERVE_S, TASK_OVERHEAD_S, forum_time_limits, solve_budget
 from assign.network import CourtNetwork
 from assign.schemas import Case, Recommendation, Verdict
 from solver.instance import AssignmentPlan, SolveParams
@@ -68,3 +68,23 @@ def test_a_night_past_its_budget_still_solves_with_the_floor(engine: Engine) -> 
     b = report.summary.budget
     assert b is not None and b.over_budget is True and b.solve_budget_s == 3
     assert report.summary.placed > 0 and sum(LIMITS) == pytest.approx(6, abs=0.5 * len(LIMITS) + 0.1)
+
+
+def test_forum_limits_sum_to_the_stages_worker_time_however_many_small_forums() -> None:
+    # 351 forums as on a 200k store: a fixed 0.5 s each was >= 88 s of a 30 s stage on 2 workers
+    sizes = {f"F{i:03}": 300 if i < 10 else 1 + i % 12 for i in range(351)}
+    for budget_s in (30.0, 90.0, 200.0):
+        limits = forum_time_limits(sizes, budget_s=budget_s, workers=2, cap_s=20)
+        assert sum(limits.values()) <= budget_s * 2 - len(sizes) * TASK_OVERHEAD_S
+        assert min(limits.values()) >= min(0.5, MIN_SHARE * (budget_s * 2 - len(sizes) * TASK_OVERHEAD_S) / 351) - 0.01
+        assert limits["F000"] > limits["F350"]  # the rest goes by size
+    tight = forum_time_limits(sizes, budget_s=30, workers=2, cap_s=20)
+    assert max(v for f, v in tight.items() if f >= "F010") < 0.5  # the minimum shrinks with the budget
+    roomy = forum_time_limits(sizes, budget_s=200, workers=2, cap_s=20)
+    assert min(roomy.values()) >= 0.5  # and is the floor when the night has room
+
+
+def test_few_forums_get_the_whole_budget_by_size_up_to_the_cap() -> None:
+    limits = forum_time_limits({"A": 90, "B": 10}, budget_s=10, workers=2, cap_s=15)
+    assert limits["A"] == 15 and 0.5 <= limits["B"] < limits["A"]
+    assert forum_time_limits({"A": 1}, budget_s=None, workers=2, cap_s=15) == {}
