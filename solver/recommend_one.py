@@ -96,8 +96,9 @@ class PlanState:
         return codes, staff, load, backlog
 
 
-def _figure(loads: np.ndarray, staff: np.ndarray, ratio: float) -> np.ndarray:
-    """Row-wise worst per officer + ratio x overload above fair share (weighted cases)."""
+def _figure(loads: np.ndarray, staff: np.ndarray, ratio: float | np.ndarray) -> np.ndarray:
+    """Row-wise worst per officer + ratio x overload above fair share (weighted cases); `ratio`: one for
+    every row, or one per row."""
     worst = (loads / staff).max(axis=1) / WEIGHT_SCALE
     share = loads.sum(axis=1) / staff.sum()
     over = np.maximum(0.0, loads - staff * share[:, None]).sum(axis=1) / WEIGHT_SCALE
@@ -127,17 +128,20 @@ def rank_courts(state: PlanState, demands: Sequence[Demand]) -> tuple[Ranked, li
     excluded.update({c: "hard.capacity" for c in pool.courts if c not in excluded and c not in legal})
     add = float(sum(d.weight for d in demands))
     rows = np.array([index[c] for c in legal], dtype=int)
-    deltas: dict[str, np.ndarray] = {}
-    for unit_id, with_backlog, ratio_name in BALANCE:
-        base = load + (backlog if with_backlog else 0.0)
-        after = np.repeat(base[None, :], len(rows), axis=0)
-        after[np.arange(len(rows)), rows] += add
-        ratio = getattr(p, ratio_name)
-        deltas[unit_id] = p.weight(unit_id) * (_figure(after, staff, ratio) - _figure(base[None, :], staff, ratio))
+    # both balance units at once, one row per (unit, candidate): every row is computed as `_figure` computes
+    # it alone (same values, so the same floats), with half the numpy calls of one pass per unit
+    units = len(BALANCE)
+    bases = np.stack([load + backlog if with_backlog else load for _, with_backlog, _ in BALANCE])
+    ratios = np.array([getattr(p, ratio_name) for _, _, ratio_name in BALANCE])
+    after = np.repeat(bases, len(rows), axis=0)
+    after[np.arange(units * len(rows)), np.tile(rows, units)] += add
+    figures = _figure(after, staff, np.repeat(ratios, len(rows))).reshape(units, len(rows))
+    before = _figure(bases, staff, ratios)
+    balance = [(unit_id, (p.weight(unit_id) * (figures[u] - before[u])).tolist())
+               for u, (unit_id, _, _) in enumerate(BALANCE)]
     group = state.groups.get(first.group, Counter())
     w_distance, w_churn, w_mode = p.weight("soft.distance"), p.weight("soft.churn"), p.weight("soft.mode_cost")
     w_group, w_outcome = p.weight("medium.group_together"), p.weight("soft.receiving_outcome")
-    balance = [(unit_id, deltas[unit_id].tolist()) for unit_id, _, _ in BALANCE]
     ranked = []
     for j, court in enumerate(legal):
         point = state.point(court)
