@@ -161,11 +161,12 @@ def _whole_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str,
     return whole
 
 
-def _improved(sub: AssignmentInstance, best: PoolResult, deadline: float, total_s: float) -> PoolResult:
+def _improved(sub: AssignmentInstance, best: PoolResult, before: float, deadline: float,
+              total_s: float) -> PoolResult:
     """The best plan after the local search (solver.improve_search), when it is better by the validator.
     Its model objective is the engine's shifted by the validator's improvement (the model rounds the
-    per-officer figures up to its resolution; the shift keeps the plan on the bound's scale)."""
-    before = validate_plan(sub, best.plan()).objective
+    per-officer figures up to its resolution; the shift keeps the plan on the bound's scale).
+    `before` is the validator's objective of `best`."""
     evals = int(IMPROVE_EVALS_PER_S * IMPROVE_SHARE * total_s) if sub.params.deterministic else None
     plan = improve_plan(sub, best.plan(), float("inf") if evals is not None else deadline, max_evals=evals)
     after = validate_plan(sub, plan)
@@ -176,13 +177,16 @@ def _improved(sub: AssignmentInstance, best: PoolResult, deadline: float, total_
                                    "method": f"{best.method}+local_search"})
 
 
-def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, str] | None = None) -> PoolResult:
+def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, str] | None = None,
+               until: float | None = None) -> PoolResult:
     """Solve one pool: LP, rounding and CP-SAT next to the LP point first (fast, with a proven
     bound); then, when the pool is small enough, CP-SAT on the whole pool in the time left; the
     marginal greedy plan is a third candidate; the validator's objective picks the plan, and the
     best bound is kept. On pools up to `highs_max_vars` pairs HiGHS searches the same model in a
     thread the whole time (solver.portfolio): its plan is one more candidate, its bound counts,
-    and either engine stops once the best plan of the two meets the best bound of the two."""
+    and either engine stops once the best plan of the two meets the best bound of the two. The plan
+    improver (solver.improve_search) then polishes the best plan, never past `until` (perf_counter:
+    the whole solve's end)."""
     started = time.perf_counter()
     p = sub.params
     total_s, time_limit_s = time_limit_s, (1.0 - IMPROVE_SHARE) * time_limit_s
@@ -205,15 +209,20 @@ def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, 
     # the validator, not the model, picks the plan: a guard against any model/validator drift
     greedy, left = greedy_assign(sub, rule="marginal")
     candidates = [r for r in results if r.assignments is not None]
+    scores = [validate_plan(sub, r.plan()).objective for r in candidates]
+    scores.append(validate_plan(sub, greedy).objective)
     candidates.append(PoolResult(status="GREEDY", method="greedy", assignments=greedy, unplaced=list(left),
-                                 objective=validate_plan(sub, greedy).objective))
-    best = min(candidates, key=lambda r: validate_plan(sub, r.plan()).objective)
+                                 objective=scores[-1]))
+    best_score, picked = min(zip(scores, candidates, strict=True), key=lambda sc: sc[0])
+    best = picked
     bounded = [r for r in results if r.bound is not None]
     strongest = max(bounded, key=lambda r: r.bound or 0.0) if bounded else None
-    if not is_proven(best.objective, strongest.bound if strongest else None) and not stop_requested():
-        # its share even when the engines overran theirs (solve() gives the later pools less)
-        deadline = max(started + total_s, time.perf_counter() + IMPROVE_SHARE * total_s)
-        best = _improved(sub, best, deadline, total_s)
+    # the improver's share even when the engines overran theirs (solve() gives the later pools less)
+    deadline = max(started + total_s, time.perf_counter() + IMPROVE_SHARE * total_s)
+    deadline = deadline if until is None or p.deterministic else min(deadline, until)
+    if not is_proven(best.objective, strongest.bound if strongest else None) and not stop_requested() and \
+            (p.deterministic or deadline > time.perf_counter()):
+        best = _improved(sub, best, best_score, deadline, total_s)
     update: dict[str, Any] = {"pool": sub.pools[0].id if sub.pools else "",
                               "engines": {r.method or "": r.status for r in results}}
     if len(candidates) == 1:  # greedy's plan alone (perhaps improved): no engine found one
@@ -223,7 +232,7 @@ def solve_pool(sub: AssignmentInstance, time_limit_s: float, hint: Mapping[str, 
         if is_proven(best.objective, strongest.bound):
             update["status"] = "OPTIMAL"
     # the other plans this run found, as points: the efficiency check (solver.efficiency) compares
-    update["found_points"] = [pt for r in candidates if r is not best
+    update["found_points"] = [pt for r in candidates if r is not picked
                               for pt in plan_points(sub, r.plan(), label=r.method or "")]
     update["time_s"] = time.perf_counter() - started
     return best.model_copy(update=update)

@@ -70,7 +70,8 @@ def solve(inst: AssignmentInstance, *, hint: Mapping[str, str] | None = None,
             else:
                 remaining = 0.95 * limit - (time.perf_counter() - started)  # room for validation
                 budget = max(MIN_POOL_S, remaining * sizes[p] / left)
-            results.append(solve_pool(inst.subinstance(p, placed), budget, hint))
+            until = None if inst.params.deterministic else started + 0.95 * limit
+            results.append(solve_pool(inst.subinstance(p, placed), budget, hint, until))
             placed.update(results[-1].plan())
             left -= sizes[p]
     assignments = {d.case_no: d.forum for d in inst.demands if d.pool is None}
