@@ -182,7 +182,7 @@ def publish_new(*, session: Session, as_of: date, alerts: Sequence[AlertValues])
     by_court: dict[str, list[AlertValues]] = defaultdict(list)
     for a in sorted(alerts, key=lambda a: a.case_no):  # stable: a case's nodes keep their order
         by_court[a.court_code].append(a)
-    published = 0
+    new: list[events.NewEvent] = []
     for court in sorted(by_court):
         batch = by_court[court]
         for lo in range(0, len(batch), EVENT_CHUNK):
@@ -194,9 +194,8 @@ def publish_new(*, session: Session, as_of: date, alerts: Sequence[AlertValues])
                             "due_on": a.due_on.isoformat() if a.due_on else None,
                             "days_overdue": a.days_overdue, "legal_basis": a.legal_basis} for a in chunk],
             }
-            events.publish(session=session, kind=EVENT_KIND, subject=f"{court}: {len(chunk)} new", payload=payload)
-            published += 1
-    return published
+            new.append(events.NewEvent(EVENT_KIND, f"{court}: {len(chunk)} new", payload))
+    return len(events.publish_many(session=session, items=new))
 
 
 def _digest(alerts: Sequence[AlertValues]) -> str:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -22,7 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from assign.audit import next_seq
-from assign.db import get_row
+from assign.db import get_row, table_of
 from assign.models import utcnow
 
 EVENT_CHAIN = "events"
@@ -87,6 +89,36 @@ def publish(*, session: Session, kind: str, subject: str, payload: dict[str, Any
                                         idempotency_key=f"{seq}:{sub.id}", next_attempt_at=event.created_at))
     session.flush()
     return event
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    kind: str
+    subject: str
+    payload: dict[str, Any]
+
+
+def publish_many(*, session: Session, items: Sequence[NewEvent]) -> list[int]:
+    """`publish` of many events at once: their ids claimed in one locked UPDATE (consecutive, in the
+    order given, still in commit order), the rows and their deliveries written with one executemany
+    each (a night publishes thousands: one by one took ~5 ms each). Returns the ids."""
+    if not items:
+        return []
+    first, _ = next_seq(session=session, chain=EVENT_CHAIN, count=len(items))
+    now = utcnow()
+    rows: list[dict[str, Any]] = [
+        {"id": first + i, "kind": e.kind, "subject": e.subject[:200], "created_at": now,
+         "payload": json.dumps(e.payload, ensure_ascii=False, sort_keys=True, default=str)}
+        for i, e in enumerate(items)]
+    subs = session.exec(select(WebhookSubscription).where(WebhookSubscription.active == True)).all()  # noqa: E712
+    deliveries = [{"event_id": r["id"], "subscription_id": sub.id or 0, "idempotency_key": f"{r['id']}:{sub.id}",
+                   "status": DeliveryStatus.PENDING.value, "attempts": 0, "next_attempt_at": now}
+                  for r in rows for sub in subs if sub.wants(r["kind"])]
+    session.flush()  # anything the session still holds goes first, as `publish` would have ordered it
+    session.execute(sa.insert(table_of(Event)), rows)
+    if deliveries:
+        session.execute(sa.insert(table_of(WebhookDelivery)), deliveries)
+    return [r["id"] for r in rows]
 
 
 def list_events(*, session: Session, after: int = 0, limit: int = 100, kinds: list[str] | None = None) -> list[Event]:

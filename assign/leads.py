@@ -263,13 +263,12 @@ def finish_pass(conn: Connection | Session, *, active_before: set[int], found: s
     return len(gone)
 
 
-def publish_new(conn: Connection | Session, leads: Sequence[Lead]) -> int:
-    """`leads.raised` events for new leads: one per court and EVENT_CHUNK leads. Returns how many."""
+def lead_events(leads: Sequence[Lead]) -> list[events.NewEvent]:
+    """The `leads.raised` events of new leads: one per court and EVENT_CHUNK leads."""
     by_court: dict[str, list[Lead]] = defaultdict(list)
     for lead in leads:
         by_court[lead.court_code].append(lead)
-    session = conn if isinstance(conn, Session) else Session(bind=conn)
-    published = 0
+    out: list[events.NewEvent] = []
     for court in sorted(by_court):
         for lo in range(0, len(by_court[court]), EVENT_CHUNK):
             chunk = by_court[court][lo : lo + EVENT_CHUNK]
@@ -278,9 +277,14 @@ def publish_new(conn: Connection | Session, leads: Sequence[Lead]) -> int:
                 "idempotency_key": f"leads:{chunk[0].as_of.isoformat()}:{court}:{digest}", "court_code": court,
                 "as_of": chunk[0].as_of.isoformat(), "count": len(chunk),
                 "leads": [public_view(x, include_record_id=False) for x in chunk]}
-            events.publish(session=session, kind=EVENT_KIND, subject=f"{court}: {len(chunk)} new leads",
-                           payload=payload)
-            published += 1
+            out.append(events.NewEvent(EVENT_KIND, f"{court}: {len(chunk)} new leads", payload))
+    return out
+
+
+def publish_events(conn: Connection | Session, new: Sequence[events.NewEvent]) -> int:
+    """Publish `new` (`lead_events`) in one batch. Returns how many."""
+    session = conn if isinstance(conn, Session) else Session(bind=conn)
+    published = len(events.publish_many(session=session, items=new))
     if session is not conn:
         session.flush()
     return published

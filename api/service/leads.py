@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from assign.db import session_scope
 from assign.errors import ImportReport
+from assign.events import NewEvent
 from assign.fields import require_not_future
 from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_records
 from assign.leads import (
@@ -28,9 +29,10 @@ from assign.leads import (
     active_lead_ids,
     debtor_ids,
     finish_pass,
+    lead_events,
     lead_values,
     matched_pairs,
-    publish_new,
+    publish_events,
     save_lead_values,
     unchanged,
     zhongben_rulings,
@@ -64,6 +66,7 @@ def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days
         active_before = active_lead_ids(session) if save else set()
         seen: set[int] = set()  # stored leads found again
         pending: list[Lead] = []  # new leads of the current court, published together (the join is by court)
+        ready: list[NewEvent] = []  # their events, published a page at a time (one batch of ids and rows)
         for page in matched_pairs(reader):
             run.pairs += len(page)
             changed: list[dict[str, Any]] = []
@@ -85,13 +88,16 @@ def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days
                     continue
                 run.new += 1
                 if pending and (pending[0].court_code != lead.court_code or len(pending) == EVENT_CHUNK):
-                    run.events += publish_new(session, pending) if save else 0
+                    ready += lead_events(pending) if save else []
                     pending = []
                 pending.append(lead)
             if changed:
                 save_lead_values(session, changed)
+            if ready:
+                run.events += publish_events(session, ready)
+                ready = []
         if save:
-            run.events += publish_new(session, pending)
+            run.events += publish_events(session, lead_events(pending))
             run.resolved = finish_pass(session, active_before=active_before, found=seen, as_of=as_of)
     return run
 
