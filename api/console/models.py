@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from assign.schemas import Recommendation, Verdict
 
 
 class _ReadModel(BaseModel):
@@ -64,9 +66,9 @@ class AuditLine(_ReadModel):
 
 class CaseDetail(_ReadModel):
     case: dict[str, Any]  # as this key may see it (party IDs masked unless its role needs them)
-    verdict: dict[str, Any] | None
+    verdict: Verdict | None  # party id numbers among the fired rules' facts masked
     recommendation_id: int | None
-    recommendation: dict[str, Any] | None
+    recommendation: Recommendation | None
     decision: dict[str, Any] | None  # the case's live decision
     documents: DocumentOption
     audit: list[AuditLine]
@@ -86,6 +88,19 @@ class CourtLoad(_ReadModel):
     per_officer_after: float
 
 
+class PlanMoveRow(_ReadModel):
+    """One case of a plan: where it is, where the plan puts it, and where its live decision binds it (`to`)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    case_no: str
+    recommendation_id: int
+    mode: str | None
+    from_court: str | None = Field(alias="from")
+    recommended: str | None
+    to_court: str | None = Field(alias="to")
+    decision: str | None  # the live decision's action
+
+
 class PlanView(_ReadModel):
     plan_id: str
     scope: str
@@ -95,4 +110,4 @@ class PlanView(_ReadModel):
     summary: dict[str, Any]
     solver: dict[str, Any]
     courts: list[CourtLoad]
-    moves: list[dict[str, Any]]  # case_no, recommendation_id, mode, from, recommended, to, decision
+    moves: list[PlanMoveRow]

@@ -21,7 +21,7 @@ from api.console import queue as queue_model
 from api.console import router as pages
 from api.console import workload
 from api.console.lookup import CaseRecommendation, current_recommendation, disposition_for
-from api.console.models import AuditLine, CaseDetail, CourtLoad, DocumentOption, Me, PlanView, Queue
+from api.console.models import AuditLine, CaseDetail, DocumentOption, Me, PlanView, Queue
 from api.deps import AnyKeyDep, NetworkDep, SessionDep
 from api.documents import DocumentKind
 from api.routes._shared import AUTH_ERRORS, TextPath, errors
@@ -30,7 +30,7 @@ from assign import audit, plans, repository
 from assign.decisions import live_decisions
 from assign.errors import DataError, NotFound
 from assign.masking import mask_strings
-from assign.schemas import Verdict
+from assign.schemas import FiredRule, Verdict
 
 views = APIRouter(prefix="/v1/console", tags=["console"], responses=AUTH_ERRORS)
 
@@ -49,8 +49,8 @@ def queue(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
           court: str | None = Query(default=None, max_length=32),
           min_age_days: Annotated[int | None, Query(ge=0, le=36500)] = None,
           q: Annotated[str | None, Query(max_length=128)] = None) -> Queue:
-    return Queue.model_validate(queue_model.queue(session=session, scope=key.scope_codes(network), outcome=outcome,
-                                                  flag=flag, court=court, min_age_days=min_age_days, q=q))
+    return queue_model.queue(session=session, scope=key.scope_codes(network), outcome=outcome, flag=flag,
+                             court=court, min_age_days=min_age_days, q=q)
 
 
 @views.get("/cases/{case_no}", response_model=CaseDetail, responses=errors(404),
@@ -59,13 +59,10 @@ def case_detail(case_no: TextPath, key: AnyKeyDep, session: SessionDep, network:
     case = repository.get_case(session=session, case_no=case_no)
     key.check_case(network, case)
     try:
-        verdict: dict[str, Any] | None = repository.latest_verdict(session=session, case_no=case_no).model_dump(
-            mode="json")
+        verdict: Verdict | None = _masked(repository.latest_verdict(session=session, case_no=case_no))
     except NotFound:
         verdict = None
-    if verdict is not None:
-        verdict["fired"] = mask_strings(verdict["fired"])
-    current = current_recommendation(session=session, case_no=case_no, forum=verdict["forum"] if verdict else None)
+    current = current_recommendation(session=session, case_no=case_no, forum=verdict.forum if verdict else None)
     documents = _document_options(verdict, current)
     subjects = [case_no] + ([f"recommendation:{current.recommendation_id}"] if current else [])
     trail = [r for s in subjects for r in audit.list_records(session=session, subject=s, limit=200)]
@@ -73,23 +70,29 @@ def case_detail(case_no: TextPath, key: AnyKeyDep, session: SessionDep, network:
     return CaseDetail(
         case=case_view(case, key), verdict=verdict,
         recommendation_id=current.recommendation_id if current else None,
-        recommendation=current.recommendation.model_dump(mode="json") if current else None,
+        recommendation=current.recommendation if current else None,
         decision=current.decision.as_view() if current and current.decision else None,
         documents=documents,
         audit=[AuditLine(seq=r.seq, kind=r.kind, subject=r.subject, actor=r.actor, created_at=r.created_at,
                          payload=mask_strings(json.loads(r.payload))) for r in trail])
 
 
-def _document_options(verdict: dict[str, Any] | None, current: CaseRecommendation | None) -> DocumentOption:
+def _masked(verdict: Verdict) -> Verdict:
+    """The verdict as the console shows it: party id numbers among the fired rules' facts masked."""
+    return verdict.model_copy(update={"fired": [FiredRule.model_validate(mask_strings(f.model_dump(mode="json")))
+                                                for f in verdict.fired]})
+
+
+def _document_options(verdict: Verdict | None, current: CaseRecommendation | None) -> DocumentOption:
     """Which draft the case's current disposition calls for, or why there is none."""
     if verdict is None:
         return DocumentOption(kind=None, source=None, reason="尚未审查")
     try:
-        disposition = disposition_for(verdict=Verdict.model_validate(verdict), current=current)
+        disposition = disposition_for(verdict=verdict, current=current)
     except DataError as e:
         return DocumentOption(kind=None, source=None, reason=str(e))
     kind = DocumentKind.for_mode(disposition.mode)
-    allowed = kind is not None and bool(kind.modes & set(Verdict.model_validate(verdict).permitted_modes))
+    allowed = kind is not None and bool(kind.modes & set(verdict.permitted_modes))
     return DocumentOption(kind=kind.value if kind and allowed else None, source=disposition.source,
                           reason=None if allowed else "审查结果不允许该方式的文书")
 
@@ -118,7 +121,7 @@ def plan_view(key: AnyKeyDep, session: SessionDep, network: NetworkDep,
     return PlanView(plan_id=plan.plan_id, scope=plan.scope, as_of=plan.as_of, status=plan.status,
                     created_at=plan.created_at.isoformat(), summary=json.loads(plan.summary),
                     solver=_solver_fields(json.loads(plan.data)),
-                    courts=[CourtLoad.model_validate(c) for c in workload.court_loads(network, plan.scope, moves)],
+                    courts=workload.court_loads(network, plan.scope, moves),
                     moves=moves)
 
 

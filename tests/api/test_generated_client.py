@@ -121,7 +121,7 @@ def test_a_generated_client_drives_import_evaluate_recommend_decide_diff_events(
         job = _op(package, "recommendations", "get_batch").sync(job.id, client=dispatcher)
     assert (job.status, job.error) == ("done", None) and isinstance(job.plan_id, str)
     diff = _op(package, "plans", "plan_diff").sync(job.plan_id, client=dispatcher, against=single.plan_id)
-    assert isinstance(diff, models.PlanDiff)
+    assert isinstance(diff, models.PlanDiff) and all(isinstance(m, models.PlanMove) for m in diff.moves)
     moves = {m["case_no"]: (m["from"], m["to"]) for m in (item.to_dict() for item in diff.moves)}
     assert case.case_no not in moves  # the accepted court holds in the new plan
     assert moves[other.case_no][0] is None and diff.added == 1

@@ -79,4 +79,4 @@ def test_the_night_solves_a_forum_with_the_term_on_with_its_figures_and_says_so(
     assert used == {"I510100": {"B510105": 0.3333}, "I510700": {}}
     with session_scope(engine) as s:  # GET /v1/plans/{id} says so too
         detail = plan_detail(session=s, row=plans.current_plan(session=s, scope="I510100"))
-    assert detail["solver"]["outcome_shares"] == {"B510105": 0.3333}
+    assert detail.solver["outcome_shares"] == {"B510105": 0.3333}
