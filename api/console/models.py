@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
+from api.service.plans import PlanMove
 from assign.schemas import Recommendation, Verdict
 
 
@@ -88,17 +89,15 @@ class CourtLoad(_ReadModel):
     per_officer_after: float
 
 
-class PlanMoveRow(_ReadModel):
-    """One case of a plan: where it is, where the plan puts it, and where its live decision binds it (`to`)."""
+class PlanMoveRow(PlanMove):
+    """A plan's move (`to`: where the case's live decision binds it, else where the plan puts it) with the
+    recommendation that placed it, the court it recommended and the live decision's action."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
-    case_no: str
     recommendation_id: int
     mode: str | None
-    from_court: str | None = Field(alias="from")
     recommended: str | None
-    to_court: str | None = Field(alias="to")
-    decision: str | None  # the live decision's action
+    decision: str | None
 
 
 class PlanView(_ReadModel):
