@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import AnyKeyDep, DeciderKeyDep, NetworkDep, RuleEngineDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, CodePath, IdPath, Limit, errors, today
 from api.security import Principal
-from api.service.jobs import JobView, admit_job, check_batch_cases, job_view
+from api.service.job_admission import admit_job, check_batch_cases
+from api.service.jobs import JobView, job_view
 from api.service.recommendations import SingleResult, load_case, recommend_case
 from assign import jobs, repository
 from assign.decisions import decision_for

@@ -16,38 +16,30 @@ and a cancel is a flag the runner reads between stages. Claim, cancel and the er
    problem fails the job) and stored (with the scope's current plan as `previous_plan_id`), audited and
    announced on the event feed.
 
-A job over named cases (`case_nos`) is checked when it is posted (`check_batch_cases`):
-unknown numbers and cases outside the forum's jurisdiction are refused with the list (422),
-never dropped. Its plan, and a plan with nothing to place, is stored as `PlanKind.PARTIAL`:
-readable and decidable, but never the forum's current plan (issue 15, fault 4: a batch
-must not wipe a forum's queue).
+The plan of a job over named cases (`case_nos`), and a plan with nothing to place, is stored as
+`PlanKind.PARTIAL`: readable and decidable, but never the forum's current plan (issue 15, fault 4:
+a batch must not wipe a forum's queue).
 
 A process that dies mid-job leaves it `running`; its `started_at` tells an operator so.
 
 Typed throughout: a job asks for `assign.jobs.JobParams`, its best plan so far is a `JobBest`
 (the plan's `PlanSummary` and the stage it came from), and every route answers a `JobView`.
 
-Quotas (`admit_job`, checked before a job is created): at most `jobs_per_key_max` queued or
-running jobs per key and `jobs_per_scope_max` per scope (429 with the count and the limit),
-and a dispatcher's `time_limit_s` at most `job_time_limit_max_s` (422). Two requests racing
-for the last slot may both pass: a quota against flooding, not a lock.
+Admission (named cases, quotas) is `api.service.job_admission`.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from api.config import Settings
-from api.security import Principal
 from api.service import audit as audit_service
 from api.service import evaluation, forum_plan, placement, plan_store
 from api.service.job_runner import Cancelled, Checkpoint, run_job
@@ -55,7 +47,7 @@ from api.service.outcome_term import outcome_shares_by_forum
 from assign import jobs, plans, repository
 from assign.db import session_scope
 from assign.decisions import pinned_courts
-from assign.errors import AssignError, DataError, RowProblem, TooMany
+from assign.errors import AssignError
 from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.schemas import Case, CaseStatus
@@ -99,40 +91,6 @@ def job_view(job: jobs.PlanJob) -> JobView:
                    plan_id=job.plan_id, error=job.error, created_at=job.created_at.isoformat(),
                    started_at=job.started_at.isoformat() if job.started_at else None,
                    finished_at=job.finished_at.isoformat() if job.finished_at else None)
-
-
-def check_batch_cases(*, session: Session, network: CourtNetwork, scope: str, case_nos: Sequence[str]) -> None:
-    """Refuse (DataError, 422) a batch naming cases that are not stored or lie outside `scope`'s
-    jurisdiction, listing each one; nothing is silently dropped."""
-    wanted = list(dict.fromkeys(case_nos))
-    found = {c.case_no: c for c in repository.get_cases(session=session, case_nos=wanted)}
-    allowed = set(network.subtree_codes(scope))
-    problems = []
-    for row, case_no in enumerate(case_nos, start=1):
-        case = found.get(case_no)
-        if case is None:
-            problems.append(RowProblem(row, "case_nos", "no such stored case", case_no))
-        elif case.court_code not in allowed:
-            problems.append(RowProblem(row, "case_nos", f"court {case.court_code} is outside the jurisdiction of "
-                                                        f"{scope}", case_no))
-    if problems:
-        raise DataError(f"{len(problems)} of {len(case_nos)} case numbers cannot be planned for {scope}", problems)
-
-
-def admit_job(*, session: Session, settings: Settings, key: Principal, scope: str,
-              time_limit_s: float | None) -> None:
-    """Refuse a job over a quota or over the dispatcher's time limit (see the module docstring)."""
-    if key.is_dispatcher and time_limit_s is not None and time_limit_s > settings.job_time_limit_max_s:
-        raise DataError(f"time_limit_s {time_limit_s:g} is over the limit for dispatchers "
-                        f"({settings.job_time_limit_max_s:g} s)")
-    mine = jobs.active_jobs(session=session, key_id=key.key_id)
-    if mine >= settings.jobs_per_key_max:
-        raise TooMany(f"this key has {mine} batch jobs queued or running (at most {settings.jobs_per_key_max}); "
-                      "wait for one to finish or cancel one")
-    here = jobs.active_jobs(session=session, scope=scope)
-    if here >= settings.jobs_per_scope_max:
-        raise TooMany(f"{scope} has {here} batch jobs queued or running (at most {settings.jobs_per_scope_max}); "
-                      "wait for one to finish or cancel one")
 
 
 @dataclass(frozen=True)
