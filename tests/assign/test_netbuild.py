@@ -53,28 +53,31 @@ def test_every_court_sits_under_the_right_level(shipped: CourtNetwork) -> None:
         assert c.code == c.code[0] + c.division_code and c.code[0] == c.level.value[0].upper()
 
 
-@pytest.mark.parametrize(
-    ("code", "name", "parent"),
-    [
-        ("H510000", "四川省高级人民法院", None),
-        ("I510100", "四川省成都市中级人民法院", "H510000"),
-        ("B510104", "四川省成都市锦江区人民法院", "I510100"),
-        ("B510781", "四川省江油市人民法院", "I510700"),
-        ("B510722", "四川省三台县人民法院", "I510700"),
-        ("I513200", "四川省阿坝藏族羌族自治州中级人民法院", "H510000"),
-        ("B500237", "重庆市巫山县人民法院", "I500200"),
-        ("B110108", "北京市海淀区人民法院", "I110100"),
-        ("H650000", "新疆维吾尔自治区高级人民法院", None),
-        ("I429000", "湖北省汉江中级人民法院", "H420000"),
-        ("B429004", "湖北省仙桃市人民法院", "I429000"),
-        ("I419000", "河南省济源中级人民法院", "H410000"),
-        ("I460400", "海南省第二中级人民法院", "H460000"),
-        ("B659001", "新疆维吾尔自治区石河子市人民法院", "I659000"),
-        ("I441900", "广东省东莞市中级人民法院", "H440000"),
-        ("B441900", "广东省东莞市第一人民法院", "I441900"),
-        ("B620200", "甘肃省嘉峪关市城区人民法院", "I620200"),
-    ],
-)
+# Courts checked by name and parent court, one a line: code, name, parent ("-": none).
+KNOWN_COURTS = """
+H510000 四川省高级人民法院 -
+I510100 四川省成都市中级人民法院 H510000
+B510104 四川省成都市锦江区人民法院 I510100
+B510781 四川省江油市人民法院 I510700
+B510722 四川省三台县人民法院 I510700
+I513200 四川省阿坝藏族羌族自治州中级人民法院 H510000
+B500237 重庆市巫山县人民法院 I500200
+B110108 北京市海淀区人民法院 I110100
+H650000 新疆维吾尔自治区高级人民法院 -
+I429000 湖北省汉江中级人民法院 H420000
+B429004 湖北省仙桃市人民法院 I429000
+I419000 河南省济源中级人民法院 H410000
+I460400 海南省第二中级人民法院 H460000
+B659001 新疆维吾尔自治区石河子市人民法院 I659000
+I441900 广东省东莞市中级人民法院 H440000
+B441900 广东省东莞市第一人民法院 I441900
+B620200 甘肃省嘉峪关市城区人民法院 I620200
+"""
+
+
+@pytest.mark.parametrize(("code", "name", "parent"), [
+    (code, name, None if parent == "-" else parent)
+    for code, name, parent in map(str.split, KNOWN_COURTS.strip().splitlines())])
 def test_known_courts(shipped: CourtNetwork, code: str, name: str, parent: str | None) -> None:
     court = shipped.get(code)
     assert (court.name, court.parent_code) == (name, parent)
