@@ -35,6 +35,7 @@ from solver.build import PLACED_MODES
 from solver.recommend_one import PlanState
 
 SINGLE_STATUS = "SINGLE"  # a one-case plan's status (its ranking is no solver run)
+PLAN_TABLE, RECOMMENDATION_TABLE = table_of(PlanRow), table_of(RecommendationRow)  # looked up once, not per request
 
 
 class BaselineStates:
@@ -113,6 +114,6 @@ def recommend_case(*, network: CourtNetwork, rules: RuleEngine, states: Baseline
     # one audit record for the verdict and the plan it led to (the hot path: one chain append)
     entry = plan_store.audit_entry(plan_id=plan_id, summary=summary, recommendations=[rec], actor=actor,
                                    outcome=verdict.outcome.value, rulebook=verdict.rulebook_version.hash)
-    plan_table, rec_table = table_of(PlanRow), table_of(RecommendationRow)
-    write = PendingWrite(rows=[(plan_table, plan_row), (rec_table, rec_row)], audit=[entry], returning=rec_table)
+    write = PendingWrite(rows=[(PLAN_TABLE, plan_row), (RECOMMENDATION_TABLE, rec_row)], audit=[entry],
+                         returning=RECOMMENDATION_TABLE)
     return SingleResult(verdict, rec, write=write, recommendation_json=rec_row["data"])
