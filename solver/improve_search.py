@@ -6,9 +6,11 @@ Neighbourhoods, in this order each sweep:
 - one case moves to another legal court (a group member alone too: the split is priced);
 - two cases on different courts swap courts (each court legal for the other's case): what a full
   court needs, and what moves load between two courts by the difference of two weights.
+- where several courts tie at a pool's worst figure (no single move or swap lowers the max): for each
+  tied court its cheapest move or swap off it, all together as one compound move.
 A move is taken when it lowers the objective, or leaves it unchanged and lowers Σ (transfers per
-officer)² over its courts: on a plateau of the worst figure (several courts tied at the max) this
-moves load off the tied courts until one more move lowers the max. Both strictly decrease a bounded
+officer)² over its courts: on a plateau of the worst figure this moves load off the tied courts
+until one more move lowers the max. Both strictly decrease a bounded
 quantity, so the search ends. The caller validates the result (the validator is the judge).
 """
 
@@ -114,6 +116,8 @@ class _Search:
             if self.taken == before:
                 self._swaps()  # the largest neighbourhood: only where moves alone are stuck
             if self.taken == before:
+                self._relieve_ties()
+            if self.taken == before:
                 return
 
     def _group_moves(self) -> None:
@@ -164,3 +168,49 @@ class _Search:
                             options.append([(k1, a, b, 1), (k2, b, a, 1)])
                 if s.count[k1].get(a, 0) > 0 and self._take(options):
                     at.setdefault(a, []).append(k1)  # a stale entry is skipped by its count
+
+    def _relieve_ties(self) -> None:
+        """Courts tied at a pool's worst figure: no single move or swap lowers the max, so take for
+        each tied court its cheapest move or swap that lowers its load (onto courts no other part
+        touches), and try them together as one compound move."""
+        s = self.s
+        at: dict[str, list[int]] = {}
+        for ki in s.movable:
+            for c in s.count[ki]:
+                at.setdefault(c, []).append(ki)
+        for pool in s.pools:
+            if self.late():
+                return
+            term = pool.terms[0]
+            top = term.fig[term.order[0]]
+            tied = [c for c in term.order if term.fig[c] >= top - 1e-9]
+            if len(tied) < 2:
+                continue
+            compound: list[Move] = []
+            used = set(tied)
+            for c in tied:
+                options = self._reliefs(c, used, at)
+                if self.evals_left is not None:
+                    self.evals_left -= len(options)
+                scored = [(d[0], i) for i, o in enumerate(options) if (d := s.delta(o)) is not None]
+                if not scored:
+                    break
+                part = options[min(scored)[1]]
+                compound.extend(part)
+                used.update(m[2] for m in part)
+            else:
+                self._take([compound])
+
+    def _reliefs(self, court: str, used: set[str], at: dict[str, list[int]]) -> list[list[Move]]:
+        """Single moves off `court`, and swaps with a lighter case, onto courts not in `used`."""
+        s = self.s
+        options: list[list[Move]] = []
+        for k1 in at.get(court, ()):
+            k = s.classes[k1]
+            for b in k.candidates:
+                if b in used:
+                    continue
+                options.append([(k1, court, b, 1)])
+                options.extend([(k1, court, b, 1), (k2, b, court, 1)] for k2 in at.get(b, ())
+                               if s.classes[k2].weight < k.weight and court in self.cands[k2])
+        return options
