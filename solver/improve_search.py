@@ -143,12 +143,17 @@ class _Search:
                     if not self._take([[(ki, a, b, 1)] for b in k.candidates if b != a and cost[b] <= slack]):
                         break
 
+    def _occupancy(self) -> dict[str, list[int]]:
+        """court -> the movable classes with cases on it (entries go stale as moves apply: check counts)."""
+        at: dict[str, list[int]] = {}
+        for ki in self.s.movable:
+            for c in self.s.count[ki]:
+                at.setdefault(c, []).append(ki)
+        return at
+
     def _swaps(self) -> None:
         s = self.s
-        at: dict[str, list[int]] = {}
-        for ki in s.movable:
-            for c in s.count[ki]:
-                at.setdefault(c, []).append(ki)
+        at = self._occupancy()
         for k1 in s.movable:
             c1, w1 = s.cost[k1], s.classes[k1].weight
             for a in sorted(s.count[k1]):
@@ -174,10 +179,7 @@ class _Search:
         each tied court its cheapest move or swap that lowers its load (onto courts no other part
         touches), and try them together as one compound move."""
         s = self.s
-        at: dict[str, list[int]] = {}
-        for ki in s.movable:
-            for c in s.count[ki]:
-                at.setdefault(c, []).append(ki)
+        at = self._occupancy()
         for pool in s.pools:
             if self.late():
                 return
@@ -207,10 +209,13 @@ class _Search:
         options: list[list[Move]] = []
         for k1 in at.get(court, ()):
             k = s.classes[k1]
+            if s.count[k1].get(court, 0) <= 0:
+                continue
             for b in k.candidates:
                 if b in used:
                     continue
                 options.append([(k1, court, b, 1)])
                 options.extend([(k1, court, b, 1), (k2, b, court, 1)] for k2 in at.get(b, ())
-                               if s.classes[k2].weight < k.weight and court in self.cands[k2])
+                               if s.classes[k2].weight < k.weight and court in self.cands[k2]
+                               and s.count[k2].get(b, 0) > 0)
         return options
