@@ -27,7 +27,13 @@ class FiresRules(Protocol):
 
 
 def rulebook_version(rulebook: Rulebook) -> RulebookVersion:
-    return RulebookVersion(id=f"{rulebook.id}@{rulebook.version}", hash=rulebook.content_hash)
+    """The version verdicts carry; validated once per rulebook (it is frozen, so verdicts share it)."""
+    memo: dict[str, RulebookVersion] = rulebook.cache("_version", 1)
+    version = memo.get(rulebook.content_hash)
+    if version is None:
+        version = memo[rulebook.content_hash] = RulebookVersion(id=f"{rulebook.id}@{rulebook.version}",
+                                                                hash=rulebook.content_hash)
+    return version
 
 
 def recommend(permitted: list[Mode], rules: Sequence[Rule]) -> Mode | None:
