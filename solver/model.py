@@ -168,7 +168,8 @@ def _improved(sub: AssignmentInstance, best: PoolResult, before: float, deadline
     per-officer figures up to its resolution; the shift keeps the plan on the bound's scale).
     `before` is the validator's objective of `best`."""
     evals = int(IMPROVE_EVALS_PER_S * IMPROVE_SHARE * total_s) if sub.params.deterministic else None
-    plan = improve_plan(sub, best.plan(), float("inf") if evals is not None else deadline, max_evals=evals)
+    plan = improve_plan(sub, best.plan(), float("inf") if evals is not None else deadline, max_evals=evals,
+                        seed=sub.params.seed)
     after = validate_plan(sub, plan)
     if after.violations or after.objective >= before - 1e-9:
         return best
