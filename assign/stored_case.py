@@ -113,6 +113,14 @@ def stamp_checked(*, session: Session, records: Sequence[StoredRecord]) -> int:
     return len(records)
 
 
+def count_unstamped(*, session: Session) -> int:
+    """How many stored rows are not stamped with the current checks (they get the full check until stamped)."""
+    table = table_of(CaseRow)
+    version = table.c.checks_version
+    q = sa.select(sa.func.count()).select_from(table).where(sa.or_(version.is_(None), version != CHECKS_VERSION))
+    return int(session.execute(q).scalar_one())
+
+
 # ---------------------------------------------------------------- the trusted validator
 
 # The checks a trusted row skips: each only raises or returns its input unchanged.

@@ -31,7 +31,7 @@ from assign.generator import generate_cases
 from assign.importer import import_cases
 from assign.network import CourtNetwork, builtin_network
 from assign.schemas import CaseStatus
-from assign.stored_case import StoredRecord, read_stored, stamp_checked
+from assign.stored_case import StoredRecord, count_unstamped, read_stored, stamp_checked
 from rules.loader import load_rulebook
 
 SAMPLE_EVERY_S = 1.0
@@ -92,6 +92,8 @@ def stamp_store(db: Engine, out: TextIO) -> None:
     t = time.perf_counter()
     stamped = 0
     with session_scope(db) as session:
+        if not count_unstamped(session=session):
+            return
         ranges = list(repository.case_no_ranges(session=session, size=10_000, status=None))
     for lo, hi, _ in ranges:
         with session_scope(db) as session:

@@ -18,7 +18,14 @@ from assign.generator import generate_cases
 from assign.importer import import_cases
 from assign.network import builtin_network
 from assign.schemas import Case
-from assign.stored_case import CHECKS_VERSION, StoredRecord, content_digest, read_stored, stamp_checked
+from assign.stored_case import (
+    CHECKS_VERSION,
+    StoredRecord,
+    content_digest,
+    count_unstamped,
+    read_stored,
+    stamp_checked,
+)
 from tests.factories import make_case
 
 AS_OF = date(2025, 6, 30)
@@ -96,6 +103,8 @@ def test_a_row_that_passes_the_full_check_is_stamped_unless_it_changed_since_it_
             repository.save_case(session=session, case=make_case(f"(2024)川0104执{n}号"))
     for case_no, row in _rows(engine).items():
         _write_around_the_service(engine, case_no, row.data, checks_version=None)
+    with session_scope(engine) as session:
+        assert count_unstamped(session=session) == 2
     rows = _rows(engine)
     checked: list[StoredRecord] = []
     assert all(read_stored(r, {}, checked) for r in rows.values()) and len(checked) == 2
@@ -104,6 +113,8 @@ def test_a_row_that_passes_the_full_check_is_stamped_unless_it_changed_since_it_
     with session_scope(engine) as session:
         stamp_checked(session=session, records=checked)
     after = _rows(engine)
+    with session_scope(engine) as session:
+        assert count_unstamped(session=session) == 1
     assert after["(2024)川0104执1号"].trusted
     assert not after["(2024)川0104执2号"].trusted and after["(2024)川0104执2号"].checks_version is None
 
