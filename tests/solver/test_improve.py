@@ -54,6 +54,12 @@ def _random_moves(state: PlanState, rng: random.Random) -> list[Move]:
                 and a in state.classes[kj].candidates]
         if back:
             moves.append((rng.choice(back), b, a, 1))
+    if rng.random() < 0.3:  # a compound move (as the tie relief builds): one more case elsewhere
+        kj = rng.choice(state.movable)
+        if state.count[kj] and len(state.classes[kj].candidates) > 1:
+            c = rng.choice(sorted(state.count[kj]))
+            if all((m[0], m[1]) != (kj, c) for m in moves):  # its case is still there
+                moves.append((kj, c, rng.choice([x for x in state.classes[kj].candidates if x != c]), 1))
     return moves
 
 
