@@ -19,8 +19,7 @@ from solver.view import PlanView
 from solver.weights import BACKLOG_WEIGHT, WEIGHT_SCALE
 
 
-class _Balance(ConstraintUnit):
-    level = Level.SOFT
+class _Balance(ConstraintUnit, level=Level.SOFT):
     with_backlog: bool
     spread_ratio: str  # the SolveParams field weighing the spread against the worst figure
 
@@ -159,19 +158,15 @@ def counting_bound(staff: list[int], base: list[int], top: list[int], weights: l
     return lo
 
 
-class TransferBurdenBalance(_Balance):
+class TransferBurdenBalance(_Balance, id="soft.transfer_burden_balance", label_zh="交叉执行案件（加权）人均负担均衡",
+                            basis="solver-objective.md item 1; 2024 opinion Art. 2 两便 (执行力量)"):
     """Received weighted transfers per officer: the hard cases should not pile up on one court."""
 
-    id = "soft.transfer_burden_balance"
-    label_zh = "交叉执行案件（加权）人均负担均衡"
-    basis = "solver-objective.md item 1; 2024 opinion Art. 2 两便 (执行力量)"
     with_backlog, spread_ratio = False, "transfer_spread_ratio"
 
 
-class TotalLoadBalance(_Balance):
+class TotalLoadBalance(_Balance, id="soft.total_load_balance", label_zh="总（加权）案件量人均均衡",
+                       basis="solver-objective.md item 2; 2024 opinion Art. 2 两便 (执行法院案件数量)"):
     """Backlog plus transfers per officer: an already swamped court receives less."""
 
-    id = "soft.total_load_balance"
-    label_zh = "总（加权）案件量人均均衡"
-    basis = "solver-objective.md item 2; 2024 opinion Art. 2 两便 (执行法院案件数量)"
     with_backlog, spread_ratio = True, "total_spread_ratio"

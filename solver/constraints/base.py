@@ -6,6 +6,10 @@
   returns its objective term in integer objective units (points x OBJ_SCALE).
 - `check(view)`: the solver-independent check of a finished plan: violation messages.
 - `score(view)`: the solver-independent contribution of the unit to the objective, in points.
+
+A unit states its declaration as class keywords, and only what differs from its base:
+`class Distance(ConstraintUnit, id="soft.distance", label_zh=..., basis=...)`. The level is the
+id's prefix (`soft.` -> Level.SOFT) unless given; the default weight lives in `solver.policy`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,20 @@ class ConstraintUnit:
     level: ClassVar[Level]
     label_zh: ClassVar[str] = ""
     basis: ClassVar[str] = ""
+
+    def __init_subclass__(cls, *, id: str | None = None, level: Level | None = None,
+                          label_zh: str | None = None, basis: str | None = None, **kwargs: Any) -> None:
+        """Take the unit's declaration from its class keywords; a keyword left out keeps the base's value."""
+        super().__init_subclass__(**kwargs)
+        if id is not None:
+            cls.id = id
+            cls.level = level or Level(id.split(".", 1)[0])
+        elif level is not None:
+            cls.level = level
+        if label_zh is not None:
+            cls.label_zh = label_zh
+        if basis is not None:
+            cls.basis = basis
 
     def exclude(self, demand: Demand, court: CourtState, legality: Legality) -> str | None:
         return None

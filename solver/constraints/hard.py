@@ -17,9 +17,7 @@ from solver.variables import ModelContext
 from solver.view import PlanView
 
 
-class _Filter(ConstraintUnit):
-    level = Level.HARD
-
+class _Filter(ConstraintUnit, level=Level.HARD):
     def check(self, view: PlanView) -> list[str]:
         bad = []
         for no, court in view.placed_transfers():
@@ -29,33 +27,25 @@ class _Filter(ConstraintUnit):
         return bad
 
 
-class NotOriginalCourt(_Filter):
-    id = "hard.not_original_court"
-    label_zh = "不得指定原执行法院"
-    basis = "CPL Art. 237 其他人民法院; 2020 interpretation Art. 11"
-
+class NotOriginalCourt(_Filter, id="hard.not_original_court", label_zh="不得指定原执行法院",
+                       basis="CPL Art. 237 其他人民法院; 2020 interpretation Art. 11"):
     def exclude(self, demand: Demand, court: CourtState, legality: Legality) -> str | None:
         return "the original court" if court.code == demand.court else None
 
 
-class InForumJurisdiction(_Filter):
-    id = "hard.in_forum_jurisdiction"
-    label_zh = "本辖区其他法院"
-    basis = "2020 interpretation Arts. 11-12; 执行工作规定 item 74"
-
+class InForumJurisdiction(_Filter, id="hard.in_forum_jurisdiction", label_zh="本辖区其他法院",
+                          basis="2020 interpretation Arts. 11-12; 执行工作规定 item 74"):
     def exclude(self, demand: Demand, court: CourtState, legality: Legality) -> str | None:
         if demand.pool is None or court.code not in legality.pool_courts.get(demand.pool, ()):
             return "outside the forum's jurisdiction at the case's level"
         return None
 
 
-class EscalationOpen(_Filter):
+class EscalationOpen(_Filter, id="hard.escalation_open", label_zh="裁定方式未限定时方可由本院提级执行",
+                     basis="执行程序解释第十一条、第十二条 (本院执行或者指令本辖区其他法院执行); "
+                           "the verdict's permitted modes"):
     """The forum itself (提级) is a court of the pool only for cases whose verdict leaves the mode
     open: it permits escalation and recommends designation. Elsewhere the verdict's mode stands."""
-
-    id = "hard.escalation_open"
-    label_zh = "裁定方式未限定时方可由本院提级执行"
-    basis = "执行程序解释第十一条、第十二条 (本院执行或者指令本辖区其他法院执行); the verdict's permitted modes"
 
     def exclude(self, demand: Demand, court: CourtState, legality: Legality) -> str | None:
         if court.code == demand.forum and not demand.may_escalate:
@@ -73,25 +63,20 @@ class _NotLocalWhenProtected(_Filter):
         return self.reason if demand.protect and court.code == getattr(demand, self.local_to) else None
 
 
-class NotDebtorHome(_NotLocalWhenProtected):
-    id = "hard.not_debtor_home"
-    label_zh = "存在地方保护/干预风险时不指定被执行人住所地法院"
-    basis = "2024 cross-enforcement opinion (necessity); SPC 2024-07-03 on local protection"
+class NotDebtorHome(_NotLocalWhenProtected, id="hard.not_debtor_home",
+                    label_zh="存在地方保护/干预风险时不指定被执行人住所地法院",
+                    basis="2024 cross-enforcement opinion (necessity); SPC 2024-07-03 on local protection"):
     local_to, reason = "debtor_home", "the debtor's home court"
 
 
-class NotAssetLocal(_NotLocalWhenProtected):
-    id = "hard.not_asset_local"
-    label_zh = "存在地方保护/干预风险时不指定主要财产所在地法院"
-    basis = "2024 cross-enforcement opinion (necessity); SPC 2026-01-26 on 骨头案"
+class NotAssetLocal(_NotLocalWhenProtected, id="hard.not_asset_local",
+                    label_zh="存在地方保护/干预风险时不指定主要财产所在地法院",
+                    basis="2024 cross-enforcement opinion (necessity); SPC 2026-01-26 on 骨头案"):
     local_to, reason = "asset_local", "local to the main assets"
 
 
-class DeclaredConflict(_Filter):
-    id = "hard.declared_conflict"
-    label_zh = "调度员声明的利害冲突"
-    basis = "dispatcher's declaration (回避 by analogy, CPL Art. 47)"
-
+class DeclaredConflict(_Filter, id="hard.declared_conflict", label_zh="调度员声明的利害冲突",
+                       basis="dispatcher's declaration (回避 by analogy, CPL Art. 47)"):
     def exclude(self, demand: Demand, court: CourtState, legality: Legality) -> str | None:
         if legality.party_conflicts.get(court.code, set()) & set(demand.parties):
             return "declared conflict with a party"
@@ -100,12 +85,8 @@ class DeclaredConflict(_Filter):
         return None
 
 
-class Capacity(ConstraintUnit):
-    id = "hard.capacity"
-    level = Level.HARD
-    label_zh = "受指定法院执行力量上限"
-    basis = "2024 opinion Art. 2 两便: 执行力量"
-
+class Capacity(ConstraintUnit, id="hard.capacity", label_zh="受指定法院执行力量上限",
+               basis="2024 opinion Art. 2 两便: 执行力量"):
     def exclude(self, demand: Demand, court: CourtState, legality: Legality) -> str | None:
         return "no capacity for this case" if court.staff <= 0 or court.capacity < demand.weight else None
 
@@ -125,12 +106,8 @@ class Capacity(ConstraintUnit):
         return bad
 
 
-class Pinned(ConstraintUnit):
-    id = "hard.pinned"
-    level = Level.HARD
-    label_zh = "已接受的指定不变"
-    basis = "dispatcher's accepted decision"
-
+class Pinned(ConstraintUnit, id="hard.pinned", label_zh="已接受的指定不变",
+             basis="dispatcher's accepted decision"):
     def build(self, ctx: ModelContext) -> Any:
         for k in ctx.inst.classes:
             if k.pinned is not None:

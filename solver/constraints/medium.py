@@ -10,17 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from solver.constraints.base import ConstraintUnit, Level
+from solver.constraints.base import ConstraintUnit
 from solver.variables import ModelContext
 from solver.view import PlanView
 
 
-class GroupTogether(ConstraintUnit):
-    id = "medium.group_together"
-    level = Level.MEDIUM
-    label_zh = "同一被执行人关联案件集中由一院执行"
-    basis = "2024 opinion part 三 集中执行; SPC 2026-01-26 category 2"
-
+class GroupTogether(ConstraintUnit, id="medium.group_together", label_zh="同一被执行人关联案件集中由一院执行",
+                    basis="2024 opinion part 三 集中执行; SPC 2026-01-26 category 2"):
     def build(self, ctx: ModelContext) -> Any:
         be = ctx.backend
         members: dict[str, list[Any]] = defaultdict(list)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from solver.constraints.base import ConstraintUnit, Level
+from solver.constraints.base import ConstraintUnit
 from solver.variables import ModelContext
 from solver.view import PlanView
 
@@ -30,12 +30,9 @@ def outcome_gap(shares: Mapping[str, float], court: str | None) -> float:
     return 1.0 - share
 
 
-class ReceivingOutcome(ConstraintUnit):
-    id = "soft.receiving_outcome"
-    level = Level.SOFT
-    label_zh = "优先选择移送执行成效较好的承接法院"
-    basis = "issue 17 §3 (measured substantive progress of transferred cases; optional, off by default)"
-
+class ReceivingOutcome(ConstraintUnit, id="soft.receiving_outcome", label_zh="优先选择移送执行成效较好的承接法院",
+                       basis="issue 17 §3 (measured substantive progress of transferred cases; "
+                             "optional, off by default)"):
     def build(self, ctx: ModelContext) -> Any:
         shares = ctx.params.outcome_shares
         return ctx.pair_term(self.id, lambda _k, court, _i: outcome_gap(shares, court))

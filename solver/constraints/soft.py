@@ -5,18 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from assign.schemas import MODE_COST
-from solver.constraints.base import ConstraintUnit, Level
+from solver.constraints.base import ConstraintUnit
 from solver.geo import case_km
 from solver.variables import ModelContext
 from solver.view import PlanView
 
 
-class Distance(ConstraintUnit):
-    id = "soft.distance"
-    level = Level.SOFT
-    label_zh = "便于当事人、便于执行：距被执行人住所地及主要财产所在地"
-    basis = "2024 opinion Art. 2 两便 (当事人住所地、主要财产所在地)"
-
+class Distance(ConstraintUnit, id="soft.distance", label_zh="便于当事人、便于执行：距被执行人住所地及主要财产所在地",
+               basis="2024 opinion Art. 2 两便 (当事人住所地、主要财产所在地)"):
     def build(self, ctx: ModelContext) -> Any:
         return ctx.pair_term(self.id, lambda k, _court, i: k.km[i])
 
@@ -33,12 +29,8 @@ class Distance(ConstraintUnit):
         return km
 
 
-class Churn(ConstraintUnit):
-    id = "soft.churn"
-    level = Level.SOFT
-    label_zh = "与上一方案相比的变动"
-    basis = "solver-objective.md item 4 (nightly stability)"
-
+class Churn(ConstraintUnit, id="soft.churn", label_zh="与上一方案相比的变动",
+            basis="solver-objective.md item 4 (nightly stability)"):
     def build(self, ctx: ModelContext) -> Any:
         terms, coefs, constant = [], [], 0.0
         for k in ctx.inst.classes:
@@ -58,12 +50,8 @@ class Churn(ConstraintUnit):
         return view.inst.params.weight(self.id) * moved
 
 
-class ModeCost(ConstraintUnit):
-    id = "soft.mode_cost"
-    level = Level.SOFT
-    label_zh = "同等效果下优先成本较低的方式"
-    basis = "SPC Q&A 2024-07-03 (least cost where the effect is the same)"
-
+class ModeCost(ConstraintUnit, id="soft.mode_cost", label_zh="同等效果下优先成本较低的方式",
+               basis="SPC Q&A 2024-07-03 (least cost where the effect is the same)"):
     def build(self, ctx: ModelContext) -> Any:
         # the forum taking a case is 提级: its cost, not designation's
         return ctx.pair_term(self.id, lambda k, court, _i: MODE_COST[k.mode_at(court)])
