@@ -11,9 +11,9 @@ that renders at all renders with facts, never with engine tokens.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from assign.schemas import Measure, Order, Period
 from rules import clock
@@ -59,10 +59,57 @@ def zh_period(p: Period) -> str:
     return f"{_PERIOD_ZH[p.kind.value]}（{zh_date(p.start)}至{end}）"
 
 
+_T = TypeVar("_T")
+
+
+class _ReadingField(Generic[_T]):
+    """A placeholder that is one field of a findings reading (`Findings.art237`, `.stalled`, `.closing`,
+    `.act`) rendered by `render`, or `absent` when the case has no such reading: the table of them stands
+    at the head of `ExplanationContext`."""
+
+    def __init__(self, reading: str, field: str, render: Callable[[Any], _T], absent: _T) -> None:
+        self.reading, self.field, self.render, self.absent = reading, field, render, absent
+
+    def __get__(self, context: ExplanationContext, owner: type[ExplanationContext] | None = None) -> _T:
+        found = getattr(context._found, self.reading)
+        return self.render(getattr(found, self.field)) if found is not None else self.absent
+
+
+class _Fact:
+    """A placeholder that is one rule fact (`rules.facts`) read back as a whole number."""
+
+    def __init__(self, fact: str) -> None:
+        self.fact = fact
+
+    def __get__(self, context: ExplanationContext, owner: type[ExplanationContext] | None = None) -> int:
+        return int(context._facts[self.fact])
+
+
 class ExplanationContext:
-    """The values a sentence template may name. Every public property is a placeholder; the
-    renderer's mapping keeps each value once computed (`functools.cached_property` takes a lock
-    per read on Python 3.11, which cost more than the sentences themselves)."""
+    """The values a sentence template may name. Every public property (and every `_ReadingField` and
+    `_Fact` of the table) is a placeholder; the renderer's mapping keeps each value once computed
+    (`functools.cached_property` takes a lock per read on Python 3.11, which cost more than the
+    sentences themselves)."""
+
+    # the placeholders that read one field of one reading, or one fact, as it is
+    clock_start = _ReadingField("art237", "start", zh_date, "无")
+    clock_end = _ReadingField("art237", "end", zh_date, "无")
+    counted_days = _ReadingField("art237", "counted_days", int, 0)
+    excluded_days = _ReadingField("art237", "excluded_days", int, 0)
+    budget_days = _ReadingField("art237", "budget_days", int, 0)
+    act_measures = _ReadingField("act", "not_corresponding", zh_measures, "无")
+    compelling_measures = _ReadingField("act", "compelling", zh_measures, "无")
+    eviction_notices = _ReadingField("act", "eviction_notices", zh_measures, "无")
+    unclassified_measures = _ReadingField("act", "unclassified", zh_measures, "无")
+    stalled_months = _ReadingField("stalled", "months", int, 0)
+    stalled_excluded_days = _ReadingField("stalled", "excluded_days", int, 0)
+    closing_start = _ReadingField("closing", "start", zh_date, "")
+    closing_end = _ReadingField("closing", "end", zh_date, "")
+    closing_excluded_days = _ReadingField("closing", "excluded_days", int, 0)
+    petition_count = _Fact("petition_count")
+    interference_count = _Fact("interference_count")
+    months_since_filing = _Fact("months_since_filing")
+    suspension_days = _Fact("open_suspension_days")
 
     def __init__(self, found: Findings, facts: Mapping[str, bool | int | str], forum: str | None,
                  eligible_from: date | None, projected: date | None, params: Mapping[str, Any]) -> None:
@@ -96,11 +143,6 @@ class ExplanationContext:
         return _BASIS_ITEM.get(str(self._facts["basis"]), "")
 
     @property
-    def clock_start(self) -> str:
-        reading = self._found.art237
-        return zh_date(reading.start) if reading else "无"
-
-    @property
     def clock_start_event(self) -> str:
         """What the six months run from (Interp. Art. 10; 委托执行规定 Art. 11; a restored case)."""
         case, reading = self._found.case, self._found.art237
@@ -116,22 +158,6 @@ class ExplanationContext:
     def entrustment_law(self) -> str:
         """委托执行规定第十一条 when the case was entrusted (its forum and clock follow it), else nothing."""
         return "委托执行规定第十一条" if self._found.case.entrusted is not None else ""
-
-    @property
-    def clock_end(self) -> str:
-        return zh_date(self._found.art237.end) if self._found.art237 else "无"
-
-    @property
-    def counted_days(self) -> int:
-        return self._found.art237.counted_days if self._found.art237 else 0
-
-    @property
-    def excluded_days(self) -> int:
-        return self._found.art237.excluded_days if self._found.art237 else 0
-
-    @property
-    def budget_days(self) -> int:
-        return self._found.art237.budget_days if self._found.art237 else 0
 
     @property
     def eligible_from(self) -> str:
@@ -175,27 +201,6 @@ class ExplanationContext:
             return f"{self.order}{self.order_kind}，期限已届满但{self.order_reason}，回到上一级法院裁量。"
         return ""
 
-    def _act(self, kind: str) -> str:
-        """One class of the act obligation's measures (rules.findings.ActMeasures), in Chinese."""
-        act = self._found.act
-        return zh_measures(getattr(act, kind)) if act else "无"
-
-    @property
-    def act_measures(self) -> str:
-        return self._act("not_corresponding")
-
-    @property
-    def compelling_measures(self) -> str:
-        return self._act("compelling")
-
-    @property
-    def eviction_notices(self) -> str:
-        return self._act("eviction_notices")
-
-    @property
-    def unclassified_measures(self) -> str:
-        return self._act("unclassified")
-
     @property
     def stalled_asset(self) -> str:
         s = self._found.stalled
@@ -204,33 +209,13 @@ class ExplanationContext:
         return f"{s.asset.id}（{_ASSET_ZH[s.asset.kind.value]}，{zh_date(s.asset.seized_on)}查封/冻结）"
 
     @property
-    def stalled_months(self) -> int:
-        return self._found.stalled.months if self._found.stalled else 0
-
-    @property
-    def stalled_excluded_days(self) -> int:
-        return self._found.stalled.excluded_days if self._found.stalled else 0
-
-    @property
     def stalled_order(self) -> str:
         s = self._found.stalled
         return self._order(s.no_progress_after if s else None)
 
     @property
-    def closing_start(self) -> str:
-        return zh_date(self._found.closing.start)
-
-    @property
     def closing_months(self) -> int:
         return 3 if self._found.case.non_litigation else 6
-
-    @property
-    def closing_end(self) -> str:
-        return zh_date(self._found.closing.end)
-
-    @property
-    def closing_excluded_days(self) -> int:
-        return self._found.closing.excluded_days
 
     @property
     def linked_count(self) -> int:
@@ -269,17 +254,9 @@ class ExplanationContext:
         return f"{prefix_note}在{self.court}辖区内"
 
     @property
-    def petition_count(self) -> int:
-        return int(self._facts["petition_count"])
-
-    @property
     def petition_last(self) -> str:
         days = [d for d in self._found.case.petitions if d <= self._found.as_of]
         return zh_date(max(days)) if days else "无"
-
-    @property
-    def interference_count(self) -> int:
-        return int(self._facts["interference_count"])
 
     @property
     def interference_last(self) -> str:
@@ -289,14 +266,6 @@ class ExplanationContext:
     @property
     def amount(self) -> str:
         return f"{self._found.case.amount:,.2f}元"
-
-    @property
-    def months_since_filing(self) -> int:
-        return int(self._facts["months_since_filing"])
-
-    @property
-    def suspension_days(self) -> int:
-        return int(self._facts["open_suspension_days"])
 
     @property
     def application(self) -> str:
@@ -354,7 +323,7 @@ class ExplanationContext:
 
 
 PLACEHOLDERS: frozenset[str] = frozenset(
-    name for name, value in vars(ExplanationContext).items() if isinstance(value, property))
+    name for name, value in vars(ExplanationContext).items() if isinstance(value, property | _ReadingField | _Fact))
 
 
 def template_problems(template: str, params: Mapping[str, Any]) -> list[str]:
