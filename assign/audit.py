@@ -29,6 +29,7 @@ from assign.models import utcnow
 
 GENESIS_HASH = "0" * 64
 AUDIT_CHAIN = "audit"
+SUBJECT_LEN = 200  # the subject column of both logs (audit_record.subject, event.subject)
 
 
 class LogHead(SQLModel, table=True):
@@ -44,12 +45,31 @@ class AuditRecord(SQLModel, table=True):
     __tablename__ = "audit_record"
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     kind: str = Field(index=True, max_length=32)  # verdicts | plan | decision | ...
-    subject: str = Field(index=True, max_length=200)  # what it is about: plan id, recommendation id, ...
+    subject: str = Field(index=True, max_length=SUBJECT_LEN)  # what it is about: plan id, recommendation id, ...
     actor: str = Field(default="", max_length=64)  # "key:<id>" or "cli"
     created_at: str = Field(max_length=40)  # ISO text, so the hashed value round-trips exactly
     payload: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+@dataclass(frozen=True)
+class ChainItem:
+    """One record to append to a numbered log (this audit log or `assign.events`): what it is, what it
+    is about, and its payload, with the two as both logs store them."""
+
+    kind: str
+    subject: str
+    payload: dict[str, Any]
+
+    @property
+    def stored_subject(self) -> str:
+        return self.subject[:SUBJECT_LEN]
+
+    @property
+    def payload_text(self) -> str:
+        """The payload as canonical JSON text (sorted keys, so the audit hash of a payload is one value)."""
+        return json.dumps(self.payload, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def record_hash(*, seq: int, kind: str, subject: str, actor: str, created_at: str, payload: str, prev_hash: str) -> str:
@@ -90,11 +110,11 @@ def set_head_hash(*, session: Session | Connection, chain: str, value: str) -> N
 def append(*, session: Session, kind: str, subject: str, payload: dict[str, Any], actor: str = "") -> AuditRecord:
     """Add one record at the end of the chain in the caller's transaction."""
     seq, prev = next_seq(session=session, chain=AUDIT_CHAIN)
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
-    created = utcnow().isoformat()
-    digest = record_hash(seq=seq, kind=kind, subject=subject[:200], actor=actor, created_at=created, payload=text,
+    entry = Entry(kind, subject, payload, actor)
+    text, subject, created = entry.payload_text, entry.stored_subject, utcnow().isoformat()
+    digest = record_hash(seq=seq, kind=kind, subject=subject, actor=actor, created_at=created, payload=text,
                          prev_hash=prev)
-    row = AuditRecord(seq=seq, kind=kind, subject=subject[:200], actor=actor, created_at=created, payload=text,
+    row = AuditRecord(seq=seq, kind=kind, subject=subject, actor=actor, created_at=created, payload=text,
                       prev_hash=prev, hash=digest)
     session.add(row)
     session.flush()
@@ -103,12 +123,9 @@ def append(*, session: Session, kind: str, subject: str, payload: dict[str, Any]
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One record to append: what it is, what it is about, who did it, and its payload."""
+class Entry(ChainItem):
+    """One audit record to append: a chain item and who did it."""
 
-    kind: str
-    subject: str
-    payload: dict[str, Any]
     actor: str = ""
 
 
@@ -119,8 +136,7 @@ def append_many(*, session: Session | Connection, entries: Sequence[Entry]) -> l
     first, prev = next_seq(session=session, chain=AUDIT_CHAIN, count=len(entries))
     rows: list[dict[str, Any]] = []
     for seq, e in enumerate(entries, start=first):
-        text = json.dumps(e.payload, ensure_ascii=False, sort_keys=True, default=str)
-        created, subject = utcnow().isoformat(), e.subject[:200]
+        text, subject, created = e.payload_text, e.stored_subject, utcnow().isoformat()
         digest = record_hash(seq=seq, kind=e.kind, subject=subject, actor=e.actor, created_at=created, payload=text,
                              prev_hash=prev)
         rows.append({"seq": seq, "kind": e.kind, "subject": subject, "actor": e.actor, "created_at": created,

@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from assign.audit import next_seq
+from assign.audit import SUBJECT_LEN, ChainItem, next_seq
 from assign.db import get_row, table_of
 from assign.models import utcnow
 
@@ -34,7 +34,7 @@ class Event(SQLModel, table=True):
     __tablename__ = "event"
     id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     kind: str = Field(index=True, max_length=48)  # case.imported | case.updated | plan.created | decision.made ...
-    subject: str = Field(max_length=200)
+    subject: str = Field(max_length=SUBJECT_LEN)
     payload: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -80,8 +80,8 @@ class WebhookDelivery(SQLModel, table=True):
 def publish(*, session: Session, kind: str, subject: str, payload: dict[str, Any]) -> Event:
     """Append one event (id in commit order) and queue its webhook deliveries."""
     seq, _ = next_seq(session=session, chain=EVENT_CHAIN)
-    event = Event(id=seq, kind=kind, subject=subject[:200],
-                  payload=json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str))
+    item = NewEvent(kind, subject, payload)
+    event = Event(id=seq, kind=kind, subject=item.stored_subject, payload=item.payload_text)
     session.add(event)
     for sub in session.exec(select(WebhookSubscription).where(WebhookSubscription.active == True)).all():  # noqa: E712
         if sub.wants(kind):
@@ -92,10 +92,8 @@ def publish(*, session: Session, kind: str, subject: str, payload: dict[str, Any
 
 
 @dataclass(frozen=True)
-class NewEvent:
-    kind: str
-    subject: str
-    payload: dict[str, Any]
+class NewEvent(ChainItem):
+    """One event to publish."""
 
 
 def publish_many(*, session: Session, items: Sequence[NewEvent]) -> list[int]:
@@ -107,8 +105,7 @@ def publish_many(*, session: Session, items: Sequence[NewEvent]) -> list[int]:
     first, _ = next_seq(session=session, chain=EVENT_CHAIN, count=len(items))
     now = utcnow()
     rows: list[dict[str, Any]] = [
-        {"id": first + i, "kind": e.kind, "subject": e.subject[:200], "created_at": now,
-         "payload": json.dumps(e.payload, ensure_ascii=False, sort_keys=True, default=str)}
+        {"id": first + i, "kind": e.kind, "subject": e.stored_subject, "created_at": now, "payload": e.payload_text}
         for i, e in enumerate(items)]
     subs = session.exec(select(WebhookSubscription).where(WebhookSubscription.active == True)).all()  # noqa: E712
     deliveries = [{"event_id": r["id"], "subscription_id": sub.id or 0, "idempotency_key": f"{r['id']}:{sub.id}",
