@@ -32,6 +32,7 @@ Decision (issue 14):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -129,7 +130,6 @@ _TRUSTED_SKIPS: tuple[object, ...] = (
     fields.DatesInOrder._dates_in_order, Case._only_excluded_kinds, Case._only_other_kinds, Case._cross_field,
 )
 _FUNCTION_SCHEMAS = ("function-after", "function-before", "function-wrap", "function-plain")
-_validator: list[SchemaValidator] = []
 
 
 def _skippable(function: Any) -> bool:
@@ -155,7 +155,6 @@ def _without_checks(schema: Any) -> Any:
             for key, value in schema.items()}
 
 
+@functools.cache
 def _trusted_validator() -> SchemaValidator:
-    if not _validator:
-        _validator.append(SchemaValidator(_without_checks(Case.__pydantic_core_schema__)))
-    return _validator[0]
+    return SchemaValidator(_without_checks(Case.__pydantic_core_schema__))
