@@ -27,6 +27,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware
 from api.config import Settings
 from api.headers import headers_for
 
@@ -56,15 +57,12 @@ async def _send_error(send: Send, status: int, code: str, detail: str, headers: 
     await send({"type": "http.response.body", "body": body})
 
 
-class RequestGuard:
+class RequestGuard(HttpMiddleware):
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app = app
+        super().__init__(app)
         self.settings = settings
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         extra = headers_for(scope["path"])
         started = False
 

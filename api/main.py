@@ -30,6 +30,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.asgi import HttpMiddleware
 from api.config import Settings, get_settings
 from api.deps import KeyCache, NetworkCache
 from api.limits import RequestGuard
@@ -71,7 +72,7 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
               429: "too_many_requests"}
 
 
-class AdmissionLimit:
+class AdmissionLimit(HttpMiddleware):
     """At most `limit` requests inside the app at once; the rest wait on the event loop.
 
     A request's session holds a pooled connection from its key look-up to its commit, so
@@ -80,12 +81,12 @@ class AdmissionLimit:
     """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.limit = limit
         self._semaphore: asyncio.Semaphore | None = None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] in ("/v1/health", "/v1/metrics"):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"] in ("/v1/health", "/v1/metrics"):
             await self.app(scope, receive, send)
             return
         if self._semaphore is None:  # created on the serving loop, not at import
