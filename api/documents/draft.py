@@ -7,6 +7,7 @@ or 指定 may follow) instead of writing a document the law would not support.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from api.documents import wording as w
@@ -72,46 +73,47 @@ def build_draft(kind: DocumentKind, *, case: Case, verdict: Verdict, disposition
     cited = "，".join(basis)
     if kind is DocumentKind.ORDER:
         deadline = disposition.deadline or issue_date + timedelta(days=DEFAULT_ORDER_DAYS)
-        draft.deadline = deadline
-        draft.addressee = f"{original.name}："
-        draft.body = [*facts, _reasoning(case, verdict, original), f"依照{cited}之规定，特发此令："]
-        draft.operative = [
-            f"责令你院于{w.arabic_date(deadline)}前对{case.case_no}案件"
-            f"{'依法采取相应执行措施' if verdict.basis == '10(3)' else '执行完结'}，并将执行情况书面报告本院。",
-            f"逾期无正当理由仍未执行完结的，本院将依照{w.INTERPRETATION}第十二条的规定，"
-            "裁定由本院执行或者指令本辖区其他人民法院执行。",
-        ]
-        draft.signatures = ["（院印）"]
-        draft.served_to = [f"{original.name}（原执行法院）"]
-        draft.notified = [f"申请执行人{case.applicant.name}（书面通知，解释第十一条第一款）"]
-        return draft
-    draft.parties = [
-        w.party_line("申请执行人", case.applicant, network, reveal_ids=reveal_ids),
-        w.party_line("被执行人", case.debtor, network, reveal_ids=reveal_ids),
-    ]
+        return replace(
+            draft, deadline=deadline, addressee=f"{original.name}：",
+            body=(*facts, _reasoning(case, verdict, original), f"依照{cited}之规定，特发此令："),
+            operative=(
+                f"责令你院于{w.arabic_date(deadline)}前对{case.case_no}案件"
+                f"{'依法采取相应执行措施' if verdict.basis == '10(3)' else '执行完结'}，并将执行情况书面报告本院。",
+                f"逾期无正当理由仍未执行完结的，本院将依照{w.INTERPRETATION}第十二条的规定，"
+                "裁定由本院执行或者指令本辖区其他人民法院执行。",
+            ),
+            signatures=("（院印）",),
+            served_to=(f"{original.name}（原执行法院）",),
+            notified=(f"申请执行人{case.applicant.name}（书面通知，解释第十一条第一款）",),
+        )
     case_list = "、".join(disposition.case_nos) if len(disposition.case_nos) > 1 else case.case_no
     reason = _transfer_reason(kind, receiving)
-    draft.body = [*facts, _reasoning(case, verdict, original) + reason, f"依照{cited}之规定，裁定如下："]
-    draft.operative = [
-        f"一、{case_list}案件由{'本院' if kind is DocumentKind.ESCALATE else receiving.name}执行；",
-        f"二、{original.name}应当在收到本裁定后及时将上述案件的执行卷宗材料移送"
-        f"{'本院' if kind is DocumentKind.ESCALATE else receiving.name}。",
-    ]
-    draft.closing = ["本裁定送达后即发生法律效力。"]
-    draft.signatures = ["审　判　长　（待定）", "审　判　员　（待定）", "审　判　员　（待定）",
-                        "（院印）", "书　记　员　（待定）"]
-    draft.served_to = [f"申请执行人{case.applicant.name}", f"被执行人{case.debtor.name}"]
-    draft.notified = [f"{original.name}（原执行法院）"]
-    if kind is DocumentKind.DESIGNATE:
-        draft.notified.append(f"{receiving.name}（受指定执行法院）")
-    return draft
+    designated = (f"{receiving.name}（受指定执行法院）",) if kind is DocumentKind.DESIGNATE else ()
+    return replace(
+        draft,
+        parties=(
+            w.party_line("申请执行人", case.applicant, network, reveal_ids=reveal_ids),
+            w.party_line("被执行人", case.debtor, network, reveal_ids=reveal_ids),
+        ),
+        body=(*facts, _reasoning(case, verdict, original) + reason, f"依照{cited}之规定，裁定如下："),
+        operative=(
+            f"一、{case_list}案件由{'本院' if kind is DocumentKind.ESCALATE else receiving.name}执行；",
+            f"二、{original.name}应当在收到本裁定后及时将上述案件的执行卷宗材料移送"
+            f"{'本院' if kind is DocumentKind.ESCALATE else receiving.name}。",
+        ),
+        closing=("本裁定送达后即发生法律效力。",),
+        signatures=("审　判　长　（待定）", "审　判　员　（待定）", "审　判　员　（待定）",
+                    "（院印）", "书　记　员　（待定）"),
+        served_to=(f"申请执行人{case.applicant.name}", f"被执行人{case.debtor.name}"),
+        notified=(f"{original.name}（原执行法院）", *designated),
+    )
 
 
-def _legal_basis(kind: DocumentKind, verdict: Verdict, mandatory: bool) -> list[str]:
+def _legal_basis(kind: DocumentKind, verdict: Verdict, mandatory: bool) -> tuple[str, ...]:
     item = w.BASIS_ITEM_ZH.get(verdict.basis or "", "第十条")
     paragraph = "第十一条第一款" if kind is DocumentKind.ORDER else "第十一条第二款"
     articles = [item, paragraph] + (["第十二条"] if mandatory and kind is not DocumentKind.ORDER else [])
-    return [f"{w.CPL}第二百三十七条", f"{w.INTERPRETATION}{'、'.join(articles)}"]
+    return f"{w.CPL}第二百三十七条", f"{w.INTERPRETATION}{'、'.join(articles)}"
 
 
 def enforcing_court(case: Case, network: CourtNetwork) -> Court:

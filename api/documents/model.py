@@ -68,9 +68,10 @@ class Disposition:
                    case_nos=tuple(rec.case_nos), plan_id=rec.plan_id)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DocumentDraft:
-    """A filled-in draft: the renderers only lay these parts out."""
+    """A filled-in draft: the renderers only lay these parts out. A value: built whole (a builder fills in
+    the parts of its kind with `dataclasses.replace`), never changed after, each part a tuple of paragraphs."""
 
     kind: DocumentKind
     issuing_court: str
@@ -80,15 +81,15 @@ class DocumentDraft:
     issue_date: date
     issue_date_zh: str
     receiving_court: str
-    legal_basis: list[str]
+    legal_basis: tuple[str, ...]
     addressee: str | None = None
-    parties: list[str] = field(default_factory=list)
-    body: list[str] = field(default_factory=list)
-    operative: list[str] = field(default_factory=list)
-    closing: list[str] = field(default_factory=list)
-    signatures: list[str] = field(default_factory=list)
-    served_to: list[str] = field(default_factory=list)
-    notified: list[str] = field(default_factory=list)
+    parties: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    operative: tuple[str, ...] = ()
+    closing: tuple[str, ...] = ()
+    signatures: tuple[str, ...] = ()
+    served_to: tuple[str, ...] = ()
+    notified: tuple[str, ...] = ()
     deadline: date | None = None
     draft_note: str = ""
     provenance: dict[str, Any] = field(default_factory=dict)

@@ -51,30 +51,29 @@ def build_restoration_notice(*, lead: Lead, case: Case, network: CourtNetwork, i
     check_restoration(lead, case)
     forum = network.get(lead.forum or "")
     court = enforcing_court(case, network)
-    basis = [f"{ZHONGBEN_RULES}第九条", f"{WORK_RULES}第71条、第74条第一款",
-             f"{w.INTERPRETATION}第十条第（二）项", f"{w.CPL}第二百三十七条"]
-    draft = DocumentDraft(
+    basis = (f"{ZHONGBEN_RULES}第九条", f"{WORK_RULES}第71条、第74条第一款",
+             f"{w.INTERPRETATION}第十条第（二）项", f"{w.CPL}第二百三十七条")
+    return DocumentDraft(
         kind=DocumentKind.RESTORATION, issuing_court=forum.name, title=DocumentKind.RESTORATION.title_zh,
         number=w.document_number(forum, issue_date, serial), case_no=case.case_no, issue_date=issue_date,
         issue_date_zh=w.chinese_date(issue_date), receiving_court=court.name, legal_basis=basis,
         draft_note=DRAFT_NOTE, addressee=f"{court.name}：",
         provenance={"source": "lead", "lead_id": lead_id, "lead_as_of": lead.as_of.isoformat(),
                     "basis": lead.basis, "state": lead.state.value},
+        parties=(w.party_line("申请执行人", case.applicant, network, reveal_ids=False),
+                 w.party_line("被执行人", case.debtor, network, reveal_ids=False)),
+        body=(*_facts(lead, case, court.name, network),
+              f"根据{ZHONGBEN_RULES}第九条，终结本次执行程序后发现被执行人有可供执行财产，执行法院核查属实的，"
+              "应当恢复执行；符合恢复执行条件的，执行法院应当及时恢复执行。"
+              f"依照{WORK_RULES}第71条、第74条第一款及上述规定，现通知如下："),
+        operative=(
+            f"一、请你院对上述财产线索及时核查；核查属实的，依法恢复执行{case.case_no}案件，并将核查及恢复执行情况书面报告本院。",
+            f"二、恢复执行后，该案依照{w.INTERPRETATION}第十条第（二）项，自发现可供执行的财产之日起计算六个月期间；"
+            f"超过六个月对该财产未执行完结的，本院将依照{w.CPL}第二百三十七条的规定处理。",
+        ),
+        signatures=("（院印）",),
+        served_to=(f"{court.name}（执行法院）",),
     )
-    draft.parties = [w.party_line("申请执行人", case.applicant, network, reveal_ids=False),
-                     w.party_line("被执行人", case.debtor, network, reveal_ids=False)]
-    draft.body = [*_facts(lead, case, court.name, network),
-                  f"根据{ZHONGBEN_RULES}第九条，终结本次执行程序后发现被执行人有可供执行财产，执行法院核查属实的，"
-                  "应当恢复执行；符合恢复执行条件的，执行法院应当及时恢复执行。"
-                  f"依照{WORK_RULES}第71条、第74条第一款及上述规定，现通知如下："]
-    draft.operative = [
-        f"一、请你院对上述财产线索及时核查；核查属实的，依法恢复执行{case.case_no}案件，并将核查及恢复执行情况书面报告本院。",
-        f"二、恢复执行后，该案依照{w.INTERPRETATION}第十条第（二）项，自发现可供执行的财产之日起计算六个月期间；"
-        f"超过六个月对该财产未执行完结的，本院将依照{w.CPL}第二百三十七条的规定处理。",
-    ]
-    draft.signatures = ["（院印）"]
-    draft.served_to = [f"{court.name}（执行法院）"]
-    return draft
 
 
 def _facts(lead: Lead, case: Case, court_name: str, network: CourtNetwork) -> list[str]:
