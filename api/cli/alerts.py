@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, write_json_stdout
-from api.cli.options import AsOf, CourtScope, JsonOut, Workers
+from api.cli.options import AsOf, CourtScope, JsonOut, SaveFindings, Workers
 from api.cli.stores import open_pass
 from api.config import get_settings
 from api.service.alerts import AlertPass, store_alerts
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         as_of: AsOf = None,
         court: CourtScope = None,
         as_json: JsonOut = False,
-        save: bool = typer.Option(False, "--save", help="store them and publish the new ones as events"),
+        save: SaveFindings = False,
         node: str = typer.Option(None, "--node", help="print only this node (e.g. closing_deadline)"),
         severity: str = typer.Option(None, "--severity", help="print only this severity (low, medium, high)"),
         workers: Workers = 2,

@@ -20,6 +20,8 @@ CourtScope = Annotated[str | None, typer.Option("--court", help="only this court
 CourtsFile = Annotated[Path | None, typer.Option("--courts", help="court network (JSON or CSV); default: built-in")]
 JsonOut = Annotated[bool, typer.Option("--json", help="print the result as JSON instead of a table")]
 JsonReport = Annotated[bool, typer.Option("--json", help="print the row-level report as JSON")]
+# the store-wide passes that find things (alerts, leads): each command keeps its own default
+SaveFindings = Annotated[bool, typer.Option("--save/--no-save", help="store them and publish the new ones as events")]
 Workers = Annotated[int, typer.Option("--workers", min=1, help="processes for the store-wide pass")]
 
 

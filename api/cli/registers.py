@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, out, parse_as_of, print_rejected, write_json_stdout
-from api.cli.options import AsOf, CourtScope, JsonOut, JsonReport
+from api.cli.options import AsOf, CourtScope, JsonOut, JsonReport, SaveFindings
 from api.cli.stores import configured_store, open_pass
 from api.config import get_settings
 from api.service.leads import run_leads
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
         as_of: AsOf = None,
         court: CourtScope = None,
         as_json: JsonOut = False,
-        save: bool = typer.Option(True, "--save/--no-save", help="store them and publish the new ones"),
+        save: SaveFindings = True,
     ) -> None:
         """Restoration leads (恢复执行线索): the registers matched against every open and 终本 case by debtor id."""
         with cli_errors():

@@ -98,3 +98,23 @@ def test_the_cli_prints_the_same_alerts(app_engine: Engine, monkeypatch) -> None
         ("(2024)川0104执1号", "officer_assignment", str(date(2024, 1, 19)))]
     assert table.exit_code == 0 and "by node: control_measures 1, officer_assignment 2" in table.stdout
     assert bad.exit_code == 2
+
+
+def test_the_cli_saves_only_when_asked(app_engine: Engine, monkeypatch) -> None:
+    """`--save/--no-save` (api.cli.options.SaveFindings): alerts default to not saving, and save when asked."""
+    seed(app_engine)
+    monkeypatch.setenv("DATABASE_URL", app_engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+
+    def raised() -> int:
+        with session_scope(app_engine) as session:
+            return len(events.list_events(session=session, kinds=["alerts.raised"]))
+
+    try:
+        runner = CliRunner()
+        for args, published in ((["--no-save"], 0), ([], 0), (["--save"], 2)):
+            result = runner.invoke(app, ["alerts", "--as-of", AS_OF, *args])
+            assert result.exit_code == 0, result.output
+            assert raised() == published, args
+    finally:
+        get_settings.cache_clear()

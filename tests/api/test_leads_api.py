@@ -52,6 +52,11 @@ def test_import_roles_rows_and_masking(client: TestClient, keys: Keys) -> None:
     assert client.post("/v1/registers/import", content=FEED, headers=csv_headers).json()["unchanged"] == 3
 
 
+def raised_leads(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return len(events.list_events(session=session, kinds=["leads.raised"]))
+
+
 def test_leads_are_stored_published_once_scoped_and_resolved(client: TestClient, keys: Keys,
                                                             app_engine: Engine) -> None:
     seed(app_engine)
@@ -93,8 +98,11 @@ def test_cli_import_exit_code_and_leads_table(client: TestClient, keys: Keys, ap
     runner = CliRunner()
     imported = runner.invoke(app, ["registers", "import", str(feed)])
     assert imported.exit_code == 2 and "stored 3" in imported.stdout
-    listed = runner.invoke(app, ["leads", "--as-of", date(2024, 9, 1).isoformat(), "--json"])
+    dry = runner.invoke(app, ["leads", "--as-of", date(2024, 9, 1).isoformat(), "--json", "--no-save"])
+    assert dry.exit_code == 0 and raised_leads(app_engine) == 0, dry.output
+    listed = runner.invoke(app, ["leads", "--as-of", date(2024, 9, 1).isoformat(), "--json"])  # saves by default
     assert listed.exit_code == 0, listed.output
+    assert raised_leads(app_engine) > 0 and json.loads(dry.stdout) == json.loads(listed.stdout)
     leads = json.loads(listed.stdout)
     assert {x["case_no"] for x in leads} == {"(2024)川0104执1号", "(2024)川0703执1号"}
     assert DEBTOR not in listed.stdout and OTHER not in listed.stdout
