@@ -174,7 +174,7 @@ def _classes(demands: list[Demand], pools: dict[str, Pool], courts: dict[str, Co
         if family is not None:
             infeasible[d.case_no] = family
             continue
-        km = [case_km(_point(courts[c]), d.debtor_point, d.asset_point) for c in legal]
+        km = [case_km(courts[c].point, d.debtor_point, d.asset_point) for c in legal]
         group = d.group if group_size[d.group] > 1 else None
         key = (d.pool, d.mode.value, d.weight, group, tuple(legal), tuple(km), d.previous, d.pinned, d.may_escalate)
         members[key].append(d.case_no)
@@ -190,8 +190,4 @@ def _classes(demands: list[Demand], pools: dict[str, Pool], courts: dict[str, Co
                                    may_escalate=may_escalate))
         excluded[cid] = excl
     return classes, excluded, infeasible
-
-
-def _point(c: CourtState) -> tuple[float, float] | None:
-    return (c.lat, c.lon) if c.lat is not None and c.lon is not None else None
 

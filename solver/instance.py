@@ -88,6 +88,11 @@ class CourtState(_Data):
     capacity: int  # scaled weighted transfers this court may hold in the batch
     fixed_load: int = 0  # scaled weight of escalations placed on it (not a decision)
 
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """The court's (lat, lon), None when either is unknown (distances then count as unknown: `case_km`)."""
+        return (self.lat, self.lon) if self.lat is not None and self.lon is not None else None
+
 
 class Pool(_Data):
     id: str  # "<forum>:<level>"

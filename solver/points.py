@@ -51,8 +51,7 @@ def plan_points(inst: AssignmentInstance, assignments: Mapping[str, str], *, kin
             placed += 1
             escalated += court == pool.forum
             received[court] = received.get(court, 0) + 1
-            c = inst.courts[court]
-            point = (c.lat, c.lon) if c.lat is not None and c.lon is not None else None
+            point = inst.courts[court].point
             total = case_km(point, d.debtor_point, d.asset_point)
             to_debtor = case_km(point, d.debtor_point, None)
             debtor += to_debtor

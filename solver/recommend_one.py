@@ -79,8 +79,7 @@ class PlanState:
     def point(self, code: str) -> tuple[float, float] | None:
         """A court's (lat, lon), None when unknown."""
         if code not in self._points:
-            c = self.courts[code]
-            self._points[code] = (c.lat, c.lon) if c.lat is not None and c.lon is not None else None
+            self._points[code] = self.courts[code].point
         return self._points[code]
 
     def arrays(self, pool_id: str) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:

@@ -23,9 +23,8 @@ class Distance(ConstraintUnit, id="soft.distance", label_zh="便于当事人、�
     def total_km(view: PlanView) -> int:
         km = 0
         for no, court in view.placed_transfers():
-            d, c = view.demand[no], view.inst.courts[court]
-            point = (c.lat, c.lon) if c.lat is not None and c.lon is not None else None
-            km += case_km(point, d.debtor_point, d.asset_point)
+            d = view.demand[no]
+            km += case_km(view.inst.courts[court].point, d.debtor_point, d.asset_point)
         return km
 
 
