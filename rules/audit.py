@@ -12,7 +12,6 @@ tests re-validate every verdict).
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -20,7 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from assign.schemas import FiredRule, Verdict
-from rules.explain import ExplanationContext, renderer
+from rules.explain import PLACEHOLDER_VALUES, ExplanationContext, Placeholder, case_placeholders, placeholder_values
 from rules.facts import CaseFacts
 from rules.spec import Rule, Rulebook
 
@@ -49,15 +48,14 @@ for _model in (FiredRule, Verdict):  # what `built` skips must not exist on the 
 @dataclass(frozen=True)
 class _Template:
     text: str  # the template when `per_case`, else the text rendered once
-    per_case: bool
+    reads: tuple[str, ...]  # the placeholders that read the case
+    per_case: bool  # some placeholder reads the case
 
 
 def _template(template: str, params: Mapping[str, Any]) -> _Template:
     """A template that names only `{params[...]}` (or nothing) renders the same for every case."""
-    fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
-    if any(not f.startswith("params[") for f in fields):
-        return _Template(template, True)
-    return _Template(template.format_map({"params": params}), False)
+    reads = case_placeholders(template)
+    return _Template(template if reads else template.format_map({"params": params}), reads, bool(reads))
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ class _RulePlan:
     explain: _Template
     law: tuple[_Template, ...]
     policy: tuple[_Template, ...]
-    per_case: bool  # some template reads the case
+    reads: tuple[str, ...]  # the placeholders its templates read from the case (none: nothing per case)
     # when no source reads the case: the citations (empty ones left out) and the legal basis
     sources: tuple[tuple[str, ...], tuple[str, ...], str] | None
 
@@ -78,13 +76,13 @@ class _RulePlan:
         explain = _template(rule.explain_zh, params)
         law = tuple(_template(t, params) for t in rule.law)
         policy = tuple(_template(t, params) for t in rule.policy)
-        per_case = any(t.per_case for t in (explain, *law, *policy))
+        reads = tuple(dict.fromkeys(name for t in (explain, *law, *policy) for name in t.reads))
         sources = None
         if not any(t.per_case for t in (*law, *policy)):
             static_law = tuple(t.text for t in law if t.text)
             static_policy = tuple(t.text for t in policy if t.text)
             sources = (static_law, static_policy, "；".join(static_law or static_policy))
-        return cls(rule, rule.fact_names(), explain, law, policy, per_case, sources)
+        return cls(rule, rule.fact_names(), explain, law, policy, reads, sources)
 
     def entry(self, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
         if self.sources is not None:
@@ -118,15 +116,17 @@ class AuditPlan:
 
     rules: tuple[Rule, ...]
     plans: tuple[_RulePlan, ...] | None
-    per_case: bool  # some template of some rule reads the case
+    # the placeholders the rules' templates read from the case, each once (empty: nothing per case)
+    reads: tuple[tuple[str, Placeholder], ...]
 
     @classmethod
     def of(cls, rulebook: Rulebook, rules: Sequence[Rule]) -> AuditPlan:
         if not any(r.explain_zh or r.law or r.policy for r in rules):
-            return cls(tuple(rules), None, False)
+            return cls(tuple(rules), None, ())
         by_id = _plans(rulebook)
         plans = tuple(by_id[r.id] for r in rules)
-        return cls(tuple(rules), plans, any(p.per_case for p in plans))
+        reads = dict.fromkeys(name for p in plans for name in p.reads)
+        return cls(tuple(rules), plans, tuple((name, PLACEHOLDER_VALUES[name]) for name in reads))
 
 
 _FIRED_CACHE_LIMIT = 100_000
@@ -155,8 +155,8 @@ def audit_entries(case_facts: CaseFacts, plan: AuditPlan, rulebook: Rulebook) ->
     if case_facts.found is None or plan.plans is None:
         return [_fired_rule(rulebook, r, facts) for r in plan.rules]  # a rulebook without sentences (1.1.0)
     lookup = _NO_CASE
-    if plan.per_case:
+    if plan.reads:
         context = ExplanationContext(case_facts.found, facts, case_facts.forum, case_facts.eligible_from,
                                      case_facts.eligible_from_projected, rulebook.params)
-        lookup = renderer(context, rulebook.params)
+        lookup = placeholder_values(context, plan.reads, rulebook.params)
     return [p.entry(facts, lookup) for p in plan.plans]

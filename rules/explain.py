@@ -71,6 +71,9 @@ class _ReadingField(Generic[_T]):
         self.reading, self.field, self.render, self.absent = reading, field, render, absent
 
     def __get__(self, context: ExplanationContext, owner: type[ExplanationContext] | None = None) -> _T:
+        return self.value(context)
+
+    def value(self, context: ExplanationContext) -> _T:
         found = getattr(context._found, self.reading)
         return self.render(getattr(found, self.field)) if found is not None else self.absent
 
@@ -82,6 +85,9 @@ class _Fact:
         self.fact = fact
 
     def __get__(self, context: ExplanationContext, owner: type[ExplanationContext] | None = None) -> int:
+        return self.value(context)
+
+    def value(self, context: ExplanationContext) -> int:
         return int(context._facts[self.fact])
 
 
@@ -322,15 +328,35 @@ class ExplanationContext:
         return "、".join(ids) if ids else "无"
 
 
-PLACEHOLDERS: frozenset[str] = frozenset(
-    name for name, value in vars(ExplanationContext).items() if isinstance(value, property | _ReadingField | _Fact))
+Placeholder = Callable[[ExplanationContext], Any]
+
+
+def _computed_by(attribute: property | _ReadingField[Any] | _Fact) -> Placeholder:
+    """The function behind a placeholder attribute (called directly: no attribute look-up per case)."""
+    if isinstance(attribute, property):
+        if attribute.fget is None:
+            raise TypeError("a placeholder property must have a getter")
+        return attribute.fget
+    return attribute.value
+
+
+# every placeholder, by name: the function that computes its value for one case
+PLACEHOLDER_VALUES: dict[str, Placeholder] = {
+    name: _computed_by(value)
+    for name, value in vars(ExplanationContext).items() if isinstance(value, property | _ReadingField | _Fact)}
+PLACEHOLDERS: frozenset[str] = frozenset(PLACEHOLDER_VALUES)
+
+
+def template_fields(template: str) -> list[str]:
+    """The field names `template` uses, in order (`{params[x]:,}` -> `params[x]`); ValueError when malformed."""
+    return [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
 
 
 def template_problems(template: str, params: Mapping[str, Any]) -> list[str]:
     """Placeholders that name neither a context property nor a param (empty when the template is sound)."""
     problems: list[str] = []
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+        fields = template_fields(template)
     except ValueError as e:
         return [f"malformed template: {e}"]
     for name in fields:
@@ -342,17 +368,16 @@ def template_problems(template: str, params: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-class _Lookup(dict[str, Any]):
-    def __init__(self, context: ExplanationContext, params: Mapping[str, Any]) -> None:
-        super().__init__(params=params)
-        self._context = context
-
-    def __missing__(self, key: str) -> Any:
-        value = getattr(self._context, key)  # computed once per case: the next template reads the dict
-        self[key] = value
-        return value
+def case_placeholders(template: str) -> tuple[str, ...]:
+    """The placeholders of `template` that read the case (not `params[...]`), each once, in order."""
+    return tuple(dict.fromkeys(f for f in template_fields(template) if not f.startswith("params[")))
 
 
-def renderer(context: ExplanationContext, params: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The mapping `str.format_map` renders one case's templates with."""
-    return _Lookup(context, params)
+def placeholder_values(context: ExplanationContext, placeholders: Iterable[tuple[str, Placeholder]],
+                       params: Mapping[str, Any]) -> dict[str, Any]:
+    """The mapping `str.format_map` renders one case's templates with: the value of each of the
+    `placeholders` (name, `PLACEHOLDER_VALUES[name]`: computed once, whichever templates name it)
+    and the rulebook's `params`."""
+    values = {name: value(context) for name, value in placeholders}
+    values["params"] = params
+    return values
