@@ -14,15 +14,35 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from assign.construct import built, check_buildable
+from pydantic import BaseModel
+
 from assign.schemas import FiredRule, Verdict
 from rules.explain import PLACEHOLDER_VALUES, ExplanationContext, Placeholder, case_placeholders, placeholder_values
 from rules.facts import CaseFacts
 from rules.spec import Rule, Rulebook
 
-check_buildable(FiredRule, Verdict)
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+_set = object.__setattr__
+
+
+def built(model: type[ModelT], values: dict[str, Any]) -> ModelT:
+    """`model.model_construct(**values)` for `values` that name every field of `model`, in its
+    declaration order (the fields set is then every field): the same instance, built directly."""
+    entry = model.__new__(model)
+    _set(entry, "__dict__", values)
+    _set(entry, "__pydantic_fields_set__", set(values))
+    _set(entry, "__pydantic_extra__", None)
+    _set(entry, "__pydantic_private__", None)
+    return entry
+
+
+for _model in (FiredRule, Verdict):  # what `built` skips must not exist on the models it builds
+    if _model.__pydantic_post_init__ or _model.__private_attributes__ or _model.model_config.get("extra") == "allow":
+        raise TypeError(f"{_model.__name__}: `built` cannot construct it (post-init, private attributes or extras)")
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, write_json_
 from api.cli.options import AsOf, CourtScope, JsonOut, SaveFindings, Workers
 from api.cli.stores import open_pass
 from api.config import get_settings
-from api.service.alerts import AlertPass, store_alerts
-from assign.alerts import Alert
+from api.service.alerts import AlertNode, AlertPass, store_alerts
+from assign.alerts import Alert, Severity
 
 SHOWN = 50
 
@@ -24,8 +24,8 @@ def register(app: typer.Typer) -> None:
         court: CourtScope = None,
         as_json: JsonOut = False,
         save: SaveFindings = False,
-        node: str = typer.Option(None, "--node", help="print only this node (e.g. closing_deadline)"),
-        severity: str = typer.Option(None, "--severity", help="print only this severity (low, medium, high)"),
+        node: AlertNode | None = typer.Option(None, "--node", help="print only this node"),
+        severity: Severity | None = typer.Option(None, "--severity", help="print only this severity"),
         workers: Workers = 2,
     ) -> None:
         """Node alerts (期限规定 step limits, closing deadline, 终本 queries) of the store's open and 终本 cases."""
@@ -33,8 +33,8 @@ def register(app: typer.Typer) -> None:
             scope = open_pass(as_of, court)
             run = store_alerts(scope.engine, scope.day, network=scope.network,
                                rulebook_dir=get_settings().rulebook_dir, court=court, save=save, workers=workers)
-            shown = [a for a in run.alerts if (not node or a.node == node)
-                     and (not severity or a.severity.value == severity)]
+            shown = [a for a in run.alerts if (node is None or a.node == node.value)
+                     and (severity is None or a.severity == severity)]
             if as_json:
                 write_json_stdout(json.dumps([a.model_dump(mode="json") for a in shown], ensure_ascii=False, indent=2))
             else:

@@ -12,13 +12,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AnyKeyDep, NetworkDep, SessionDep
 from api.routes._shared import AUTH_ERRORS, CourtQuery, Cursor, Limit, StorePassDep, cursor_page, errors
-from api.service.alerts import store_alerts
+from api.service.alerts import AlertNode, store_alerts
 from assign import alerts as alert_store
 from assign.alerts import Severity
 from rules.alert_facts import NODES
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"], responses=AUTH_ERRORS)
-NodeQuery = Query(default=None, pattern=r"^[a-z_]{1,32}$", description="a node, e.g. closing_deadline")
+NodeQuery = Query(default=None, description="a node, e.g. closing_deadline")
 
 
 class AlertsPage(BaseModel):
@@ -54,10 +54,11 @@ class AlertPassOut(BaseModel):
 
 @router.get("", response_model=AlertsPage, responses=errors(404),
             summary="Active node alerts in this key's jurisdiction, by cursor")
-def list_alerts(key: AnyKeyDep, session: SessionDep, network: NetworkDep, node: str | None = NodeQuery,
+def list_alerts(key: AnyKeyDep, session: SessionDep, network: NetworkDep, node: AlertNode | None = NodeQuery,
                 court: str | None = CourtQuery, severity: Severity | None = None, after: Cursor = 0,
                 limit: Limit = 100) -> dict[str, Any]:
-    rows = alert_store.list_alerts(session=session, court_codes=key.court_scope(network, court), node=node,
+    rows = alert_store.list_alerts(session=session, court_codes=key.court_scope(network, court),
+                                   node=node.value if node else None,
                                    severity=severity.value if severity else None, after=after, limit=limit)
     return cursor_page(rows, alert_store.payload_of, after=after, limit=limit)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -24,12 +25,16 @@ from assign.db import make_engine, session_scope
 from assign.network import CourtNetwork
 from assign.schemas import CaseStatus
 from assign.stored_case import read_stored
+from rules.alert_facts import NODES
 from rules.alerts import RULESET_ID, evaluate_alerts
 from rules.engine import RuleEngine
 from rules.loader import load_rulebook, rulebook_file
 from rules.spec import Rulebook
 
 MAX_REPORTED_PROBLEMS = 200
+# the nodes a reader may filter on (`GET /v1/alerts?node=`, `assign alerts --node`): an unknown one is
+# refused with the list of known ones (422 / exit 2) instead of silently matching nothing
+AlertNode = StrEnum("AlertNode", {node: node for node in NODES})  # type: ignore[misc]  # members come from NODES
 _lock = threading.Lock()
 _engines: dict[str, tuple[tuple[int, int], RuleEngine]] = {}  # alerts file -> (mtime, size), engine
 

@@ -56,6 +56,15 @@ def test_alerts_are_stored_published_once_and_scoped(client: TestClient, keys: K
     page = client.get("/v1/alerts?limit=1", headers=headers(keys.admin)).json()
     rest = client.get(f"/v1/alerts?after={page['next_after']}", headers=headers(keys.admin)).json()
     assert page["has_more"] and len(rest["data"]) == 2
+    by_node = client.get("/v1/alerts?node=control_measures", headers=headers(keys.admin)).json()["data"]
+    assert [a["case_no"] for a in by_node] == ["(2024)川0703执1号"]
+
+
+def test_an_unknown_node_or_severity_is_refused_not_matched_to_nothing(client: TestClient, keys: Keys) -> None:
+    for query in ("node=closing_deadlin", "severity=urgent"):
+        r = client.get(f"/v1/alerts?{query}", headers=headers(keys.admin))
+        assert r.status_code == 422, (query, r.text)
+        assert "closing_deadline" in r.text if query.startswith("node") else "high" in r.text
 
 
 def test_the_summary_counts_by_node_and_court(client: TestClient, keys: Keys, app_engine: Engine) -> None:
@@ -91,6 +100,9 @@ def test_the_cli_prints_the_same_alerts(app_engine: Engine, monkeypatch) -> None
         result = runner.invoke(app, ["alerts", "--as-of", AS_OF, "--court", "I510100", "--json"])
         table = runner.invoke(app, ["alerts", "--as-of", AS_OF])
         bad = runner.invoke(app, ["alerts", "--as-of", "2024-13-01"])
+        one_node = runner.invoke(app, ["alerts", "--as-of", AS_OF, "--node", "control_measures", "--json"])
+        bad_node = runner.invoke(app, ["alerts", "--as-of", AS_OF, "--node", "closing_deadlin"])
+        bad_severity = runner.invoke(app, ["alerts", "--as-of", AS_OF, "--severity", "urgent"])
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
@@ -98,6 +110,9 @@ def test_the_cli_prints_the_same_alerts(app_engine: Engine, monkeypatch) -> None
         ("(2024)川0104执1号", "officer_assignment", str(date(2024, 1, 19)))]
     assert table.exit_code == 0 and "by node: control_measures 1, officer_assignment 2" in table.stdout
     assert bad.exit_code == 2
+    assert [a["node"] for a in json.loads(one_node.stdout)] == ["control_measures"]
+    assert bad_node.exit_code == 2 and "closing_deadline" in bad_node.output  # the known nodes are listed
+    assert bad_severity.exit_code == 2 and "high" in bad_severity.output
 
 
 def test_the_cli_saves_only_when_asked(app_engine: Engine, monkeypatch) -> None:
