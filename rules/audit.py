@@ -1,13 +1,16 @@
 """A verdict's audit entries: one `FiredRule` per fired rule, with its sentence and its sources
 (legal-reference §12.12; the templates and their placeholders are in `rules/explain.py`).
 
-The store pass builds about five entries for every open case (millions a night at national
+The store pass builds about four entries for every open case (millions a night at national
 scale), so whatever does not depend on the case is done once per rulebook: each rule's
 templates are split into those that read the case (rendered per case) and those that read
-only the rulebook's params or nothing (rendered once, when the plan is first needed), and
-entries are built by `built` instead of pydantic's `model_construct` (same instance, without
-its per-field alias and default look-ups; every value already has its exact type, and the
-tests re-validate every verdict).
+only the rulebook's params or nothing (rendered once, when the plan is first needed); the
+placeholders a set of fired rules reads are computed once per case, each by the function
+behind it (`rules.explain.PLACEHOLDER_VALUES`); an entry is determined by its rule, those
+values and the facts it matched, so cases with the same ones share one (frozen) entry, about
+two in three in a store pass; and entries are built by `built` instead of pydantic's
+`model_construct` (same instance, without its per-field alias and default look-ups; every
+value already has its exact type, and the tests re-validate every verdict).
 """
 
 from __future__ import annotations
@@ -84,7 +87,18 @@ class _RulePlan:
             sources = (static_law, static_policy, "；".join(static_law or static_policy))
         return cls(rule, rule.fact_names(), explain, law, policy, reads, sources)
 
-    def entry(self, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
+    def entry(self, facts: Mapping[str, Any], lookup: Mapping[str, Any], shared: dict[tuple[Any, ...], FiredRule],
+              ) -> FiredRule:
+        """The entry for one case, or the equal one an earlier case got: an entry is made of the rule, the
+        values of the placeholders it reads and of the facts it matched (each placeholder and fact has one
+        type, so equal keys render equal text). Entries are frozen: verdicts share them."""
+        key = (self.rule.id, *map(lookup.__getitem__, self.reads), *map(facts.__getitem__, self.names))
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = self._render(facts, lookup)
+        return found
+
+    def _render(self, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
         if self.sources is not None:
             static_law, static_policy, basis = self.sources
             law, policy = list(static_law), list(static_policy)
@@ -130,6 +144,8 @@ class AuditPlan:
 
 
 _FIRED_CACHE_LIMIT = 100_000
+# the entries kept for sharing (rulebooks with sentences): ~1.7 KB each, so at most ~35 MB a process
+_ENTRY_CACHE_LIMIT = 20_000
 
 
 def _fired_rule(rulebook: Rulebook, rule: Rule, facts: Mapping[str, Any]) -> FiredRule:
@@ -159,4 +175,5 @@ def audit_entries(case_facts: CaseFacts, plan: AuditPlan, rulebook: Rulebook) ->
         context = ExplanationContext(case_facts.found, facts, case_facts.forum, case_facts.eligible_from,
                                      case_facts.eligible_from_projected, rulebook.params)
         lookup = placeholder_values(context, plan.reads, rulebook.params)
-    return [p.entry(facts, lookup) for p in plan.plans]
+    shared: dict[tuple[Any, ...], FiredRule] = rulebook.cache("_entries", _ENTRY_CACHE_LIMIT)
+    return [p.entry(facts, lookup, shared) for p in plan.plans]

@@ -10,6 +10,7 @@ that renders at all renders with facts, never with engine tokens.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -45,6 +46,7 @@ _ORDER_KIND_ZH = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 14)  # pure; a store pass writes the same few thousand dates over and over
 def zh_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "（超出可计算的日期范围）"
 
