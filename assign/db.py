@@ -56,7 +56,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 def upsert(conn: Connection | Session, table: Table, rows: Sequence[dict[str, Any]], *, key: Sequence[str],
            update: Sequence[str]) -> None:
     """INSERT ... ON CONFLICT (key) DO UPDATE, as one compiled statement executed over all rows
-    (executemany): compiling a multi-VALUES statement per page costs more than the write."""
+    (executemany): compiling a multi-VALUES statement per page costs more than the write. No `update`
+    columns: DO NOTHING (insert the rows that are missing)."""
     if not rows:
         return
     dialect = conn.get_bind().dialect.name if isinstance(conn, Session) else conn.dialect.name
@@ -65,7 +66,10 @@ def upsert(conn: Connection | Session, table: Table, rows: Sequence[dict[str, An
     else:
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]  # same on_conflict API
     stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in update})
+    if update:
+        stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in update})
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(key))
     conn.execute(stmt, list(rows))
 
 

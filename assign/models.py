@@ -90,6 +90,17 @@ class VerdictRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class VerdictTextRow(SQLModel, table=True):
+    """The fixed texts of a fired rule (label, legal basis, law, policy) once per store, not once per verdict:
+    stored verdicts name them by `digest` (`assign.stored_verdict`). Written idempotently; never updated."""
+
+    __tablename__ = "verdict_text"
+    digest: str = Field(primary_key=True, max_length=16)
+    rule_id: str = Field(max_length=128)
+    # the JSON object {"label_zh": …, "legal_basis": …, "law": […], "policy": […]}, as FiredRule serializes it
+    texts: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+
+
 class PlanRow(SQLModel, table=True):
     """A placement plan for one scope (a forum's jurisdiction or a whole night's run).
 

@@ -14,12 +14,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, func, select
 
+from assign import stored_verdict
 from assign.db import table_of, upsert
 from assign.errors import NotFound
 from assign.models import CaseRow, CourtRow, NetworkMeta, VerdictRow, utcnow
 from assign.network import CourtNetwork, builtin_network
 from assign.schemas import Case, CaseStatus, Court, Verdict
 from assign.stored_case import CHECKS_VERSION, StoredRecord, content_digest, read_case, read_stored
+from assign.stored_verdict import read_verdict, stored_json
 
 # ---------------------------------------------------------------- network
 
@@ -219,19 +221,18 @@ def debtor_court_counts(*, session: Session, status: CaseStatus | None = CaseSta
 # ---------------------------------------------------------------- verdicts
 
 
-def _verdict_values(v: Verdict) -> dict[str, Any]:
-    return {
-        "case_no": v.case_no, "as_of": v.as_of, "outcome": str(v.outcome), "forum": v.forum,
-        "recommended_mode": str(v.recommended_mode) if v.recommended_mode else None,
-        "rulebook_hash": v.rulebook_version.hash, "data": v.model_dump_json(), "created_at": utcnow(),
-    }
-
-
 def save_verdicts(*, session: Session, verdicts: Sequence[Verdict]) -> int:
-    """Store verdicts; one per (case, as_of, rulebook hash), so re-runs replace, never duplicate."""
+    """Store verdicts; one per (case, as_of, rulebook hash), so re-runs replace, never duplicate. The fired
+    rules' fixed texts are stored once (`assign.stored_verdict`)."""
     if not verdicts:
         return 0
-    values = [_verdict_values(v) for v in verdicts]
+    texts: dict[str, stored_verdict.TextSet] = {}
+    now = utcnow()
+    values = [{"case_no": v.case_no, "as_of": v.as_of, "outcome": str(v.outcome), "forum": v.forum,
+               "recommended_mode": str(v.recommended_mode) if v.recommended_mode else None,
+               "rulebook_hash": v.rulebook_version.hash, "data": stored_json(v, texts), "created_at": now}
+              for v in verdicts]
+    stored_verdict.save_texts(session=session, texts=texts)
     upsert(session, table_of(VerdictRow), values, key=["case_no", "as_of", "rulebook_hash"],
            update=["outcome", "forum", "recommended_mode", "data", "created_at"])
     return len(values)
@@ -244,11 +245,11 @@ def latest_verdict(*, session: Session, case_no: str) -> Verdict:
     ).first()
     if row is None:
         raise NotFound(f"no verdict for case {case_no!r}")
-    return Verdict.model_validate_json(row.data)
+    return read_verdict(session, row.data)
 
 
 def verdicts_on(*, session: Session, as_of: date, outcome: str | None = None) -> list[Verdict]:
     q = select(VerdictRow.data).where(VerdictRow.as_of == as_of)
     if outcome:
         q = q.where(VerdictRow.outcome == outcome)
-    return [Verdict.model_validate_json(d) for d in session.exec(q).all()]
+    return [read_verdict(session, d) for d in session.exec(q).all()]

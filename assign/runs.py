@@ -34,6 +34,7 @@ from assign.db import table_of
 from assign.errors import Conflict
 from assign.models import CaseRow, PlanRow, RecommendationRow, VerdictRow, utcnow
 from assign.schemas import CaseStatus
+from assign.stored_verdict import verdict_json
 
 NIGHTLY_LOCK = "nightly"
 
@@ -269,7 +270,7 @@ def day_verdicts(*, session: Session, as_of: date, rulebook_hash: str, case_nos:
         chunk = list(case_nos[start : start + 5000])
         q = (sa.select(col(VerdictRow.case_no), col(VerdictRow.data)).where(col(VerdictRow.as_of) == as_of)
              .where(col(VerdictRow.rulebook_hash) == rulebook_hash).where(col(VerdictRow.case_no).in_(chunk)))
-        found.update({no: data for no, data in session.execute(q).all()})
+        found.update({no: verdict_json(session, data) for no, data in session.execute(q).all()})
     return found
 
 

@@ -2,7 +2,8 @@
 
 Every filter runs in SQL (the cases' courts, outcomes, one court, age, part of a case number, a text
 pre-filter on the verdict JSON), so a high court's screen over a large store reads only the rows it
-shows; the counts by outcome are one GROUP BY. Verdict JSON is returned unparsed.
+shows; the counts by outcome are one GROUP BY. Verdict JSON is returned unparsed, the fired rules' texts put
+back (`assign.stored_verdict`); the text pre-filter reads the stored form, where flags stay inline.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from assign.models import CaseRow, VerdictRow
+from assign.stored_verdict import verdict_json
 
 
 @dataclass(frozen=True)
@@ -68,4 +70,5 @@ def queued_verdicts(*, session: Session, as_of: date, court_codes: Sequence[str]
     for row_id, case_no, outcome, data, court_code, received_on in session.exec(stmt).all():
         if case_no not in newest or newest[case_no][0] < row_id:  # one verdict per case (newest rulebook run)
             newest[case_no] = (row_id, QueuedVerdict(case_no, outcome, data, court_code, received_on))
-    return [v for _, v in newest.values()]
+    return [QueuedVerdict(v.case_no, v.outcome, verdict_json(session, v.data), v.court_code, v.received_on)
+            for _, v in newest.values()]

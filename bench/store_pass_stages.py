@@ -5,7 +5,7 @@
 Stages, each timed with `time.process_time` (CPU of this process, so a loaded machine inflates
 them less than wall time; still indicative only): fetch (one range's rows), read (the store
 pass's `read_stored`: the trusted fast path for checked rows, `assign.stored_case`; best of
-`--rounds`), rules (facts, engine and verdicts: `evaluate_each`), verdict JSON, and save (the
+`--rounds`), rules (facts, engine and verdicts: `evaluate_each`), verdict JSON (the stored form), and save (the
 verdicts' upsert in pages of 2,500, JSON included). The verdicts are saved for a day before
 `--as-of` (`--day-back` days), so repeated runs write new rows rather than replace old ones.
 Run it against a copy of the store: it adds verdicts. For an A/B, run the two trees alternately.
@@ -26,6 +26,7 @@ from assign.heap import settle_heap
 from assign.network import builtin_network
 from assign.schemas import CaseStatus
 from assign.stored_case import read_stored
+from assign.stored_verdict import stored_json
 from rules.engine import RuleEngine
 from rules.facts import UNFINISHED_STATUSES, BatchContext
 from rules.loader import load_rulebook
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     spent["rules"] = time.process_time() - t
     t = time.process_time()
     for verdict in verdicts:
-        verdict.model_dump_json()
+        stored_json(verdict, {})  # the verdict's stored form (`assign.stored_verdict`)
     spent["verdict JSON"] = time.process_time() - t
     t = time.process_time()
     for start in range(0, len(verdicts), 2_500):

@@ -30,4 +30,4 @@ def test_current_and_latest_revision_name_every_head(engine: Engine) -> None:
     from assign import migrate
 
     current = migrate.current_revision(engine)
-    assert current == migrate.head_revision() == "0009_case_checks_verdict_indexes"
+    assert current == migrate.head_revision() == "0010_verdict_texts"
