@@ -18,8 +18,8 @@ from __future__ import annotations
 import calendar
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from assign.schemas import EXCLUDED_PERIOD_KINDS, Case, Period, PeriodKind
 
@@ -132,8 +132,7 @@ def running_period(periods: Iterable[Period], kinds: frozenset[PeriodKind], as_o
     return min(running, key=lambda p: p.start) if running else None
 
 
-@dataclass(frozen=True)
-class ClockReading:
+class ClockReading(NamedTuple):  # built for every case: a NamedTuple, as `rules.facts.Findings`
     start: date  # the day the period runs from (not itself counted)
     nominal_end_ordinal: int  # E0 as a day number (may lie beyond 9999-12-31)
     budget_days: int  # D

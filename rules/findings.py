@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from assign.network import CourtNetwork
 from assign.schemas import (
@@ -62,8 +63,7 @@ def measures_on(asset_id: str, measures: Sequence[Measure]) -> list[Measure]:
 # ---------------------------------------------------------------- §12.1-12.3 orders
 
 
-@dataclass(frozen=True)
-class OrderReading:
+class OrderReading(NamedTuple):  # built for every case: a NamedTuple, as `rules.facts.Findings`
     state: str  # none | running | lapsed | excused_reason | excused_period | supervision_lapsed
     order: Order | None = None  # the order the state is read from
     kind: str = ""  # art237_application | art237_six_months | supervision (督办, of the court's own motion)
