@@ -29,13 +29,13 @@ from rules.spec import Rule, Rulebook
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-_set = object.__setattr__
+_new, _set = object.__new__, object.__setattr__  # pydantic models define no __new__ of their own
 
 
 def built(model: type[ModelT], values: dict[str, Any]) -> ModelT:
     """`model.model_construct(**values)` for `values` that name every field of `model`, in its
     declaration order (the fields set is then every field): the same instance, built directly."""
-    entry = model.__new__(model)
+    entry = _new(model)
     _set(entry, "__dict__", values)
     _set(entry, "__pydantic_fields_set__", set(values))
     _set(entry, "__pydantic_extra__", None)

@@ -288,7 +288,7 @@ class ExplanationContext:
                    f"当事人反映{self.petition_count}次（最近一次{self.petition_last}）" if self.petition_count else "",
                    f"{self.order}{self.order_kind}，期限届满" if f["order_reading"] == "supervision_lapsed" else "",
                    f"{self.application}时尚未超过六个月，属反映消极执行" if f["premature_application"] else ""]
-        return "；".join(g for g in grounds if g)
+        return "；".join(filter(None, grounds))
 
     @property
     def necessity_grounds(self) -> str:
@@ -305,7 +305,7 @@ class ExplanationContext:
                    f"立案已{self.months_since_filing}个月"
                    if self.months_since_filing >= int(p.get("long_stall_months", 0)) else "",
                    f"{self.stalled_asset}已{self.stalled_months}个月未处置且经督办无进展" if stalled else ""]
-        return "、".join(g for g in grounds if g)
+        return "、".join(filter(None, grounds))
 
     @property
     def no_basis_reason(self) -> str:
