@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -70,7 +70,42 @@ def upsert(conn: Connection | Session, table: Table, rows: Sequence[dict[str, An
         stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in update})
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(key))
-    conn.execute(stmt, list(rows))
+    connection = conn.connection() if isinstance(conn, Session) else conn
+    if dialect != "sqlite" or not _execute_sqlite_rows(connection, stmt, rows):
+        connection.execute(stmt, list(rows))
+
+
+def _execute_sqlite_rows(connection: Connection, stmt: Any, rows: Sequence[dict[str, Any]]) -> bool:
+    """`connection.execute(stmt, rows)` on SQLite, cheaper: the statement compiled once, each distinct value
+    converted once by the processor SQLAlchemy itself would apply (a page of verdicts shares its day and
+    write time), the rows handed to the driver as tuples. SQLAlchemy's per-row parameter handling cost as
+    much as SQLite's own work for a verdict row. False (nothing done) for a statement it cannot take."""
+    compiled = stmt.compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    names = compiled.positiontup
+    processors = compiled._bind_processors
+    # positional binds only, each a value of the rows (a column default SQLAlchemy fills in is left to it)
+    if names is None or any(name not in rows[0] for name in names) or not all(map(callable, processors.values())):
+        return False
+    convert = cast(dict[str, Callable[[Any], Any]], processors)
+    memo: dict[str, dict[Any, Any]] = {name: {} for name in names if name in convert}
+    tuples = []
+    for row in rows:
+        values = []
+        for name in names:
+            value = row[name]
+            if name in memo and value is not None:
+                seen = memo[name]
+                try:
+                    converted = seen.get(value, seen)
+                except TypeError:  # unhashable (a JSON column's value): converted every time
+                    converted = convert[name](value)
+                if converted is seen:
+                    converted = seen[value] = convert[name](value)
+                value = converted
+            values.append(value)
+        tuples.append(tuple(values))
+    connection.exec_driver_sql(compiled.string, tuples)
+    return True
 
 
 RowT = TypeVar("RowT", bound=SQLModel)
