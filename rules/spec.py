@@ -98,6 +98,11 @@ class Rulebook:
         """A ruleset name unique per content (the engine cannot re-register a name)."""
         return f"{self.id}_{self.content_hash[:12]}"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (to a worker process started by spawn or forkserver) without the memos (`cache`,
+        `rule`): each process builds its own, and the memo of audit entries may hold tens of MB."""
+        return {name: value for name, value in self.__dict__.items() if not name.startswith("_")}
+
     def cache(self, name: str, limit: int) -> dict[Any, Any]:
         """A memo of this rulebook's (what a rule set decides, entries it renders), emptied when it
         grows past `limit` entries; it lives with the rulebook, so a reload starts afresh."""

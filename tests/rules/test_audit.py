@@ -7,6 +7,7 @@ per rulebook and building models directly can never change what a reader sees.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -76,3 +77,17 @@ def test_built_is_model_construct_with_every_field() -> None:
     assert fast == slow and fast.model_fields_set == slow.model_fields_set == set(Verdict.model_fields)
     assert fast.model_dump_json() == slow.model_dump_json()
     assert Verdict.model_validate_json(fast.model_dump_json()) == Verdict.model_validate_json(slow.model_dump_json())
+
+
+def test_entries_are_shared_and_the_memo_stays_behind_when_pickled(network: CourtNetwork, engine: RuleEngine,
+                                                                   rulebook: Rulebook) -> None:
+    """Cases whose rule reads the same values share one entry (equal ones only: the test above checks
+    each against its own rendering); a rulebook pickled for a worker process carries no memo."""
+    as_of = date(2025, 6, 30)
+    cases = list(generate_cases(network, 400, seed=7, as_of=as_of))
+    entries = [f for v in evaluate_cases(cases, network, as_of, engine) for f in v.fired]
+    assert len({id(f) for f in entries}) < len(entries) * 0.8  # 439 of 714 distinct when written
+    assert rulebook.__dict__.get("_entries")
+    copy = pickle.loads(pickle.dumps(rulebook))
+    assert copy == rulebook and copy.content_hash == rulebook.content_hash
+    assert not [name for name in vars(copy) if name.startswith("_")]
