@@ -64,42 +64,58 @@ def zh_period(p: Period) -> str:
 _T = TypeVar("_T")
 
 
-class _ReadingField(Generic[_T]):
-    """A placeholder that is one field of a findings reading (`Findings.art237`, `.stalled`, `.closing`,
-    `.act`) rendered by `render`, or `absent` when the case has no such reading: the table of them stands
-    at the head of `ExplanationContext`."""
-
-    def __init__(self, reading: str, field: str, render: Callable[[Any], _T], absent: _T) -> None:
-        self.reading, self.field, self.render, self.absent = reading, field, render, absent
+class _Placeholder(Generic[_T]):
+    """A placeholder of the table at the head of `ExplanationContext`: `value(context)` computes it
+    (`PLACEHOLDER_VALUES` calls it), and the context reads it as an attribute too."""
 
     def __get__(self, context: ExplanationContext, owner: type[ExplanationContext] | None = None) -> _T:
         return self.value(context)
+
+    def value(self, context: ExplanationContext) -> _T:
+        raise NotImplementedError
+
+
+class _ReadingField(_Placeholder[_T]):
+    """One field of a findings reading (`Findings.art237`, `.stalled`, `.closing`, `.act`) rendered by
+    `render`, or `absent` when the case has no such reading."""
+
+    def __init__(self, reading: str, field: str, render: Callable[[Any], _T], absent: _T) -> None:
+        self.reading, self.field, self.render, self.absent = reading, field, render, absent
 
     def value(self, context: ExplanationContext) -> _T:
         found = getattr(context._found, self.reading)
         return self.render(getattr(found, self.field)) if found is not None else self.absent
 
 
-class _Fact:
-    """A placeholder that is one rule fact (`rules.facts`) read back as a whole number."""
+class _Part(_Placeholder[str]):
+    """An optional part of the case or of a reading (`Findings.case.application`, `.orders.later`) worded
+    by `render(context, part)`, or `absent` when the record has none."""
+
+    def __init__(self, of: str, part: str, render: Callable[[ExplanationContext, Any], str], absent: str) -> None:
+        self.of, self.part, self.render, self.absent = of, part, render, absent
+
+    def value(self, context: ExplanationContext) -> str:
+        part = getattr(getattr(context._found, self.of), self.part)
+        return self.render(context, part) if part is not None else self.absent
+
+
+class _Fact(_Placeholder[int]):
+    """One rule fact (`rules.facts`) read back as a whole number."""
 
     def __init__(self, fact: str) -> None:
         self.fact = fact
-
-    def __get__(self, context: ExplanationContext, owner: type[ExplanationContext] | None = None) -> int:
-        return self.value(context)
 
     def value(self, context: ExplanationContext) -> int:
         return int(context._facts[self.fact])
 
 
 class ExplanationContext:
-    """The values a sentence template may name. Every public property (and every `_ReadingField` and
-    `_Fact` of the table) is a placeholder; the renderer's mapping keeps each value once computed
+    """The values a sentence template may name. Every public property (and every placeholder of the
+    table) is a placeholder; `placeholder_values` computes those a case's templates name, each once
     (`functools.cached_property` takes a lock per read on Python 3.11, which cost more than the
     sentences themselves)."""
 
-    # the placeholders that read one field of one reading, or one fact, as it is
+    # the placeholders that read one field of one reading, one optional part, or one fact, as it is
     clock_start = _ReadingField("art237", "start", zh_date, "无")
     clock_end = _ReadingField("art237", "end", zh_date, "无")
     counted_days = _ReadingField("art237", "counted_days", int, 0)
@@ -114,6 +130,10 @@ class ExplanationContext:
     closing_start = _ReadingField("closing", "start", zh_date, "")
     closing_end = _ReadingField("closing", "end", zh_date, "")
     closing_excluded_days = _ReadingField("closing", "excluded_days", int, 0)
+    later_order = _Part("orders", "later", lambda c, later: f"其后{c._order(later)}不改变已届满的结果。", "")
+    application = _Part("case", "application",
+                        lambda c, app: f"申请执行人于{zh_date(app.on)}向{c._court(app.filed_with)}提出申请", "无申请")
+    zhongben_ruled_on = _Part("case", "zhongben", lambda c, zb: zh_date(zb.ruled_on), "无")
     petition_count = _Fact("petition_count")
     interference_count = _Fact("interference_count")
     months_since_filing = _Fact("months_since_filing")
@@ -195,11 +215,6 @@ class ExplanationContext:
         return f"执行法院提出的正当理由为“{reason}”" if reason else "执行法院无正当理由"
 
     @property
-    def later_order(self) -> str:
-        later = self._found.orders.later
-        return f"其后{self._order(later)}不改变已届满的结果。" if later else ""
-
-    @property
     def order_note(self) -> str:
         """What an order that does not decide the outcome contributed (§12.1, §12.2)."""
         reading = self._found.orders
@@ -228,11 +243,6 @@ class ExplanationContext:
     @property
     def linked_count(self) -> int:
         return self._found.linked_unfinished
-
-    @property
-    def zhongben_ruled_on(self) -> str:
-        zb = self._found.case.zhongben
-        return zh_date(zb.ruled_on) if zb else "无"
 
     @property
     def filed_on(self) -> str:
@@ -274,11 +284,6 @@ class ExplanationContext:
     @property
     def amount(self) -> str:
         return f"{self._found.case.amount:,.2f}元"
-
-    @property
-    def application(self) -> str:
-        app = self._found.case.application
-        return f"申请执行人于{zh_date(app.on)}向{self._court(app.filed_with)}提出申请" if app else "无申请"
 
     @property
     def supervision_grounds(self) -> str:
@@ -333,7 +338,7 @@ class ExplanationContext:
 Placeholder = Callable[[ExplanationContext], Any]
 
 
-def _computed_by(attribute: property | _ReadingField[Any] | _Fact) -> Placeholder:
+def _computed_by(attribute: property | _Placeholder[Any]) -> Placeholder:
     """The function behind a placeholder attribute (called directly: no attribute look-up per case)."""
     if isinstance(attribute, property):
         if attribute.fget is None:
@@ -345,7 +350,7 @@ def _computed_by(attribute: property | _ReadingField[Any] | _Fact) -> Placeholde
 # every placeholder, by name: the function that computes its value for one case
 PLACEHOLDER_VALUES: dict[str, Placeholder] = {
     name: _computed_by(value)
-    for name, value in vars(ExplanationContext).items() if isinstance(value, property | _ReadingField | _Fact)}
+    for name, value in vars(ExplanationContext).items() if isinstance(value, property | _Placeholder)}
 PLACEHOLDERS: frozenset[str] = frozenset(PLACEHOLDER_VALUES)
 
 
