@@ -10,6 +10,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -76,10 +77,11 @@ def upsert(conn: Connection | Session, table: Table, rows: Sequence[dict[str, An
 
 
 def _execute_sqlite_rows(connection: Connection, stmt: Any, rows: Sequence[dict[str, Any]]) -> bool:
-    """`connection.execute(stmt, rows)` on SQLite, cheaper: the statement compiled once, each distinct value
-    converted once by the processor SQLAlchemy itself would apply (a page of verdicts shares its day and
-    write time), the rows handed to the driver as tuples. SQLAlchemy's per-row parameter handling cost as
-    much as SQLite's own work for a verdict row. False (nothing done) for a statement it cannot take."""
+    """`connection.execute(stmt, rows)` on SQLite, cheaper: the statement compiled once, the processors
+    SQLAlchemy itself would apply run here, a date or time converted once per distinct value (a page of
+    verdicts shares its day and write time), the rows handed to the driver as tuples. SQLAlchemy's per-row
+    parameter handling cost as much as SQLite's own work for a verdict row. False (nothing done) for a
+    statement it cannot take."""
     compiled = stmt.compile(dialect=connection.dialect, column_keys=list(rows[0]))
     names = compiled.positiontup
     processors = compiled._bind_processors
@@ -87,21 +89,20 @@ def _execute_sqlite_rows(connection: Connection, stmt: Any, rows: Sequence[dict[
     if names is None or any(name not in rows[0] for name in names) or not all(map(callable, processors.values())):
         return False
     convert = cast(dict[str, Callable[[Any], Any]], processors)
-    memo: dict[str, dict[Any, Any]] = {name: {} for name in names if name in convert}
+    memo: dict[Any, Any] = {}  # (bind name, day or instant and offset) -> the converted value
     tuples = []
     for row in rows:
         values = []
         for name in names:
             value = row[name]
-            if name in memo and value is not None:
-                seen = memo[name]
-                try:
-                    converted = seen.get(value, seen)
-                except TypeError:  # unhashable (a JSON column's value): converted every time
-                    converted = convert[name](value)
-                if converted is seen:
-                    converted = seen[value] = convert[name](value)
-                value = converted
+            if name in convert:
+                kind = type(value)
+                if kind is date or kind is datetime:  # equal values convert alike (an instant: with its offset)
+                    key = (name, value, value.utcoffset() if kind is datetime else None)
+                    found = memo.get(key)
+                    value = memo[key] = convert[name](value) if found is None else found
+                else:
+                    value = convert[name](value)
             values.append(value)
         tuples.append(tuple(values))
     connection.exec_driver_sql(compiled.string, tuples)

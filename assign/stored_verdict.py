@@ -52,7 +52,7 @@ from assign.models import VerdictTextRow
 from assign.schemas import FiredRule, Outcome, RulebookVersion, Verdict
 
 _REFS = b',"@t":['  # the verdict's last key in the stored form: the digests of its fired rules' texts, in order
-_REFS_AT_END = re.compile(r',"@t":\[("[0-9a-f]{16}"(?:,"[0-9a-f]{16}")*)\]\}$')
+_REFS_TAIL = re.compile(r',"@t":\[("[0-9a-f]{16}"(?:,"[0-9a-f]{16}")*)\]\}')  # matched to the end only
 _TEXT_FIELDS = ("label_zh", "legal_basis", "law", "policy")
 _ENTRY = b'{"rule_id":'  # how each fired rule starts in the serialization without texts
 _to_json_texts = functools.partial(FiredRule.__pydantic_serializer__.to_json, include=set(_TEXT_FIELDS))
@@ -148,7 +148,7 @@ def expand(data: str, fragment: Callable[[str], str]) -> str:
     """A stored verdict's `data` as the full `Verdict` JSON, `fragment(digest)` giving a text set's fields as
     they go back into its fired rule (the `verdict_text.texts` object without its braces). A row in the full
     form is returned as it is: its last key is never "@t"."""
-    refs = _REFS_AT_END.search(data)
+    refs = _REFS_TAIL.fullmatch(data, max(data.rfind(',"@t":['), 0))
     if refs is None:
         return data
     digests = refs.group(1)[1:-1].split('","')
