@@ -128,13 +128,17 @@ class LocalPoolExecutor:
             else:
                 on_result(TaskOutcome(key, None, error, attempts[key]))
 
+        def fill() -> None:
+            while pending and len(inflight) < self.workers:
+                key = pending.popleft()
+                inflight[pool.submit(_call_with_shared, fn, tasks[key])] = (key, time.monotonic())
+
         try:
             while pending or inflight:
-                while pending and len(inflight) < self.workers:
-                    key = pending.popleft()
-                    inflight[pool.submit(_call_with_shared, fn, tasks[key])] = (key, time.monotonic())
+                fill()
                 done, _ = wait(list(inflight), timeout=self.poll_s, return_when=FIRST_COMPLETED)
                 broken = False
+                ready: list[TaskOutcome] = []
                 for fut in done:
                     key, _started = inflight.pop(fut)
                     try:
@@ -145,7 +149,7 @@ class LocalPoolExecutor:
                     except Exception as e:  # the task's own error: retry it
                         charge(key, f"{type(e).__name__}: {e}")
                     else:
-                        on_result(TaskOutcome(key, result, None, attempts[key] + 1))
+                        ready.append(TaskOutcome(key, result, None, attempts[key] + 1))
                 now = time.monotonic()
                 overdue = {k for k, started in inflight.values() if now - started > self.time_limit_s}
                 if broken or overdue:
@@ -160,6 +164,11 @@ class LocalPoolExecutor:
                     self._kill(pool)
                     self.restarts += 1
                     pool = self._pool(shared)
+                # the freed workers take their next tasks before the caller handles the results (the nightly
+                # validates and stores each plan here: a worker idled for every store, 372 forums a night)
+                fill()
+                for outcome in ready:
+                    on_result(outcome)
         finally:
             if inflight:
                 self._kill(pool)
@@ -220,20 +229,28 @@ class RayExecutor:
         pending: deque[str] = deque(tasks)
         attempts: dict[str, int] = {k: 0 for k in tasks}
         inflight: dict[Any, tuple[str, float]] = {}
-        while pending or inflight:
+
+        def fill() -> None:
             while pending and len(inflight) < self.workers:
                 key = pending.popleft()
                 inflight[remote.remote(fn, tasks[key], shared_ref)] = (key, time.monotonic())
+
+        while pending or inflight:
+            fill()
             done, _ = ray.wait(list(inflight), num_returns=1, timeout=self.poll_s)
+            ready: list[TaskOutcome] = []
             for ref in done:
                 key, _started = inflight.pop(ref)
                 attempts[key] += 1
                 try:
                     result = ray.get(ref)
                 except Exception as e:  # retries inside Ray are spent: report it
-                    on_result(TaskOutcome(key, None, f"{type(e).__name__}: {e}", attempts[key]))
+                    ready.append(TaskOutcome(key, None, f"{type(e).__name__}: {e}", attempts[key]))
                 else:
-                    on_result(TaskOutcome(key, result, None, attempts[key]))
+                    ready.append(TaskOutcome(key, result, None, attempts[key]))
+            fill()  # as the local pool: the freed worker takes its next task before the results are handled
+            for outcome in ready:
+                on_result(outcome)
             now = time.monotonic()
             for ref, (key, started) in list(inflight.items()):
                 if now - started > self.time_limit_s:

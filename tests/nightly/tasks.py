@@ -28,3 +28,9 @@ def die_once(task: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
 
 def always_raises(task: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
     raise ValueError(f"bad task {task['x']}")
+
+
+def mark_started(task: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
+    """Leaves a file named after the task when a worker starts it."""
+    (Path(shared["dir"]) / task["name"]).write_text("started")
+    return {"value": task["name"]}

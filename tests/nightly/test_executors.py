@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from api.executors import LocalPoolExecutor, TaskOutcome
@@ -37,3 +38,20 @@ def test_a_task_over_its_time_limit_is_stopped_and_reported() -> None:
 def test_a_task_that_keeps_failing_is_reported_after_its_retries() -> None:
     got = _run(LocalPoolExecutor(workers=1, retries=2), tasks.always_raises, {"x": {"x": 5}}, {})
     assert got["x"].attempts == 3 and "bad task 5" in (got["x"].error or "")
+
+
+def test_a_freed_worker_takes_its_next_task_before_the_result_is_handled(tmp_path: Path) -> None:
+    """The caller handles each result in its own thread (the nightly validates and stores a plan): the worker
+    that produced it must not wait for that."""
+    started_when_handled: dict[str, bool] = {}
+
+    def handle(outcome: TaskOutcome) -> None:
+        if outcome.key == "first":
+            deadline = time.monotonic() + 30
+            while not (tmp_path / "second").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            started_when_handled["second"] = (tmp_path / "second").exists()
+
+    work = {"first": {"name": "first"}, "second": {"name": "second"}}
+    LocalPoolExecutor(workers=1).run(tasks.mark_started, work, shared={"dir": str(tmp_path)}, on_result=handle)
+    assert started_when_handled == {"second": True}
