@@ -15,7 +15,8 @@ value already has its exact type, and the tests re-validate every verdict).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -61,6 +62,15 @@ def _template(template: str, params: Mapping[str, Any]) -> _Template:
     return _Template(template if reads else template.format_map({"params": params}), reads, bool(reads))
 
 
+def _nothing(_: Mapping[str, Any]) -> tuple[()]:
+    return ()
+
+
+def _values_of(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
+    """What `names` hold in a mapping, as one hashable value (a C itemgetter; `()` for no names)."""
+    return operator.itemgetter(*names) if names else _nothing
+
+
 @dataclass(frozen=True)
 class _RulePlan:
     """One rule's audit entry, with what does not depend on the case worked out."""
@@ -73,6 +83,8 @@ class _RulePlan:
     reads: tuple[str, ...]  # the placeholders its templates read from the case (none: nothing per case)
     # when no source reads the case: the citations (empty ones left out) and the legal basis
     sources: tuple[tuple[str, ...], tuple[str, ...], str] | None
+    read_values: Callable[[Mapping[str, Any]], Any]  # the values of `reads`, as a key
+    fact_values: Callable[[Mapping[str, Any]], Any]  # the values of `names`, as a key
 
     @classmethod
     def of(cls, rule: Rule, params: Mapping[str, Any]) -> _RulePlan:
@@ -85,14 +97,15 @@ class _RulePlan:
             static_law = tuple(t.text for t in law if t.text)
             static_policy = tuple(t.text for t in policy if t.text)
             sources = (static_law, static_policy, "；".join(static_law or static_policy))
-        return cls(rule, rule.fact_names(), explain, law, policy, reads, sources)
+        names = rule.fact_names()
+        return cls(rule, names, explain, law, policy, reads, sources, _values_of(reads), _values_of(names))
 
     def entry(self, facts: Mapping[str, Any], lookup: Mapping[str, Any], shared: dict[tuple[Any, ...], FiredRule],
               ) -> FiredRule:
         """The entry for one case, or the equal one an earlier case got: an entry is made of the rule, the
         values of the placeholders it reads and of the facts it matched (each placeholder and fact has one
         type, so equal keys render equal text). Entries are frozen: verdicts share them."""
-        key = (self.rule.id, *map(lookup.__getitem__, self.reads), *map(facts.__getitem__, self.names))
+        key = (self.rule.id, self.read_values(lookup), self.fact_values(facts))
         found = shared.get(key)
         if found is None:
             found = shared[key] = self._render(facts, lookup)
