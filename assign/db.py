@@ -14,7 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Table, event
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, Table, event
 from sqlalchemy.engine import Connection, CursorResult, Engine, Result
 from sqlmodel import Session, SQLModel, create_engine, select
 
@@ -133,6 +134,19 @@ def court_queue_page(session: Session, model: type[RowT], *, court_codes: Sequen
         if value:
             q = q.where(table.c[column] == value)
     return list(session.exec(q.order_by(table.c.id).limit(limit)).all())
+
+
+def json_parts(dialect: str, column: ColumnElement[Any], paths: Sequence[tuple[str, ...]]) -> ColumnElement[str]:
+    """The values at `paths` (two or more) in a column of JSON text, as the JSON text of one array (null where a
+    path is absent): the database extracts the few parts a bulk reader needs, which then parses a short array
+    instead of the whole document. SQLite's json_extract with several paths; PostgreSQL json_build_array of `#>`."""
+    if len(paths) < 2:
+        raise ValueError("json_parts takes two or more paths (json_extract returns one value bare)")
+    if dialect == "postgresql":
+        doc = sa.cast(column, sa.JSON)
+        parts = [doc.op("#>")(sa.literal_column("'{" + ",".join(p) + "}'::text[]")) for p in paths]
+        return sa.cast(sa.func.json_build_array(*parts), sa.Text)
+    return sa.func.json_extract(column, *("$." + ".".join(p) for p in paths))
 
 
 def table_of(model: type[SQLModel]) -> Table:

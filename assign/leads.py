@@ -3,8 +3,9 @@
 A lead is identified by (case, register record). `matched_pairs` finds every pair of an open or
 终本 case and a register record of its debtor by ONE SQL join on the indexed debtor id
 (`case_record.debtor_id` = `register_record.party_id`), left-joined to the stored leads (the
-day each was first raised, and what it said), streamed in case order (each case's JSON parsed
-once): the register is never walked per case. Only the leads that are new or changed are
+day each was first raised, and what it said), streamed in case order; of each matched case the
+database extracts the few parts the lead rules read (`lead_cases`), so no case's JSON is parsed whole:
+the register is never walked per case. Only the leads that are new or changed are
 written (`unchanged`: a stored active lead whose JSON is the same but for the pass's day is
 not); `save_lead_values` upserts them a page at a time (the first-seen date is kept, so the
 action window runs from when a lead was first raised); `finish_pass` then resolves the leads
@@ -18,8 +19,10 @@ The debtor's id is stored and shown masked only; the register keeps the id itsel
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -31,7 +34,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Field, Session, SQLModel
 
 from assign import events
-from assign.db import court_queue_page, table_of, upsert
+from assign.construct import built, check_buildable
+from assign.db import court_queue_page, json_parts, table_of, upsert
 from assign.models import CaseRow, utcnow
 from assign.registers import COLUMNS, RegisterKind, RegisterRecord, RegisterRow
 from assign.schemas import Case, CaseStatus
@@ -89,46 +93,44 @@ class LeadRow(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class _Read(BaseModel):
-    """A part of a stored case as the lead rules read it: only the named fields, the rest ignored."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class _Id(_Read):
+class _Id(NamedTuple):
     id: str
 
 
-class _Dated(_Read):
+class _Dated(NamedTuple):
     on: date
 
 
-class _Ruling(_Read):
+class _Ruling(NamedTuple):
     ruled_on: date
 
 
-class _Entrusted(_Read):
+class _Entrusted(NamedTuple):
     to_court: str
 
 
-class LeadCase(_Read):
-    """The fields of a case the lead rules read. A stored case was validated when it was written, so
-    the join parses only these, without the interchange format's validators: a third of the time
-    of `Case.model_validate_json`, which was two thirds of a national pass."""
+@dataclass(frozen=True, slots=True)
+class LeadCase:
+    """The fields of a case the lead rules read, shaped as the case format names them (`case.debtor.id`,
+    `case.zhongben.ruled_on`). The pass reads them out of the stored JSON in the database (`lead_cases`):
+    parsing every matched case whole was most of a national pass."""
 
     case_no: str
     court_code: str
     status: CaseStatus
     debtor: _Id
-    assets: list[_Id] = []
-    measures: list[_Dated] = []
+    assets: tuple[_Id, ...] = ()
+    measures: tuple[_Dated, ...] = ()
     zhongben: _Ruling | None = None
     restored_on: date | None = None
     entrusted: _Entrusted | None = None
 
     @classmethod
     def of(cls, case: Case) -> LeadCase:
-        return cls.model_validate(case.model_dump())
+        return cls(case_no=case.case_no, court_code=case.court_code, status=case.status, debtor=_Id(case.debtor.id),
+                   assets=tuple(_Id(a.id) for a in case.assets), measures=tuple(_Dated(m.on) for m in case.measures),
+                   zhongben=_Ruling(case.zhongben.ruled_on) if case.zhongben else None, restored_on=case.restored_on,
+                   entrusted=_Entrusted(case.entrusted.to_court) if case.entrusted else None)
 
     @property
     def enforcing_court(self) -> str:
@@ -137,6 +139,7 @@ class LeadCase(_Read):
 
 
 _CASES, _REG, _LEADS = table_of(CaseRow), table_of(RegisterRow), table_of(LeadRow)
+check_buildable(Lead, RegisterRecord)  # the pass builds them
 
 
 class StoredLead(NamedTuple):
@@ -156,8 +159,8 @@ def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]
     open and 终本 case: one join, streamed in (court, case_no) order, so a court's new leads arrive together.
 
     The join carries the keys and the register's columns only: the database sorts narrow rows (the
-    case JSON and a stored lead's JSON would make every sorted row kilobytes wide); a page's case
-    records and stored leads are then read by primary key."""
+    case JSON and a stored lead's JSON would make every sorted row kilobytes wide); a page's cases
+    (the parts of each the lead rules read, `lead_cases`) and stored leads are then read by primary key."""
     q = (sa.select(_CASES.c.case_no, *(_REG.c[c] for c in COLUMNS), _LEADS.c.id, _LEADS.c.first_seen_on,
                    _LEADS.c.active)
          .select_from(_REG.join(_CASES, _CASES.c.debtor_id == _REG.c.party_id)
@@ -166,19 +169,17 @@ def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]
          .where(_CASES.c.status.in_([CaseStatus.OPEN.value, CaseStatus.ZHONGBEN.value]))
          .order_by(_CASES.c.court_code, _CASES.c.case_no, _REG.c.record_id))
     result = conn.execution_options(stream_results=True, yield_per=page).execute(q)
-    case: LeadCase | None = None
     for rows in result.partitions(page):
-        cases = _by_key(conn, _CASES.c.case_no, _CASES.c.data, {r[0] for r in rows})
+        cases = lead_cases(conn, {r[0] for r in rows})
         stored = _by_key(conn, _LEADS.c.id, _LEADS.c.data, {r[9] for r in rows if r[9] is not None and r[11]})
         out: list[Pair] = []
         for row in rows:
-            if case is None or case.case_no != row[0]:
-                case = LeadCase.model_validate_json(cases[row[0]])
-            values = dict(zip(COLUMNS, row[1:9], strict=True))
-            record = RegisterRecord.model_construct(**{**values, "asset_kind": RegisterKind(values["asset_kind"])})
+            record = built(RegisterRecord, {
+                "record_id": row[1], "party_id": row[2], "asset_kind": _KINDS[row[3]], "registered_on": row[4],
+                "released_on": row[5], "registry": row[6], "location_division": row[7], "value": row[8]})
             lead = (StoredLead(int(row[9]), row[10], bool(row[11]), stored.get(row[9], ""))
                     if row[9] is not None else None)
-            out.append((case, record, lead))
+            out.append((cases[row[0]], record, lead))
         yield out
 
 
@@ -192,6 +193,41 @@ def _by_key(conn: Connection, key: sa.ColumnElement[Any], data: sa.ColumnElement
     return found
 
 
+_KINDS = {k.value: k for k in RegisterKind}
+# the parts of a stored case the lead rules read besides its columns (LeadCase), in `_lead_case`'s order
+_CASE_PARTS = (("assets",), ("measures",), ("zhongben", "ruled_on"), ("restored_on",), ("entrusted", "to_court"))
+
+
+def lead_cases(conn: Connection, case_nos: set[str], chunk: int = 2000) -> dict[str, LeadCase]:
+    """case_no -> the lead view of each named case: its columns and the parts of its JSON the rules read,
+    extracted by the database (`json_parts`): parsing each case whole was most of a national pass."""
+    q = _lead_case_query(conn)
+    found: dict[str, LeadCase] = {}
+    ordered = sorted(case_nos)
+    for lo in range(0, len(ordered), chunk):
+        for row in conn.execute(q.where(_CASES.c.case_no.in_(ordered[lo : lo + chunk]))):
+            found[row[0]] = _lead_case(row)
+    return found
+
+
+def _lead_case_query(conn: Connection) -> sa.Select[Any]:
+    """The columns `_lead_case` reads, of every stored case (the caller narrows it)."""
+    parts = json_parts(conn.dialect.name, _CASES.c.data, _CASE_PARTS)
+    return sa.select(_CASES.c.case_no, _CASES.c.court_code, _CASES.c.status, _CASES.c.debtor_id, parts)
+
+
+def _lead_case(row: Sequence[Any]) -> LeadCase:
+    """A LeadCase from a row of `_lead_case_query` (a test holds it equal to `LeadCase.of`)."""
+    case_no, court_code, status, debtor_id, parts = row
+    assets, measures, ruled_on, restored_on, entrusted_to = json.loads(parts)
+    return LeadCase(case_no, court_code, CaseStatus(status), _Id(debtor_id),
+                    tuple(_Id(a["id"]) for a in assets or ()),
+                    tuple(_Dated(date.fromisoformat(m["on"])) for m in measures or ()),
+                    _Ruling(date.fromisoformat(ruled_on)) if ruled_on is not None else None,
+                    date.fromisoformat(restored_on) if restored_on is not None else None,
+                    _Entrusted(entrusted_to) if entrusted_to is not None else None)
+
+
 def debtor_ids(engine: Engine) -> list[str]:
     """The distinct debtor ids of the open and 终本 cases, sorted (the ids a lead pass can match)."""
     q = (sa.select(_CASES.c.debtor_id).distinct()
@@ -202,11 +238,11 @@ def debtor_ids(engine: Engine) -> list[str]:
 
 def zhongben_rulings(engine: Engine) -> dict[str, date]:
     """Debtor id -> the latest 终本 ruling among its 终本 cases (for a synthetic register feed)."""
-    q = sa.select(_CASES.c.debtor_id, _CASES.c.data).where(_CASES.c.status == CaseStatus.ZHONGBEN.value)
     latest: dict[str, date] = {}
     with engine.connect() as conn:
-        for debtor, data in conn.execute(q):
-            zb = LeadCase.model_validate_json(data).zhongben
+        for row in conn.execute(_lead_case_query(conn).where(_CASES.c.status == CaseStatus.ZHONGBEN.value)):
+            zb = _lead_case(row).zhongben
+            debtor = row[3]
             if zb is not None and (debtor not in latest or zb.ruled_on > latest[debtor]):
                 latest[debtor] = zb.ruled_on
     return latest
@@ -266,6 +302,7 @@ def finish_pass(conn: Connection | Session, *, active_before: set[int], found: s
 def lead_events(leads: Sequence[Lead]) -> list[events.NewEvent]:
     """The `leads.raised` events of new leads: one per court and EVENT_CHUNK leads."""
     by_court: dict[str, list[Lead]] = defaultdict(list)
+    memo: dict[str, str] = {}
     for lead in leads:
         by_court[lead.court_code].append(lead)
     out: list[events.NewEvent] = []
@@ -276,7 +313,7 @@ def lead_events(leads: Sequence[Lead]) -> list[events.NewEvent]:
             payload: dict[str, Any] = {
                 "idempotency_key": f"leads:{chunk[0].as_of.isoformat()}:{court}:{digest}", "court_code": court,
                 "as_of": chunk[0].as_of.isoformat(), "count": len(chunk),
-                "leads": [public_view(x, include_record_id=False) for x in chunk]}
+                "leads": [public_view(x, include_record_id=False, memo=memo) for x in chunk]}
             out.append(events.NewEvent(EVENT_KIND, f"{court}: {len(chunk)} new leads", payload))
     return out
 
@@ -290,15 +327,16 @@ def publish_events(conn: Connection | Session, new: Sequence[events.NewEvent]) -
     return published
 
 
-def public_view(lead: Lead, *, include_record_id: bool = True) -> dict[str, Any]:
-    """A lead as every output shows it: the debtor's id masked (outputs never carry it whole)."""
+def public_view(lead: Lead, *, include_record_id: bool = True, memo: dict[str, str] | None = None) -> dict[str, Any]:
+    """A lead as every output shows it: the debtor's id masked (outputs never carry it whole). `memo`: a batch's
+    strings masked once each (`mask_strings`)."""
     from assign.masking import mask_id, mask_strings
 
     data: dict[str, Any] = lead.model_dump(mode="json")
     data["record"]["party_id"] = mask_id(data["record"]["party_id"])
     if not include_record_id:
         data["record"].pop("record_id")
-    return dict(mask_strings(data))
+    return dict(mask_strings(data, memo))
 
 
 def list_leads(*, session: Session, court_codes: Sequence[str] | None = None, state: str | None = None,

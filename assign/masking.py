@@ -34,14 +34,21 @@ def mask_text(text: str) -> str:
     return _ID_PATTERN.sub(lambda m: mask_id(m.group(0)) or "", text)
 
 
-def mask_strings(value: Any) -> Any:
-    """Mask every ID-like token in the strings of a JSON-shaped value (free text, fired-rule facts, payloads)."""
+def mask_strings(value: Any, memo: dict[str, str] | None = None) -> Any:
+    """Mask every ID-like token in the strings of a JSON-shaped value (free text, fired-rule facts, payloads).
+    `memo` (the caller's, for one batch of values): each distinct string is masked once (a night's lead events
+    repeat the same dates, courts and legal bases hundreds of thousands of times)."""
     if isinstance(value, str):
-        return mask_text(value)
+        if memo is None:
+            return mask_text(value)
+        masked = memo.get(value)
+        if masked is None:
+            masked = memo[value] = mask_text(value)
+        return masked
     if isinstance(value, dict):
-        return {k: mask_strings(v) for k, v in value.items()}
+        return {k: mask_strings(v, memo) for k, v in value.items()}
     if isinstance(value, list):
-        return [mask_strings(v) for v in value]
+        return [mask_strings(v, memo) for v in value]
     return value
 
 

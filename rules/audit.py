@@ -18,35 +18,15 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel
-
+from assign.construct import built, check_buildable
 from assign.schemas import FiredRule, Verdict
 from rules.explain import PLACEHOLDER_VALUES, ExplanationContext, Placeholder, case_placeholders, placeholder_values
 from rules.facts import CaseFacts
 from rules.spec import Rule, Rulebook
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-_new, _set = object.__new__, object.__setattr__  # pydantic models define no __new__ of their own
-
-
-def built(model: type[ModelT], values: dict[str, Any]) -> ModelT:
-    """`model.model_construct(**values)` for `values` that name every field of `model`, in its
-    declaration order (the fields set is then every field): the same instance, built directly."""
-    entry = _new(model)
-    _set(entry, "__dict__", values)
-    _set(entry, "__pydantic_fields_set__", set(values))
-    _set(entry, "__pydantic_extra__", None)
-    _set(entry, "__pydantic_private__", None)
-    return entry
-
-
-for _model in (FiredRule, Verdict):  # what `built` skips must not exist on the models it builds
-    if _model.__pydantic_post_init__ or _model.__private_attributes__ or _model.model_config.get("extra") == "allow":
-        raise TypeError(f"{_model.__name__}: `built` cannot construct it (post-init, private attributes or extras)")
+check_buildable(FiredRule, Verdict)
 
 
 @dataclass(frozen=True)

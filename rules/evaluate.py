@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from assign.construct import built
 from assign.errors import RulebookError
 from assign.network import CourtNetwork
 from assign.schemas import MODE_COST, Case, Mode, Outcome, RulebookVersion, Verdict
-from rules.audit import AuditPlan, audit_entries, built
+from rules.audit import AuditPlan, audit_entries
 from rules.facts import BatchContext, CaseFacts, build_facts
 from rules.spec import Rule, Rulebook
 

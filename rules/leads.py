@@ -24,6 +24,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from enum import StrEnum
 
+from assign.construct import built
 from assign.leads import Lead, LeadCase, LeadState
 from assign.network import CourtNetwork
 from assign.registers import RegisterRecord
@@ -90,10 +91,10 @@ def classify_lead(case: LeadCase, record: RegisterRecord, *, as_of: date, first_
         state = LeadState.AWAITING_ACTION
     zhongben = basis is not LeadBasis.HELD_UNRECORDED
     # every value already has its type (the record is a RegisterRecord): built without re-validation
-    return Lead.model_construct(
-        case_no=case.case_no, court_code=case.court_code, forum=forum(case, network),
-        kind="restoration" if zhongben else "new_asset", basis=basis.value,
-        legal_basis=RESTORATION_BASIS if zhongben else NEW_ASSET_BASIS,
-        ruled_on=case.zhongben.ruled_on if zhongben and case.zhongben else None,
-        record=record, as_of=as_of, first_seen_on=seen, act_by=act_by, acted_on=acted, state=state,
-    )
+    return built(Lead, {
+        "case_no": case.case_no, "court_code": case.court_code, "forum": forum(case, network),
+        "kind": "restoration" if zhongben else "new_asset", "basis": basis.value,
+        "legal_basis": RESTORATION_BASIS if zhongben else NEW_ASSET_BASIS,
+        "ruled_on": case.zhongben.ruled_on if zhongben and case.zhongben else None,
+        "record": record, "as_of": as_of, "first_seen_on": seen, "act_by": act_by, "acted_on": acted, "state": state,
+    })

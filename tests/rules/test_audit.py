@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from assign.construct import built
 from assign.generator import generate_cases
 from assign.network import CourtNetwork
 from assign.schemas import FiredRule, RulebookVersion, Verdict
-from rules.audit import built
 from rules.engine import RuleEngine
 from rules.evaluate import evaluate_cases
 from rules.explain import ExplanationContext
