@@ -22,12 +22,14 @@ Decision (issue 14):
   `"@t"` list (its last key is `eligible_from_projected`) and reads unchanged, so old verdicts
   replay; migration 0010's downgrade puts the texts back into every row.
 - Writing: pydantic-core serializes the verdict without the texts in one call (`_without_texts`,
-  about half the work of the full JSON), then the digests are appended. Each fired rule starts
+  about 60 % of the full JSON's work), then the digests are appended. Each fired rule starts
   with `{"rule_id":` (a `"` inside a JSON string is escaped, so that only matches where an
   object starts); when the count does not match the fired rules (a fact named `rule_id` leading
   a rule's facts, which no rulebook has), the verdict is stored in the full form.
 - Measured on the store pass (bench/store_pass_stages.py, bench/RESULTS.md): the stored JSON is
-  about a third smaller and no slower to make; SQLite's work per saved row falls with its bytes.
+  about a third smaller; making it costs a few µs more than the full JSON (digests, one decode),
+  repaid several times by SQLite's work per saved row, which falls with its bytes. Putting the
+  texts back costs a reader about a tenth of parsing the verdict.
 - Text search on `data` (the console's flag pre-filter, `assign.verdict_queue`) sees the same
   flags: flags, outcome and facts stay inline; only the rulebook's fixed texts moved.
 """
