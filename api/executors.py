@@ -51,6 +51,10 @@ class TaskOutcome:
 class Executor(Protocol):
     name: str
 
+    def start(self, fn: TaskFn, *, shared: dict[str, Any]) -> None:
+        """Start the workers now (a later `run` with the same `shared` uses them), so they are ready when
+        the tasks are: the nightly starts them before the stages that precede its solve."""
+
     def run(self, fn: TaskFn, tasks: Mapping[str, dict[str, Any]], *, shared: dict[str, Any],
             on_result: Callable[[TaskOutcome], None]) -> None: ...
 
@@ -81,6 +85,11 @@ def _call_with_shared(fn: TaskFn, task: dict[str, Any]) -> dict[str, Any]:
     return fn(task, _WORKER_SHARED)
 
 
+def _ready(fn: TaskFn) -> str:
+    """A warm-up call: unpickling `fn` imports its module (the solver and its dependencies) in the worker."""
+    return fn.__module__
+
+
 class LocalPoolExecutor:
     """A `ProcessPoolExecutor` ("spawn": no forked threads or solver state) with limits and retries.
 
@@ -100,6 +109,16 @@ class LocalPoolExecutor:
         self.retries = retries
         self.poll_s = poll_s
         self.restarts = 0
+        self._started: tuple[ProcessPoolExecutor, dict[str, Any]] | None = None
+
+    def start(self, fn: TaskFn, *, shared: dict[str, Any]) -> None:
+        """Spawn the workers and have each import `fn`'s module now (spawning and importing the solver
+        takes seconds): `run` with this `shared` then finds them ready."""
+        if self._started is None:
+            pool = self._pool(shared)
+            for _ in range(self.workers):
+                pool.submit(_ready, fn)
+            self._started = (pool, shared)
 
     def _pool(self, shared: dict[str, Any]) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
@@ -117,7 +136,11 @@ class LocalPoolExecutor:
         pending: deque[str] = deque(tasks)
         attempts: dict[str, int] = {k: 0 for k in tasks}
         errors: dict[str, str] = {}
-        pool = self._pool(shared)
+        started, self._started = self._started, None
+        if started is not None and started[1] != shared:  # started for other shared data: not these workers
+            started[0].shutdown(wait=True)
+            started = None
+        pool = started[0] if started is not None else self._pool(shared)
         inflight: dict[Future[dict[str, Any]], tuple[str, float]] = {}
 
         def charge(key: str, error: str) -> None:
@@ -176,7 +199,9 @@ class LocalPoolExecutor:
                 pool.shutdown(wait=True)
 
     def close(self) -> None:
-        return None
+        if self._started is not None:  # started, never run
+            self._started[0].shutdown(wait=True)
+            self._started = None
 
 
 # ---------------------------------------------------------------- Ray
@@ -220,6 +245,9 @@ class RayExecutor:
                 ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
                          configure_logging=False)
         self.workers = max(1, int(ray.cluster_resources().get("CPU", workers)))
+
+    def start(self, fn: TaskFn, *, shared: dict[str, Any]) -> None:
+        """The cluster started with the executor: nothing to do."""
 
     def run(self, fn: TaskFn, tasks: Mapping[str, dict[str, Any]], *, shared: dict[str, Any],
             on_result: Callable[[TaskOutcome], None]) -> None:

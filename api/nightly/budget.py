@@ -5,8 +5,9 @@ stages before the solve (the store pass with the node alerts, the leads, the sel
 completion: their work is a pass over the store and cannot be cut short without losing cases.
 The solve stage is the one whose work scales with time (each forum's solver stops at its time
 limit with a feasible plan and reports its gap), so it gets the rest of the budget, less a
-reserve for what follows it (building the forum tasks, validating and storing the plans,
-publishing), shared out among the forums (`forum_time_limits`, below).
+reserve for what follows it (validating and storing the plans, publishing), shared out among the
+forums (`forum_time_limits`, below) once their tasks are built: the pipeline passes what the stage's
+budget has left after reading the forums' cases and verdicts.
 
 The floor: when the stages before it took almost the whole budget (a store grown beyond what
 the machine can pass in time), the solve still gets `solve_floor_s` (default 30 s): a night that

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -30,7 +31,7 @@ from api.nightly.leads_stage import leads_stage
 from api.nightly.lock import NightControl, RunLockKeeper
 from api.nightly.services import NightlyServices
 from api.nightly.worker import network_payload, solve_forum
-from api.service.forum_plan import ForumResult, ForumTask, check_result
+from api.service.forum_plan import ForumResult, check_result
 from api.service.job_runner import Checkpoint, run_job
 from api.service.outcome_term import outcome_shares_by_forum
 from assign import repository, runs
@@ -119,6 +120,26 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
         url = engine.url.render_as_string(hide_password=False)
         services.evaluate_store(url, as_of, network, lambda done, total: progress("evaluate", done, total))
         mark("evaluate", "evaluated", started)
+    # the solve's workers start now, while the stages before the solve run: spawning them and importing the
+    # solver takes seconds the solve stage's budget would otherwise pay
+    pool = executor or make_executor(options.executor, workers=options.workers,
+                                     time_limit_s=options.task_time_limit_s, retries=options.retries,
+                                     address=options.address)
+    shared = network_payload(network)
+    try:
+        pool.start(solve_forum, shared=shared)
+        return _after_evaluation(engine, run_id, as_of, services, options, network, pool, shared, progress, check,
+                                 times, mark, night_started)
+    finally:
+        if executor is None:
+            pool.close()
+
+
+def _after_evaluation(engine: Engine, run_id: str, as_of: date, services: NightlyServices, options: NightlyOptions,
+                      network: CourtNetwork, pool: Executor, shared: dict[str, Any], progress: ProgressFn,
+                      check: Checkpoint, times: dict[str, float], mark: Callable[[str, str, float], None],
+                      night_started: float) -> NightlyReport:
+    """The stages after the store pass: alerts (if not in the pass), leads, select, solve, publish."""
     if not services.alerts_in_store_pass:  # node alerts (issue 17): stored, new ones published
         times["alerts"] = alerts_stage(engine, as_of, network, services.rulebook_dir)
     times["leads"] = leads_stage(engine, as_of, network)  # restoration leads (issue 17 §2): registers x cases
@@ -145,8 +166,8 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
     budget = solve_budget(night_budget_s=options.budget_s, elapsed_s=time.perf_counter() - night_started,
                           floor_s=options.solve_floor_s, explicit_s=options.solve_budget_s)
     failures = _solve_forums(engine, run_id, as_of, todo, by_forum, pins_used, services, options, network,
-                             executor, progress, check, spent, budget_s=budget.seconds, done_before=len(stored),
-                             total=len(forums))
+                             pool, shared, progress, check, spent, budget_s=budget.seconds, stage_started=started,
+                             done_before=len(stored), total=len(forums))
     times.update({k: round(v, 3) for k, v in spent.items()})  # inside the solve stage's wall time
     if failures:
         detail = "; ".join(f"{forum}: {why}" for forum, why in sorted(failures.items())[:10])
@@ -172,9 +193,11 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
 
 def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_forum: dict[str, list[str]],
                   pins: dict[str, str], services: NightlyServices, options: NightlyOptions, network: CourtNetwork,
-                  executor: Executor | None, progress: ProgressFn, check: Checkpoint, spent: dict[str, float],
-                  *, budget_s: float, done_before: int, total: int) -> dict[str, str]:
-    """Store every forum in `todo`; returns forum -> reason for those that got no valid plan."""
+                  pool: Executor, shared: dict[str, Any], progress: ProgressFn, check: Checkpoint,
+                  spent: dict[str, float], *, budget_s: float, stage_started: float, done_before: int,
+                  total: int) -> dict[str, str]:
+    """Store every forum in `todo`; returns forum -> reason for those that got no valid plan. The forums' time
+    limits share out what the stage's budget has left once their tasks are built (`forum_time_limits`)."""
     failures: dict[str, str] = {}
     done = done_before
     progress("solve", done, total)
@@ -201,27 +224,27 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
 
     for forum in [f for f in todo if not by_forum.get(f)]:
         store(forum, stages.empty_result(stages.make_plan_id(run_id, forum), forum), 1)
-    tasks: dict[str, ForumTask] = {}
-    limits = forum_time_limits({f: len(by_forum[f]) for f in todo if by_forum.get(f)},
-                               budget_s=budget_s, workers=options.workers, cap_s=options.forum_time_limit_s)
     # largest forums first (LPT): a big forum started last would leave one worker busy alone
     order = sorted((f for f in todo if by_forum.get(f)), key=lambda f: (-len(by_forum[f]), f))
     prepare_started = time.perf_counter()
+    inputs: dict[str, tuple[list[str], list[str]]] = {}  # forum -> its cases and verdicts as JSON
     with session_scope(engine) as s:
         measured = outcome_shares_by_forum(session=s, network=network, as_of=as_of, forums=order,
                                            term_forums=services.outcome_term_forums,
                                            min_cases=services.outcome_term_min_cases)
         for forum in order:
-            case_nos = by_forum[forum]
-            cases = repository.get_cases(session=s, case_nos=case_nos)
+            cases = repository.get_cases(session=s, case_nos=by_forum[forum])
             verdicts = runs.day_verdicts(session=s, as_of=as_of, rulebook_hash=services.rulebook_hash,
-                                         case_nos=case_nos)
-            tasks[forum] = stages.forum_task(
-                run_id=run_id, forum=forum, cases=[c.model_dump_json() for c in cases],
-                verdicts=[verdicts[c.case_no] for c in cases], previous=previous.get(forum),
-                pins={n: pins[n] for n in case_nos if n in pins}, placer=services.placer,
-                params=_forum_params(services, forum, time_limit_s=limits.get(forum),
-                                     outcome_shares=measured.get(forum)))
+                                         case_nos=by_forum[forum])
+            inputs[forum] = ([c.model_dump_json() for c in cases], [verdicts[c.case_no] for c in cases])
+    left_s = budget_s - (time.perf_counter() - stage_started)  # the stage's budget less what preparing took
+    limits = forum_time_limits({f: len(by_forum[f]) for f in order}, budget_s=left_s,
+                               workers=options.workers, cap_s=options.forum_time_limit_s)
+    tasks = {forum: stages.forum_task(
+        run_id=run_id, forum=forum, cases=cases, verdicts=verdicts, previous=previous.get(forum),
+        pins={n: pins[n] for n in by_forum[forum] if n in pins}, placer=services.placer,
+        params=_forum_params(services, forum, time_limit_s=limits.get(forum), outcome_shares=measured.get(forum)))
+        for forum, (cases, verdicts) in inputs.items()}
     spent["prepare"] += time.perf_counter() - prepare_started
     if not tasks:
         return failures
@@ -232,17 +255,8 @@ def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_
         else:
             store(outcome.key, ForumResult.model_validate(outcome.result), outcome.attempts)
 
-    own = executor is None
-    pool = executor or make_executor(options.executor, workers=options.workers,
-                                     time_limit_s=options.task_time_limit_s, retries=options.retries,
-                                     address=options.address)
-    try:
-        # the executors move plain data between processes: each task as its fields (the placer as itself)
-        pool.run(solve_forum, {forum: dict(task) for forum, task in tasks.items()}, shared=network_payload(network),
-                 on_result=on_result)
-    finally:
-        if own:
-            pool.close()
+    # the executors move plain data between processes: each task as its fields (the placer as itself)
+    pool.run(solve_forum, {forum: dict(task) for forum, task in tasks.items()}, shared=shared, on_result=on_result)
     return failures
 
 

@@ -101,6 +101,9 @@ class InlineExecutor:
 
     name = "inline"
 
+    def start(self, fn: Any, *, shared: Any) -> None:
+        return None
+
     def run(self, fn: Any, tasks: Any, *, shared: Any, on_result: Any) -> None:
         from api.executors import TaskOutcome
 

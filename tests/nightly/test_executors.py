@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import psutil
+
 from api.executors import LocalPoolExecutor, TaskOutcome
 from tests.nightly import tasks
 
@@ -55,3 +57,33 @@ def test_a_freed_worker_takes_its_next_task_before_the_result_is_handled(tmp_pat
     work = {"first": {"name": "first"}, "second": {"name": "second"}}
     LocalPoolExecutor(workers=1).run(tasks.mark_started, work, shared={"dir": str(tmp_path)}, on_result=handle)
     assert started_when_handled == {"second": True}
+
+
+def _workers() -> set[int]:
+    """This process's live pool workers (not the multiprocessing resource tracker)."""
+    return {p.pid for p in psutil.Process().children()
+            if p.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(p.cmdline())}
+
+
+def test_started_workers_are_the_ones_that_run_the_tasks() -> None:
+    executor = LocalPoolExecutor(workers=2)
+    shared = {"offset": 1}
+    executor.start(tasks.square, shared=shared)
+    deadline = time.monotonic() + 60
+    while len(_workers()) < 2 and time.monotonic() < deadline:  # spawned before any task
+        time.sleep(0.05)
+    started = _workers()
+    assert len(started) == 2
+    got = _run(executor, tasks.square, {f"t{i}": {"x": i} for i in range(4)}, shared)
+    assert all(o.ok for o in got.values())
+    assert {o.result["pid"] for o in got.values() if o.result} <= started
+
+
+def test_an_executor_started_and_never_run_stops_its_workers_on_close() -> None:
+    executor = LocalPoolExecutor(workers=1)
+    executor.start(tasks.square, shared={"offset": 0})
+    executor.close()
+    deadline = time.monotonic() + 30
+    while _workers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _workers()
