@@ -16,7 +16,7 @@ from assign.errors import RulebookError
 from assign.schemas import Case, RulebookVersion
 from rules.alert_facts import NODES, CaseNodes, read_nodes
 from rules.evaluate import FiresRules, rulebook_version
-from rules.fact_classes import FiredByClass, fact_classes
+from rules.fact_classes import fired_by_class
 from rules.spec import Comparison, Rule, Rulebook, Scalar
 
 RULESET_ID = "alerts"
@@ -127,7 +127,7 @@ def evaluate_alerts(cases: Sequence[Case], as_of: date, engine: FiresRules) -> l
     a rulebook without classes asks it for every case that may fire a rule (`required_equalities`)."""
     if engine.rulebook.id != RULESET_ID:
         raise ValueError(f"evaluate_alerts needs the {RULESET_ID} ruleset, got {engine.rulebook.id}")
-    by_class = _by_class(engine.rulebook)
+    by_class = fired_by_class(engine.rulebook)
     if by_class is not None:
         read = [read_nodes(c, as_of) for c in cases]
     else:
@@ -138,13 +138,3 @@ def evaluate_alerts(cases: Sequence[Case], as_of: date, engine: FiresRules) -> l
     facts, case_nos = [n.facts for n in read], [n.case_no for n in read]
     fired = by_class.fire(engine, facts, case_nos) if by_class is not None else engine.fire(facts, case_nos)
     return [a for n, ids in zip(read, fired, strict=True) for a in make_alerts(n, ids, engine, as_of)]
-
-
-_memos: dict[str, FiredByClass | None] = {}  # rulebook content hash -> its fired-by-class memo
-
-
-def _by_class(rulebook: Rulebook) -> FiredByClass | None:
-    if rulebook.content_hash not in _memos:
-        classes = fact_classes(rulebook)
-        _memos[rulebook.content_hash] = FiredByClass(classes) if classes is not None else None
-    return _memos[rulebook.content_hash]

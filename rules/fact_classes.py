@@ -14,6 +14,11 @@ night of node alerts has about a million records but a few hundred classes.
 
 A rulebook with a condition outside these operators gets no classes (`fact_classes` is None)
 and every record goes to the engine, as before.
+
+`fire_by_class(engine, records, case_nos)` is the one entry both rulesets use: the verdicts
+(`rules.evaluate`, ~17 value facts and 8 thresholds: a store pass of 55k open cases has a few
+thousand classes) and the node alerts (`rules.alerts`). The memo is per rulebook content, per
+process; each engine still counts and re-runs records it drops (`RuleEngine.fire`).
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rules.evaluate import FiresRules
 from rules.spec import Comparison, Group, ParamRef, Rulebook, Scalar
+
+if TYPE_CHECKING:  # rules.evaluate imports this module
+    from rules.evaluate import FiresRules
 
 THRESHOLD_OPS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"})
 VALUE_OPS = frozenset({"eq", "ne", "in", "not_in"})
@@ -108,3 +115,20 @@ class FiredByClass:
                 self.memo.clear()
             self.memo.update((k, tuple(ids)) for k, ids in zip(ask, answers, strict=True))
         return [list(self.memo[k]) for k in keys]
+
+
+_memos: dict[str, FiredByClass | None] = {}  # rulebook content hash -> its fired-by-class memo
+
+
+def fired_by_class(rulebook: Rulebook) -> FiredByClass | None:
+    """The process's memo for `rulebook`'s content, or None when the rulebook has no classes."""
+    if rulebook.content_hash not in _memos:
+        classes = fact_classes(rulebook)
+        _memos[rulebook.content_hash] = FiredByClass(classes) if classes is not None else None
+    return _memos[rulebook.content_hash]
+
+
+def fire_by_class(engine: FiresRules, records: Sequence[dict[str, Any]], case_nos: Sequence[str]) -> list[list[str]]:
+    """`engine.fire(records, case_nos)`, asked once per class where the rulebook has classes."""
+    by_class = fired_by_class(engine.rulebook)
+    return by_class.fire(engine, records, case_nos) if by_class is not None else engine.fire(records, case_nos)
