@@ -19,9 +19,12 @@ Sharing the solve budget among the forums (`forum_time_limits`). Each forum's so
 its time limit (or at a proven optimum, which the balance terms' weak bound makes rare: a
 10-case pool measured FEASIBLE at 0.1 s and at 0.5 s alike), so the stage takes about the SUM
 of the limits over the workers, plus a fixed cost per forum (the task built, shipped, the plan
-validated and stored). The limits are therefore made to sum to the stage's worker time:
+validated and stored) and a cost per case outside the solver's limit (the worker parses the case
+and its verdict, builds the model, and explains each placement against every legal court:
+CASE_OVERHEAD_S, measured on the 200k store's 351 forums). The limits are therefore made to sum to
+the stage's worker time:
 
-    worker time  W = budget x workers - forums x TASK_OVERHEAD_S
+    worker time  W = budget x workers - forums x TASK_OVERHEAD_S - cases x CASE_OVERHEAD_S
     minimum      m = min(floor_s, MIN_SHARE x W / forums)    (every forum gets at least m)
     limit(f)     = min(cap_s, m + (W - forums x m) x cases(f) / cases)
 
@@ -40,6 +43,10 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 TASK_OVERHEAD_S = 0.05  # per forum, outside its solver: task built and shipped, plan validated and stored
+# per case, outside its forum's solver limit: model built ~0.2 ms, recommendations ~0.5 ms, case and verdict
+# parsed ~0.15 ms (the 200k store's largest forums, each part timed apart). A national night places ~32k cases:
+# ~27 s of worker time the limits must leave free
+CASE_OVERHEAD_S = 0.00085
 MIN_SHARE = 0.5  # of the solve stage's worker time, at most, goes to the forums' minimums
 PUBLISH_RESERVE_S = 10.0  # forum tasks built, plans validated and stored, the night published (≈ 1–5 s nationally)
 
@@ -81,9 +88,9 @@ def forum_time_limits(sizes: Mapping[str, int], *, budget_s: float | None, worke
     if budget_s is None or not sizes:
         return {}
     forums = len(sizes)
-    worker_s = max(0.0, budget_s * max(1, workers) - forums * TASK_OVERHEAD_S)
+    total = sum(sizes.values()) or 1
+    worker_s = max(0.0, budget_s * max(1, workers) - forums * TASK_OVERHEAD_S - total * CASE_OVERHEAD_S)
     least = min(floor_s, MIN_SHARE * worker_s / forums)
     rest = worker_s - forums * least
-    total = sum(sizes.values()) or 1
     # rounded down to the centisecond, so the rounding never pushes the sum past the worker time
     return {f: max(0.01, int(100 * min(cap_s, least + rest * n / total)) / 100) for f, n in sizes.items()}

@@ -10,7 +10,14 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from api.nightly import run_nightly
-from api.nightly.budget import MIN_SHARE, PUBLISH_RESERVE_S, TASK_OVERHEAD_S, forum_time_limits, solve_budget
+from api.nightly.budget import (
+    CASE_OVERHEAD_S,
+    MIN_SHARE,
+    PUBLISH_RESERVE_S,
+    TASK_OVERHEAD_S,
+    forum_time_limits,
+    solve_budget,
+)
 from assign.network import CourtNetwork
 from assign.schemas import Case, Recommendation, Verdict
 from solver.instance import AssignmentPlan, SolveParams
@@ -75,13 +82,23 @@ def test_forum_limits_sum_to_the_stages_worker_time_however_many_small_forums() 
     sizes = {f"F{i:03}": 300 if i < 10 else 1 + i % 12 for i in range(351)}
     for budget_s in (30.0, 90.0, 200.0):
         limits = forum_time_limits(sizes, budget_s=budget_s, workers=2, cap_s=20)
-        assert sum(limits.values()) <= budget_s * 2 - len(sizes) * TASK_OVERHEAD_S
-        assert min(limits.values()) >= min(0.5, MIN_SHARE * (budget_s * 2 - len(sizes) * TASK_OVERHEAD_S) / 351) - 0.01
+        worker_s = budget_s * 2 - len(sizes) * TASK_OVERHEAD_S - sum(sizes.values()) * CASE_OVERHEAD_S
+        assert sum(limits.values()) <= worker_s
+        assert min(limits.values()) >= min(0.5, MIN_SHARE * worker_s / 351) - 0.01
         assert limits["F000"] > limits["F350"]  # the rest goes by size
     tight = forum_time_limits(sizes, budget_s=30, workers=2, cap_s=20)
     assert max(v for f, v in tight.items() if f >= "F010") < 0.5  # the minimum shrinks with the budget
     roomy = forum_time_limits(sizes, budget_s=200, workers=2, cap_s=20)
     assert min(roomy.values()) >= 0.5  # and is the floor when the night has room
+
+
+def test_the_limits_leave_each_cases_work_outside_the_solver_free() -> None:
+    # a national night: ~32k cases in 372 forums; parsing, building and explaining them is worker time too
+    sizes = {f"F{i:03}": 86 for i in range(372)}
+    limits = forum_time_limits(sizes, budget_s=30, workers=2, cap_s=30)
+    outside = len(sizes) * TASK_OVERHEAD_S + sum(sizes.values()) * CASE_OVERHEAD_S
+    assert sum(limits.values()) <= 30 * 2 - outside
+    assert sum(limits.values()) >= 30 * 2 - outside - 0.01 * len(sizes)  # and nothing more is held back
 
 
 def test_few_forums_get_the_whole_budget_by_size_up_to_the_cap() -> None:
