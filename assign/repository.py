@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, func, select
+from sqlmodel.sql.expression import Select
 
 from assign import stored_verdict
 from assign.db import table_of, upsert
@@ -201,12 +202,17 @@ def count_cases(*, session: Session, status: CaseStatus | None = None) -> int:
 def debtor_case_counts(*, session: Session,
                        status: CaseStatus | Iterable[CaseStatus] | None = CaseStatus.OPEN) -> dict[str, int]:
     """How many (open, or of the given statuses) cases each debtor has across all courts: linked-case indicator."""
+    return {d: int(n) for d, n in session.exec(debtor_counts_query(status)).all()}
+
+
+def debtor_counts_query(status: CaseStatus | Iterable[CaseStatus] | None) -> Select[str, int]:
+    """The debtors with more than one case of `status`; with a status it reads the (status, debtor_id) index alone."""
     q = select(CaseRow.debtor_id, func.count()).group_by(CaseRow.debtor_id).having(func.count() > 1)
     if isinstance(status, CaseStatus):
         q = q.where(CaseRow.status == status.value)
     elif status is not None:
         q = q.where(col(CaseRow.status).in_(sorted(s.value for s in status)))
-    return {d: int(n) for d, n in session.exec(q).all()}
+    return q
 
 
 def debtor_court_counts(*, session: Session, status: CaseStatus | None = CaseStatus.OPEN) -> dict[str, int]:

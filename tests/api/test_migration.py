@@ -30,4 +30,4 @@ def test_current_and_latest_revision_name_every_head(engine: Engine) -> None:
     from assign import migrate
 
     current = migrate.current_revision(engine)
-    assert current == migrate.head_revision() == "0010_verdict_texts"
+    assert current == migrate.head_revision() == "0011_case_status_debtor_index"
