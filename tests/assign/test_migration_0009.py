@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy.engine import Engine
 
 from assign import migrate
@@ -16,13 +15,6 @@ from assign.repository import case_row_values, get_cases, latest_verdict, verdic
 from tests.factories import make_case, make_verdict
 
 BEFORE = "0008_live_decisions_plan_kind"
-
-
-def _alembic(engine: Engine, verb: str, revision: str) -> None:
-    cfg = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        getattr(command, verb)(cfg, revision)
 
 
 OLD_INDEXES = {"ix_verdict_as_of", "ix_verdict_case_no", "ix_verdict_forum", "ix_verdict_outcome"}
@@ -37,7 +29,7 @@ def _shape(engine: Engine) -> tuple[bool, set[str]]:
 def test_0009_up_and_down_keeps_the_rows(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        _alembic(engine, "upgrade", BEFORE)
+        migrate.upgrade(engine, BEFORE)
         assert _shape(engine) == (False, OLD_INDEXES)
         case = make_case()
         values = {k: v for k, v in case_row_values(case).items() if k != "checks_version"}
@@ -48,7 +40,7 @@ def test_0009_up_and_down_keeps_the_rows(db_url: str) -> None:
                                  "VALUES (:n, :d, :o, :h, :j, CURRENT_TIMESTAMP)"),
                          {"n": case.case_no, "d": verdict.as_of, "o": str(verdict.outcome),
                           "h": verdict.rulebook_version.hash, "j": verdict.model_dump_json()})
-        _alembic(engine, "upgrade", "heads")
+        migrate.upgrade(engine, "heads")
         assert _shape(engine) == (True, {"ix_verdict_as_of_outcome"})
         with session_scope(engine) as session:
             assert get_cases(session=session, case_nos=[case.case_no]) == [case]  # read by the full check
@@ -56,7 +48,7 @@ def test_0009_up_and_down_keeps_the_rows(db_url: str) -> None:
             assert verdicts_on(session=session, as_of=verdict.as_of, outcome=str(verdict.outcome)) == [verdict]
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT checks_version FROM case_record")).scalar_one() is None
-        _alembic(engine, "downgrade", BEFORE)
+        migrate.downgrade(engine, BEFORE)
         assert _shape(engine) == (False, OLD_INDEXES)
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM case_record")).scalar_one() == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy.engine import Engine
 
 from assign import migrate, repository
@@ -19,13 +18,6 @@ from tests.factories import make_case
 INDEX = "ix_case_record_status_debtor_id"
 
 
-def _alembic(engine: Engine, verb: str, revision: str) -> None:
-    cfg = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        getattr(command, verb)(cfg, revision)
-
-
 def _indexes(engine: Engine) -> set[str]:
     return {i["name"] for i in sa.inspect(engine).get_indexes("case_record")}
 
@@ -33,11 +25,11 @@ def _indexes(engine: Engine) -> set[str]:
 def test_0011_up_and_down(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        _alembic(engine, "upgrade", "0011_case_status_debtor_index")
+        migrate.upgrade(engine, "0011_case_status_debtor_index")
         assert INDEX in _indexes(engine)
-        _alembic(engine, "downgrade", "0010_verdict_texts")
+        migrate.downgrade(engine, "0010_verdict_texts")
         assert INDEX not in _indexes(engine) and "ix_case_record_debtor_id" in _indexes(engine)
-        _alembic(engine, "upgrade", "head")
+        migrate.upgrade(engine, "head")
         assert INDEX in _indexes(engine)
     finally:
         engine.dispose()
