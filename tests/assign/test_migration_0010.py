@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from assign import migrate
 from assign.db import make_engine, session_scope
 from assign.repository import latest_verdict, save_verdicts
 from assign.schemas import FiredRule, Verdict
-from tests.assign.test_migration_0009 import _alembic
 from tests.factories import make_verdict
 
 BEFORE = "0009_case_checks_verdict_indexes"
@@ -28,21 +28,21 @@ def _verdict(case_no: str, law: list[str]) -> Verdict:
 def test_0010_down_puts_the_texts_back(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        _alembic(engine, "upgrade", "heads")
+        migrate.upgrade(engine, "heads")
         # two citations of the first rule: three text sets
         verdicts = [_verdict(f"(2024)川0104执{i}号", [CITATIONS[i % 2]]) for i in range(5)]
         with session_scope(engine) as session:
             save_verdicts(session=session, verdicts=verdicts)
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM verdict_text")).scalar_one() == 3
-        _alembic(engine, "downgrade", BEFORE)
+        migrate.downgrade(engine, BEFORE)
         assert "verdict_text" not in sa.inspect(engine).get_table_names()
         with engine.connect() as conn:
             stored = dict(conn.execute(sa.text("SELECT case_no, data FROM verdict")).all())
         read = {no: Verdict.model_validate_json(data) for no, data in stored.items()}
         assert read == {v.case_no: v for v in verdicts}
         assert not any('"@t"' in data for data in stored.values())
-        _alembic(engine, "upgrade", "heads")
+        migrate.upgrade(engine, "heads")
         with session_scope(engine) as session:
             assert latest_verdict(session=session, case_no=verdicts[1].case_no) == verdicts[1]
     finally:
