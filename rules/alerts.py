@@ -16,7 +16,7 @@ from assign.errors import RulebookError
 from assign.schemas import Case, RulebookVersion
 from rules.alert_facts import NODES, CaseNodes, read_nodes
 from rules.evaluate import FiresRules, rulebook_version
-from rules.fact_classes import fired_by_class
+from rules.fact_classes import fire_by_class, fired_by_class
 from rules.spec import Comparison, Rule, Rulebook, Scalar
 
 RULESET_ID = "alerts"
@@ -127,8 +127,7 @@ def evaluate_alerts(cases: Sequence[Case], as_of: date, engine: FiresRules) -> l
     a rulebook without classes asks it for every case that may fire a rule (`required_equalities`)."""
     if engine.rulebook.id != RULESET_ID:
         raise ValueError(f"evaluate_alerts needs the {RULESET_ID} ruleset, got {engine.rulebook.id}")
-    by_class = fired_by_class(engine.rulebook)
-    if by_class is not None:
+    if fired_by_class(engine.rulebook) is not None:  # classes: every case is asked for (cheaply)
         read = [read_nodes(c, as_of) for c in cases]
     else:
         gate = required_equalities(engine.rulebook)
@@ -136,5 +135,5 @@ def evaluate_alerts(cases: Sequence[Case], as_of: date, engine: FiresRules) -> l
     if not read:
         return []
     facts, case_nos = [n.facts for n in read], [n.case_no for n in read]
-    fired = by_class.fire(engine, facts, case_nos) if by_class is not None else engine.fire(facts, case_nos)
+    fired = fire_by_class(engine, facts, case_nos)
     return [a for n, ids in zip(read, fired, strict=True) for a in make_alerts(n, ids, engine, as_of)]
