@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -70,6 +70,29 @@ class NightlyReport:
     resumed_forums: int = 0
 
 
+@dataclass
+class _Night:
+    """One night's run as its stages see it: what it runs on, how it reports, and the stage times so far."""
+
+    engine: Engine
+    run_id: str
+    as_of: date
+    services: NightlyServices
+    options: NightlyOptions
+    network: CourtNetwork
+    progress: ProgressFn
+    check: Checkpoint
+    started: float  # the night's budget runs from here (api/nightly/budget.py)
+    times: dict[str, float] = field(default_factory=dict)
+
+    def mark(self, stage: str, reached: str, started: float) -> None:
+        """Record a finished stage (its wall time, the run's stage) after checking the night may go on."""
+        self.times[stage] = round(time.perf_counter() - started, 3)
+        self.check()
+        with session_scope(self.engine) as s:
+            runs.set_stage(session=s, run_id=self.run_id, stage=reached, stage_times={stage: self.times[stage]})
+
+
 def _noop(stage: str, done: int, total: int) -> None:
     return None
 
@@ -103,13 +126,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
             return NightlyReport(run_id, as_of, "already published", dict(stored.get("stage_times_s", {})),
                                  stages.NightSummary.model_validate(stored))
         reached = run.stage
-    times: dict[str, float] = {}
-
-    def mark(stage: str, reached: str, started: float) -> None:
-        times[stage] = round(time.perf_counter() - started, 3)
-        check()
-        with session_scope(engine) as s:
-            runs.set_stage(session=s, run_id=run_id, stage=reached, stage_times={stage: times[stage]})
+    night = _Night(engine, run_id, as_of, services, options, network, progress, check, night_started)
 
     # evaluate: the store-wide pass saves verdicts (upserts) and, with the real services, the node
     # alerts of every open and 终本 case (issue 17); once recorded done, a rerun skips it
@@ -119,7 +136,7 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
             runs.set_stage(session=s, run_id=run_id, stage="evaluate")
         url = engine.url.render_as_string(hide_password=False)
         services.evaluate_store(url, as_of, network, lambda done, total: progress("evaluate", done, total))
-        mark("evaluate", "evaluated", started)
+        night.mark("evaluate", "evaluated", started)
     # the solve's workers start now, while the stages before the solve run: spawning them and importing the
     # solver takes seconds the solve stage's budget would otherwise pay
     pool = executor or make_executor(options.executor, workers=options.workers,
@@ -128,18 +145,16 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
     shared = network_payload(network)
     try:
         pool.start(solve_forum, shared=shared)
-        return _after_evaluation(engine, run_id, as_of, services, options, network, pool, shared, progress, check,
-                                 times, mark, night_started)
+        return _after_evaluation(night, pool, shared)
     finally:
         if executor is None:
             pool.close()
 
 
-def _after_evaluation(engine: Engine, run_id: str, as_of: date, services: NightlyServices, options: NightlyOptions,
-                      network: CourtNetwork, pool: Executor, shared: dict[str, Any], progress: ProgressFn,
-                      check: Checkpoint, times: dict[str, float], mark: Callable[[str, str, float], None],
-                      night_started: float) -> NightlyReport:
+def _after_evaluation(night: _Night, pool: Executor, shared: dict[str, Any]) -> NightlyReport:
     """The stages after the store pass: alerts (if not in the pass), leads, select, solve, publish."""
+    engine, run_id, as_of, services, options = night.engine, night.run_id, night.as_of, night.services, night.options
+    network, progress, check, times, mark = night.network, night.progress, night.check, night.times, night.mark
     if not services.alerts_in_store_pass:  # node alerts (issue 17): stored, new ones published
         times["alerts"] = alerts_stage(engine, as_of, network, services.rulebook_dir)
     times["leads"] = leads_stage(engine, as_of, network)  # restoration leads (issue 17 §2): registers x cases
@@ -163,11 +178,10 @@ def _after_evaluation(engine: Engine, run_id: str, as_of: date, services: Nightl
     started = time.perf_counter()
     todo = [f for f in forums if f not in stored]
     spent = {"prepare": 0.0, "validate": 0.0, "store": 0.0}
-    budget = solve_budget(night_budget_s=options.budget_s, elapsed_s=time.perf_counter() - night_started,
+    budget = solve_budget(night_budget_s=options.budget_s, elapsed_s=time.perf_counter() - night.started,
                           floor_s=options.solve_floor_s, explicit_s=options.solve_budget_s)
-    failures = _solve_forums(engine, run_id, as_of, todo, by_forum, pins_used, services, options, network,
-                             pool, shared, progress, check, spent, budget_s=budget.seconds, stage_started=started,
-                             done_before=len(stored), total=len(forums))
+    failures = _solve_forums(night, pool, shared, todo, by_forum, pins_used, spent, budget_s=budget.seconds,
+                             stage_started=started, done_before=len(stored), total=len(forums))
     times.update({k: round(v, 3) for k, v in spent.items()})  # inside the solve stage's wall time
     if failures:
         detail = "; ".join(f"{forum}: {why}" for forum, why in sorted(failures.items())[:10])
@@ -191,13 +205,13 @@ def _after_evaluation(engine: Engine, run_id: str, as_of: date, services: Nightl
     return NightlyReport(run_id, as_of, "published", all_times, summary, resumed_forums=len(stored))
 
 
-def _solve_forums(engine: Engine, run_id: str, as_of: date, todo: list[str], by_forum: dict[str, list[str]],
-                  pins: dict[str, str], services: NightlyServices, options: NightlyOptions, network: CourtNetwork,
-                  pool: Executor, shared: dict[str, Any], progress: ProgressFn, check: Checkpoint,
-                  spent: dict[str, float], *, budget_s: float, stage_started: float, done_before: int,
-                  total: int) -> dict[str, str]:
+def _solve_forums(night: _Night, pool: Executor, shared: dict[str, Any], todo: list[str],
+                  by_forum: dict[str, list[str]], pins: dict[str, str], spent: dict[str, float], *, budget_s: float,
+                  stage_started: float, done_before: int, total: int) -> dict[str, str]:
     """Store every forum in `todo`; returns forum -> reason for those that got no valid plan. The forums' time
     limits share out what the stage's budget has left once their tasks are built (`forum_time_limits`)."""
+    engine, run_id, as_of, services, options = night.engine, night.run_id, night.as_of, night.services, night.options
+    network, progress, check = night.network, night.progress, night.check
     failures: dict[str, str] = {}
     done = done_before
     progress("solve", done, total)
