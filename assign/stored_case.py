@@ -18,8 +18,12 @@ Decision (issue 14):
   out of scope: he can change the verdicts' tables as well.
 - A trusted row is parsed by a validator built from `Case`'s own core schema with the
   Python-only checks left out (`_TRUSTED_SKIPS`, each a check that returns its input
-  unchanged); types, enums, lengths, patterns, amounts and required fields are still checked
-  in pydantic-core, and the objects are the same `Case` instances. If it fails all the same,
+  unchanged) and the digit limits of amounts (pydantic-core checks them by calling Python's
+  `Decimal.as_tuple`); types, enums, lengths, patterns and required fields are still checked in
+  pydantic-core, and the objects are the same `Case` instances. The nested models (parties,
+  assets, measures, …) are validated by this schema too, not by their classes' own validators:
+  pydantic-core would otherwise reuse each class's prebuilt validator, checks included
+  (`_own_validators_only`). A trusted read calls no Python at all (a test holds it to that). If it fails all the same,
   the full check runs and names the problem. A validator that is not in `_TRUSTED_SKIPS`
   (e.g. one that transforms a value) makes building the fast path fail loudly, so a new one
   cannot be skipped by accident.
@@ -34,7 +38,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -130,6 +135,7 @@ _TRUSTED_SKIPS: tuple[object, ...] = (
     fields.DatesInOrder._dates_in_order, Case._only_excluded_kinds, Case._only_other_kinds, Case._cross_field,
 )
 _FUNCTION_SCHEMAS = ("function-after", "function-before", "function-wrap", "function-plain")
+_DECIMAL_CHECKS = ("max_digits", "decimal_places")  # checked through Python's Decimal.as_tuple: a call per amount
 
 
 def _skippable(function: Any) -> bool:
@@ -152,9 +158,39 @@ def _without_checks(schema: Any) -> Any:
         return {**inner, "ref": schema["ref"]} if "ref" in schema else inner
     # serializers and metadata are not validation: kept as they are
     return {key: value if key in ("serialization", "metadata") else _without_checks(value)
-            for key, value in schema.items()}
+            for key, value in schema.items()
+            if not (schema.get("type") == "decimal" and key in _DECIMAL_CHECKS)}
+
+
+def _model_classes(schema: Any) -> set[type]:
+    """Every model class `schema` builds."""
+    if isinstance(schema, list):
+        return set().union(*map(_model_classes, schema)) if schema else set()
+    if not isinstance(schema, dict):
+        return set()
+    found: set[type] = {schema["cls"]} if schema.get("type") == "model" else set()
+    return found.union(*(_model_classes(v) for k, v in schema.items() if k not in ("serialization", "metadata")))
+
+
+@contextmanager
+def _own_validators_only(classes: set[type]) -> Iterator[None]:
+    """While a validator is built, pydantic-core must not reuse the classes' prebuilt validators for the
+    nested models (it does for every complete model class it meets, and theirs run every check): it
+    looks for `__pydantic_complete__` in the class's own `__dict__`, so that flag is lowered meanwhile.
+    Built once per process, at the first trusted read."""
+    flag = "__pydantic_complete__"
+    complete = {cls: cls.__dict__[flag] for cls in classes if flag in cls.__dict__}
+    try:
+        for cls in complete:
+            type.__setattr__(cls, flag, False)
+        yield
+    finally:
+        for cls, was in complete.items():
+            type.__setattr__(cls, flag, was)
 
 
 @functools.cache
 def _trusted_validator() -> SchemaValidator:
-    return SchemaValidator(_without_checks(Case.__pydantic_core_schema__))
+    schema = _without_checks(Case.__pydantic_core_schema__)
+    with _own_validators_only(_model_classes(schema)):
+        return SchemaValidator(schema)

@@ -4,12 +4,15 @@ trusted fast path, every other row by the full check; rows that pass the full ch
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from datetime import date
+from types import FrameType
 from typing import Annotated
 
 import pytest
 import sqlalchemy as sa
-from pydantic import AfterValidator, BaseModel
+from pydantic import AfterValidator, BaseModel, ValidationError
 from sqlalchemy.engine import Engine
 
 from assign import repository, stored_case
@@ -142,3 +145,41 @@ def test_a_validator_the_fast_path_does_not_know_stops_it_from_being_built() -> 
 
     with pytest.raises(TypeError, match="does not know the validator"):
         stored_case._without_checks(Shouting.__pydantic_core_schema__)
+
+
+def _python_calls_while(validate: Callable[[], object]) -> list[str]:
+    calls: list[str] = []
+
+    def watch(frame: FrameType, event: str, arg: object) -> None:
+        if event == "call" and frame.f_code.co_filename != __file__:  # not the caller's own lambda
+            calls.append(f"{frame.f_code.co_filename}:{frame.f_code.co_name}")
+
+    sys.setprofile(watch)
+    try:
+        validate()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_a_trusted_read_runs_no_python_check_at_any_depth() -> None:
+    """The fast path skips the Python checks of the nested models too (parties, assets, measures, periods,
+    orders, process nodes) and the digit limits of amounts: pydantic-core would reuse each nested class's
+    own validator, checks included, unless the fast path builds them itself."""
+    cases = [c for c in generate_cases(builtin_network(), 400, seed=5, as_of=AS_OF)
+             if c.assets and c.measures and c.supervision_orders and c.excluded_periods]
+    assert cases, "the generator no longer makes cases with assets, measures, orders and periods"
+    records = [c.model_dump_json() for c in cases[:20]]
+    validator = stored_case._trusted_validator()
+    assert _python_calls_while(lambda: [validator.validate_json(r) for r in records]) == []
+    assert _python_calls_while(lambda: Case.model_validate_json(records[0]))  # the full check does call them
+
+
+def test_the_fast_path_skips_the_checks_of_nested_models() -> None:
+    """As the top-level date above: a forged row with a control character in a party's name passes the
+    fast path; the full check refuses it."""
+    data = make_case().model_dump_json().replace('"name":"', '"name":"\\u0007', 1)
+    forged = StoredRecord("(2024)川0104执1号", data, content_digest(data), CHECKS_VERSION)
+    assert read_stored(forged) is not None
+    with pytest.raises(ValidationError):
+        Case.model_validate_json(data)
