@@ -7,9 +7,9 @@ import json
 import typer
 from rich.table import Table
 
-from api.cli.common import EXIT_INVALID_INPUT, cli_errors, err, out, write_json_stdout
-from api.cli.options import AsOf, CourtScope, JsonOut, SaveFindings, Workers
-from api.cli.stores import open_pass
+from api.cli.common import EXIT_INVALID_INPUT, err, out, write_json_stdout
+from api.cli.findings import Findings, findings_command
+from api.cli.options import Workers
 from api.config import get_settings
 from api.service.alerts import AlertNode, AlertPass, store_alerts
 from assign.alerts import Alert, Severity
@@ -18,31 +18,27 @@ SHOWN = 50
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("alerts")
+    @findings_command(app, "alerts", save=False)
     def alerts(
-        as_of: AsOf = None,
-        court: CourtScope = None,
-        as_json: JsonOut = False,
-        save: SaveFindings = False,
+        findings: Findings,
         node: AlertNode | None = typer.Option(None, "--node", help="print only this node"),
         severity: Severity | None = typer.Option(None, "--severity", help="print only this severity"),
         workers: Workers = 2,
     ) -> None:
         """Node alerts (期限规定 step limits, closing deadline, 终本 queries) of the store's open and 终本 cases."""
-        with cli_errors():
-            scope = open_pass(as_of, court)
-            run = store_alerts(scope.engine, scope.day, network=scope.network,
-                               rulebook_dir=get_settings().rulebook_dir, court=court, save=save, workers=workers)
-            shown = [a for a in run.alerts if (node is None or a.node == node.value)
-                     and (severity is None or a.severity == severity)]
-            if as_json:
-                write_json_stdout(json.dumps([a.model_dump(mode="json") for a in shown], ensure_ascii=False, indent=2))
-            else:
-                _print(run, shown)
-            for problem in run.problems:
-                err.print(f"[red]not evaluated[/red] {problem}", highlight=False)
-            if run.rejected:
-                raise typer.Exit(EXIT_INVALID_INPUT)
+        scope = findings.scope
+        run = store_alerts(scope.engine, scope.day, network=scope.network, rulebook_dir=get_settings().rulebook_dir,
+                           court=findings.court, save=findings.save, workers=workers)
+        shown = [a for a in run.alerts if (node is None or a.node == node.value)
+                 and (severity is None or a.severity == severity)]
+        if findings.as_json:
+            write_json_stdout(json.dumps([a.model_dump(mode="json") for a in shown], ensure_ascii=False, indent=2))
+        else:
+            _print(run, shown)
+        for problem in run.problems:
+            err.print(f"[red]not evaluated[/red] {problem}", highlight=False)
+        if run.rejected:
+            raise typer.Exit(EXIT_INVALID_INPUT)
 
 
 def _print(run: AlertPass, shown: list[Alert]) -> None:

@@ -9,8 +9,9 @@ import typer
 from rich.table import Table
 
 from api.cli.common import EXIT_INVALID_INPUT, cli_errors, out, parse_as_of, print_rejected, write_json_stdout
-from api.cli.options import AsOf, CourtScope, JsonOut, JsonReport, SaveFindings
-from api.cli.stores import configured_store, open_pass
+from api.cli.findings import Findings, findings_command
+from api.cli.options import JsonReport
+from api.cli.stores import configured_store
 from api.config import get_settings
 from api.service.leads import run_leads
 from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_records
@@ -65,31 +66,25 @@ def register(app: typer.Typer) -> None:
             out.print(f"wrote {rows:,} register rows ({share:.0%} held by {len(debtors):,} debtors) to {out_file}",
                       highlight=False)
 
-    @app.command("leads")
-    def leads(
-        as_of: AsOf = None,
-        court: CourtScope = None,
-        as_json: JsonOut = False,
-        save: SaveFindings = True,
-    ) -> None:
+    @findings_command(app, "leads", save=True)
+    def leads(findings: Findings) -> None:
         """Restoration leads (恢复执行线索): the registers matched against every open and 终本 case by debtor id."""
-        with cli_errors():
-            scope = open_pass(as_of, court)
-            day = scope.day
-            run = run_leads(scope.engine, day, network=scope.network, action_days=get_settings().lead_action_days,
-                            save=save, court=court)
-            if as_json:
-                write_json_stdout(json.dumps([public_view(x) for x in run.leads], ensure_ascii=False, indent=2))
-                return
-            table = Table(title=f"恢复执行线索 {day} ({len(run.leads)} leads, {run.pairs} debtor matches)")
-            for col in ("案号", "法院", "类型", "财产", "登记日", "价值", "首次发现", "处理期限", "状态", "上一级"):
-                table.add_column(col)
-            for x in run.leads[:SHOWN]:
-                table.add_row(x.case_no, x.court_code, x.kind, x.record.asset_kind.value,
-                              str(x.record.registered_on), str(x.record.value or "未知"), str(x.first_seen_on),
-                              str(x.act_by), x.state.value, x.forum or "")
-            out.print(table)
-            out.print("by state: " + ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) +
-                      f"; new {run.new}, resolved {run.resolved}, events {run.events}", highlight=False)
+        scope = findings.scope
+        day = scope.day
+        run = run_leads(scope.engine, day, network=scope.network, action_days=get_settings().lead_action_days,
+                        save=findings.save, court=findings.court)
+        if findings.as_json:
+            write_json_stdout(json.dumps([public_view(x) for x in run.leads], ensure_ascii=False, indent=2))
+            return
+        table = Table(title=f"恢复执行线索 {day} ({len(run.leads)} leads, {run.pairs} debtor matches)")
+        for col in ("案号", "法院", "类型", "财产", "登记日", "价值", "首次发现", "处理期限", "状态", "上一级"):
+            table.add_column(col)
+        for x in run.leads[:SHOWN]:
+            table.add_row(x.case_no, x.court_code, x.kind, x.record.asset_kind.value,
+                          str(x.record.registered_on), str(x.record.value or "未知"), str(x.first_seen_on),
+                          str(x.act_by), x.state.value, x.forum or "")
+        out.print(table)
+        out.print("by state: " + ", ".join(f"{k} {v}" for k, v in sorted(run.counts.items())) +
+                  f"; new {run.new}, resolved {run.resolved}, events {run.events}", highlight=False)
 
     app.add_typer(registers, name="registers")
