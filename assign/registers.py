@@ -57,6 +57,11 @@ class RegisterKind(StrEnum):
     BANK_ACCOUNT = "bank_account"
     EQUITY = "equity"
 
+    @property
+    def label_zh(self) -> str:
+        """The asset the register records, as a document names it (机动车, 不动产, 银行账户, 股权)."""
+        return {"vehicle": "机动车", "real_estate": "不动产", "bank_account": "银行账户", "equity": "股权"}[self.value]
+
 
 class RegisterRecord(DatesInOrder):
     model_config = ConfigDict(extra="forbid", frozen=True)

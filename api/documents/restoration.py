@@ -19,13 +19,10 @@ from api.documents.model import DocumentDraft, DocumentKind
 from assign.errors import Conflict, DataError
 from assign.leads import Lead, LeadState
 from assign.network import CourtNetwork
-from assign.registers import RegisterKind
 from assign.schemas import Case, CaseStatus
 
 ZHONGBEN_RULES = "《最高人民法院关于严格规范终结本次执行程序的规定（试行）》"
 WORK_RULES = "《最高人民法院关于人民法院执行工作若干问题的规定（试行）》"
-ASSET_KIND_ZH = {RegisterKind.VEHICLE: "机动车", RegisterKind.REAL_ESTATE: "不动产",
-                 RegisterKind.BANK_ACCOUNT: "银行账户", RegisterKind.EQUITY: "股权"}
 BASIS_ZH = {
     "registered_after_ruling": "该财产系终结本次执行程序后登记至被执行人名下",
     "held_at_ruling": "终结本次执行程序裁定作出时该财产已登记在被执行人名下，而案件未记载该财产",
@@ -90,7 +87,7 @@ def _facts(lead: Lead, case: Case, court_name: str, network: CourtNetwork) -> li
         f"{w.money_text(case.amount)}，已执行到位{w.money_text(case.recovered)}。"
         f"该案于{w.arabic_date(lead.ruled_on or case.filed_on)}裁定终结本次执行程序。",
         f"本院经比对财产登记信息发现：被执行人{case.debtor.name}（{party_id}）名下有"
-        f"{ASSET_KIND_ZH[r.asset_kind]}一项，登记机关为{r.registry}，登记编号{r.record_id}，"
+        f"{r.asset_kind.label_zh}一项，登记机关为{r.registry}，登记编号{r.record_id}，"
         f"于{w.arabic_date(r.registered_on)}登记，{held}{place}{value}。"
         + (f"{BASIS_ZH[lead.basis]}。" if lead.basis in BASIS_ZH else ""),
     ]
