@@ -163,23 +163,22 @@ class CourtNetwork:
         for key in (division_code, division_code[:4] + "00", division_code[:2] + "0000"):
             code = self._by_division.get(key)
             if code:
-                c = self._courts[code]
-                if c.lat is not None and c.lon is not None:
-                    return (c.lat, c.lon)
+                point = self._courts[code].point
+                if point is not None:
+                    return point
         return None
 
     def distance_km(self, a: str, b: str) -> float | None:
-        ca, cb = self.get(a), self.get(b)
-        if ca.lat is None or ca.lon is None or cb.lat is None or cb.lon is None:
+        pa, pb = self.get(a).point, self.get(b).point
+        if pa is None or pb is None:
             return None
-        return great_circle_km(ca.lat, ca.lon, cb.lat, cb.lon)
+        return great_circle_km(*pa, *pb)
 
     def distance_to_division_km(self, court: str, division_code: str | None) -> float | None:
-        c = self.get(court)
-        pt = self.point_of_division(division_code)
-        if pt is None or c.lat is None or c.lon is None:
+        pc, pt = self.get(court).point, self.point_of_division(division_code)
+        if pc is None or pt is None:
             return None
-        return great_circle_km(c.lat, c.lon, pt[0], pt[1])
+        return great_circle_km(*pc, *pt)
 
     # ------------------------------------------------------------ load
 

@@ -70,6 +70,11 @@ class Court(_Model):
     def _blank_parent_is_none(cls, v: Any) -> Any:
         return None if v in ("", None) else v
 
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """The court's (lat, lon), None when either is unknown (distances to it then count as unknown)."""
+        return (self.lat, self.lon) if self.lat is not None and self.lon is not None else None
+
 
 # ---------------------------------------------------------------- cases
 

@@ -46,7 +46,7 @@ def court_state(network: CourtNetwork, code: str, params: SolveParams) -> CourtS
     c = network.get(code)
     cap = int(params.capacity_per_officer * c.enforcement_staff * WEIGHT_SCALE)
     return CourtState(code=code, level=c.level.value, staff=c.enforcement_staff, open_cases=c.open_cases,
-                      lat=c.lat, lon=c.lon, capacity=cap)
+                      point=c.point, capacity=cap)
 
 
 def _local_at_level(network: CourtNetwork, division: str | None, level: str) -> str | None:

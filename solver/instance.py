@@ -83,15 +83,9 @@ class CourtState(_Data):
     level: str
     staff: int
     open_cases: int
-    lat: float | None = None
-    lon: float | None = None
+    point: tuple[float, float] | None = None  # `Court.point`; None: distances count as unknown (`case_km`)
     capacity: int  # scaled weighted transfers this court may hold in the batch
     fixed_load: int = 0  # scaled weight of escalations placed on it (not a decision)
-
-    @property
-    def point(self) -> tuple[float, float] | None:
-        """The court's (lat, lon), None when either is unknown (distances then count as unknown: `case_km`)."""
-        return (self.lat, self.lon) if self.lat is not None and self.lon is not None else None
 
 
 class Pool(_Data):
