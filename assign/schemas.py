@@ -177,14 +177,21 @@ class Party(_Model):
 
 class Asset(_Model, DatesInOrder):
     DATE_ORDER: ClassVar[DateOrder] = (("discovered_on", "seized_on"), ("seized_on", "disposed_on"))
-    id: RecordId
+    id: RecordId = Field(description="the asset's id in the case (`measures[].asset_id` and "
+                                     "`zhongben.undisposed_asset_ids` name it)", examples=["A1"])
     kind: AssetKind
-    value: Money
-    available_at_application: bool
-    discovered_on: EventDate | None = None
-    seized_on: EventDate | None = None
-    disposed_on: EventDate | None = None
-    location_division: DivisionCode | None = None
+    value: Money = Field(description="its value in yuan")
+    available_at_application: bool = Field(
+        description="the debtor had it, available for enforcement, when the application was received "
+                    "(执行程序解释 Art. 10(1): the six months then run from `received_on`)")
+    discovered_on: EventDate | None = Field(
+        default=None, description="for an asset found later: the day the court verified it (Art. 10(2): the six "
+                                  "months run from it)")
+    seized_on: EventDate | None = Field(default=None, description="the day it was seized or frozen (查封/扣押/冻结)")
+    disposed_on: EventDate | None = Field(
+        default=None, description="enforcement against it completed, the proceeds paid out")
+    location_division: DivisionCode | None = Field(
+        default=None, description="6-digit administrative division code of where it is", examples=["510104"])
 
 
 class Measure(_Model):

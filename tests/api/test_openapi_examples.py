@@ -45,6 +45,17 @@ def test_every_published_example_validates_against_its_schema(spec: dict[str, An
     assert checked >= len(REQUEST_MODELS)
 
 
+def test_every_field_example_validates_against_its_field(spec: dict[str, Any]) -> None:
+    checked = 0
+    for name, schema in spec["components"]["schemas"].items():
+        for field, prop in schema.get("properties", {}).items():
+            validator = Draft202012Validator({**prop, "components": spec["components"]})
+            for example in prop.get("examples", []):
+                assert [e.message for e in validator.iter_errors(example)] == [], (name, field, example)
+                checked += 1
+    assert checked > 0
+
+
 @pytest.mark.parametrize("model", REQUEST_MODELS, ids=lambda m: m.__name__)
 def test_every_example_is_accepted_by_its_model(model: type[BaseModel]) -> None:
     extra = model.model_config.get("json_schema_extra")
