@@ -217,19 +217,28 @@ class Order(_Model, DatesInOrder):
 
 
 class ZhongBen(_Model):
-    ruled_on: EventDate
-    asset_queries: list[EventDate] = Field(default_factory=list)
-    undisposed_asset_ids: list[RecordId] = Field(default_factory=list)
+    """The 终本 record: the ruling that ended this round of enforcement (终结本次执行程序)."""
+
+    ruled_on: EventDate = Field(description="the day of the 终本 ruling")
+    asset_queries: list[EventDate] = Field(default_factory=list,
+                                           description="the dates of online asset queries (网络查控) after it")
+    undisposed_asset_ids: list[RecordId] = Field(
+        default_factory=list, description="ids of the case's assets seized but never disposed of when it was ruled")
 
 
 class Entrustment(_Model):
-    to_court: CourtCode
-    filed_on: EventDate
+    """委托执行: the case entrusted to another court, which enforces it (the forum is then its 上一级)."""
+
+    to_court: CourtCode = Field(description="code of the entrusted court (受托法院)")
+    filed_on: EventDate = Field(description="the day the entrusted court filed it (立案)")
 
 
 class Application(_Model):
-    filed_with: CourtCode
-    on: EventDate
+    """The applicant's Art. 237 application to the higher court (向上一级人民法院申请执行)."""
+
+    filed_with: CourtCode = Field(description="code of the court it was filed with (when not the forum: "
+                                              "ROUTE_TO_PROPER_COURT)")
+    on: EventDate = Field(description="the day it was filed")
 
 
 # The interchange record as API users see it in the OpenAPI (an illustrative case: made-up parties,
