@@ -55,15 +55,18 @@ class CourtLevel(StrEnum):
 
 
 class Court(_Model):
-    code: CourtCode
-    name: Name
+    code: CourtCode = Field(description="the court's identifier (in the built-in network: level letter + 6-digit "
+                                        "division code)", examples=["B500237"])
+    name: Name = Field(examples=["巫山县人民法院"])
     level: CourtLevel
-    parent_code: CourtCode | None = None
-    division_code: DivisionCode
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    enforcement_staff: int = Field(ge=0)
-    open_cases: int = Field(ge=0)
+    parent_code: CourtCode | None = Field(default=None, description="the court one level up (上一级); null only for "
+                                                                    "a high court")
+    division_code: DivisionCode = Field(description="6-digit administrative division code of the area it serves",
+                                        examples=["500237"])
+    lat: float | None = Field(default=None, ge=-90, le=90, description="latitude, for distances")
+    lon: float | None = Field(default=None, ge=-180, le=180, description="longitude, for distances")
+    enforcement_staff: int = Field(ge=0, description="enforcement officers (执行员额法官 + 执行员)")
+    open_cases: int = Field(ge=0, description="enforcement cases pending there now (its current load)")
 
     @field_validator("parent_code", mode="before")
     @classmethod
@@ -168,11 +171,12 @@ OTHER_PERIOD_KINDS: frozenset[PeriodKind] = frozenset(set(PeriodKind) - EXCLUDED
 
 
 class Party(_Model):
-    id: RecordId
+    id: RecordId = Field(description="unified social credit code or ID number (masked in every log)")
     name: Name
     kind: PartyKind
-    domicile_division: DivisionCode | None = None
-    key_local_taxpayer: bool = False
+    domicile_division: DivisionCode | None = Field(default=None, description="6-digit division code of the domicile")
+    key_local_taxpayer: bool = Field(default=False, description="a major local taxpayer (纳税大户): a local "
+                                                                "protection risk where it is local to the court")
 
 
 class Asset(_Model, DatesInOrder):
@@ -195,25 +199,32 @@ class Asset(_Model, DatesInOrder):
 
 
 class Measure(_Model):
+    """An enforcement measure taken; each `auction` is one auction round (一拍, 二拍, …)."""
+
     kind: MeasureKind
-    on: EventDate
-    asset_id: RecordId | None = None  # v1.1: the Asset the measure acted on (an Asset.id of the case)
-    result: MeasureResult | None = None  # v1.1
+    on: EventDate = Field(description="the day it was taken")
+    asset_id: RecordId | None = Field(default=None, description="v1.1: the Asset it acted on (an `assets[].id` of "
+                                                                "the case)")
+    result: MeasureResult | None = Field(default=None, description="v1.1: what it achieved; an auction round on an "
+                                                                   "asset not disposed of afterwards, with none, "
+                                                                   "is read as `unsold`")
 
 
 class Period(_Model, DatesInOrder):
     DATE_ORDER: ClassVar[DateOrder] = (("start", "end"),)
     kind: PeriodKind
-    start: EventDate
-    end: EventDate | None = None
+    start: EventDate = Field(description="its first day (inclusive)")
+    end: EventDate | None = Field(default=None, description="its last day (inclusive); null: still running on the "
+                                                            "evaluation date")
 
 
 class Order(_Model, DatesInOrder):
     DATE_ORDER: ClassVar[DateOrder] = (("issued_on", "deadline"),)
-    issued_by: CourtCode
+    issued_by: CourtCode = Field(description="code of the higher court that issued it")
     issued_on: EventDate
-    deadline: DeadlineDate
-    good_reason: FreeText | None = None
+    deadline: DeadlineDate = Field(description="the last day the enforcing court was given")
+    good_reason: FreeText | None = Field(default=None, description="the enforcing court's accepted reason for not "
+                                                                   "finishing by the deadline")
 
 
 class ZhongBen(_Model):
