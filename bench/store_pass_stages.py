@@ -17,19 +17,43 @@ import argparse
 import sys
 import time
 from datetime import date, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import Engine
 
 from api.config import BUILTIN_RULEBOOK_DIR
 from api.service.evaluation import evaluate_each
 from assign import repository
 from assign.db import make_engine, session_scope
 from assign.heap import settle_heap
-from assign.network import builtin_network
+from assign.network import CourtNetwork, builtin_network
 from assign.schemas import CaseStatus
 from assign.stored_case import read_stored
 from assign.stored_verdict import stored_json
 from rules.engine import RuleEngine
 from rules.facts import UNFINISHED_STATUSES, BatchContext
 from rules.loader import load_rulebook
+
+
+class Store(NamedTuple):
+    """A store's database, the built-in network and rulebook, the store-wide batch context and the
+    ranges of `size` open cases (as the store pass reads them; `bench/verdict_digest.py` reuses it)."""
+
+    db: Engine
+    network: CourtNetwork
+    engine: RuleEngine
+    batch: BatchContext
+    ranges: list[tuple[str, str, int]]
+
+
+def open_store(url: str, size: int) -> Store:
+    db = make_engine(url)
+    network = builtin_network()
+    engine = RuleEngine(load_rulebook(BUILTIN_RULEBOOK_DIR))
+    with session_scope(db) as session:
+        batch = BatchContext(repository.debtor_case_counts(session=session, status=UNFINISHED_STATUSES))
+        ranges = list(repository.case_no_ranges(session=session, size=size, status=CaseStatus.OPEN))
+    return Store(db, network, engine, batch, ranges)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,12 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args(argv)
     as_of = date.fromisoformat(args.as_of) - timedelta(days=args.day_back)
-    db = make_engine(args.url)
-    network = builtin_network()
-    engine = RuleEngine(load_rulebook(BUILTIN_RULEBOOK_DIR))
-    with session_scope(db) as session:
-        batch = BatchContext(repository.debtor_case_counts(session=session, status=UNFINISHED_STATUSES))
-        ranges = list(repository.case_no_ranges(session=session, size=args.size, status=CaseStatus.OPEN))
+    db, network, engine, batch, ranges = open_store(args.url, args.size)
     lo, hi, _ = ranges[min(1, len(ranges) - 1)]
     settle_heap()  # as the pass's workers do
     spent: dict[str, float] = {}
