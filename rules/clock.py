@@ -92,6 +92,7 @@ def add_days(day: date, days: int) -> date | None:
     return from_ordinal(day.toordinal() + days)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; a store pass asks it for the same filing dates over and over
 def whole_months_between(start: date, end: date) -> int:
     """The largest m with add_months(start, m) <= end (0 when end is before start)."""
     if end <= start:
@@ -123,7 +124,7 @@ def excluded_intervals(periods: Iterable[Period], kinds: frozenset[PeriodKind], 
             continue
         end = as_of if p.end is None or p.end > as_of else p.end
         out.append((p.start, end))
-    return merge_intervals(out)
+    return merge_intervals(out) if out else []
 
 
 def running_period(periods: Iterable[Period], kinds: frozenset[PeriodKind], as_of: date) -> Period | None:
@@ -160,6 +161,8 @@ class ClockReading(NamedTuple):  # built for every case: a NamedTuple, as `rules
 
 def read_clock(start: date, months: int, excluded: list[Interval], as_of: date) -> ClockReading:
     """Merged-interval arithmetic on day numbers; `excluded` must come from `merge_intervals`."""
+    if not excluded:
+        return _clock_without_exclusions(start, months, as_of)
     first = start.toordinal()
     nominal_end = add_months_ordinal(start, months)
     budget = nominal_end - first
@@ -177,6 +180,14 @@ def read_clock(start: date, months: int, excluded: list[Interval], as_of: date) 
             excluded_to_date += min(e, today) - s + 1
     elapsed = max(0, today - first)
     return ClockReading(start, nominal_end, budget, end, elapsed - excluded_to_date, excluded_to_date)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # pure; most cases exclude nothing, and share their start dates
+def _clock_without_exclusions(start: date, months: int, as_of: date) -> ClockReading:
+    """`read_clock` with nothing excluded: E is the nominal end, every elapsed day counts."""
+    first = start.toordinal()
+    nominal_end = add_months_ordinal(start, months)
+    return ClockReading(start, nominal_end, nominal_end - first, nominal_end, max(0, as_of.toordinal() - first), 0)
 
 
 def art237_clock(start: date, periods: Iterable[Period], as_of: date) -> ClockReading:

@@ -51,6 +51,11 @@ def zh_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "（超出可计算的日期范围）"
 
 
+@functools.lru_cache(maxsize=1 << 14)  # pure; one entry per filing date
+def _zhongben_earliest(filed_on: date) -> str:
+    return zh_date(clock.earliest_after_months(filed_on, 3))  # 终本规定 Art. 1(4)
+
+
 def zh_measures(measures: Iterable[Measure]) -> str:
     parts = [f"{_MEASURE_ZH[m.kind.value]}（{zh_date(m.on)}）" for m in measures]
     return "、".join(parts) if parts else "无"
@@ -250,7 +255,7 @@ class ExplanationContext:
 
     @property
     def zhongben_earliest(self) -> str:
-        return zh_date(clock.earliest_after_months(self._found.case.filed_on, 3))  # 终本规定 Art. 1(4)
+        return _zhongben_earliest(self._found.case.filed_on)
 
     @property
     def zhongben_assets(self) -> str:
@@ -289,11 +294,16 @@ class ExplanationContext:
     def supervision_grounds(self) -> str:
         """The §12.4 grounds present (the rule's any-group, read back for the sentence)."""
         f = self._facts
-        grounds = [f"结案期限已于{self.closing_end}届满" if f["closing_deadline_overdue"] else "",
-                   f"当事人反映{self.petition_count}次（最近一次{self.petition_last}）" if self.petition_count else "",
-                   f"{self.order}{self.order_kind}，期限届满" if f["order_reading"] == "supervision_lapsed" else "",
-                   f"{self.application}时尚未超过六个月，属反映消极执行" if f["premature_application"] else ""]
-        return "；".join(filter(None, grounds))
+        grounds: list[str] = []  # only the grounds present are worded (most cases: the closing deadline alone)
+        if f["closing_deadline_overdue"]:
+            grounds.append(f"结案期限已于{self.closing_end}届满")
+        if f["petition_count"]:
+            grounds.append(f"当事人反映{self.petition_count}次（最近一次{self.petition_last}）")
+        if f["order_reading"] == "supervision_lapsed":
+            grounds.append(f"{self.order}{self.order_kind}，期限届满")
+        if f["premature_application"]:
+            grounds.append(f"{self.application}时尚未超过六个月，属反映消极执行")
+        return "；".join(grounds)
 
     @property
     def necessity_grounds(self) -> str:

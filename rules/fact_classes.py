@@ -23,8 +23,9 @@ process; each engine still counts and re-runs records it drops (`RuleEngine.fire
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Hashable, Mapping, Sequence
+import operator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,16 +38,59 @@ THRESHOLD_OPS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in"}
 VALUE_OPS = frozenset({"eq", "ne", "in", "not_in"})
 MEMO_LIMIT = 100_000  # classes remembered per rulebook (a few hundred in practice); beyond it, started over
 _MISSING = object()
+_EACH = object()  # leads a class read fact by fact (`FactClasses._of_each`)
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, object]], tuple[Any, ...]]:
+    """The values of `names` in a mapping, as a tuple (a C itemgetter; KeyError when one is missing)."""
+    if len(names) >= 2:
+        return operator.itemgetter(*names)
+    if names:
+        one = operator.itemgetter(names[0])
+        return lambda facts: (one(facts),)
+    return lambda facts: ()
 
 
 @dataclass(frozen=True)
 class FactClasses:
     thresholds: tuple[tuple[str, tuple[int, ...]], ...]  # int-only facts: the sorted constants they meet
     values: tuple[str, ...]  # every other fact a rule reads: classed by value
+    # what `of` reads with, set from the two above
+    _ints: Callable[[Mapping[str, object]], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
+    _cuts: tuple[tuple[int, ...], ...] = field(init=False, repr=False, compare=False)
+    _int_types: tuple[type, ...] = field(init=False, repr=False, compare=False)
+    _others: Callable[[Mapping[str, object]], tuple[Any, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # `of` reads every fact in C; set once here (the dataclass is frozen)
+        names = tuple(name for name, _ in self.thresholds)
+        object.__setattr__(self, "_ints", _getter(names))
+        object.__setattr__(self, "_cuts", tuple(cuts for _, cuts in self.thresholds))
+        object.__setattr__(self, "_int_types", (int,) * len(names))
+        object.__setattr__(self, "_others", _getter(self.values))
 
     def of(self, facts: Mapping[str, object]) -> tuple[Hashable, ...]:
-        """The record's class: equal classes fire the same rules (module docstring)."""
-        key: list[Hashable] = []
+        """The record's class: equal classes fire the same rules (module docstring).
+
+        Where every threshold fact is present and an int and every value fact is present (every
+        checked fact record), the class is read in C: for each int, where it falls among its
+        constants as the pair (bisect_left, bisect_right) (equal to a constant exactly when the two
+        differ), and the other values with their types. Otherwise `_of_each`, fact by fact."""
+        try:
+            ints = self._ints(facts)
+            others = self._others(facts)
+        except KeyError:
+            return self._of_each(facts)
+        if tuple(map(type, ints)) != self._int_types:
+            return self._of_each(facts)
+        cuts = self._cuts
+        return (tuple(map(bisect_left, cuts, ints)), tuple(map(bisect_right, cuts, ints)),
+                others, tuple(map(type, others)))
+
+    def _of_each(self, facts: Mapping[str, object]) -> tuple[Hashable, ...]:
+        """`of` for a record with a missing or unexpectedly typed fact: marked `_EACH` first, so it
+        never equals a class read in C."""
+        key: list[Hashable] = [_EACH]
         for name, cuts in self.thresholds:
             v = facts.get(name, _MISSING)
             if type(v) is int:

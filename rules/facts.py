@@ -121,6 +121,8 @@ def _basis(case: Case, as_of: date) -> tuple[str, str, date | None]:
 
 
 def _order_state(case: Case, as_of: date) -> str:
+    if not case.supervision_orders:
+        return "none"
     issued = [o for o in case.supervision_orders if o.issued_on <= as_of]
     if not issued:
         return "none"
@@ -146,6 +148,8 @@ def _linked_count(case: Case, batch: BatchContext | None) -> int:
     numbers not known to be finished, so linked cases inside the batch count once."""
     in_batch = batch.debtor_open_cases.get(case.debtor.id, 0) if batch else 0
     finished = batch.finished_case_nos if batch else frozenset()
+    if not case.related_case_nos:
+        return max(in_batch, 1)
     return max(in_batch, 1 + sum(1 for n in case.related_case_nos if n not in finished))
 
 
@@ -199,8 +203,9 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         "restored": case.restored_on is not None and case.restored_on <= as_of,
         "debtor_kind": _TEXT[case.debtor.kind],
         "debtor_key_local_taxpayer": bool(case.debtor.key_local_taxpayer),
-        "petition_count": sum(1 for d in case.petitions if d <= as_of),
-        "interference_count": sum(1 for d in case.interference_reports if d <= as_of),
+        "petition_count": sum(1 for d in case.petitions if d <= as_of) if case.petitions else 0,
+        "interference_count": sum(1 for d in case.interference_reports if d <= as_of)
+        if case.interference_reports else 0,
         "linked_case_count": linked,
         "officer_conflict": bool(case.officer_conflict),
         "amount_yuan": int(case.amount),

@@ -86,7 +86,12 @@ def _overlap(order: Order, periods: Sequence[Period]) -> Period | None:
     return min(hits, key=lambda p: p.start) if hits else None
 
 
+_NO_ORDER = OrderReading("none")  # most cases: no order on record (a NamedTuple: shared)
+
+
 def read_orders(case: Case, clock_start: date | None, as_of: date) -> OrderReading:
+    if not case.supervision_orders:
+        return _NO_ORDER
     issued = sorted((o for o in case.supervision_orders if o.issued_on <= as_of),
                     key=lambda o: (o.issued_on, o.deadline))
     if not issued:
@@ -235,6 +240,8 @@ def debtor_is_local(case: Case, network: CourtNetwork) -> bool:
     prefix = area_prefix(network.get(enforcing_court(case)).division_code)
     if case.debtor.domicile_division and case.debtor.domicile_division.startswith(prefix):
         return True
+    if not case.assets:
+        return False  # no value recorded at all (most cases)
     total = sum((a.value for a in case.assets), Decimal(0))
     local = sum((a.value for a in case.assets if a.location_division and a.location_division.startswith(prefix)),
                 Decimal(0))
