@@ -270,31 +270,40 @@ CASE_EXAMPLE: dict[str, Any] = {
 class Case(_Model):
     model_config = ConfigDict(json_schema_extra={"examples": [CASE_EXAMPLE]})
 
-    case_no: CaseNo
-    court_code: CourtCode
-    obligation: Obligation
-    non_litigation: bool = False
-    received_on: EventDate
-    filed_on: EventDate
-    amount: Money = Decimal(0)
-    recovered: Money = Decimal(0)
-    status: CaseStatus = CaseStatus.OPEN
-    debtor: Party
-    applicant: Party
+    case_no: CaseNo = Field(description="案号, unique", examples=["(2024)渝0237执123号"])
+    court_code: CourtCode = Field(description="the court enforcing it now")
+    obligation: Obligation = Field(description="what the judgment orders")
+    non_litigation: bool = Field(default=False, description="非诉执行 (closing limit 3 months instead of 6)")
+    received_on: EventDate = Field(description="the day the court received the application (收到申请执行书之日): "
+                                               "starts the Art. 237 clock")
+    filed_on: EventDate = Field(description="立案 date: starts the closing-deadline clock")
+    amount: Money = Field(default=Decimal(0), description="执行标的, in yuan")
+    recovered: Money = Field(default=Decimal(0), description="amount paid out so far, in yuan")
+    status: CaseStatus = Field(default=CaseStatus.OPEN, description="执行完毕 = `concluded`; 终结本次执行程序 = "
+                                                                    "`zhongben`")
+    debtor: Party = Field(description="被执行人")
+    applicant: Party = Field(description="申请执行人")
     assets: list[Asset] = Field(default_factory=list)
-    measures: list[Measure] = Field(default_factory=list)
-    excluded_periods: list[Period] = Field(default_factory=list)
-    other_periods: list[Period] = Field(default_factory=list)
-    supervision_orders: list[Order] = Field(default_factory=list)
-    zhongben: ZhongBen | None = None
-    restored_on: EventDate | None = None
-    entrusted: Entrustment | None = None
-    application: Application | None = None
-    petitions: list[EventDate] = Field(default_factory=list)
-    interference_reports: list[EventDate] = Field(default_factory=list)
-    officer_conflict: bool = False
-    related_case_nos: list[CaseNo] = Field(default_factory=list)
-    process: ProcessNodes | None = None  # v1.2: dated process nodes (assign/process.py); absent = unknown
+    measures: list[Measure] = Field(default_factory=list, description="enforcement measures taken, with dates")
+    excluded_periods: list[Period] = Field(default_factory=list, description="the six kinds that Art. 13 of the "
+                                                                             "interpretation removes from the six "
+                                                                             "months")
+    other_periods: list[Period] = Field(default_factory=list, description="periods that do not stop the Art. 237 "
+                                                                          "clock but matter elsewhere")
+    supervision_orders: list[Order] = Field(default_factory=list, description="督促执行令 issued by a higher court")
+    zhongben: ZhongBen | None = Field(default=None, description="the 终本 record")
+    restored_on: EventDate | None = Field(default=None, description="恢复执行 date")
+    entrusted: Entrustment | None = Field(default=None, description="委托执行")
+    application: Application | None = Field(default=None, description="the applicant's Art. 237 application, if any")
+    petitions: list[EventDate] = Field(default_factory=list, description="信访 / complaints of passive enforcement "
+                                                                         "received")
+    interference_reports: list[EventDate] = Field(default_factory=list, description="recorded improper "
+                                                                                    "interference (不当干预)")
+    officer_conflict: bool = Field(default=False, description="the case officer must recuse (回避)")
+    related_case_nos: list[CaseNo] = Field(default_factory=list, description="other cases the dispatcher links to "
+                                                                             "this one")
+    process: ProcessNodes | None = Field(default=None, description="v1.2: dated process nodes (officer assigned, "
+                                                                   "notice served, …); absent = unknown")
 
     @field_validator("excluded_periods")
     @classmethod
