@@ -444,22 +444,28 @@ class RulebookVersion(_Model):
 
 
 class Verdict(_Model):
+    """What evaluating one case returns."""
+
     case_no: str
-    as_of: date
+    as_of: date = Field(description="the evaluation date")
     outcome: Outcome
-    basis: str | None = None  # "10(1)" | "10(2)" | "10(3)" | "10(4)" | None
-    clock_start: date | None = None
-    eligible_from: date | None = None
-    countable_days: int | None = None
-    forum: str | None = None
+    basis: str | None = Field(default=None, description="the item of Art. 10 of the interpretation that applies: "
+                                                        "`10(1)`, `10(2)`, `10(3)`, `10(4)` or null")
+    clock_start: date | None = Field(default=None, description="the date the six months run from")
+    eligible_from: date | None = Field(default=None, description="the first day on which \"more than six months\" "
+                                                                 "holds, after excluded days")
+    countable_days: int | None = Field(default=None, description="days counted so far")
+    forum: str | None = Field(default=None, description="the court that decides (上一级 of the enforcing court, or "
+                                                        "of the entrusted court)")
     permitted_modes: list[Mode] = Field(default_factory=list)
-    recommended_mode: Mode | None = None
-    flags: list[str] = Field(default_factory=list)
-    fired: list[FiredRule] = Field(default_factory=list)
-    rulebook_version: RulebookVersion
-    # §12.11: while an Art. 13 period runs, eligible_from is null and this is the day it would be
-    # if the period ended on as_of (a projection, labelled as one wherever it is shown).
-    eligible_from_projected: date | None = None
+    recommended_mode: Mode | None = Field(default=None, description="one of `permitted_modes`, or null")
+    flags: list[str] = Field(default_factory=list, description="flag codes (the `Flag` names; more may be added)")
+    fired: list[FiredRule] = Field(default_factory=list, description="every rule that fired and why")
+    rulebook_version: RulebookVersion = Field(description="id and content hash of the rulebook that produced it")
+    # §12.11: a projection, labelled as one wherever it is shown
+    eligible_from_projected: date | None = Field(
+        default=None, description="while an Art. 13 period runs (`eligible_from` is then null): the day it would be "
+                                  "if the period ended on `as_of`")
 
     @property
     def needs_target(self) -> bool:
