@@ -154,9 +154,32 @@ class StoredLead(NamedTuple):
 Pair = tuple[LeadCase, RegisterRecord, StoredLead | None]
 
 
-def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]:
+_MATCHED = [CaseStatus.OPEN.value, CaseStatus.ZHONGBEN.value]  # the statuses a lead pass reads
+
+
+def court_ranges(conn: Connection, size: int) -> list[tuple[str, str]]:
+    """(first, last) court codes of consecutive whole courts holding about `size` open and 终本 cases each, in
+    court order: the work units of a pass over several processes (`matched_pairs(courts=...)`). A court is never
+    split, so each unit gives whole courts' new leads and their events are the ones a single pass gives."""
+    q = (sa.select(_CASES.c.court_code, sa.func.count()).where(_CASES.c.status.in_(_MATCHED))
+         .group_by(_CASES.c.court_code).order_by(_CASES.c.court_code))
+    ranges: list[tuple[str, str]] = []
+    first: str | None = None
+    last, held = "", 0
+    for last, n in conn.execute(q):
+        first, held = first or last, held + int(n)
+        if held >= size:
+            ranges.append((first, last))
+            first, held = None, 0
+    if first is not None:
+        ranges.append((first, last))
+    return ranges
+
+
+def matched_pairs(conn: Connection, *, page: int = 5000, courts: tuple[str, str] | None = None) -> Iterator[list[Pair]]:
     """Pages of (case, register record of its debtor, the stored lead of the pair or None), for every
-    open and 终本 case: one join, streamed in (court, case_no) order, so a court's new leads arrive together.
+    open and 终本 case (of the courts `first <= court_code <= last` if `courts`, a unit of `court_ranges`):
+    one join, streamed in (court, case_no) order, so a court's new leads arrive together.
 
     The join carries the keys and the register's columns only: the database sorts narrow rows (the
     case JSON and a stored lead's JSON would make every sorted row kilobytes wide); a page's cases
@@ -166,8 +189,13 @@ def matched_pairs(conn: Connection, *, page: int = 5000) -> Iterator[list[Pair]]
          .select_from(_REG.join(_CASES, _CASES.c.debtor_id == _REG.c.party_id)
                       .outerjoin(_LEADS, sa.and_(_LEADS.c.case_no == _CASES.c.case_no,
                                                  _LEADS.c.record_id == _REG.c.record_id)))
-         .where(_CASES.c.status.in_([CaseStatus.OPEN.value, CaseStatus.ZHONGBEN.value]))
          .order_by(_CASES.c.court_code, _CASES.c.case_no, _REG.c.record_id))
+    if courts is None:
+        q = q.where(_CASES.c.status.in_(_MATCHED))
+    else:
+        # `status || ''` is no index term: SQLite walks the court index over the range instead of the (status,
+        # debtor_id) index, which would read every open and 终本 case's row for its court in every unit
+        q = q.where((_CASES.c.status + "").in_(_MATCHED)).where(_CASES.c.court_code.between(*courts))
     result = conn.execution_options(stream_results=True, yield_per=page).execute(q)
     for rows in result.partitions(page):
         cases = lead_cases(conn, {r[0] for r in rows})
@@ -231,7 +259,7 @@ def _lead_case(row: Sequence[Any]) -> LeadCase:
 def debtor_ids(engine: Engine) -> list[str]:
     """The distinct debtor ids of the open and 终本 cases, sorted (the ids a lead pass can match)."""
     q = (sa.select(_CASES.c.debtor_id).distinct()
-         .where(_CASES.c.status.in_([CaseStatus.OPEN.value, CaseStatus.ZHONGBEN.value])).order_by(_CASES.c.debtor_id))
+         .where(_CASES.c.status.in_(_MATCHED)).order_by(_CASES.c.debtor_id))
     with engine.connect() as conn:
         return [r[0] for r in conn.execute(q)]
 
