@@ -5,15 +5,13 @@ missed 终本 window or an extension that moves the closing deadline is a new al
 pass upserts the alerts it found, publishes the new ones as events (one `alerts.raised` event
 per court and pass, so webhooks fire once per court, not once per case), and marks resolved
 the active alerts of the cases it covered that no longer fire (the case was concluded, the
-deadline extended, the 终本 restored). The court is the enforcing court's code: officers are
-not in the format, and an alert never names one.
+deadline extended, the 终本 restored); the writes are `assign.alert_saves`. The court is the
+enforcing court's code: officers are not in the format, and an alert never names one.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
@@ -23,14 +21,11 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from assign import events
-from assign.db import court_queue_page, table_of
+from assign.db import court_queue_page
 from assign.models import utcnow
 from assign.schemas import RulebookVersion
 
 EVENT_KIND = "alerts.raised"
-EVENT_CHUNK = 500  # alerts per event payload
-WRITE_CHUNK = 5_000  # rows per executemany
 
 
 class Severity(StrEnum):
@@ -85,6 +80,9 @@ class AlertRow(SQLModel, table=True):
     resolved_on: date | None = None
     data: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)
+    # False while its `alerts.raised` event is still to be published (`save_range_alerts`: a store pass
+    # stores its ranges' alerts as it goes and publishes the new ones at its end)
+    published: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
     def alert(self) -> Alert:
         return Alert.model_validate_json(self.data)
@@ -111,97 +109,6 @@ class AlertValues(NamedTuple):
     @property
     def key(self) -> tuple[str, str, date | None]:
         return (self.case_no, self.node, self.due_on)
-
-
-def save_alerts(*, session: Session, as_of: date, alerts: Sequence[Alert],
-                court_codes: Sequence[str] | None = None) -> dict[str, int]:
-    """`save_alert_values` of `alerts`."""
-    return save_alert_values(session=session, as_of=as_of, alerts=[AlertValues.of(a) for a in alerts],
-                             court_codes=court_codes)
-
-
-def save_alert_values(*, session: Session, as_of: date, alerts: Sequence[AlertValues],
-                      court_codes: Sequence[str] | None = None) -> dict[str, int]:
-    """Upsert `alerts`; resolve the active alerts of the pass's courts (None: every court) that no
-    longer fire; publish the new ones. Returns counts: new, updated, resolved, events.
-
-    Written with one executemany per statement (a national night stores hundreds of thousands)."""
-    table = table_of(AlertRow)
-    found = {a.key: a for a in alerts}
-    key_cols = (table.c.id, table.c.case_no, table.c.node, table.c.due_on)
-    q = sa.select(*key_cols).where(table.c.active == sa.true())
-    if court_codes is not None:
-        q = q.where(table.c.court_code.in_(list(court_codes)))
-    active = {(n, k, d): i for i, n, k, d in session.execute(q)}
-    revived: dict[tuple[str, str, date | None], int] = {}
-    case_nos = sorted({k[0] for k in found if k not in active})  # only a key not active now can be revived
-    for lo in range(0, len(case_nos), 5000):  # resolved earlier, firing again
-        q = sa.select(*key_cols).where(table.c.active == sa.false()).where(
-            table.c.case_no.in_(case_nos[lo : lo + 5000]))
-        revived.update({(n, k, d): i for i, n, k, d in session.execute(q) if (n, k, d) in found})
-    now = utcnow()
-    by_id = table.c.id == sa.bindparam("row_id")
-    cols = ("court_code", "severity", "days_overdue", "as_of", "active", "resolved_on", "data", "updated_at")
-    update = table.update().where(by_id).values({c: sa.bindparam(c) for c in cols})
-    counts = {"new": 0, "updated": 0}
-    new: list[AlertValues] = []
-    items = list(found.items())
-    for lo in range(0, len(items), WRITE_CHUNK):  # rows built and written a chunk at a time: bounded memory
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        for key, alert in items[lo : lo + WRITE_CHUNK]:
-            values = {"court_code": alert.court_code, "severity": alert.severity,
-                      "days_overdue": alert.days_overdue, "as_of": as_of, "active": True, "resolved_on": None,
-                      "data": alert.data, "updated_at": now}
-            row_id = active.get(key) or revived.get(key)
-            if row_id is None:
-                inserts.append({**values, "case_no": alert.case_no, "node": alert.node, "due_on": alert.due_on,
-                                "first_seen_on": as_of})
-            else:
-                updates.append({**values, "row_id": row_id})
-            if key not in active:
-                new.append(alert)  # never seen, or raised again after being resolved
-        if inserts:
-            session.execute(table.insert(), inserts)
-        if updates:
-            session.execute(update, updates)
-        counts["new"] += len(inserts)
-        counts["updated"] += len(updates)
-    resolved = [{"row_id": i, "resolved_on": as_of, "updated_at": now} for k, i in active.items() if k not in found]
-    if resolved:
-        session.execute(table.update().where(by_id).values(
-            active=False, resolved_on=sa.bindparam("resolved_on"), updated_at=sa.bindparam("updated_at")), resolved)
-    events_published = publish_new(session=session, as_of=as_of, alerts=new)
-    session.flush()
-    return {**counts, "resolved": len(resolved), "events": events_published}
-
-
-def publish_new(*, session: Session, as_of: date, alerts: Sequence[AlertValues]) -> int:
-    """One `alerts.raised` event per court (chunked), listing its new alerts in case order (nodes in
-    process order within a case), whatever order the pass found them in."""
-    by_court: dict[str, list[AlertValues]] = defaultdict(list)
-    for a in sorted(alerts, key=lambda a: a.case_no):  # stable: a case's nodes keep their order
-        by_court[a.court_code].append(a)
-    new: list[events.NewEvent] = []
-    for court in sorted(by_court):
-        batch = by_court[court]
-        for lo in range(0, len(batch), EVENT_CHUNK):
-            chunk = batch[lo : lo + EVENT_CHUNK]
-            payload: dict[str, Any] = {
-                "idempotency_key": f"alerts:{as_of.isoformat()}:{court}:{_digest(chunk)}",
-                "as_of": as_of.isoformat(), "court_code": court, "count": len(chunk),
-                "alerts": [{"case_no": a.case_no, "node": a.node, "severity": a.severity,
-                            "due_on": a.due_on.isoformat() if a.due_on else None,
-                            "days_overdue": a.days_overdue, "legal_basis": a.legal_basis} for a in chunk],
-            }
-            new.append(events.NewEvent(EVENT_KIND, f"{court}: {len(chunk)} new", payload))
-    return len(events.publish_many(session=session, items=new))
-
-
-def _digest(alerts: Sequence[AlertValues]) -> str:
-    """The same new alerts give the same key (a rerun publishes nothing new anyway)."""
-    text = "|".join(f"{a.case_no}:{a.node}:{a.due_on}" for a in alerts)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def list_alerts(*, session: Session, court_codes: Sequence[str] | None = None, node: str | None = None,

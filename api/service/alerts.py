@@ -20,7 +20,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from assign import repository
-from assign.alerts import Alert, save_alerts
+from assign.alert_saves import save_alerts
+from assign.alerts import Alert
 from assign.db import make_engine, session_scope
 from assign.network import CourtNetwork
 from assign.schemas import CaseStatus

@@ -34,7 +34,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from assign import events, repository
-from assign.alerts import AlertValues, save_alert_values
+from assign.alert_saves import CaseNoSpan, publish_pending, save_range_alerts
+from assign.alerts import AlertValues
 from assign.db import make_engine, session_scope, write_lock
 from assign.errors import DataError, RowProblem, RulebookError
 from assign.fields import require_not_future
@@ -228,7 +229,9 @@ class _RangeDone:
     read: int  # stored records read (open, and 终本 with alerts)
     evaluated: int
     problems: list[str]
-    alerts: list[AlertValues]
+    alerts: int  # found
+    alerts_new: list[AlertValues]  # stored, to publish (`assign.alert_saves.publish_pending`)
+    alerts_saved: dict[str, int]  # new, updated, resolved
     alerts_s: float
 
 
@@ -263,11 +266,12 @@ def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: di
     settle_heap()
 
 
-def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> _RangeDone:
+def _evaluate_range(lo: str, hi: str, as_of: date, page: int, span: CaseNoSpan | None = None) -> _RangeDone:
     """Evaluate and save the open cases with lo <= case_no <= hi; a bad stored case is skipped
     and reported (case number and reason), never allowed to stop the night's pass. With the
     alerts ruleset, the range's 终本 cases are read too and every case read, parsed once, also
-    gets its node alerts (returned serialized, saved by the main process for the whole store)."""
+    gets its node alerts, saved here for the case numbers of `span` (`assign.alert_saves.save_range_alerts`);
+    the new ones are returned, for the main process to publish."""
     state = _worker[0]
     db, engine, network, batch = state.db, state.engine, state.network, state.batch
     alerts_engine = state.alerts
@@ -294,7 +298,19 @@ def _evaluate_range(lo: str, hi: str, as_of: date, page: int) -> _RangeDone:
             started = time.perf_counter()
             found += [AlertValues.of(a) for a in evaluate_alerts(cases, as_of, alerts_engine)]
             alerts_s += time.perf_counter() - started
-    return _RangeDone(len(rows), done, problems, found, alerts_s)
+    new: list[AlertValues] = []
+    saved: dict[str, int] = {}
+    if alerts_engine is not None and span is not None:
+        with state.write_lock, session_scope(db) as session:
+            saved, new = save_range_alerts(session=session, as_of=as_of, alerts=found, span=span)
+    return _RangeDone(len(rows), done, problems, len(found), new, saved, alerts_s)
+
+
+def _spans(lasts: Sequence[str]) -> list[CaseNoSpan]:
+    """Per range (given its last case number, in order), the case numbers whose alerts it answers for:
+    from after the previous range's last to its own last, the first and the last range unbounded."""
+    return [CaseNoSpan(lasts[i - 1] if i else None, last if i < len(lasts) - 1 else None)
+            for i, last in enumerate(lasts)]
 
 
 def _statuses(with_alerts: bool) -> tuple[CaseStatus, ...]:
@@ -317,7 +333,9 @@ def evaluate_store(
     pass too: each open and 终本 case is read and parsed once, the art237 rulebook fires on the
     open ones and the alerts ruleset on all of them, and the alerts are then saved and the new
     ones published exactly as `api.service.alerts.store_alerts` saves a whole-store pass
-    (`assign.alerts.save_alert_values`, one transaction, every court).
+    (`assign.alert_saves.save_alert_values`, every court): each worker saves its range's alerts as it
+    saves the verdicts (`save_range_alerts`, under the store's write lock), and the new ones are
+    published here at the end, per court (`publish_pending`).
     """
     require_not_future(as_of)  # verdicts are stored
     db = make_engine(url)
@@ -334,11 +352,15 @@ def evaluate_store(
     done = read = 0
     if progress:
         progress(0, total)
-    found: list[AlertValues] = []
+    found = 0
+    new: list[AlertValues] = []
+    saved: dict[str, int] = {}
     alerts_s = 0.0
+    spans = _spans([hi for _, hi, _ in ranges]) if alerts is not None else [None] * len(ranges)
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                              initargs=(url, rulebook, network, counts, alerts)) as pool:
-        futures = [pool.submit(_evaluate_range, lo, hi, as_of, page) for lo, hi, _ in ranges]
+        futures = [pool.submit(_evaluate_range, lo, hi, as_of, page, span)
+                   for (lo, hi, _), span in zip(ranges, spans, strict=True)]
         problems: list[str] = []
         rejected = 0
         for f in as_completed(futures):
@@ -348,18 +370,22 @@ def evaluate_store(
             rejected += len(ranged.problems)
             problems += ranged.problems[: max(0, MAX_REPORTED_PROBLEMS - len(problems))]
             found += ranged.alerts
+            new += ranged.alerts_new
+            saved = {k: saved.get(k, 0) + v for k, v in ranged.alerts_saved.items()}
             alerts_s += ranged.alerts_s
             if progress:
                 progress(read, total)
-    saved: dict[str, int] = {}
     if alerts is not None:
         with session_scope(make_engine(url)) as session:
-            saved = save_alert_values(session=session, as_of=as_of, alerts=found)
+            if not ranges:  # no open or 终本 case left: every active alert is resolved
+                saved = save_range_alerts(session=session, as_of=as_of, alerts=[], span=CaseNoSpan(None, None)).counts
+            saved = {"new": 0, "updated": 0, "resolved": 0, **saved,
+                     "events": publish_pending(session=session, as_of=as_of, alerts=new)}
     if rejected:
         log.warning("store pass on %s: %d stored cases could not be evaluated", as_of, rejected)
         with session_scope(make_engine(url)) as session:  # visible on the event feed and to the command centre
             events.publish(session=session, kind="cases.not_evaluated", subject=f"{rejected} on {as_of}",
                            payload={"as_of": as_of.isoformat(), "count": rejected, "cases": problems})
     return StoreRun(evaluated=done, saved=done, ranges=len(ranges), rulebook=rulebook.versioned_name,
-                    rejected=rejected, problems=tuple(problems), alerts=len(found), alerts_saved=saved,
+                    rejected=rejected, problems=tuple(problems), alerts=found, alerts_saved=saved,
                     alerts_s=round(alerts_s, 3))

@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from assign import events
-from assign.alerts import Alert, list_alerts, save_alerts
+from assign.alert_saves import save_alerts
+from assign.alerts import Alert, list_alerts
 from assign.db import session_scope
 from assign.schemas import RulebookVersion
 

@@ -1,0 +1,179 @@
+"""Node alerts stored: the writes of the `node_alert` table (the model and its readers: `assign.alerts`).
+
+A pass upserts the alerts it found, publishes the new ones as events (one `alerts.raised` event
+per court and pass, chunked, so webhooks fire once per court, not once per case), and marks
+resolved the active alerts it answers for that no longer fire. `assign alerts --save` and the API
+save a whole pass at once (`save_alerts`, the pass's courts); the nightly's store pass saves range
+by range in its workers (`save_range_alerts`, the range's case numbers) and publishes the night's
+new ones at its end (`publish_pending`): the same rows and the same events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from assign import events
+from assign.alerts import EVENT_KIND, Alert, AlertRow, AlertValues
+from assign.db import table_of
+from assign.models import utcnow
+
+EVENT_CHUNK = 500  # alerts per event payload
+WRITE_CHUNK = 5_000  # rows per executemany
+
+
+def save_alerts(*, session: Session, as_of: date, alerts: Sequence[Alert],
+                court_codes: Sequence[str] | None = None) -> dict[str, int]:
+    """`save_alert_values` of `alerts`."""
+    return save_alert_values(session=session, as_of=as_of, alerts=[AlertValues.of(a) for a in alerts],
+                             court_codes=court_codes)
+
+
+def save_alert_values(*, session: Session, as_of: date, alerts: Sequence[AlertValues],
+                      court_codes: Sequence[str] | None = None) -> dict[str, int]:
+    """Upsert `alerts`; resolve the active alerts of the pass's courts (None: every court) that no
+    longer fire; publish the new ones. Returns counts: new, updated, resolved, events."""
+    q = _active_query()
+    if court_codes is not None:
+        q = q.where(table_of(AlertRow).c.court_code.in_(list(court_codes)))
+    counts, new = _upsert(session, as_of, alerts, q, published=True)
+    return {**counts, "events": publish_new(session=session, as_of=as_of, alerts=new)}
+
+
+class CaseNoSpan(NamedTuple):
+    """The case numbers after < case_no <= upto (None: unbounded) that one range of a store pass answers
+    for: consecutive spans of the pass's ranges cover every case number, so every active alert, its case
+    stored or not, is resolved by exactly one range when no longer found."""
+
+    after: str | None
+    upto: str | None
+
+
+class RangeSaved(NamedTuple):
+    counts: dict[str, int]  # new, updated, resolved
+    new: list[AlertValues]  # to publish (`publish_pending`): stored, their event not yet published
+
+
+def save_range_alerts(*, session: Session, as_of: date, alerts: Sequence[AlertValues], span: CaseNoSpan) -> RangeSaved:
+    """The range half of a store pass's save (`save_alert_values` split by case number, run by each
+    worker as it finishes a range): `alerts` upserted, the active alerts of `span` that no longer fire
+    resolved. The new ones are stored as not yet published and returned: the pass publishes them all
+    at once (`publish_pending`: the same events as a whole-store save) and marks them published in the
+    same transaction. Should the pass stop in between, the next pass finds them unpublished and
+    publishes them then: an alert is never stored active without its event following."""
+    table = table_of(AlertRow)
+    q = _active_query()
+    if span.after is not None:
+        q = q.where(table.c.case_no > span.after)
+    if span.upto is not None:
+        q = q.where(table.c.case_no <= span.upto)
+    counts, new = _upsert(session, as_of, alerts, q, published=False)
+    return RangeSaved(counts, new)
+
+
+def publish_pending(*, session: Session, as_of: date, alerts: Sequence[AlertValues]) -> int:
+    """Publish the new alerts a store pass's ranges stored (`save_range_alerts`) and mark every stored
+    alert published; returns the events published."""
+    published = publish_new(session=session, as_of=as_of, alerts=alerts)
+    table = table_of(AlertRow)
+    session.execute(table.update().where(table.c.published == sa.false()).values(published=True))
+    return published
+
+
+def _active_query() -> sa.Select[Any]:
+    table = table_of(AlertRow)
+    return sa.select(table.c.id, table.c.case_no, table.c.node, table.c.due_on, table.c.published).where(
+        table.c.active == sa.true())
+
+
+def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active_query: sa.Select[Any],
+            *, published: bool) -> tuple[dict[str, int], list[AlertValues]]:
+    """Upsert `alerts` and resolve the alerts of `active_query` (id, key, published; active ones) not
+    among them; returns counts (new, updated, resolved) and the alerts whose event is due: not active
+    before, or active but never published (a pass stopped before publishing). Written with one
+    executemany per statement (a national night stores hundreds of thousands)."""
+    table = table_of(AlertRow)
+    found = {a.key: a for a in alerts}
+    active: dict[tuple[str, str, date | None], int] = {}
+    unpublished: set[tuple[str, str, date | None]] = set()
+    for i, n, k, d, was_published in session.execute(active_query):
+        active[(n, k, d)] = i
+        if not was_published:
+            unpublished.add((n, k, d))
+    key_cols = (table.c.id, table.c.case_no, table.c.node, table.c.due_on)
+    revived: dict[tuple[str, str, date | None], int] = {}
+    case_nos = sorted({k[0] for k in found if k not in active})  # only a key not active now can be revived
+    for lo in range(0, len(case_nos), 5000):  # resolved earlier, firing again
+        q = sa.select(*key_cols).where(table.c.active == sa.false()).where(
+            table.c.case_no.in_(case_nos[lo : lo + 5000]))
+        revived.update({(n, k, d): i for i, n, k, d in session.execute(q) if (n, k, d) in found})
+    now = utcnow()
+    by_id = table.c.id == sa.bindparam("row_id")
+    cols = ("court_code", "severity", "days_overdue", "as_of", "active", "resolved_on", "data", "updated_at",
+            "published")
+    update = table.update().where(by_id).values({c: sa.bindparam(c) for c in cols})
+    counts = {"new": 0, "updated": 0}
+    new: list[AlertValues] = []
+    items = list(found.items())
+    for lo in range(0, len(items), WRITE_CHUNK):  # rows built and written a chunk at a time: bounded memory
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for key, alert in items[lo : lo + WRITE_CHUNK]:
+            due = key not in active or key in unpublished  # never seen, raised again, or its event not yet out
+            values = {"court_code": alert.court_code, "severity": alert.severity,
+                      "days_overdue": alert.days_overdue, "as_of": as_of, "active": True, "resolved_on": None,
+                      "data": alert.data, "updated_at": now, "published": published or not due}
+            row_id = active.get(key) or revived.get(key)
+            if row_id is None:
+                inserts.append({**values, "case_no": alert.case_no, "node": alert.node, "due_on": alert.due_on,
+                                "first_seen_on": as_of})
+            else:
+                updates.append({**values, "row_id": row_id})
+            if due:
+                new.append(alert)
+        if inserts:
+            session.execute(table.insert(), inserts)
+        if updates:
+            session.execute(update, updates)
+        counts["new"] += len(inserts)
+        counts["updated"] += len(updates)
+    resolved = [{"row_id": i, "resolved_on": as_of, "updated_at": now} for k, i in active.items() if k not in found]
+    if resolved:
+        session.execute(table.update().where(by_id).values(
+            active=False, resolved_on=sa.bindparam("resolved_on"), updated_at=sa.bindparam("updated_at")), resolved)
+    session.flush()
+    return {**counts, "resolved": len(resolved)}, new
+
+
+def publish_new(*, session: Session, as_of: date, alerts: Sequence[AlertValues]) -> int:
+    """One `alerts.raised` event per court (chunked), listing its new alerts in case order (nodes in
+    process order within a case), whatever order the pass found them in."""
+    by_court: dict[str, list[AlertValues]] = defaultdict(list)
+    for a in sorted(alerts, key=lambda a: a.case_no):  # stable: a case's nodes keep their order
+        by_court[a.court_code].append(a)
+    new: list[events.NewEvent] = []
+    for court in sorted(by_court):
+        batch = by_court[court]
+        for lo in range(0, len(batch), EVENT_CHUNK):
+            chunk = batch[lo : lo + EVENT_CHUNK]
+            payload: dict[str, Any] = {
+                "idempotency_key": f"alerts:{as_of.isoformat()}:{court}:{_digest(chunk)}",
+                "as_of": as_of.isoformat(), "court_code": court, "count": len(chunk),
+                "alerts": [{"case_no": a.case_no, "node": a.node, "severity": a.severity,
+                            "due_on": a.due_on.isoformat() if a.due_on else None,
+                            "days_overdue": a.days_overdue, "legal_basis": a.legal_basis} for a in chunk],
+            }
+            new.append(events.NewEvent(EVENT_KIND, f"{court}: {len(chunk)} new", payload))
+    return len(events.publish_many(session=session, items=new))
+
+
+def _digest(alerts: Sequence[AlertValues]) -> str:
+    """The same new alerts give the same key (a rerun publishes nothing new anyway)."""
+    text = "|".join(f"{a.case_no}:{a.node}:{a.due_on}" for a in alerts)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
