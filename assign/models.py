@@ -77,6 +77,9 @@ class VerdictRow(SQLModel, table=True):
     verdict, the queue's join, a run's verdicts), and (as_of, outcome) every read of one day (the
     queue, the counts by outcome, a run's forums, the newest day). Every such read names its day:
     single-column indexes on outcome or forum span all the days kept and were not used (EXPLAIN).
+    The unique key is case-major, so each night's verdicts (a new as_of) go between the earlier nights'
+    entries of the same cases, and saving a night costs more the more nights are kept; with a day-major
+    key it does not grow (bench/verdict_save_days.py measures both; figures in bench/RESULTS.md).
     """
 
     __tablename__ = "verdict"
