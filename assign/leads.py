@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -157,28 +157,22 @@ Pair = tuple[LeadCase, RegisterRecord, StoredLead | None]
 _MATCHED = [CaseStatus.OPEN.value, CaseStatus.ZHONGBEN.value]  # the statuses a lead pass reads
 
 
-def court_ranges(conn: Connection, size: int) -> list[tuple[str, str]]:
-    """(first, last) court codes of consecutive whole courts holding about `size` open and 终本 cases each, in
-    court order: the work units of a pass over several processes (`matched_pairs(courts=...)`). A court is never
-    split, so each unit gives whole courts' new leads and their events are the ones a single pass gives."""
-    q = (sa.select(_CASES.c.court_code, sa.func.count()).where(_CASES.c.status.in_(_MATCHED))
-         .group_by(_CASES.c.court_code).order_by(_CASES.c.court_code))
-    ranges: list[tuple[str, str]] = []
-    first: str | None = None
-    last, held = "", 0
-    for last, n in conn.execute(q):
-        first, held = first or last, held + int(n)
-        if held >= size:
-            ranges.append((first, last))
-            first, held = None, 0
-    if first is not None:
-        ranges.append((first, last))
-    return ranges
+CourtUnit = tuple[str | None, str | None]  # first <= court_code < last; None: unbounded on that side
 
 
-def matched_pairs(conn: Connection, *, page: int = 5000, courts: tuple[str, str] | None = None) -> Iterator[list[Pair]]:
+def court_units(codes: Iterable[str], courts_per_unit: int) -> list[CourtUnit]:
+    """Consecutive ranges of court codes, `courts_per_unit` of `codes` (the network's courts) in each, covering
+    every code (the first and last are open-ended, so a stored case of a court the network lacks is still read):
+    the work units of a pass over several processes (`matched_pairs(courts=...)`). A court is never split, so
+    each unit gives whole courts' new leads and their events are the ones a single pass gives. No query: counting
+    the cases per court read every open and 终本 case's row before any unit could start."""
+    bounds = sorted(set(codes))[courts_per_unit::courts_per_unit]
+    return list(zip([None, *bounds], [*bounds, None], strict=True))
+
+
+def matched_pairs(conn: Connection, *, page: int = 5000, courts: CourtUnit = (None, None)) -> Iterator[list[Pair]]:
     """Pages of (case, register record of its debtor, the stored lead of the pair or None), for every
-    open and 终本 case (of the courts `first <= court_code <= last` if `courts`, a unit of `court_ranges`):
+    open and 终本 case (of the courts `first <= court_code < last` if `courts`, a unit of `court_units`):
     one join, streamed in (court, case_no) order, so a court's new leads arrive together.
 
     The join carries the keys and the register's columns only: the database sorts narrow rows (the
@@ -190,12 +184,18 @@ def matched_pairs(conn: Connection, *, page: int = 5000, courts: tuple[str, str]
                       .outerjoin(_LEADS, sa.and_(_LEADS.c.case_no == _CASES.c.case_no,
                                                  _LEADS.c.record_id == _REG.c.record_id)))
          .order_by(_CASES.c.court_code, _CASES.c.case_no, _REG.c.record_id))
-    if courts is None:
-        q = q.where(_CASES.c.status.in_(_MATCHED))
-    else:
-        # `status || ''` is no index term: SQLite walks the court index over the range instead of the (status,
-        # debtor_id) index, which would read every open and 终本 case's row for its court in every unit
-        q = q.where((_CASES.c.status + "").in_(_MATCHED)).where(_CASES.c.court_code.between(*courts))
+    first, last = courts
+    if first is None and last is None:
+        return _pages(conn, q.where(_CASES.c.status.in_(_MATCHED)), page)
+    # `status || ''` is no index term: SQLite walks the court index over the range instead of the (status,
+    # debtor_id) index, which would read every open and 终本 case's row for its court in every unit
+    q = q.where((_CASES.c.status + "").in_(_MATCHED))
+    q = q.where(_CASES.c.court_code >= first) if first is not None else q
+    return _pages(conn, q.where(_CASES.c.court_code < last) if last is not None else q, page)
+
+
+def _pages(conn: Connection, q: sa.Select[Any], page: int) -> Iterator[list[Pair]]:
+    """`matched_pairs` of the join `q`, `page` rows at a time."""
     result = conn.execution_options(stream_results=True, yield_per=page).execute(q)
     for rows in result.partitions(page):
         cases = lead_cases(conn, {r[0] for r in rows})

@@ -1,11 +1,12 @@
 """Restoration leads over the store: one pass shared by the CLI (`assign leads`), the API and the nightly.
 
-The pass splits the store into units of whole courts (`assign.leads.court_ranges`, about
-RANGE_SIZE open and 终本 cases each, in court order). For each unit it reads the debtor-id join
+The pass reads the store in units of whole courts, in court order: one unit in the caller's process,
+or with `workers` > 1 ranges of COURTS_PER_UNIT of the network's courts (`assign.leads.court_units`)
+classified in that many processes (the nightly: the machine's cores; a unit's join, case parts and
+masking are most of the pass). For each unit it reads the debtor-id join
 (`assign.leads.matched_pairs`), classifies each pair (`rules.leads.classify_lead`) and makes the
-unit's stored values of new and changed leads and its `leads.raised` events (`_classify_range`);
-with `workers` > 1 the units are classified in that many processes (the nightly: the machine's
-cores; a unit's join, case parts and masking are most of the pass). The caller's process takes the
+unit's stored values of new and changed leads and its `leads.raised` events (`_classify_range`).
+The caller's process takes the
 units back in court order and writes them in ONE transaction, so the stored leads, the events and
 their order are those of a single process. Memory holds a few units, not the night's leads (and
 the ids of the stored active ones, to resolve those not found again). A pass always covers the
@@ -31,9 +32,10 @@ from assign.events import NewEvent
 from assign.fields import require_not_future
 from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_records
 from assign.leads import (
+    CourtUnit,
     Lead,
     active_lead_ids,
-    court_ranges,
+    court_units,
     debtor_ids,
     finish_pass,
     lead_events,
@@ -49,7 +51,7 @@ from assign.registers import import_register_stream
 from rules.leads import classify_lead
 
 SHOWN_AT_MOST = 10_000  # leads a pass returns to its caller (all are stored)
-RANGE_SIZE = 10_000  # open and 终本 cases per unit of work (whole courts)
+COURTS_PER_UNIT = 50  # courts per unit of work in worker processes: ~64 units on the national network (3,200 courts)
 
 
 @dataclass
@@ -89,15 +91,14 @@ class _Found:
 
 
 def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days: int, save: bool = True,
-              court: str | None = None, workers: int = 1, range_size: int = RANGE_SIZE) -> LeadPass:
+              court: str | None = None, workers: int = 1, courts_per_unit: int = COURTS_PER_UNIT) -> LeadPass:
     """Match every open and 终本 case against the register; store (if `save`) and return the leads.
     `workers` > 1: the units of courts are classified in that many processes (same result)."""
     require_not_future(as_of)
     job = _Job(as_of, network, action_days, frozenset(network.subtree_codes(court)) if court else None, save,
                uuid.uuid4().hex)
     run = LeadPass(as_of=as_of)
-    with engine.connect() as conn:
-        ranges = court_ranges(conn, range_size)
+    ranges: list[CourtUnit] = court_units(network.codes, courts_per_unit) if workers > 1 else [(None, None)]
     with _found_by_unit(engine, job, ranges, workers, lambda: SHOWN_AT_MOST - len(run.leads)) as units, \
             session_scope(engine) as session:
         active_before = active_lead_ids(session) if save else set()
@@ -117,7 +118,7 @@ def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days
     return run
 
 
-def _classify_range(conn: Connection, courts: tuple[str, str], job: _Job, want: int) -> _Found:
+def _classify_range(conn: Connection, courts: CourtUnit, job: _Job, want: int) -> _Found:
     """Classify every matched pair of the unit `courts`; its values to store and its events (if `job.save`)."""
     found = _Found()
     new: list[Lead] = []
@@ -146,7 +147,7 @@ def _classify_range(conn: Connection, courts: tuple[str, str], job: _Job, want: 
 
 
 @contextmanager
-def _found_by_unit(engine: Engine, job: _Job, ranges: list[tuple[str, str]], workers: int,
+def _found_by_unit(engine: Engine, job: _Job, ranges: list[CourtUnit], workers: int,
                    want: Callable[[], int]) -> Iterator[Iterator[_Found]]:
     """The units' `_Found` in court order: classified here, or by `workers` processes a few units ahead of the
     caller (each asked for at most `want()` leads to show, taken when it is sent: never fewer than it must give)."""
@@ -163,7 +164,7 @@ def _found_by_unit(engine: Engine, job: _Job, ranges: list[tuple[str, str]], wor
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _in_order(pool: ProcessPoolExecutor, ranges: list[tuple[str, str]], ahead: int,
+def _in_order(pool: ProcessPoolExecutor, ranges: list[CourtUnit], ahead: int,
               want: Callable[[], int]) -> Iterator[_Found]:
     """Sends the first `ahead` units now (the workers fork before the caller opens its transaction), then one
     more each time the caller takes a unit."""
@@ -188,7 +189,7 @@ def _init_worker(url: str, job: _Job) -> None:
     _worker[:] = [(make_engine(url), job)]
 
 
-def _worker_range(courts: tuple[str, str], want: int) -> _Found:
+def _worker_range(courts: CourtUnit, want: int) -> _Found:
     db, job = _worker[0]
     with db.connect() as conn:
         return _classify_range(conn, courts, job, want)

@@ -13,13 +13,13 @@ from sqlalchemy.engine import Connection, Engine
 from api.service.leads import LeadPass, import_generated_registers, run_leads
 from assign.generator import generate_cases
 from assign.importer import import_cases
-from assign.leads import EVENT_KIND, court_ranges
+from assign.leads import EVENT_KIND, court_units
 from assign.network import builtin_network
 
 AS_OF = date(2025, 11, 20)
 LATER = date(2026, 1, 10)  # past every first night's lead's action window: states change
 NETWORK = builtin_network()
-ONE_UNIT = 10**9
+PER_UNIT = 12  # the builtin network's courts, 12 a unit: Sichuan's courts spread over several
 
 
 def _store(engine: Engine) -> None:
@@ -52,34 +52,32 @@ def _returned(run: LeadPass) -> tuple[Any, ...]:
 def test_units_in_workers_give_what_one_pass_gives(engine: Engine) -> None:
     _store(engine)
     with engine.connect() as conn:
-        units = court_ranges(conn, 30)
-    assert len(units) > 4  # the split pass below runs many units over its two workers
+        courts = {r[0] for r in conn.execute(sa.text("SELECT DISTINCT court_code FROM case_record"))}
+    assert len({i for i, (lo, hi) in enumerate(court_units(NETWORK.codes, PER_UNIT))
+                for c in courts if (lo is None or lo <= c) and (hi is None or c < hi)}) > 4  # the store's cases
     for day in (AS_OF, LATER):
         with engine.begin() as conn:
             table = sa.Table("restoration_lead", sa.MetaData(), autoload_with=conn)
             before = [dict(r._mapping) for r in conn.execute(sa.select(table))]
             start = _last_event(conn)
-        one = run_leads(engine, day, network=NETWORK, action_days=30, range_size=ONE_UNIT)
+        one = run_leads(engine, day, network=NETWORK, action_days=30)  # one unit, this process
         expected = _stored(engine, start)
         with engine.begin() as conn:  # the store as it was before that pass, for the split pass
             conn.execute(sa.text("DELETE FROM restoration_lead"))
             if before:
                 conn.execute(table.insert(), before)
             again = _last_event(conn)
-        split = run_leads(engine, day, network=NETWORK, action_days=30, workers=2, range_size=30)
+        split = run_leads(engine, day, network=NETWORK, action_days=30, workers=2, courts_per_unit=PER_UNIT)
         assert _stored(engine, again) == expected
         assert _returned(split) == _returned(one)
         assert one.pairs > 100 and (one.new > 100 if day == AS_OF else one.new == 0)
     assert one.counts["cross_enforcement_candidate"] > 0  # the later night changed states (leads rewritten)
 
 
-def test_court_ranges_hold_whole_courts_in_order(engine: Engine) -> None:
-    _store(engine)
-    with engine.connect() as conn:
-        courts = [r[0] for r in conn.execute(sa.text(
-            "SELECT court_code FROM case_record WHERE status IN ('open', 'zhongben') GROUP BY court_code"
-            " ORDER BY court_code"))]
-        units = court_ranges(conn, 25)
-        assert court_ranges(conn, ONE_UNIT) == [(courts[0], courts[-1])]
-    covered = [c for first, last in units for c in courts if first <= c <= last]
-    assert covered == courts  # every court in exactly one unit, in order
+def test_court_units_cover_every_code_once_in_order() -> None:
+    codes = ["B2", "A1", "C3", "B1", "A2", "C1", "B3"]
+    units = court_units(codes, 3)
+    assert units == [(None, "B2"), ("B2", "C3"), ("C3", None)]  # sorted: A1 A2 B1 | B2 B3 C1 | C3
+    for code in [*codes, "", "0", "ZZZ"]:  # a code outside the list is still in exactly one unit
+        assert sum((lo is None or lo <= code) and (hi is None or code < hi) for lo, hi in units) == 1
+    assert court_units(codes, 7) == [(None, None)] and court_units(codes, 100) == [(None, None)]
