@@ -36,7 +36,7 @@ from sqlalchemy.engine import Engine
 from assign import events, repository
 from assign.alert_saves import CaseNoSpan, publish_pending, save_range_alerts
 from assign.alerts import AlertValues
-from assign.db import make_engine, session_scope, write_lock
+from assign.db import WRITER_CACHE_MIB, make_engine, session_scope, write_lock
 from assign.errors import DataError, RowProblem, RulebookError
 from assign.fields import require_not_future
 from assign.heap import settle_heap
@@ -257,7 +257,7 @@ _worker: list[_WorkerState] = []  # this worker process's state, once it is init
 def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: dict[str, int],
                  alerts: Rulebook | None = None) -> None:
     # the rule engines: the versions the main process checked, one per pass
-    db = make_engine(url)
+    db = make_engine(url, cache_mib=WRITER_CACHE_MIB)  # it saves pages of thousands of verdicts
     _worker[:] = [_WorkerState(db=db, engine=RuleEngine(rulebook), network=network, batch=BatchContext(counts),
                                alerts=RuleEngine(alerts) if alerts is not None else None, write_lock=write_lock(db))]
     # The network and the debtor counts live as long as the worker: keep the collector off them,
