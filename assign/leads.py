@@ -346,7 +346,7 @@ def lead_events(leads: Sequence[Lead]) -> list[events.NewEvent]:
     return out
 
 
-def publish_events(conn: Connection | Session, new: Sequence[events.NewEvent]) -> int:
+def publish_events(conn: Connection | Session, new: Sequence[events.NewEvent | events.EncodedEvent]) -> int:
     """Publish `new` (`lead_events`) in one batch. Returns how many."""
     session = conn if isinstance(conn, Session) else Session(bind=conn)
     published = len(events.publish_many(session=session, items=new))

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from assign.db import make_engine, session_scope
 from assign.errors import ImportReport
-from assign.events import NewEvent
+from assign.events import EncodedEvent
 from assign.fields import require_not_future
 from assign.generator.registers import DEFAULT_DEBTOR_SHARE, generate_register_records
 from assign.leads import (
@@ -87,7 +87,7 @@ class _Found:
     new: int = 0
     seen: list[int] = field(default_factory=list)  # the stored leads it found again
     changed: list[dict[str, Any]] = field(default_factory=list)  # `lead_values` of its new and changed leads
-    events: list[NewEvent] = field(default_factory=list)  # its new leads' `leads.raised` events
+    events: list[EncodedEvent] = field(default_factory=list)  # its new leads' `leads.raised` events, encoded
 
 
 def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days: int, save: bool = True,
@@ -142,7 +142,8 @@ def _classify_range(conn: Connection, courts: CourtUnit, job: _Job, want: int) -
                 found.new += 1
                 if job.save:
                     new.append(lead)
-    found.events = lead_events(new)  # per court in court order (the unit holds whole courts), EVENT_CHUNK each
+    # per court in court order (the unit holds whole courts), EVENT_CHUNK each; encoded here, in the worker
+    found.events = [EncodedEvent.of(e) for e in lead_events(new)]
     return found
 
 
