@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from assign import events
-from assign.alerts import EVENT_KIND, Alert, AlertRow, AlertValues
+from assign.alerts import EVENT_KIND, Alert, AlertRow, AlertValues, RaisedAlert
 from assign.db import table_of
 from assign.models import utcnow
 
@@ -57,7 +57,7 @@ class CaseNoSpan(NamedTuple):
 
 class RangeSaved(NamedTuple):
     counts: dict[str, int]  # new, updated, resolved
-    new: list[AlertValues]  # to publish (`publish_pending`): stored, their event not yet published
+    new: list[RaisedAlert]  # to publish (`publish_pending`): stored, their event not yet published
 
 
 def save_range_alerts(*, session: Session, as_of: date, alerts: Sequence[AlertValues], span: CaseNoSpan) -> RangeSaved:
@@ -77,7 +77,7 @@ def save_range_alerts(*, session: Session, as_of: date, alerts: Sequence[AlertVa
     return RangeSaved(counts, new)
 
 
-def publish_pending(*, session: Session, as_of: date, alerts: Sequence[AlertValues]) -> int:
+def publish_pending(*, session: Session, as_of: date, alerts: Sequence[RaisedAlert]) -> int:
     """Publish the new alerts a store pass's ranges stored (`save_range_alerts`) and mark every stored
     alert published; returns the events published."""
     published = publish_new(session=session, as_of=as_of, alerts=alerts)
@@ -93,7 +93,7 @@ def _active_query() -> sa.Select[Any]:
 
 
 def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active_query: sa.Select[Any],
-            *, published: bool) -> tuple[dict[str, int], list[AlertValues]]:
+            *, published: bool) -> tuple[dict[str, int], list[RaisedAlert]]:
     """Upsert `alerts` and resolve the alerts of `active_query` (id, key, published; active ones) not
     among them; returns counts (new, updated, resolved) and the alerts whose event is due: not active
     before, or active but never published (a pass stopped before publishing). Written with one
@@ -119,7 +119,7 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
             "published")
     update = table.update().where(by_id).values({c: sa.bindparam(c) for c in cols})
     counts = {"new": 0, "updated": 0}
-    new: list[AlertValues] = []
+    new: list[RaisedAlert] = []
     items = list(found.items())
     for lo in range(0, len(items), WRITE_CHUNK):  # rows built and written a chunk at a time: bounded memory
         inserts: list[dict[str, Any]] = []
@@ -136,7 +136,7 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
             else:
                 updates.append({**values, "row_id": row_id})
             if due:
-                new.append(alert)
+                new.append(alert.raised())
         if inserts:
             session.execute(table.insert(), inserts)
         if updates:
@@ -151,10 +151,10 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
     return {**counts, "resolved": len(resolved)}, new
 
 
-def publish_new(*, session: Session, as_of: date, alerts: Sequence[AlertValues]) -> int:
+def publish_new(*, session: Session, as_of: date, alerts: Sequence[RaisedAlert]) -> int:
     """One `alerts.raised` event per court (chunked), listing its new alerts in case order (nodes in
     process order within a case), whatever order the pass found them in."""
-    by_court: dict[str, list[AlertValues]] = defaultdict(list)
+    by_court: dict[str, list[RaisedAlert]] = defaultdict(list)
     for a in sorted(alerts, key=lambda a: a.case_no):  # stable: a case's nodes keep their order
         by_court[a.court_code].append(a)
     new: list[events.NewEvent] = []
@@ -173,7 +173,7 @@ def publish_new(*, session: Session, as_of: date, alerts: Sequence[AlertValues])
     return len(events.publish_many(session=session, items=new))
 
 
-def _digest(alerts: Sequence[AlertValues]) -> str:
+def _digest(alerts: Sequence[RaisedAlert]) -> str:
     """The same new alerts give the same key (a rerun publishes nothing new anyway)."""
     text = "|".join(f"{a.case_no}:{a.node}:{a.due_on}" for a in alerts)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -110,6 +110,23 @@ class AlertValues(NamedTuple):
     def key(self) -> tuple[str, str, date | None]:
         return (self.case_no, self.node, self.due_on)
 
+    def raised(self) -> RaisedAlert:
+        return RaisedAlert(self.case_no, self.node, self.due_on, self.court_code, self.severity, self.days_overdue,
+                           self.legal_basis)
+
+
+class RaisedAlert(NamedTuple):
+    """What the `alerts.raised` event says of a new alert: its values without the stored JSON (a store
+    pass's workers send the night's new ones to the main process, which publishes them)."""
+
+    case_no: str
+    node: str
+    due_on: date | None
+    court_code: str
+    severity: str
+    days_overdue: int
+    legal_basis: str
+
 
 def list_alerts(*, session: Session, court_codes: Sequence[str] | None = None, node: str | None = None,
                 severity: str | None = None, active: bool = True, after: int = 0, limit: int = 100) -> list[AlertRow]:

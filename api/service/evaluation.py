@@ -35,7 +35,7 @@ from sqlalchemy.engine import Engine
 
 from assign import events, repository
 from assign.alert_saves import CaseNoSpan, publish_pending, save_range_alerts
-from assign.alerts import AlertValues
+from assign.alerts import AlertValues, RaisedAlert
 from assign.db import WRITER_CACHE_MIB, make_engine, session_scope, write_lock
 from assign.errors import DataError, RowProblem, RulebookError
 from assign.fields import require_not_future
@@ -221,7 +221,7 @@ class StoreRun:
     problems: tuple[str, ...] = ()  # the first MAX_REPORTED_PROBLEMS reasons, each naming the case
     alerts: int = 0  # node alerts found (when the pass was given the alerts ruleset)
     alerts_saved: dict[str, int] = field(default_factory=dict)  # new, updated, resolved, events
-    alerts_s: float = 0.0  # of the workers' time, spent on alerts (read nodes, fire, serialize)
+    alerts_s: float = 0.0  # of the workers' time, spent on alerts (read nodes, fire, serialize, save)
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ class _RangeDone:
     evaluated: int
     problems: list[str]
     alerts: int  # found
-    alerts_new: list[AlertValues]  # stored, to publish (`assign.alert_saves.publish_pending`)
+    alerts_new: list[RaisedAlert]  # stored, to publish (`assign.alert_saves.publish_pending`)
     alerts_saved: dict[str, int]  # new, updated, resolved
     alerts_s: float
 
@@ -298,11 +298,13 @@ def _evaluate_range(lo: str, hi: str, as_of: date, page: int, span: CaseNoSpan |
             started = time.perf_counter()
             found += [AlertValues.of(a) for a in evaluate_alerts(cases, as_of, alerts_engine)]
             alerts_s += time.perf_counter() - started
-    new: list[AlertValues] = []
+    new: list[RaisedAlert] = []
     saved: dict[str, int] = {}
     if alerts_engine is not None and span is not None:
         with state.write_lock, session_scope(db) as session:
+            started = time.perf_counter()  # the save, not the wait for the lock
             saved, new = save_range_alerts(session=session, as_of=as_of, alerts=found, span=span)
+        alerts_s += time.perf_counter() - started
     return _RangeDone(len(rows), done, problems, len(found), new, saved, alerts_s)
 
 
@@ -353,7 +355,7 @@ def evaluate_store(
     if progress:
         progress(0, total)
     found = 0
-    new: list[AlertValues] = []
+    new: list[RaisedAlert] = []
     saved: dict[str, int] = {}
     alerts_s = 0.0
     spans = _spans([hi for _, hi, _ in ranges]) if alerts is not None else [None] * len(ranges)

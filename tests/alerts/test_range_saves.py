@@ -45,11 +45,11 @@ def test_an_alert_stored_without_its_event_is_published_by_the_next_pass(engine:
     everything = CaseNoSpan(None, None)
     with session_scope(engine) as s:
         saved = save_range_alerts(session=s, as_of=DAY, alerts=[a, b], span=everything)
-    assert saved.counts == {"new": 2, "updated": 0, "resolved": 0} and saved.new == [a, b]
+    assert saved.counts == {"new": 2, "updated": 0, "resolved": 0} and saved.new == [a.raised(), b.raised()]
     assert raised(engine) == []  # the pass stopped before publishing
     with session_scope(engine) as s:  # the next pass: stored and active, but still to publish
         again = save_range_alerts(session=s, as_of=DAY, alerts=[a, b], span=everything)
-        assert again.counts == {"new": 0, "updated": 2, "resolved": 0} and again.new == [a, b]
+        assert again.counts == {"new": 0, "updated": 2, "resolved": 0} and again.new == [a.raised(), b.raised()]
         assert publish_pending(session=s, as_of=DAY, alerts=again.new) == 1
     assert raised(engine) == [a.case_no, b.case_no]
     with session_scope(engine) as s:  # published: found again, nothing new
