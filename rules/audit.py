@@ -61,8 +61,9 @@ class _RulePlan:
     law: tuple[_Template, ...]
     policy: tuple[_Template, ...]
     reads: tuple[str, ...]  # the placeholders its templates read from the case (none: nothing per case)
-    # when no source reads the case: the citations (empty ones left out) and the legal basis
-    sources: tuple[tuple[str, ...], tuple[str, ...], str] | None
+    # when no source reads the case: the citations (empty ones left out) and the legal basis; the lists
+    # are shared by the rule's entries, which are frozen and shared by verdicts already
+    sources: tuple[list[str], list[str], str] | None
     read_values: Callable[[Mapping[str, Any]], Any]  # the values of `reads`, as a key
     fact_values: Callable[[Mapping[str, Any]], Any]  # the values of `names`, as a key
 
@@ -74,27 +75,16 @@ class _RulePlan:
         reads = tuple(dict.fromkeys(name for t in (explain, *law, *policy) for name in t.reads))
         sources = None
         if not any(t.per_case for t in (*law, *policy)):
-            static_law = tuple(t.text for t in law if t.text)
-            static_policy = tuple(t.text for t in policy if t.text)
+            static_law = [t.text for t in law if t.text]
+            static_policy = [t.text for t in policy if t.text]
             sources = (static_law, static_policy, "；".join(static_law or static_policy))
         names = rule.fact_names()
         return cls(rule, names, explain, law, policy, reads, sources, _values_of(reads), _values_of(names))
 
-    def entry(self, facts: Mapping[str, Any], lookup: Mapping[str, Any], shared: dict[tuple[Any, ...], FiredRule],
-              ) -> FiredRule:
-        """The entry for one case, or the equal one an earlier case got: an entry is made of the rule, the
-        values of the placeholders it reads and of the facts it matched (each placeholder and fact has one
-        type, so equal keys render equal text). Entries are frozen: verdicts share them."""
-        key = (self.rule.id, self.read_values(lookup), self.fact_values(facts))
-        found = shared.get(key)
-        if found is None:
-            found = shared[key] = self._render(facts, lookup)
-        return found
-
-    def _render(self, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
+    def render(self, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
+        """The rule's entry for one case (`audit_entries` shares it with every case of the same key)."""
         if self.sources is not None:
-            static_law, static_policy, basis = self.sources
-            law, policy = list(static_law), list(static_policy)
+            law, policy, basis = self.sources
         else:  # a conditional citation may render empty: it is left out
             law = [c for c in ((t.text.format_map(lookup) if t.per_case else t.text) for t in self.law) if c]
             policy = [c for c in ((t.text.format_map(lookup) if t.per_case else t.text) for t in self.policy) if c]
@@ -169,4 +159,14 @@ def audit_entries(case_facts: CaseFacts, plan: AuditPlan, rulebook: Rulebook) ->
                                      case_facts.eligible_from_projected, rulebook.params)
         lookup = placeholder_values(context, plan.reads, rulebook.params)
     shared: dict[tuple[Any, ...], FiredRule] = rulebook.cache("_entries", _ENTRY_CACHE_LIMIT)
-    return [p.entry(facts, lookup, shared) for p in plan.plans]
+    # An entry is made of the rule, the values of the placeholders it reads and of the facts it matched
+    # (each placeholder and fact has one type, so equal keys render equal text): a case whose key an
+    # earlier case had gets that (frozen) entry. Inline: the store pass runs this about four times a case.
+    entries: list[FiredRule] = []
+    for p in plan.plans:
+        key = (p.rule.id, p.read_values(lookup), p.fact_values(facts))
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = p.render(facts, lookup)
+        entries.append(found)
+    return entries

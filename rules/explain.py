@@ -11,6 +11,7 @@ that renders at all renders with facts, never with engine tokens.
 from __future__ import annotations
 
 import functools
+import operator
 import string
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -86,10 +87,11 @@ class _ReadingField(_Placeholder[_T]):
 
     def __init__(self, reading: str, field: str, render: Callable[[Any], _T], absent: _T) -> None:
         self.reading, self.field, self.render, self.absent = reading, field, render, absent
+        self._reading_of, self._field_of = operator.attrgetter(reading), operator.attrgetter(field)
 
     def value(self, context: ExplanationContext) -> _T:
-        found = getattr(context._found, self.reading)
-        return self.render(getattr(found, self.field)) if found is not None else self.absent
+        found = self._reading_of(context._found)
+        return self.render(self._field_of(found)) if found is not None else self.absent
 
 
 class _Part(_Placeholder[str]):

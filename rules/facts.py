@@ -229,7 +229,8 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         "closing_extension_approved": clock.extension_approved(case, as_of),
     }
     check_fact_types(case.case_no, facts)
-    period = clock.running_period(case.excluded_periods, clock.ART237_EXCLUDED_KINDS, as_of)
+    period = clock.running_period(case.excluded_periods, clock.ART237_EXCLUDED_KINDS, as_of) \
+        if case.excluded_periods else None
     found = Findings(case, as_of, reading, closing, orders, act, stalled, zb_assets, period, local, linked,
                      findings.enforcing_court(case), network)
     if case_state != "open":

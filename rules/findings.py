@@ -227,6 +227,12 @@ def area_prefix(division_code: str) -> str:
     return code
 
 
+@functools.lru_cache(maxsize=4096)  # pure (a network is immutable); one entry per court of the networks in use
+def court_area(network: CourtNetwork, court: str) -> str:
+    """The division prefix of `court`'s area (`area_prefix`)."""
+    return area_prefix(network.get(court).division_code)
+
+
 def enforcing_court(case: Case) -> str:
     return case.entrusted.to_court if case.entrusted else case.court_code
 
@@ -237,7 +243,7 @@ def debtor_is_local(case: Case, network: CourtNetwork) -> bool:
     CONVENTION: "main assets" = assets holding at least half the recorded value; an unknown
     domicile with no located assets is not read as local.
     """
-    prefix = area_prefix(network.get(enforcing_court(case)).division_code)
+    prefix = court_area(network, enforcing_court(case))
     if case.debtor.domicile_division and case.debtor.domicile_division.startswith(prefix):
         return True
     if not case.assets:
