@@ -21,7 +21,7 @@ from sqlmodel import Session
 
 from assign import events
 from assign.alerts import EVENT_KIND, Alert, AlertRow, AlertValues, RaisedAlert
-from assign.db import table_of
+from assign.db import execute_rows, table_of
 from assign.models import utcnow
 
 EVENT_CHUNK = 500  # alerts per event payload
@@ -138,14 +138,14 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
             if due:
                 new.append(alert.raised())
         if inserts:
-            session.execute(table.insert(), inserts)
+            execute_rows(session, table.insert(), inserts)
         if updates:
-            session.execute(update, updates)
+            execute_rows(session, update, updates)
         counts["new"] += len(inserts)
         counts["updated"] += len(updates)
     resolved = [{"row_id": i, "resolved_on": as_of, "updated_at": now} for k, i in active.items() if k not in found]
     if resolved:
-        session.execute(table.update().where(by_id).values(
+        execute_rows(session, table.update().where(by_id).values(
             active=False, resolved_on=sa.bindparam("resolved_on"), updated_at=sa.bindparam("updated_at")), resolved)
     session.flush()
     return {**counts, "resolved": len(resolved)}, new

@@ -85,8 +85,16 @@ def upsert(conn: Connection | Session, table: Table, rows: Sequence[dict[str, An
         stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={c: stmt.excluded[c] for c in update})
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=list(key))
+    execute_rows(conn, stmt, rows)
+
+
+def execute_rows(conn: Connection | Session, stmt: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """`conn.execute(stmt, rows)` (executemany), on SQLite with the rows handed to the driver directly
+    (`_execute_sqlite_rows`) when the statement allows it."""
+    if not rows:
+        return
     connection = conn.connection() if isinstance(conn, Session) else conn
-    if dialect != "sqlite" or not _execute_sqlite_rows(connection, stmt, rows):
+    if connection.dialect.name != "sqlite" or not _execute_sqlite_rows(connection, stmt, rows):
         connection.execute(stmt, list(rows))
 
 
