@@ -127,7 +127,8 @@ class AuditPlan:
 
 
 _FIRED_CACHE_LIMIT = 100_000
-# the entries kept for sharing (rulebooks with sentences): ~1.7 KB each, so at most ~35 MB a process
+# the entries kept for sharing (rulebooks with sentences), per generation (`Rulebook.generations`: those
+# in use survive a rotation): ~1.2 KB each, so at most ~50 MB a process
 _ENTRY_CACHE_LIMIT = 20_000
 
 
@@ -158,7 +159,7 @@ def audit_entries(case_facts: CaseFacts, plan: AuditPlan, rulebook: Rulebook) ->
         context = ExplanationContext(case_facts.found, facts, case_facts.forum, case_facts.eligible_from,
                                      case_facts.eligible_from_projected, rulebook.params)
         lookup = placeholder_values(context, plan.reads, rulebook.params)
-    shared: dict[tuple[Any, ...], FiredRule] = rulebook.cache("_entries", _ENTRY_CACHE_LIMIT)
+    shared, older = rulebook.generations("_entries", _ENTRY_CACHE_LIMIT)
     # An entry is made of the rule, the values of the placeholders it reads and of the facts it matched
     # (each placeholder and fact has one type, so equal keys render equal text): a case whose key an
     # earlier case had gets that (frozen) entry. Inline: the store pass runs this about four times a case.
@@ -167,6 +168,9 @@ def audit_entries(case_facts: CaseFacts, plan: AuditPlan, rulebook: Rulebook) ->
         key = (p.rule.id, p.read_values(lookup), p.fact_values(facts))
         found = shared.get(key)
         if found is None:
-            found = shared[key] = p.render(facts, lookup)
+            found = older.get(key)  # in use before the last rotation: kept
+            if found is None:
+                found = p.render(facts, lookup)
+            shared[key] = found
         entries.append(found)
     return entries

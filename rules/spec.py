@@ -112,6 +112,17 @@ class Rulebook:
             object.__setattr__(self, name, memo)  # frozen: cache via the instance dict
         return memo
 
+    def generations(self, name: str, limit: int) -> tuple[dict[Any, Any], dict[Any, Any]]:
+        """A memo in two generations, (young, old): when the young one grows past `limit` entries it
+        becomes the old one and a new young one starts (the previous old one is dropped). A caller
+        that finds an entry only in the old generation puts it in the young one, so entries in use
+        survive a rotation and at most about 2 x `limit` are kept (`cache` drops every entry at once)."""
+        memo: tuple[dict[Any, Any], dict[Any, Any]] | None = self.__dict__.get(name)
+        if memo is None or len(memo[0]) > limit:
+            memo = ({}, memo[0] if memo is not None else {})
+            object.__setattr__(self, name, memo)  # frozen: cache via the instance dict
+        return memo
+
     def rule(self, rule_id: str) -> Rule:
         by_id: dict[str, Rule] | None = self.__dict__.get("_by_id")
         if by_id is None:

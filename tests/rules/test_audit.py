@@ -91,3 +91,17 @@ def test_entries_are_shared_and_the_memo_stays_behind_when_pickled(network: Cour
     copy = pickle.loads(pickle.dumps(rulebook))
     assert copy == rulebook and copy.content_hash == rulebook.content_hash
     assert not [name for name in vars(copy) if name.startswith("_")]
+
+
+def test_entries_in_use_survive_a_rotation_of_the_memo(rulebook: Rulebook) -> None:
+    """`Rulebook.generations`: past `limit` the young memo becomes the old one; what a caller finds
+    there and puts back in the young one outlives the next rotation, the rest is dropped."""
+    young, old = rulebook.generations("_test_generations", 2)
+    young.update({"a": 1, "b": 2, "c": 3})
+    young2, old2 = rulebook.generations("_test_generations", 2)
+    assert (young2, old2) == ({}, {"a": 1, "b": 2, "c": 3})
+    young2["a"] = old2["a"]  # in use: promoted
+    young2.update({"d": 4, "e": 5})
+    young3, old3 = rulebook.generations("_test_generations", 2)
+    assert young3 == {} and old3 == {"a": 1, "d": 4, "e": 5}  # b and c, unused since, are gone
+    assert rulebook.generations("_test_generations", 2) == (young3, old3)  # within the limit: the same memo

@@ -43,3 +43,21 @@ def test_each_threshold_and_either_side_is_answered_like_the_engine(network: Cou
     nos = [f"r{i}" for i in range(len(records))]
     assert by_class.fire(engine, records, nos) == engine.fire(records, nos)
     assert len({frozenset(ids) for ids in engine.fire(records, nos)}) > 1  # the thresholds do separate outcomes
+
+
+def test_a_record_with_a_mistyped_or_missing_fact_never_shares_a_checked_records_class(
+        network: CourtNetwork, engine: RuleEngine) -> None:
+    """`FactClasses.of` reads checked records in C and the others fact by fact: a bool where an int
+    threshold fact belongs (True == 1), an int where a bool belongs, or a fact left out is a class of its own."""
+    classes = fact_classes(engine.rulebook)
+    assert classes is not None
+    facts = build_facts(next(iter(generate_cases(network, 1, seed=3, as_of=DATES[1]))), network, DATES[1]).facts
+    int_fact = classes.thresholds[0][0]
+    bool_fact = next(name for name in classes.values if type(facts[name]) is bool)
+    as_bool, as_int = {**facts, int_fact: True}, {**facts, int_fact: 1}
+    bool_as_int = {**facts, bool_fact: int(facts[bool_fact])}
+    missing = {k: v for k, v in facts.items() if k != bool_fact}
+    keys = [classes.of(r) for r in (facts, as_bool, as_int, bool_as_int, missing)]
+    assert keys[1] != keys[2]
+    assert len({keys[0], keys[1], keys[3], keys[4]}) == 4
+    assert [classes.of(dict(r)) for r in (as_bool, bool_as_int, missing)] == [keys[1], keys[3], keys[4]]
