@@ -97,10 +97,6 @@ class _Id(NamedTuple):
     id: str
 
 
-class _Dated(NamedTuple):
-    on: date
-
-
 class _Ruling(NamedTuple):
     ruled_on: date
 
@@ -112,15 +108,16 @@ class _Entrusted(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class LeadCase:
     """The fields of a case the lead rules read, shaped as the case format names them (`case.debtor.id`,
-    `case.zhongben.ruled_on`). The pass reads them out of the stored JSON in the database (`lead_cases`):
-    parsing every matched case whole was most of a national pass."""
+    `case.zhongben.ruled_on`), but for the recorded assets' ids as one set and the measures' days (what the rules
+    ask of them: a set per case, not per pair; no object per asset or measure). The pass reads them out of the
+    stored JSON in the database (`lead_cases`): parsing every matched case whole was most of a national pass."""
 
     case_no: str
     court_code: str
     status: CaseStatus
     debtor: _Id
-    assets: tuple[_Id, ...] = ()
-    measures: tuple[_Dated, ...] = ()
+    asset_ids: frozenset[str] = frozenset()
+    measure_days: tuple[date, ...] = ()
     zhongben: _Ruling | None = None
     restored_on: date | None = None
     entrusted: _Entrusted | None = None
@@ -128,7 +125,7 @@ class LeadCase:
     @classmethod
     def of(cls, case: Case) -> LeadCase:
         return cls(case_no=case.case_no, court_code=case.court_code, status=case.status, debtor=_Id(case.debtor.id),
-                   assets=tuple(_Id(a.id) for a in case.assets), measures=tuple(_Dated(m.on) for m in case.measures),
+                   asset_ids=frozenset(a.id for a in case.assets), measure_days=tuple(m.on for m in case.measures),
                    zhongben=_Ruling(case.zhongben.ruled_on) if case.zhongben else None, restored_on=case.restored_on,
                    entrusted=_Entrusted(case.entrusted.to_court) if case.entrusted else None)
 
@@ -249,8 +246,8 @@ def _lead_case(row: Sequence[Any]) -> LeadCase:
     case_no, court_code, status, debtor_id, parts = row
     assets, measures, ruled_on, restored_on, entrusted_to = json.loads(parts)
     return LeadCase(case_no, court_code, CaseStatus(status), _Id(debtor_id),
-                    tuple(_Id(a["id"]) for a in assets or ()),
-                    tuple(_Dated(date.fromisoformat(m["on"])) for m in measures or ()),
+                    frozenset([a["id"] for a in assets]) if assets else frozenset(),
+                    tuple([date.fromisoformat(m["on"]) for m in measures]) if measures else (),
                     _Ruling(date.fromisoformat(ruled_on)) if ruled_on is not None else None,
                     date.fromisoformat(restored_on) if restored_on is not None else None,
                     _Entrusted(entrusted_to) if entrusted_to is not None else None)

@@ -48,7 +48,7 @@ def lead_basis(case: LeadCase, record: RegisterRecord, as_of: date) -> LeadBasis
     """Why `record` is a lead for `case` on `as_of`, or None when it is not one."""
     if record.party_id != case.debtor.id or record.registered_on > as_of:
         return None
-    if record.record_id in {a.id for a in case.assets}:
+    if record.record_id in case.asset_ids:
         return None  # already recorded on the case
     if case.status == CaseStatus.ZHONGBEN and case.zhongben is not None:
         ruled = case.zhongben.ruled_on
@@ -68,7 +68,7 @@ def forum(case: LeadCase, network: CourtNetwork) -> str | None:
 
 def acted_on(case: LeadCase, since: date) -> date | None:
     """The first day on or after `since` the court acted on the case (restoration or a measure), if any."""
-    days = [m.on for m in case.measures if m.on >= since]
+    days = [d for d in case.measure_days if d >= since]
     if case.restored_on is not None and case.restored_on >= since:
         days.append(case.restored_on)
     return min(days) if days else None
