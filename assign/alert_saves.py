@@ -42,8 +42,9 @@ def save_alert_values(*, session: Session, as_of: date, alerts: Sequence[AlertVa
     q = _active_query()
     if court_codes is not None:
         q = q.where(table_of(AlertRow).c.court_code.in_(list(court_codes)))
-    counts, new = _upsert(session, as_of, alerts, q, published=True)
-    return {**counts, "events": publish_new(session=session, as_of=as_of, alerts=new)}
+    counts, new = _upsert(session, as_of, alerts, q, published=False)
+    claimed = _claim(session, sorted({a.case_no for a in new}))
+    return {**counts, "events": publish_new(session=session, as_of=as_of, alerts=_claimed(new, claimed))}
 
 
 class CaseNoSpan(NamedTuple):
@@ -79,11 +80,34 @@ def save_range_alerts(*, session: Session, as_of: date, alerts: Sequence[AlertVa
 
 def publish_pending(*, session: Session, as_of: date, alerts: Sequence[RaisedAlert]) -> int:
     """Publish the new alerts a store pass's ranges stored (`save_range_alerts`) and mark every stored
-    alert published; returns the events published."""
-    published = publish_new(session=session, as_of=as_of, alerts=alerts)
+    alert published; returns the events published. Only the alerts this transaction marks are
+    published (`_claim`): a court's own save (`save_alert_values`) that ran meanwhile and published
+    some of them has marked them already."""
+    return publish_new(session=session, as_of=as_of, alerts=_claimed(alerts, _claim(session, None)))
+
+
+Key = tuple[str, str, date | None]
+
+
+def _claim(session: Session, case_nos: Sequence[str] | None) -> set[Key]:
+    """Mark published the unpublished alerts of `case_nos` (None: every case) and return their keys. The
+    mark and the read are one statement (UPDATE … RETURNING): of two transactions claiming the same row,
+    the second waits for the first (PostgreSQL's row lock; SQLite has one writer) and then finds it
+    published, so an alert's event goes out once whichever save publishes it."""
     table = table_of(AlertRow)
-    session.execute(table.update().where(table.c.published == sa.false()).values(published=True))
-    return published
+    claim = (table.update().where(table.c.published == sa.false()).values(published=True)
+             .returning(table.c.case_no, table.c.node, table.c.due_on))
+    if case_nos is None:
+        return {(n, k, d) for n, k, d in session.execute(claim)}
+    found: set[Key] = set()
+    for lo in range(0, len(case_nos), WRITE_CHUNK):
+        chunk = claim.where(table.c.case_no.in_(case_nos[lo : lo + WRITE_CHUNK]))
+        found.update((n, k, d) for n, k, d in session.execute(chunk))
+    return found
+
+
+def _claimed(alerts: Sequence[RaisedAlert], claimed: set[Key]) -> list[RaisedAlert]:
+    return [a for a in alerts if (a.case_no, a.node, a.due_on) in claimed]
 
 
 def _active_query() -> sa.Select[Any]:

@@ -92,3 +92,26 @@ def test_the_store_pass_resolves_alerts_of_cases_outside_every_range(sqlite_engi
         unpublished = s.execute(sa.text("SELECT count(*) FROM node_alert WHERE NOT published")).scalar_one()
     assert active and not active & {a.case_no for a in gone} and unpublished == 0
     assert len(raised(sqlite_engine)) == len(gone) + run.alerts  # the seeded ones', then the pass's
+
+
+def test_an_alert_is_published_once_when_a_court_save_runs_between_a_range_save_and_the_pass_end(
+        engine: Engine) -> None:
+    """The nightly's pass stored a range's new alerts (their events pending); a court's own save
+    (`assign alerts --save --court`, the API) finds them before the pass ends and publishes them: the
+    pass's end must not publish them a second time. And the other way round."""
+    a, b = alert("(2024)川0104执1号"), alert("(2024)川0104执2号")
+    with session_scope(engine) as s:
+        pending = save_range_alerts(session=s, as_of=DAY, alerts=[a, b], span=CaseNoSpan(None, None)).new
+    with session_scope(engine) as s:
+        assert save_alert_values(session=s, as_of=DAY, alerts=[a, b], court_codes=["B510104"])["events"] == 1
+    with session_scope(engine) as s:
+        assert publish_pending(session=s, as_of=DAY, alerts=pending) == 0  # published by the court's save
+    assert sorted(raised(engine)) == [a.case_no, b.case_no]
+    c = alert("(2024)川0104执3号")
+    with session_scope(engine) as s:
+        pending = save_range_alerts(session=s, as_of=DAY, alerts=[a, b, c], span=CaseNoSpan(None, None)).new
+        assert pending == [c.raised()]
+        assert publish_pending(session=s, as_of=DAY, alerts=pending) == 1
+    with session_scope(engine) as s:
+        assert save_alert_values(session=s, as_of=DAY, alerts=[a, b, c], court_codes=["B510104"])["events"] == 0
+    assert sorted(raised(engine)) == [a.case_no, b.case_no, c.case_no]
