@@ -24,7 +24,7 @@ def leads_stage(engine: Engine, as_of: date, network: CourtNetwork) -> float:
     """Match, store and publish the night's restoration leads; returns the stage's wall time in seconds."""
     started = time.perf_counter()
     run = run_leads(engine, as_of, network=network, action_days=get_settings().lead_action_days,
-                    workers=WORKERS)
+                    workers=WORKERS, shown=0)  # the stage logs the counts; the leads are stored
     log.info("leads on %s: %d debtor matches, %s, %d new, %d resolved", as_of, run.pairs, dict(run.counts), run.new,
              run.resolved)
     return round(time.perf_counter() - started, 3)

@@ -58,7 +58,7 @@ COURTS_PER_UNIT = 50  # courts per unit of work in worker processes: ~64 units o
 class LeadPass:
     as_of: date
     pairs: int = 0
-    leads: list[Lead] = field(default_factory=list)  # in the requested jurisdiction, at most SHOWN_AT_MOST
+    leads: list[Lead] = field(default_factory=list)  # in the requested jurisdiction, at most `shown` (SHOWN_AT_MOST)
     counts: Counter[str] = field(default_factory=Counter)  # by state, whole store
     new: int = 0
     resolved: int = 0
@@ -91,22 +91,24 @@ class _Found:
 
 
 def run_leads(engine: Engine, as_of: date, *, network: CourtNetwork, action_days: int, save: bool = True,
-              court: str | None = None, workers: int = 1, courts_per_unit: int = COURTS_PER_UNIT) -> LeadPass:
+              court: str | None = None, workers: int = 1, courts_per_unit: int = COURTS_PER_UNIT,
+              shown: int = SHOWN_AT_MOST) -> LeadPass:
     """Match every open and 终本 case against the register; store (if `save`) and return the leads.
-    `workers` > 1: the units of courts are classified in that many processes (same result)."""
+    `workers` > 1: the units of courts are classified in that many processes (same result). `shown`: how many
+    leads to return (0 for a caller that reads only the counts: no lead is then shipped back by a worker)."""
     require_not_future(as_of)
     job = _Job(as_of, network, action_days, frozenset(network.subtree_codes(court)) if court else None, save,
                uuid.uuid4().hex)
     run = LeadPass(as_of=as_of)
     ranges: list[CourtUnit] = court_units(network.codes, courts_per_unit) if workers > 1 else [(None, None)]
-    with _found_by_unit(engine, job, ranges, workers, lambda: SHOWN_AT_MOST - len(run.leads)) as units, \
+    with _found_by_unit(engine, job, ranges, workers, lambda: shown - len(run.leads)) as units, \
             session_scope(engine) as session:
         active_before = active_lead_ids(session) if save else set()
         seen: set[int] = set()  # stored leads found again
         for found in units:
             run.pairs += found.pairs
             run.counts.update(found.counts)
-            run.leads += found.shown[: SHOWN_AT_MOST - len(run.leads)]
+            run.leads += found.shown[: shown - len(run.leads)]
             run.new += found.new
             seen.update(found.seen)
             if found.changed:

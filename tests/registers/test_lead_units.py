@@ -71,6 +71,8 @@ def test_units_in_workers_give_what_one_pass_gives(engine: Engine) -> None:
         assert _stored(engine, again) == expected
         assert _returned(split) == _returned(one)
         assert one.pairs > 100 and (one.new > 100 if day == AS_OF else one.new == 0)
+    counted = run_leads(engine, LATER, network=NETWORK, action_days=30, workers=2, courts_per_unit=PER_UNIT, shown=0)
+    assert counted.leads == [] and (counted.pairs, counted.counts) == (split.pairs, split.counts)  # the nightly
     assert one.counts["cross_enforcement_candidate"] > 0  # the later night changed states (leads rewritten)
 
 
