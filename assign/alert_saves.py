@@ -107,7 +107,7 @@ def _claim(session: Session, case_nos: Sequence[str] | None) -> set[Key]:
 
 
 def _claimed(alerts: Sequence[RaisedAlert], claimed: set[Key]) -> list[RaisedAlert]:
-    return [a for a in alerts if (a.case_no, a.node, a.due_on) in claimed]
+    return [a for a in alerts if a.key in claimed]
 
 
 def _active_query() -> sa.Select[Any]:
@@ -148,19 +148,19 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
     for lo in range(0, len(items), WRITE_CHUNK):  # rows built and written a chunk at a time: bounded memory
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
-        for key, alert in items[lo : lo + WRITE_CHUNK]:
+        for key, (event, data) in items[lo : lo + WRITE_CHUNK]:
             due = key not in active or key in unpublished  # never seen, raised again, or its event not yet out
-            values = {"court_code": alert.court_code, "severity": alert.severity,
-                      "days_overdue": alert.days_overdue, "as_of": as_of, "active": True, "resolved_on": None,
-                      "data": alert.data, "updated_at": now, "published": published or not due}
+            values = {"court_code": event.court_code, "severity": event.severity,
+                      "days_overdue": event.days_overdue, "as_of": as_of, "active": True, "resolved_on": None,
+                      "data": data, "updated_at": now, "published": published or not due}
             row_id = active.get(key) or revived.get(key)
             if row_id is None:
-                inserts.append({**values, "case_no": alert.case_no, "node": alert.node, "due_on": alert.due_on,
+                inserts.append({**values, "case_no": event.case_no, "node": event.node, "due_on": event.due_on,
                                 "first_seen_on": as_of})
             else:
                 updates.append({**values, "row_id": row_id})
             if due:
-                new.append(alert.raised())
+                new.append(event)
         if inserts:
             execute_rows(session, table.insert(), inserts)
         if updates:

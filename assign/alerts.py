@@ -88,33 +88,6 @@ class AlertRow(SQLModel, table=True):
         return Alert.model_validate_json(self.data)
 
 
-class AlertValues(NamedTuple):
-    """One alert as the table and its event need it, serialized once, in the process that found it
-    (a tuple: a national night moves hundreds of thousands between processes)."""
-
-    case_no: str
-    node: str
-    due_on: date | None
-    court_code: str
-    severity: str
-    days_overdue: int
-    legal_basis: str
-    data: str  # the Alert as JSON
-
-    @classmethod
-    def of(cls, alert: Alert) -> AlertValues:
-        return cls(alert.case_no, alert.node, alert.due_on, alert.court_code, alert.severity.value,
-                   alert.days_overdue, alert.legal_basis, alert.model_dump_json())
-
-    @property
-    def key(self) -> tuple[str, str, date | None]:
-        return (self.case_no, self.node, self.due_on)
-
-    def raised(self) -> RaisedAlert:
-        return RaisedAlert(self.case_no, self.node, self.due_on, self.court_code, self.severity, self.days_overdue,
-                           self.legal_basis)
-
-
 class RaisedAlert(NamedTuple):
     """What the `alerts.raised` event says of a new alert: its values without the stored JSON (a store
     pass's workers send the night's new ones to the main process, which publishes them)."""
@@ -126,6 +99,27 @@ class RaisedAlert(NamedTuple):
     severity: str
     days_overdue: int
     legal_basis: str
+
+    @property
+    def key(self) -> tuple[str, str, date | None]:
+        return (self.case_no, self.node, self.due_on)
+
+
+class AlertValues(NamedTuple):
+    """One alert as the table and its event need it, serialized once, in the process that found it
+    (tuples: a national night moves hundreds of thousands between processes)."""
+
+    event: RaisedAlert  # the values the table's columns and the `alerts.raised` event hold
+    data: str  # the Alert as JSON
+
+    @classmethod
+    def of(cls, alert: Alert) -> AlertValues:
+        return cls(RaisedAlert(alert.case_no, alert.node, alert.due_on, alert.court_code, alert.severity.value,
+                               alert.days_overdue, alert.legal_basis), alert.model_dump_json())
+
+    @property
+    def key(self) -> tuple[str, str, date | None]:
+        return self.event.key
 
 
 def list_alerts(*, session: Session, court_codes: Sequence[str] | None = None, node: str | None = None,

@@ -22,6 +22,7 @@ from assign import repository
 from assign.alerts import AlertValues
 from assign.db import make_engine, session_scope
 from assign.schemas import CaseStatus
+from assign.stored_case import read_case
 from rules.alerts import RULESET_ID, evaluate_alerts
 from rules.engine import RuleEngine
 from rules.loader import load_rulebook, rulebook_file
@@ -40,7 +41,7 @@ def main() -> None:
         rows = repository.case_records_between(session=s, first="", last="\uffff",
                                                status=(CaseStatus.OPEN, CaseStatus.ZHONGBEN))[: args.n]
     # (case_no, data, ...) rows: read field by field, so the script also runs on commits before the stored checks
-    cases = [case for r in rows if (case := repository.read_case(r[0], r[1], {})) is not None]
+    cases = [case for r in rows if (case := read_case(r[0], r[1], {})) is not None]
     engine = RuleEngine(load_rulebook(rulebook_file(BUILTIN_RULEBOOK_DIR, RULESET_ID), RULESET_ID))
     started, cpu = time.perf_counter(), time.process_time()
     found: list[AlertValues] = []

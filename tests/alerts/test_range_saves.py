@@ -45,13 +45,13 @@ def test_an_alert_stored_without_its_event_is_published_by_the_next_pass(engine:
     everything = CaseNoSpan(None, None)
     with session_scope(engine) as s:
         saved = save_range_alerts(session=s, as_of=DAY, alerts=[a, b], span=everything)
-    assert saved.counts == {"new": 2, "updated": 0, "resolved": 0} and saved.new == [a.raised(), b.raised()]
+    assert saved.counts == {"new": 2, "updated": 0, "resolved": 0} and saved.new == [a.event, b.event]
     assert raised(engine) == []  # the pass stopped before publishing
     with session_scope(engine) as s:  # the next pass: stored and active, but still to publish
         again = save_range_alerts(session=s, as_of=DAY, alerts=[a, b], span=everything)
-        assert again.counts == {"new": 0, "updated": 2, "resolved": 0} and again.new == [a.raised(), b.raised()]
+        assert again.counts == {"new": 0, "updated": 2, "resolved": 0} and again.new == [a.event, b.event]
         assert publish_pending(session=s, as_of=DAY, alerts=again.new) == 1
-    assert raised(engine) == [a.case_no, b.case_no]
+    assert raised(engine) == [a.event.case_no, b.event.case_no]
     with session_scope(engine) as s:  # published: found again, nothing new
         assert save_range_alerts(session=s, as_of=DAY, alerts=[a, b], span=everything).new == []
     with session_scope(engine) as s:  # a whole-store save publishes what a stopped pass left too
@@ -66,11 +66,11 @@ def test_a_range_resolves_only_the_alerts_of_its_span(engine: Engine) -> None:
     with session_scope(engine) as s:
         save_alert_values(session=s, as_of=DAY, alerts=stale)
     with session_scope(engine) as s:  # the span after 1 up to 5: only 5 is resolved
-        saved = save_range_alerts(session=s, as_of=DAY, alerts=[], span=CaseNoSpan(stale[0].case_no,
-                                                                                   stale[1].case_no))
+        saved = save_range_alerts(session=s, as_of=DAY, alerts=[], span=CaseNoSpan(stale[0].event.case_no,
+                                                                                   stale[1].event.case_no))
     assert saved.counts["resolved"] == 1
     with session_scope(engine) as s:
-        assert [r.case_no for r in list_alerts(session=s)] == [stale[0].case_no, stale[2].case_no]
+        assert [r.case_no for r in list_alerts(session=s)] == [stale[0].event.case_no, stale[2].event.case_no]
 
 
 def test_the_store_pass_resolves_alerts_of_cases_outside_every_range(sqlite_engine: Engine) -> None:
@@ -90,7 +90,7 @@ def test_the_store_pass_resolves_alerts_of_cases_outside_every_range(sqlite_engi
     with session_scope(sqlite_engine) as s:
         active = {r.case_no for r in list_alerts(session=s, limit=10_000)}
         unpublished = s.execute(sa.text("SELECT count(*) FROM node_alert WHERE NOT published")).scalar_one()
-    assert active and not active & {a.case_no for a in gone} and unpublished == 0
+    assert active and not active & {a.event.case_no for a in gone} and unpublished == 0
     assert len(raised(sqlite_engine)) == len(gone) + run.alerts  # the seeded ones', then the pass's
 
 
@@ -106,12 +106,12 @@ def test_an_alert_is_published_once_when_a_court_save_runs_between_a_range_save_
         assert save_alert_values(session=s, as_of=DAY, alerts=[a, b], court_codes=["B510104"])["events"] == 1
     with session_scope(engine) as s:
         assert publish_pending(session=s, as_of=DAY, alerts=pending) == 0  # published by the court's save
-    assert sorted(raised(engine)) == [a.case_no, b.case_no]
+    assert sorted(raised(engine)) == [a.event.case_no, b.event.case_no]
     c = alert("(2024)川0104执3号")
     with session_scope(engine) as s:
         pending = save_range_alerts(session=s, as_of=DAY, alerts=[a, b, c], span=CaseNoSpan(None, None)).new
-        assert pending == [c.raised()]
+        assert pending == [c.event]
         assert publish_pending(session=s, as_of=DAY, alerts=pending) == 1
     with session_scope(engine) as s:
         assert save_alert_values(session=s, as_of=DAY, alerts=[a, b, c], court_codes=["B510104"])["events"] == 0
-    assert sorted(raised(engine)) == [a.case_no, b.case_no, c.case_no]
+    assert sorted(raised(engine)) == [a.event.case_no, b.event.case_no, c.event.case_no]
