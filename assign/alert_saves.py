@@ -69,7 +69,7 @@ def save_range_alerts(*, session: Session, as_of: date, alerts: Sequence[AlertVa
     same transaction. Should the pass stop in between, the next pass finds them unpublished and
     publishes them then: an alert is never stored active without its event following."""
     table = table_of(AlertRow)
-    q = _active_query()
+    q = _keys_query()  # every alert of the span, active or not (filtered in `_upsert`): read by case number
     if span.after is not None:
         q = q.where(table.c.case_no > span.after)
     if span.upto is not None:
@@ -110,23 +110,31 @@ def _claimed(alerts: Sequence[RaisedAlert], claimed: set[Key]) -> list[RaisedAle
     return [a for a in alerts if a.key in claimed]
 
 
-def _active_query() -> sa.Select[Any]:
+def _keys_query() -> sa.Select[Any]:
+    """(id, case_no, node, due_on, published, active) of stored alerts. The callers that narrow it by case
+    number leave `active` to `_upsert`: with `active = ?` in the SQL, SQLite reads (active, court_code)
+    and walks every active alert of the store for each range (quadratic over a national night's ranges)."""
     table = table_of(AlertRow)
-    return sa.select(table.c.id, table.c.case_no, table.c.node, table.c.due_on, table.c.published).where(
-        table.c.active == sa.true())
+    return sa.select(table.c.id, table.c.case_no, table.c.node, table.c.due_on, table.c.published, table.c.active)
+
+
+def _active_query() -> sa.Select[Any]:
+    return _keys_query().where(table_of(AlertRow).c.active == sa.true())
 
 
 def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active_query: sa.Select[Any],
             *, published: bool) -> tuple[dict[str, int], list[RaisedAlert]]:
-    """Upsert `alerts` and resolve the alerts of `active_query` (id, key, published; active ones) not
-    among them; returns counts (new, updated, resolved) and the alerts whose event is due: not active
-    before, or active but never published (a pass stopped before publishing). Written with one
+    """Upsert `alerts` and resolve the active alerts of `active_query` (`_keys_query` rows) not among them;
+    returns counts (new, updated, resolved) and the alerts whose event is due: not active before, or
+    active but never published (a pass stopped before publishing). Written with one
     executemany per statement (a national night stores hundreds of thousands)."""
     table = table_of(AlertRow)
     found = {a.key: a for a in alerts}
     active: dict[tuple[str, str, date | None], int] = {}
     unpublished: set[tuple[str, str, date | None]] = set()
-    for i, n, k, d, was_published in session.execute(active_query):
+    for i, n, k, d, was_published, is_active in session.execute(active_query):
+        if not is_active:
+            continue
         active[(n, k, d)] = i
         if not was_published:
             unpublished.add((n, k, d))
@@ -134,9 +142,10 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
     revived: dict[tuple[str, str, date | None], int] = {}
     case_nos = sorted({k[0] for k in found if k not in active})  # only a key not active now can be revived
     for lo in range(0, len(case_nos), 5000):  # resolved earlier, firing again
-        q = sa.select(*key_cols).where(table.c.active == sa.false()).where(
-            table.c.case_no.in_(case_nos[lo : lo + 5000]))
-        revived.update({(n, k, d): i for i, n, k, d in session.execute(q) if (n, k, d) in found})
+        # by case number alone, `active` tested here (as `_keys_query` says: `active = ?` would walk an index)
+        q = sa.select(*key_cols, table.c.active).where(table.c.case_no.in_(case_nos[lo : lo + 5000]))
+        revived.update({(n, k, d): i for i, n, k, d, is_active in session.execute(q)
+                        if not is_active and (n, k, d) in found})
     now = utcnow()
     by_id = table.c.id == sa.bindparam("row_id")
     cols = ("court_code", "severity", "days_overdue", "as_of", "active", "resolved_on", "data", "updated_at",
