@@ -266,12 +266,13 @@ def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: di
     settle_heap()
 
 
-def _evaluate_range(lo: str, hi: str, as_of: date, page: int, span: CaseNoSpan | None = None) -> _RangeDone:
+def _evaluate_range(lo: str, hi: str, as_of: date, page: int, span: CaseNoSpan | None) -> _RangeDone:
     """Evaluate and save the open cases with lo <= case_no <= hi; a bad stored case is skipped
     and reported (case number and reason), never allowed to stop the night's pass. With the
     alerts ruleset, the range's 终本 cases are read too and every case read, parsed once, also
-    gets its node alerts, saved here for the case numbers of `span` (`assign.alert_saves.save_range_alerts`);
-    the new ones are returned, for the main process to publish."""
+    gets its node alerts, saved here for the case numbers of `span` (`assign.alert_saves.save_range_alerts`;
+    given exactly when the pass has the alerts ruleset); the new ones are returned, for the main process to
+    publish."""
     state = _worker[0]
     db, engine, network, batch = state.db, state.engine, state.network, state.batch
     alerts_engine = state.alerts
@@ -300,7 +301,9 @@ def _evaluate_range(lo: str, hi: str, as_of: date, page: int, span: CaseNoSpan |
             alerts_s += time.perf_counter() - started
     new: list[RaisedAlert] = []
     saved: dict[str, int] = {}
-    if alerts_engine is not None and span is not None:
+    if alerts_engine is not None:
+        if span is None:
+            raise ValueError("a store pass with node alerts names each range's span of case numbers")
         with state.write_lock, session_scope(db) as session:
             started = time.perf_counter()  # the save, not the wait for the lock
             saved, new = save_range_alerts(session=session, as_of=as_of, alerts=found, span=span)
