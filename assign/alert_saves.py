@@ -6,6 +6,16 @@ resolved the active alerts it answers for that no longer fire. `assign alerts --
 save a whole pass at once (`save_alerts`, the pass's courts); the nightly's store pass saves range
 by range in its workers (`save_range_alerts`, the range's case numbers) and publishes the night's
 new ones at its end (`publish_pending`): the same rows and the same events.
+
+A pass writes only what changed (issue 17: a national night finds ~777k alerts, nearly all of them
+unchanged since the night before, and a range's writes hold the store's write lock). A row stores the
+alert without the values of the day it is seen on (`assign.alerts.stored_data`; its readers put them
+back from the row's `as_of`: `assign.alerts.alert_fields`), so an alert found again is compared with
+its row's `data` as the range reads its rows: a changed one (court, severity, rules, dates, ruleset)
+is rewritten whole, an unchanged one only gets the pass's day as its `as_of`, in one statement per
+chunk of row ids (`UPDATE node_alert SET as_of = ? WHERE id IN (…)`: no JSON, no per-row
+parameters), and not even that when the pass runs again on the same day. `updated` counts the alerts
+found again, rewritten or not; `updated_at` is when a row's content or lifecycle last changed.
 """
 
 from __future__ import annotations
@@ -111,11 +121,13 @@ def _claimed(alerts: Sequence[RaisedAlert], claimed: set[Key]) -> list[RaisedAle
 
 
 def _keys_query() -> sa.Select[Any]:
-    """(id, case_no, node, due_on, published, active) of stored alerts. The callers that narrow it by case
-    number leave `active` to `_upsert`: with `active = ?` in the SQL, SQLite reads (active, court_code)
-    and walks every active alert of the store for each range (quadratic over a national night's ranges)."""
+    """(id, case_no, node, due_on, published, active, as_of, data) of stored alerts. The callers that narrow
+    it by case number leave `active` to `_upsert`: with `active = ?` in the SQL, SQLite reads (active,
+    court_code) and walks every active alert of the store for each range (quadratic over a national
+    night's ranges)."""
     table = table_of(AlertRow)
-    return sa.select(table.c.id, table.c.case_no, table.c.node, table.c.due_on, table.c.published, table.c.active)
+    return sa.select(table.c.id, table.c.case_no, table.c.node, table.c.due_on, table.c.published, table.c.active,
+                     table.c.as_of, table.c.data)
 
 
 def _active_query() -> sa.Select[Any]:
@@ -126,18 +138,27 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
             *, published: bool) -> tuple[dict[str, int], list[RaisedAlert]]:
     """Upsert `alerts` and resolve the active alerts of `active_query` (`_keys_query` rows) not among them;
     returns counts (new, updated, resolved) and the alerts whose event is due: not active before, or
-    active but never published (a pass stopped before publishing). Written with one
+    active but never published (a pass stopped before publishing). A row found again with the same
+    `data` is not rewritten: only its as_of moves to `as_of` (the module's docstring). Written with one
     executemany per statement (a national night stores hundreds of thousands)."""
     table = table_of(AlertRow)
     found = {a.key: a for a in alerts}
     active: dict[tuple[str, str, date | None], int] = {}
     unpublished: set[tuple[str, str, date | None]] = set()
-    for i, n, k, d, was_published, is_active in session.execute(active_query):
+    unchanged: set[tuple[str, str, date | None]] = set()  # active, found again, its stored content the same
+    seen: list[int] = []  # of those, the rows whose as_of is an earlier day
+    for i, n, k, d, was_published, is_active, seen_on, data in session.execute(active_query):
         if not is_active:
             continue
-        active[(n, k, d)] = i
+        key = (n, k, d)
+        active[key] = i
         if not was_published:
-            unpublished.add((n, k, d))
+            unpublished.add(key)
+        again = found.get(key)
+        if again is not None and again.data == data:
+            unchanged.add(key)
+            if seen_on != as_of:
+                seen.append(i)
     key_cols = (table.c.id, table.c.case_no, table.c.node, table.c.due_on)
     revived: dict[tuple[str, str, date | None], int] = {}
     case_nos = sorted({k[0] for k in found if k not in active})  # only a key not active now can be revived
@@ -159,6 +180,11 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
         updates: list[dict[str, Any]] = []
         for key, (event, data) in items[lo : lo + WRITE_CHUNK]:
             due = key not in active or key in unpublished  # never seen, raised again, or its event not yet out
+            if due:
+                new.append(event)
+            if key in unchanged:  # its as_of only (`seen`, below)
+                counts["updated"] += 1
+                continue
             values = {"court_code": event.court_code, "severity": event.severity,
                       "days_overdue": event.days_overdue, "as_of": as_of, "active": True, "resolved_on": None,
                       "data": data, "updated_at": now, "published": published or not due}
@@ -168,14 +194,14 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
                                 "first_seen_on": as_of})
             else:
                 updates.append({**values, "row_id": row_id})
-            if due:
-                new.append(event)
         if inserts:
             execute_rows(session, table.insert(), inserts)
         if updates:
             execute_rows(session, update, updates)
         counts["new"] += len(inserts)
         counts["updated"] += len(updates)
+    for lo in range(0, len(seen), WRITE_CHUNK):
+        session.execute(table.update().where(table.c.id.in_(seen[lo : lo + WRITE_CHUNK])).values(as_of=as_of))
     resolved = [{"row_id": i, "resolved_on": as_of, "updated_at": now} for k, i in active.items() if k not in found]
     if resolved:
         execute_rows(session, table.update().where(by_id).values(

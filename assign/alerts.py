@@ -7,6 +7,17 @@ per court and pass, so webhooks fire once per court, not once per case), and mar
 the active alerts of the cases it covered that no longer fire (the case was concluded, the
 deadline extended, the 终本 restored); the writes are `assign.alert_saves`. The court is the
 enforcing court's code: officers are not in the format, and an alert never names one.
+
+Stored once, read as of the day last seen (issue 17: a national night finds ~777k alerts, nearly all
+found the night before too). Two values of an alert change with nothing but the day it is seen on:
+`as_of`, and, while its node is still not done past its last day (state `overdue`: the closing
+deadline, the 终本 queries), `days_overdue`, then always the days from its last day allowed to `as_of`
+(`days_past`). A row's `data` is the alert WITHOUT them (`stored_data`), its `as_of` column the day of
+the last pass that found it, and the one reader `alert_fields` puts them back: the alert exactly as
+that pass computed it. So a night writes an alert's row only when what it stores changes (new, court,
+severity, rules, the node's dates, the ruleset, revived, resolved), and of an unchanged one only its
+`as_of` (`assign.alert_saves`). Rows stored before this (their `data` the whole alert) read the same
+(the values put back equal theirs) and are rewritten once, by the first pass that finds them again.
 """
 
 from __future__ import annotations
@@ -63,6 +74,31 @@ class Alert(BaseModel):
         return (self.case_no, self.node, self.due_on)
 
 
+OVERDUE = "overdue"  # a node still not done after its last day: its days overdue grow with the day it is seen on
+_SEEN_DAY: set[str] = {"as_of"}  # left out of a stored alert (`stored_data`): the row's as_of column holds it
+_SEEN_DAY_OVERDUE: set[str] = {"as_of", "days_overdue"}
+
+
+def days_past(due_on: date, as_of: date) -> int:
+    """The days overdue on `as_of` of a node still not done whose last day allowed is `due_on`."""
+    return as_of.toordinal() - due_on.toordinal()
+
+
+def stored_data(alert: Alert) -> str:
+    """What a row stores of `alert` (`data`): its JSON without the values of the day it was seen on."""
+    return alert.model_dump_json(exclude=_SEEN_DAY_OVERDUE if alert.state == OVERDUE else _SEEN_DAY)
+
+
+def alert_fields(data: str, seen_on: date) -> dict[str, Any]:
+    """The one reader of a row's `data`: the alert (JSON values, in `Alert`'s field order) as the pass of
+    `seen_on` (the row's as_of, the last pass that found it) computed it."""
+    values: dict[str, Any] = json.loads(data)
+    values["as_of"] = seen_on.isoformat()
+    if values["state"] == OVERDUE:
+        values["days_overdue"] = days_past(date.fromisoformat(values["due_on"]), seen_on)
+    return {name: values[name] for name in Alert.model_fields}
+
+
 class AlertRow(SQLModel, table=True):
     __tablename__ = "node_alert"
     __table_args__ = (sa.UniqueConstraint("case_no", "node", "due_on", name="uq_node_alert_case_node_due"),
@@ -73,19 +109,19 @@ class AlertRow(SQLModel, table=True):
     due_on: date | None = None
     court_code: str = Field(max_length=32)
     severity: str = Field(index=True, max_length=8)
-    days_overdue: int = 0
+    days_overdue: int = 0  # on the day the row was last written (grows while OVERDUE: read `alert_fields`)
     as_of: date  # the last pass that found it
     first_seen_on: date
     active: bool = True
     resolved_on: date | None = None
-    data: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow)
+    data: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # `stored_data`: read it with `alert_fields`
+    updated_at: datetime = Field(default_factory=utcnow)  # when what it stores last changed (not its as_of)
     # False while its `alerts.raised` event is still to be published (`save_range_alerts`: a store pass
     # stores its ranges' alerts as it goes and publishes the new ones at its end)
     published: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
     def alert(self) -> Alert:
-        return Alert.model_validate_json(self.data)
+        return Alert.model_validate(alert_fields(self.data, self.as_of))
 
 
 class RaisedAlert(NamedTuple):
@@ -110,12 +146,12 @@ class AlertValues(NamedTuple):
     (tuples: a national night moves hundreds of thousands between processes)."""
 
     event: RaisedAlert  # the values the table's columns and the `alerts.raised` event hold
-    data: str  # the Alert as JSON
+    data: str  # what the row stores of the alert (`stored_data`)
 
     @classmethod
     def of(cls, alert: Alert) -> AlertValues:
         return cls(RaisedAlert(alert.case_no, alert.node, alert.due_on, alert.court_code, alert.severity.value,
-                               alert.days_overdue, alert.legal_basis), alert.model_dump_json())
+                               alert.days_overdue, alert.legal_basis), stored_data(alert))
 
     @property
     def key(self) -> tuple[str, str, date | None]:
@@ -141,7 +177,7 @@ def alert_counts(*, session: Session, court_codes: Sequence[str] | None = None) 
 
 def payload_of(row: AlertRow) -> dict[str, Any]:
     """The API shape of a stored alert: the alert plus its id and lifecycle."""
-    out: dict[str, Any] = json.loads(row.data)
+    out = alert_fields(row.data, row.as_of)
     out.update({"id": row.id, "first_seen_on": row.first_seen_on.isoformat(), "active": row.active,
                 "resolved_on": row.resolved_on.isoformat() if row.resolved_on else None})
     return out

@@ -9,15 +9,20 @@ removed at the end), and `api.service.evaluation.evaluate_store` runs with the a
 store pass runs) on `--as-of` and the following days. Per night: the pass's wall time, the tail
 after the last range finished (the main process alone: before issue 17's range saves, the whole
 alerts save), the main process's CPU and the workers' CPU, the alerts counts. At the end: a
-digest of the `node_alert` table (every column but the row id and `updated_at`, in key order)
-and of the `alerts.raised` events (subject and payload, in publication order): the same store,
-dates and digests = the same alerts and the same events.
+digest of the `node_alert` table (every column but the row id and `updated_at`, in key order),
+of the alerts as their readers serve them (`assign.alerts.payload_of`, GET /v1/alerts' rows, without
+the row id, in key order) and of the `alerts.raised` events (subject and payload, in publication
+order): the same store, dates and digests = the same alerts and the same events. The table digest
+changes with what a row stores (issue 17: rows store alerts without the day they were seen on); the
+readers' digest does not, so two commits' alerts compare by it (run this script with the other
+commit's code on PYTHONPATH: it uses only `payload_of`, which both have).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import shutil
 import sys
@@ -27,6 +32,7 @@ from pathlib import Path
 
 import psutil
 import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evaluate_store import stamp_store  # noqa: E402  (shared with the rules pass bench)
@@ -34,7 +40,7 @@ from evaluate_store import stamp_store  # noqa: E402  (shared with the rules pas
 from api.config import BUILTIN_RULEBOOK_DIR  # noqa: E402
 from api.service.evaluation import evaluate_store  # noqa: E402
 from assign import migrate  # noqa: E402
-from assign.alerts import EVENT_KIND  # noqa: E402
+from assign.alerts import EVENT_KIND, AlertRow, payload_of  # noqa: E402
 from assign.db import make_engine  # noqa: E402
 from assign.network import builtin_network  # noqa: E402
 from rules.alerts import RULESET_ID  # noqa: E402
@@ -49,22 +55,29 @@ def say(text: str) -> None:
     sys.stdout.flush()
 
 
-def digests(url: str) -> tuple[str, str, int]:
-    """(alerts table digest, alerts.raised events digest, events) of the store."""
+def digests(url: str) -> tuple[str, str, str, int]:
+    """(alerts table digest, readers' digest, alerts.raised events digest, events) of the store."""
     engine = make_engine(url)
-    alerts, raised = hashlib.sha256(), hashlib.sha256()
+    alerts, served, raised = hashlib.sha256(), hashlib.sha256(), hashlib.sha256()
     with engine.connect() as conn:
         rows = conn.execute(sa.text(f"SELECT {', '.join(ALERT_COLUMNS)} FROM node_alert "
                                     "ORDER BY case_no, node, due_on"))
         for row in rows:
             alerts.update(repr(tuple(row)).encode())
+    with Session(engine) as session:
+        stored = session.exec(select(AlertRow).order_by(col(AlertRow.case_no), col(AlertRow.node),
+                                                        col(AlertRow.due_on))).yield_per(10_000)
+        for alert in stored:
+            served.update(json.dumps({k: v for k, v in payload_of(alert).items() if k != "id"},
+                                     ensure_ascii=False).encode())
+    with engine.connect() as conn:
         n = 0
         for subject, payload in conn.execute(sa.text("SELECT subject, payload FROM event WHERE kind = :k ORDER BY id"),
                                              {"k": EVENT_KIND}):
             raised.update(f"{subject}\n{payload}\n".encode())
             n += 1
     engine.dispose()
-    return alerts.hexdigest()[:16], raised.hexdigest()[:16], n
+    return alerts.hexdigest()[:16], served.hexdigest()[:16], raised.hexdigest()[:16], n
 
 
 def main() -> None:
@@ -111,8 +124,8 @@ def main() -> None:
               f"{ended - last_range[0]:.1f} s; CPU main "
               f"{main_cpu:.1f} s, workers {workers_cpu:.1f} s (of it on alerts {run.alerts_s:.1f} s); "
               f"{run.evaluated:,} verdicts, {run.alerts:,} alerts {run.alerts_saved}")
-    table, raised, n_events = digests(url)
-    say(f"digest: node_alert {table}, {EVENT_KIND} {raised} ({n_events} events)")
+    table, served, raised, n_events = digests(url)
+    say(f"digest: node_alert {table}, as served {served}, {EVENT_KIND} {raised} ({n_events} events)")
     for old in night.parent.glob(night.name + "*"):
         old.unlink()
 

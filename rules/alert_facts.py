@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from assign.alerts import OVERDUE, days_past
 from assign.errors import DataError
 from assign.process import ProcessNodes
 from assign.schemas import Case, CaseStatus, MeasureKind
@@ -130,9 +131,9 @@ def _closing(case: Case, nodes: ProcessNodes, as_of: date, is_open: bool) -> tup
     # the extension request is due 5 days before the unextended deadline; the deadline itself is the case's
     base = clock.closing_clock(case.filed_on, case.non_litigation, case.other_periods + case.excluded_periods, as_of)
     reading = clock.closing_deadline(case, as_of) if clock.extension_approved(case, as_of) else base
-    if reading.exceeded_on(as_of):
-        closing = NodeReading("closing_deadline", "overdue", case.filed_on, reading.end, None,
-                              as_of.toordinal() - reading.end_ordinal)
+    end = reading.end
+    if reading.exceeded_on(as_of) and end is not None:  # exceeded: its end lies before as_of, never beyond 9999
+        closing = NodeReading("closing_deadline", OVERDUE, case.filed_on, end, None, days_past(end, as_of))
     else:
         closing = NodeReading("closing_deadline", "running", case.filed_on, reading.end)
     requested = _known(nodes.extension_requested_on, as_of)
@@ -154,7 +155,7 @@ def _monitoring(case: Case, as_of: date) -> tuple[NodeReading, int]:
     if not missed:
         return NodeReading("zhongben_monitoring", "running", zb.ruled_on), 0
     first, last = missed[-1]
-    return NodeReading("zhongben_monitoring", "overdue", first, last, None, (as_of - last).days), len(missed)
+    return NodeReading("zhongben_monitoring", OVERDUE, first, last, None, days_past(last, as_of)), len(missed)
 
 
 def read_nodes(case: Case, as_of: date) -> CaseNodes:

@@ -33,6 +33,12 @@ def _plain(value: Any) -> Any:
 
 
 def _alerts(engine: Engine) -> list[tuple[Any, ...]]:
+    """Every stored column but the row id and `updated_at`. Since rows are no longer rewritten when only
+    the day they are seen on changes (`assign.alert_saves`), `data` holds the alert without that day's
+    values and `days_overdue` is the value on the day the row was last written; both are still compared:
+    the two routes write the same rows on the same nights (one code path), so they must match as
+    stored, and what readers serve is derived from exactly these columns (`assign.alerts.alert_fields`;
+    tests/api/test_alerts_read_back.py checks it against `assign alerts`)."""
     with engine.connect() as conn:
         rows = conn.execute(sa.text(
             "SELECT case_no, node, due_on, court_code, severity, days_overdue, active, first_seen_on, resolved_on, "
