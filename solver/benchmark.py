@@ -19,6 +19,7 @@ from typing import Any
 
 from assign.generator import generate_cases
 from assign.network import CourtNetwork, builtin_network
+from assign.processes import process_pool
 from assign.schemas import Case, PartyKind, Verdict
 from solver import SolveParams, build_instance, greedy_plan, solve
 from solver.bound import lp_bound
@@ -60,9 +61,7 @@ def run(n: int, province: str, seed: int, time_limit_s: float, workers: int = 0,
     inst = build_instance(cases, verdicts, network, params=params)
     t2 = time.perf_counter()
     if processes > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=processes) as ex:
+        with process_pool(processes, preload=[solve.__module__]) as ex:
             plan = solve(inst, pool_map=ex.map, parallel=processes)
     else:
         plan = solve(inst)
@@ -98,9 +97,7 @@ def _frontier(inst: Any, plan: Any, greedy: Any, points: int, time_limit_s: floa
     from solver.frontier_benchmark import frontier_report
 
     if processes > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=processes) as ex:
+        with process_pool(processes, preload=[solve.__module__]) as ex:
             return frontier_report(inst, plan, greedy, points=points, time_limit_s=time_limit_s, pool_map=ex.map,
                                    parallel=processes)
     return frontier_report(inst, plan, greedy, points=points, time_limit_s=time_limit_s)

@@ -116,3 +116,27 @@ def test_persistence_lives_in_assign(tmp_path: Path) -> None:
     assert builds_queries(probe) == [2]
     hits = [f"{p.relative_to(ROOT)}:{line}" for p in sorted((ROOT / "api").rglob("*.py")) for line in builds_queries(p)]
     assert hits == []
+
+
+# Building a process pool or process directly starts workers by fork (Linux's default), which hangs a worker
+# on any lock another thread held at that instant (assign/processes.py). `api/executors.py` spawns.
+OWN_CONTEXT = {"assign/processes.py", "api/executors.py"}
+
+
+def builds_pools(path: Path) -> list[int]:
+    """The lines where a module builds a `ProcessPoolExecutor` or imports `multiprocessing` itself."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [n.lineno for n in ast.walk(tree)
+            if (isinstance(n, ast.Call) and getattr(n.func, "attr", getattr(n.func, "id", "")) == "ProcessPoolExecutor")
+            or (isinstance(n, ast.Import) and any(a.name.split(".")[0] == "multiprocessing" for a in n.names))
+            or (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "multiprocessing")]
+
+
+def test_worker_pools_come_from_assign_processes(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("import concurrent.futures as cf\nfrom multiprocessing import Pool\n"
+                     "with cf.ProcessPoolExecutor(2) as ex:\n    pass\n", encoding="utf-8")
+    assert builds_pools(probe) == [2, 3]
+    hits = [f"{p.relative_to(ROOT)}:{line}" for p in production_modules()
+            if str(p.relative_to(ROOT)) not in OWN_CONTEXT for line in builds_pools(p)]
+    assert hits == []

@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -24,6 +23,7 @@ from assign.alert_saves import save_alerts
 from assign.alerts import Alert
 from assign.db import make_engine, session_scope
 from assign.network import CourtNetwork
+from assign.processes import process_pool
 from assign.schemas import CaseStatus
 from assign.stored_case import read_stored
 from rules.alert_facts import NODES
@@ -116,7 +116,7 @@ def store_alerts(db: Engine, as_of: date, *, network: CourtNetwork, rulebook_dir
         rulebook = load_rulebook(rulebook_file(rulebook_dir, RULESET_ID), RULESET_ID)
         run = AlertPass(as_of, ruleset=rulebook.versioned_name)
         url = db.url.render_as_string(hide_password=False)
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(url, rulebook)) as pool:
+        with process_pool(workers, initializer=_init_worker, initargs=(url, rulebook)) as pool:
             futures = [pool.submit(_range_alerts, *r, codes, as_of) for r in ranges]
             results = [f.result() for f in futures]  # range order: alerts come out in case order per status
     else:

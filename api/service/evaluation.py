@@ -25,7 +25,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +42,7 @@ from assign.fields import require_not_future
 from assign.heap import settle_heap
 from assign.masking import mask_text
 from assign.network import CourtNetwork
+from assign.processes import process_pool
 from assign.schemas import Case, CaseStatus, Verdict
 from assign.stored_case import StoredRecord, read_stored, stamp_checked
 from rules.alerts import evaluate_alerts
@@ -353,7 +354,7 @@ def evaluate_store(
         # index cannot give two statuses in case_no order, so each page would sort all the rest)
         ranges = list(repository.case_no_ranges(session=session, size=range_size,
                                                 status=statuses[0] if len(statuses) == 1 else None))
-    db.dispose()  # no pooled connection of ours is inherited by the forked workers
+    db.dispose()  # the pass holds no connection while its workers write
     done = read = 0
     if progress:
         progress(0, total)
@@ -362,8 +363,7 @@ def evaluate_store(
     saved: dict[str, int] = {}
     alerts_s = 0.0
     spans = _spans([hi for _, hi, _ in ranges]) if alerts is not None else [None] * len(ranges)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                             initargs=(url, rulebook, network, counts, alerts)) as pool:
+    with process_pool(workers, initializer=_init_worker, initargs=(url, rulebook, network, counts, alerts)) as pool:
         futures = [pool.submit(_evaluate_range, lo, hi, as_of, page, span)
                    for (lo, hi, _), span in zip(ranges, spans, strict=True)]
         problems: list[str] = []

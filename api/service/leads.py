@@ -47,6 +47,7 @@ from assign.leads import (
     zhongben_rulings,
 )
 from assign.network import CourtNetwork
+from assign.processes import process_pool
 from assign.registers import import_register_stream
 from rules.leads import classify_lead
 
@@ -159,8 +160,7 @@ def _found_by_unit(engine: Engine, job: _Job, ranges: list[CourtUnit], workers: 
             yield (_classify_range(conn, r, job, want()) for r in ranges)
         return
     url = engine.url.render_as_string(hide_password=False)
-    engine.dispose()  # no pooled connection of ours is used by the forked workers
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(url, job))
+    pool = process_pool(workers, initializer=_init_worker, initargs=(url, job))
     try:
         yield _in_order(pool, ranges, workers * 2, want)
     finally:
@@ -169,8 +169,7 @@ def _found_by_unit(engine: Engine, job: _Job, ranges: list[CourtUnit], workers: 
 
 def _in_order(pool: ProcessPoolExecutor, ranges: list[CourtUnit], ahead: int,
               want: Callable[[], int]) -> Iterator[_Found]:
-    """Sends the first `ahead` units now (the workers fork before the caller opens its transaction), then one
-    more each time the caller takes a unit."""
+    """Sends the first `ahead` units now, then one more each time the caller takes a unit."""
     sent: deque[Future[_Found]] = deque(pool.submit(_worker_range, r, want()) for r in ranges[:ahead])
     todo = iter(ranges[ahead:])
 

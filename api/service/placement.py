@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from assign.network import CourtNetwork
+from assign.processes import process_pool
 from assign.schemas import Case, Recommendation, SolverInfo, Verdict
 from solver import AssignmentPlan, Conflict, SolveParams, build_instance, make_demand, solve
 from solver.instance import AssignmentInstance, Demand
@@ -32,7 +32,7 @@ def place_cases(
     inst = build_instance(cases, verdicts, network, previous_plan=previous_plan, pinned=pinned,
                           conflicts=conflicts or (), params=params)
     if processes > 1 and len(inst.pools) > 1:
-        with ProcessPoolExecutor(max_workers=processes) as ex:
+        with process_pool(processes, preload=[solve.__module__]) as ex:
             plan = solve(inst, pool_map=ex.map, parallel=processes)
     else:
         plan = solve(inst)

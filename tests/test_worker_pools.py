@@ -1,0 +1,86 @@
+"""Worker pools start from a forkserver (`assign.processes`): a lock another thread holds while a pool starts
+never reaches the workers. Under fork, each test here hangs (its worker blocks on the copied lock for ever);
+`finishes_within` turns that into a failure and kills the stuck workers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, TypeVar
+
+import psutil
+
+from api.config import BUILTIN_RULEBOOK_DIR
+from api.service import evaluation, store
+from assign.importer import import_cases
+from assign.processes import process_pool
+from rules.engine import ENGINE_LOCK
+from rules.loader import load_rulebook
+from tests.factories import make_case, make_network
+
+T = TypeVar("T")
+SHARED_LOCK = threading.Lock()  # a module lock a worker takes, as the rule engine's and SQLite's are
+
+
+def _take_shared_lock(n: int) -> int:
+    with SHARED_LOCK:
+        return n * n
+
+
+@contextmanager
+def held_by_another_thread(lock: Any) -> Iterator[None]:
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with lock:
+            taken.set()
+            release.wait()
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    taken.wait()
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
+def finishes_within(seconds: float, work: Callable[[], T]) -> T:
+    """`work()`'s result; fails (killing this process's worker processes) when it has not finished in time."""
+    out: list[T] = []
+    runner = threading.Thread(target=lambda: out.append(work()), daemon=True)
+    runner.start()
+    runner.join(seconds)
+    if runner.is_alive():
+        for child in psutil.Process().children(recursive=True):
+            child.kill()
+        runner.join(30)
+        raise AssertionError(f"the pool did not finish in {seconds} s: a worker is stuck on a copied lock")
+    assert out, "the work raised (see the thread's traceback above)"
+    return out[0]
+
+
+def test_a_pool_started_while_another_thread_holds_a_lock_its_workers_take_finishes() -> None:
+    def squares() -> list[int]:
+        with process_pool(2) as pool:
+            return list(pool.map(_take_shared_lock, range(6)))
+
+    with held_by_another_thread(SHARED_LOCK):
+        assert finishes_within(60, squares) == [0, 1, 4, 9, 16, 25]
+
+
+def test_a_store_pass_started_while_a_request_thread_is_in_the_rule_engine_finishes(tmp_path: Any) -> None:
+    """The API evaluates in request threads under `ENGINE_LOCK`; the store pass's workers each build a
+    rule engine, which takes it."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    network, as_of = make_network(), date(2024, 8, 1)
+    import_cases(store.open_store(url), [make_case(f"(2024)川0104执{i}号") for i in range(12)], as_of=as_of,
+                 network=network)
+    rulebook = load_rulebook(BUILTIN_RULEBOOK_DIR)
+    with held_by_another_thread(ENGINE_LOCK):
+        run = finishes_within(120, lambda: evaluation.evaluate_store(
+            url, as_of, network=network, rulebook=rulebook, workers=2, range_size=4))
+    assert run.evaluated == 12 and run.ranges == 3
