@@ -13,8 +13,8 @@ alert without the values of the day it is seen on (`assign.alerts.stored_data`; 
 back from the row's `as_of`: `assign.alerts.alert_fields`), so an alert found again is compared with
 its row's `data` as the range reads its rows: a changed one (court, severity, rules, dates, ruleset)
 is rewritten whole, an unchanged one only gets the pass's day as its `as_of`, in one statement per
-chunk of row ids (`UPDATE node_alert SET as_of = ? WHERE id IN (…)`: no JSON, no per-row
-parameters), and not even that when the pass runs again on the same day. `updated` counts the alerts
+chunk of row ids (`UPDATE node_alert SET as_of = ? WHERE id IN (…)`, the ids in the SQL text: no
+JSON, no per-row parameters), and not even that when the pass runs again on the same day. `updated` counts the alerts
 found again, rewritten or not; `updated_at` is when a row's content or lifecycle last changed.
 """
 
@@ -121,13 +121,14 @@ def _claimed(alerts: Sequence[RaisedAlert], claimed: set[Key]) -> list[RaisedAle
 
 
 def _keys_query() -> sa.Select[Any]:
-    """(id, case_no, node, due_on, published, active, as_of, data) of stored alerts. The callers that narrow
-    it by case number leave `active` to `_upsert`: with `active = ?` in the SQL, SQLite reads (active,
+    """(id, case_no, node, due_on, published, active, as_of, data) of stored alerts, `data` only of the active
+    ones (the resolved ones, which only grow in number, are not compared). The callers that narrow it by
+    case number leave `active` to `_upsert`: with `active = ?` in the SQL, SQLite reads (active,
     court_code) and walks every active alert of the store for each range (quadratic over a national
     night's ranges)."""
     table = table_of(AlertRow)
     return sa.select(table.c.id, table.c.case_no, table.c.node, table.c.due_on, table.c.published, table.c.active,
-                     table.c.as_of, table.c.data)
+                     table.c.as_of, sa.case((table.c.active == sa.true(), table.c.data), else_=sa.null()))
 
 
 def _active_query() -> sa.Select[Any]:
@@ -200,8 +201,10 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
             execute_rows(session, update, updates)
         counts["new"] += len(inserts)
         counts["updated"] += len(updates)
-    for lo in range(0, len(seen), WRITE_CHUNK):
-        session.execute(table.update().where(table.c.id.in_(seen[lo : lo + WRITE_CHUNK])).values(as_of=as_of))
+    for lo in range(0, len(seen), WRITE_CHUNK):  # the ids written into the SQL: row ids read above, integers
+        ids = ",".join(str(int(i)) for i in seen[lo : lo + WRITE_CHUNK])
+        session.execute(sa.text(f"UPDATE {table.name} SET as_of = :seen_on WHERE id IN ({ids})")
+                        .bindparams(sa.bindparam("seen_on", type_=sa.Date)), {"seen_on": as_of})
     resolved = [{"row_id": i, "resolved_on": as_of, "updated_at": now} for k, i in active.items() if k not in found]
     if resolved:
         execute_rows(session, table.update().where(by_id).values(
