@@ -55,6 +55,21 @@ def say(text: str) -> None:
     sys.stdout.flush()
 
 
+def descendants_cpu() -> float:
+    """CPU seconds (user + system) of this process's descendants: the living ones' own and what each has
+    reaped, plus this process's reaped children. The store pass's workers come from a forkserver
+    (`assign.processes`): its children, not ours, so `os.times()` alone no longer sees them."""
+    total = 0.0
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            t = proc.cpu_times()
+        except psutil.Error:  # exited meanwhile: reaped by its parent, counted there
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    mine = os.times()
+    return total + mine.children_user + mine.children_system
+
+
 def digests(url: str) -> tuple[str, str, str, int]:
     """(alerts table digest, readers' digest, alerts.raised events digest, events) of the store."""
     engine = make_engine(url)
@@ -110,16 +125,14 @@ def main() -> None:
             last_range[0] = time.perf_counter()
 
         load = tuple(round(x, 1) for x in psutil.getloadavg())
-        cpu, children = time.process_time(), os.times()
+        cpu, children = time.process_time(), descendants_cpu()
         started = time.perf_counter()
         run = evaluate_store(url, as_of, network=network, rulebook=rulebook, workers=args.workers,
                              progress=progress, alerts=alerts)
         ended = time.perf_counter()
         wall = ended - started
         main_cpu = time.process_time() - cpu
-        after = os.times()
-        workers_cpu = (after.children_user - children.children_user) + (after.children_system
-                                                                       - children.children_system)
+        workers_cpu = descendants_cpu() - children
         say(f"night {as_of} (load {load}): pass {wall:.1f} s wall, tail after the last range "
               f"{ended - last_range[0]:.1f} s; CPU main "
               f"{main_cpu:.1f} s, workers {workers_cpu:.1f} s (of it on alerts {run.alerts_s:.1f} s); "
