@@ -8,6 +8,7 @@ response is untyped, or an operation id that changes, breaks it.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import subprocess
 import sys
@@ -31,9 +32,9 @@ GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 PACKAGE = "dispatch_client"
 
 
-def generate_client(base: str, into: Path) -> None:
+def generate_client(openapi: bytes, into: Path) -> None:
     spec = into / "openapi.json"
-    spec.write_bytes(httpx.get(f"{base}/openapi.json", timeout=10).raise_for_status().content)
+    spec.write_bytes(openapi)
     config = into / "generator.yml"
     config.write_text("post_hooks: []\n", encoding="utf-8")  # no formatter run: ruff need not be on PATH
     subprocess.run([str(GENERATOR), "generate", "--path", str(spec), "--meta", "none", "--config", str(config),
@@ -49,17 +50,30 @@ def served(engine: Engine) -> Iterator[tuple[str, dict[Role, str]]]:
         yield server.base, {Role.INTEGRATION: server.integration, Role.DISPATCHER: dispatcher}
 
 
+@pytest.fixture(scope="module")
+def generated() -> dict[str, Path]:
+    """The directories clients were generated into, by the SHA-256 of the OpenAPI document they were generated
+    from: the servers of both backends serve the same document, and generating one takes seconds."""
+    return {}
+
+
 @pytest.fixture
-def client_package(served: tuple[str, dict[Role, str]],
-                   tmp_path: Path) -> Iterator[tuple[ModuleType, str, dict[Role, str]]]:
+def client_package(served: tuple[str, dict[Role, str]], generated: dict[str, Path],
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType, str, dict[Role, str]]]:
     """(the package generated from the server's OpenAPI, the base URL, one key per role)."""
     base, keys = served
-    generate_client(base, tmp_path)
-    sys.path.insert(0, str(tmp_path))
+    openapi = httpx.get(f"{base}/openapi.json", timeout=10).raise_for_status().content
+    digest = hashlib.sha256(openapi).hexdigest()
+    if digest not in generated:
+        into = tmp_path_factory.mktemp("client")
+        generate_client(openapi, into)
+        generated[digest] = into
+    into = generated[digest]
+    sys.path.insert(0, str(into))
     try:
         yield importlib.import_module(PACKAGE), base, keys
     finally:
-        sys.path.remove(str(tmp_path))
+        sys.path.remove(str(into))
         for name in [m for m in sys.modules if m == PACKAGE or m.startswith(f"{PACKAGE}.")]:
             del sys.modules[name]
 
