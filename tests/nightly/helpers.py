@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
+import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -116,10 +120,23 @@ class InlineExecutor:
 
 def chongqing_store(path: Path, as_of: date) -> Engine:
     """A migrated SQLite store with 1,500 generated Chongqing cases on the built-in network
-    (the real rulebook and solver find forums to plan in it)."""
+    (the real rulebook and solver find forums to plan in it), at `path`: a copy of the one built for `as_of`
+    in this process (generation and import are deterministic, and take seconds)."""
+    shutil.copyfile(_chongqing_template(as_of), path)
+    return make_engine(f"sqlite:///{path}")
+
+
+@functools.cache
+def _chongqing_template(as_of: date) -> Path:
+    directory = Path(tempfile.mkdtemp(prefix="chongqing-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    path = directory / f"{as_of.isoformat()}.sqlite"
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     network = builtin_network()
     import_cases(engine, generate_cases(network, 1500, seed=5, as_of=as_of, province="50"), as_of=as_of,
                  network=network)
-    return engine
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, copied alone
+    engine.dispose()
+    return path
