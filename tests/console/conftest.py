@@ -6,6 +6,7 @@ need it skip with the reason when /usr/bin/chromium or the playwright package is
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import threading
@@ -17,10 +18,12 @@ from typing import Any
 
 import pytest
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from api.config import Settings
 from api.main import create_app
 from api.serving import free_port
+from assign.db import make_engine
 from tests.conftest import BACKENDS, PG_URL, fresh_pg_schema
 from tests.console.seed import SeededStore, seed_store
 
@@ -36,10 +39,29 @@ class LiveConsole:
     store: SeededStore
 
 
+@pytest.fixture(scope="session")
+def seeded_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SeededStore:
+    """The seeded store on SQLite, seeded once per session (a night with the real solver: seconds) and never
+    written to after: each module gets a copy (`copy_seeded`)."""
+    store = seed_store(tmp_path_factory.mktemp("console-template"))
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, copied alone
+    store.engine.dispose()
+    return store
+
+
+def copy_seeded(template: SeededStore, directory: Path) -> SeededStore:
+    """A copy of the seeded SQLite store `template` in `directory`: the same keys and night, its own file."""
+    path = directory / "console.sqlite"
+    shutil.copyfile(make_url(template.url).database or "", path)
+    url = f"sqlite:///{path}"
+    return dataclasses.replace(template, engine=make_engine(url), url=url)
+
+
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> SeededStore:
+def seeded(tmp_path_factory: pytest.TempPathFactory, seeded_sqlite_template: SeededStore) -> SeededStore:
     """The seeded store on SQLite (the browser tests run once, on this one)."""
-    return seed_store(tmp_path_factory.mktemp("console"))
+    return copy_seeded(seeded_sqlite_template, tmp_path_factory.mktemp("console"))
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -47,7 +69,7 @@ def seeded_any(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     """The seeded store on each backend: SQLite, and PostgreSQL when ASSIGN_TEST_PG_URL is set."""
     directory = tmp_path_factory.mktemp("console")
     if request.param == "sqlite":
-        yield seed_store(directory)
+        yield copy_seeded(request.getfixturevalue("seeded_sqlite_template"), directory)
         return
     if not PG_URL:
         pytest.skip("PostgreSQL not configured (set ASSIGN_TEST_PG_URL; .ci/run does)")
