@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.config import BUILTIN_RULEBOOK_DIR
 from api.executors import LocalPoolExecutor
-from api.nightly import NightlyOptions, default_services, run_nightly
+from api.nightly import NightlyOptions, NightlyReport, NightlyServices, default_services, run_nightly
 from assign import plans
-from assign.db import session_scope
+from assign.db import make_engine, session_scope
 from assign.decisions import Action, record_decision
 from assign.models import RecommendationRow
 from assign.schemas import Recommendation
@@ -25,13 +27,38 @@ pytestmark = pytest.mark.slow
 AS_OF = date(2025, 6, 30)
 
 
-def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(tmp_path: Path) -> None:
-    engine = chongqing_store(tmp_path / "real.sqlite", AS_OF)
-    services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
-                                solve_params=SolveParams(seed=3, workers=1))
-    options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
-    first = run_nightly(engine, as_of=AS_OF, services=services, options=options,
+def _services() -> NightlyServices:
+    return default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
+                            solve_params=SolveParams(seed=3, workers=1))
+
+
+OPTIONS = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
+
+
+@pytest.fixture(scope="module")
+def first_night(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, NightlyReport]:
+    """(a Chongqing store after its first real night, never written to after: copy it; that night's result).
+    Both tests start from such a night; running it takes seconds."""
+    path = tmp_path_factory.mktemp("first-night") / "store.sqlite"
+    engine = chongqing_store(path, AS_OF)
+    first = run_nightly(engine, as_of=AS_OF, services=_services(), options=OPTIONS,
                         executor=LocalPoolExecutor(workers=2, time_limit_s=120))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, copied alone
+    engine.dispose()
+    return path, first
+
+
+def _after_first_night(first_night: tuple[Path, NightlyReport], path: Path) -> Engine:
+    shutil.copyfile(first_night[0], path)
+    return make_engine(f"sqlite:///{path}")
+
+
+def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(
+        tmp_path: Path, first_night: tuple[Path, NightlyReport]) -> None:
+    engine = _after_first_night(first_night, tmp_path / "real.sqlite")
+    services, options = _services(), OPTIONS
+    first = first_night[1]
     assert first.summary.placed > 0 and first.summary.moves_against_previous == 0
     with Session(engine) as session:
         rows = session.exec(select(RecommendationRow).order_by(RecommendationRow.id)).all()
@@ -56,15 +83,12 @@ def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(tmp_path: P
     assert dict(kinds)["nightly.completed"] == 2
 
 
-def test_a_case_bound_to_its_forum_is_escalated_again_by_the_next_night(tmp_path: Path) -> None:
+def test_a_case_bound_to_its_forum_is_escalated_again_by_the_next_night(
+        tmp_path: Path, first_night: tuple[Path, NightlyReport]) -> None:
     """提级 accepted (here: overridden to the forum itself): the next night pins it on the forum as an
     escalation instead of failing the forum's pool ("names unknown courts")."""
-    engine = chongqing_store(tmp_path / "escalated.sqlite", AS_OF)
-    services = default_services(rulebook_dir=BUILTIN_RULEBOOK_DIR, eval_workers=1,
-                                solve_params=SolveParams(seed=3, workers=1))
-    options = NightlyOptions(workers=2, solve_budget_s=4, forum_time_limit_s=2, task_time_limit_s=120)
-    run_nightly(engine, as_of=AS_OF, services=services, options=options,
-                executor=LocalPoolExecutor(workers=2, time_limit_s=120))
+    engine = _after_first_night(first_night, tmp_path / "escalated.sqlite")
+    services, options = _services(), OPTIONS
     with Session(engine) as session:
         row = next(r for r in session.exec(select(RecommendationRow).order_by(RecommendationRow.id)).all()
                    if Recommendation.model_validate_json(r.data).forum)
