@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from assign import migrate
 from assign.db import make_engine
+from tests.conftest import copy_sqlite_template
 from tests.nightly.helpers import AS_OF, seed_store, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,11 +47,10 @@ KILL_WHEN: dict[str, Callable[[Engine], bool]] = {
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def reference(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> dict[str, object]:
     """The state an uninterrupted night leaves, on its own database."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('ref') / 'ref.sqlite'}"
+    url = copy_sqlite_template(sqlite_template, tmp_path_factory.mktemp("ref") / "ref.sqlite")
     engine = make_engine(url)
-    migrate.upgrade(engine)
     seed_store(engine, N_CASES)
     proc = _driver(url)
     out, errs = proc.communicate(timeout=120)
@@ -62,10 +61,10 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("point", list(KILL_WHEN))
-def test_rerun_after_kill_converges_to_the_uninterrupted_night(point: str, db_url: str,
+def test_rerun_after_kill_converges_to_the_uninterrupted_night(point: str, migrated_url: str,
                                                                reference: dict[str, object]) -> None:
+    db_url = migrated_url
     engine = make_engine(db_url)
-    migrate.upgrade(engine)
     seed_store(engine, N_CASES)
     slow = {"NIGHTLY_STANDIN_EVAL_DELAY": "0.15", "NIGHTLY_STANDIN_SOLVE_DELAY": "1.0"}
     proc = _driver(db_url, env=slow)
@@ -97,13 +96,12 @@ def test_rerun_after_kill_converges_to_the_uninterrupted_night(point: str, db_ur
     engine.dispose()
 
 
-def test_workers_do_not_outlive_a_parent_killed_with_9(tmp_path: Path) -> None:
+def test_workers_do_not_outlive_a_parent_killed_with_9(tmp_path: Path, sqlite_template: Path) -> None:
     """Only the parent is killed (not its process group): its solver workers must end on their own."""
     import psutil
 
-    url = f"sqlite:///{tmp_path / 'night.sqlite'}"
+    url = copy_sqlite_template(sqlite_template, tmp_path / "night.sqlite")
     engine = make_engine(url)
-    migrate.upgrade(engine)
     seed_store(engine, N_CASES)
     proc = _driver(url, env={"NIGHTLY_STANDIN_SOLVE_DELAY": "30"})
     parent = psutil.Process(proc.pid)
