@@ -16,13 +16,27 @@ later pool's other modules are imported by each worker when it first unpickles a
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import multiprocessing.forkserver
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from typing import Any
 
 START_METHOD = "forkserver"
+
+
+def _stop_forkserver() -> None:
+    """At exit, stop the forkserver and wait for it: its workers' CPU time then counts as this process's
+    children's (`/usr/bin/time`, `os.times`, rusage), as a forked worker's did. Unwaited, the server and every
+    worker it reaped were missing from those figures. `_stop` is CPython's own (3.11, 3.12), used by its tests."""
+    stop = getattr(multiprocessing.forkserver._forkserver, "_stop", None)
+    if stop is not None:
+        stop()
+
+
+atexit.register(_stop_forkserver)
 
 
 def worker_context(preload: Sequence[str] = ()) -> BaseContext:

@@ -4,10 +4,14 @@ never reaches the workers. Under fork, each test here hangs (its worker blocks o
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import psutil
@@ -21,6 +25,7 @@ from rules.loader import load_rulebook
 from tests.factories import make_case, make_network
 
 T = TypeVar("T")
+ROOT = Path(__file__).resolve().parent.parent
 SHARED_LOCK = threading.Lock()  # a module lock a worker takes, as the rule engine's and SQLite's are
 
 
@@ -84,3 +89,21 @@ def test_a_store_pass_started_while_a_request_thread_is_in_the_rule_engine_finis
         run = finishes_within(120, lambda: evaluation.evaluate_store(
             url, as_of, network=network, rulebook=rulebook, workers=2, range_size=4))
     assert run.evaluated == 12 and run.ranges == 3
+
+
+def test_the_workers_cpu_counts_as_the_callers_children_cpu(tmp_path: Any) -> None:
+    """`/usr/bin/time` and the benches read a run's CPU from the rusage of the processes it waited for: the
+    forkserver (and, through it, the workers it reaped) must be among them, as forked workers were."""
+    script = tmp_path / "burn.py"
+    script.write_text(
+        "import time\nfrom assign.processes import process_pool\n"
+        "def burn(seconds):\n    end = time.process_time() + seconds\n"
+        "    while time.process_time() < end:\n        pass\n    return seconds\n"
+        "if __name__ == '__main__':\n    with process_pool(2) as pool:\n"
+        "        print(sum(pool.map(burn, [0.6, 0.6])))\n",
+        encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, stdout=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert usage.ru_utime + usage.ru_stime >= 1.0  # the two workers' 1.2 s, less the clock's granularity
