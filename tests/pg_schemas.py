@@ -3,9 +3,9 @@
 Running the migrations into a new schema costs PostgreSQL about 0.5-1 s of DDL per test (more than the
 test itself for most), and a database copied from a template is no cheaper (PostgreSQL WAL-logs the copy
 and checkpoints on every DROP DATABASE). So a schema is migrated once, lent to one test at a time, and
-after each test put back exactly as the migrations left it: every row deleted (foreign keys not checked
-meanwhile: `session_replication_role = replica`), the migrations' own rows copied back from a pristine
-migrated schema that no test touches, every sequence set to that schema's state. A test that changed the
+after each test put back exactly as the migrations left it: every table truncated, the migrations' own
+rows copied back from a pristine migrated schema that no test touches, every sequence set to that
+schema's state (about 0.1 s). A test that changed the
 schema itself (a table, column, index, constraint, trigger, function...: its catalog fingerprint differs
 from the pristine one's), or whose reset fails, gets its schema dropped instead, as before.
 """
@@ -107,9 +107,10 @@ class MigratedSchemas:
                 conn.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
                 if self._fingerprint(conn, schema) != self.fingerprint:
                     return False
-                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
-                for table in self.tables:
-                    conn.exec_driver_sql(f'DELETE FROM "{schema}"."{table}"')
+                # TRUNCATE, not DELETE: new, empty files, as after the migrations (no dead rows whose space
+                # later rows would reuse, so an unordered read sees rows as on a fresh schema)
+                conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{schema}"."{table}"' for table in self.tables))
+                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")  # seeds: no FK checks
                 for table in self.seeded:
                     conn.exec_driver_sql(f'INSERT INTO "{schema}"."{table}" OVERRIDING SYSTEM VALUE '
                                          f'SELECT * FROM "{self.pristine}"."{table}"')
