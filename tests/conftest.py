@@ -61,13 +61,22 @@ def migrated_engine(url: str) -> Iterator[Engine]:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An SQLite file migrated to head, for `copy_sqlite_template` (never written to after)."""
     path = tmp_path_factory.mktemp("migrated") / "template.sqlite"
-    with migrated_engine(f"sqlite:///{path}") as eng, eng.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, copied alone
+    with migrated_engine(f"sqlite:///{path}") as eng:
+        settle_sqlite(eng)
     return path
 
 
+def settle_sqlite(engine: Engine) -> None:
+    """Make `engine`'s SQLite file a template: everything in the main file (the write-ahead log checkpointed
+    and emptied) and no connection left open, so `copy_sqlite_template` can copy the file alone."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
 def copy_sqlite_template(template: Path, path: Path) -> str:
-    """A migrated SQLite database at `path` (a copy of the session's template); its URL."""
+    """A copy at `path` of an SQLite template (`settle_sqlite`: the session's migrated one, a seeded store); its
+    URL."""
     shutil.copyfile(template, path)
     return f"sqlite:///{path}"
 

@@ -24,7 +24,7 @@ from api.config import Settings
 from api.main import create_app
 from api.serving import free_port
 from assign.db import make_engine
-from tests.conftest import BACKENDS, PG_URL, fresh_pg_schema
+from tests.conftest import BACKENDS, PG_URL, copy_sqlite_template, fresh_pg_schema, settle_sqlite
 from tests.console.seed import SeededStore, seed_store
 
 CHROMIUM = Path(os.environ.get("ASSIGN_CHROMIUM", "/usr/bin/chromium"))
@@ -44,17 +44,13 @@ def seeded_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SeededSt
     """The seeded store on SQLite, seeded once per session (a night with the real solver: seconds) and never
     written to after: each module gets a copy (`copy_seeded`)."""
     store = seed_store(tmp_path_factory.mktemp("console-template"))
-    with store.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, copied alone
-    store.engine.dispose()
+    settle_sqlite(store.engine)
     return store
 
 
 def copy_seeded(template: SeededStore, directory: Path) -> SeededStore:
     """A copy of the seeded SQLite store `template` in `directory`: the same keys and night, its own file."""
-    path = directory / "console.sqlite"
-    shutil.copyfile(make_url(template.url).database or "", path)
-    url = f"sqlite:///{path}"
+    url = copy_sqlite_template(Path(make_url(template.url).database or ""), directory / "console.sqlite")
     return dataclasses.replace(template, engine=make_engine(url), url=url)
 
 

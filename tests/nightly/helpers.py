@@ -22,6 +22,7 @@ from assign.importer import import_cases
 from assign.network import builtin_network
 from assign.schemas import Case
 from solver.instance import SolveParams
+from tests.conftest import copy_sqlite_template, settle_sqlite
 from tests.factories import make_case, make_network
 from tests.nightly import standins
 
@@ -122,8 +123,7 @@ def chongqing_store(path: Path, as_of: date) -> Engine:
     """A migrated SQLite store with 1,500 generated Chongqing cases on the built-in network
     (the real rulebook and solver find forums to plan in it), at `path`: a copy of the one built for `as_of`
     in this process (generation and import are deterministic, and take seconds)."""
-    shutil.copyfile(_chongqing_template(as_of), path)
-    return make_engine(f"sqlite:///{path}")
+    return make_engine(copy_sqlite_template(_chongqing_template(as_of), path))
 
 
 @functools.cache
@@ -136,7 +136,5 @@ def _chongqing_template(as_of: date) -> Path:
     network = builtin_network()
     import_cases(engine, generate_cases(network, 1500, seed=5, as_of=as_of, province="50"), as_of=as_of,
                  network=network)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, copied alone
-    engine.dispose()
+    settle_sqlite(engine)
     return path

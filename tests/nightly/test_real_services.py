@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from assign.decisions import Action, record_decision
 from assign.models import RecommendationRow
 from assign.schemas import Recommendation
 from solver.instance import SolveParams
+from tests.conftest import copy_sqlite_template, settle_sqlite
 from tests.nightly.helpers import chongqing_store
 
 pytestmark = pytest.mark.slow
@@ -43,15 +43,12 @@ def first_night(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Nightly
     engine = chongqing_store(path, AS_OF)
     first = run_nightly(engine, as_of=AS_OF, services=_services(), options=OPTIONS,
                         executor=LocalPoolExecutor(workers=2, time_limit_s=120))
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, copied alone
-    engine.dispose()
+    settle_sqlite(engine)
     return path, first
 
 
 def _after_first_night(first_night: tuple[Path, NightlyReport], path: Path) -> Engine:
-    shutil.copyfile(first_night[0], path)
-    return make_engine(f"sqlite:///{path}")
+    return make_engine(copy_sqlite_template(first_night[0], path))
 
 
 def test_override_is_pinned_by_the_real_solver_and_counted_as_a_move(
