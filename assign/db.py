@@ -37,10 +37,11 @@ def normalise_url(url: str) -> str:
 
 # SQLite's page cache, in MiB, for a connection that writes pages of thousands of rows (the store pass's
 # workers; `make_engine(cache_mib=...)`). A page of 2,500 verdicts dirties the table's new pages and, since
-# the unique key is case-major (`VerdictRow`), one leaf of that index per verdict once some 30 nights are
-# stored: beyond SQLite's default 2 MiB the dirty pages spill to the WAL inside the transaction and are
-# written again. Measured (bench/RESULTS.md): no difference with one night stored, about 7 µs less per
-# verdict saved with ~55 nights stored and a second writer between the transactions, as in the pass.
+# the look-ups by case need a case-major index (`VerdictRow`), one leaf of that index per verdict once some
+# 30 nights are stored: beyond SQLite's default 2 MiB the dirty pages spill to the WAL inside the
+# transaction and are written again. Measured (bench/RESULTS.md, then with the case-major unique key): no
+# difference with one night stored, about 7 µs less per verdict saved with ~55 nights stored and a second
+# writer between the transactions, as in the pass.
 WRITER_CACHE_MIB = 16
 
 

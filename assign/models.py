@@ -72,18 +72,19 @@ class CaseRow(SQLModel, table=True):
 class VerdictRow(SQLModel, table=True):
     """One verdict per (case, evaluation date, rulebook hash): re-running a night adds nothing.
 
-    Two indexes besides the key, each written once per verdict of the night's pass (migration 0009):
-    the unique constraint's (case_no, as_of, rulebook_hash) serves every look-up by case (the latest
-    verdict, the queue's join, a run's verdicts), and (as_of, outcome) every read of one day (the
-    queue, the counts by outcome, a run's forums, the newest day). Every such read names its day:
-    single-column indexes on outcome or forum span all the days kept and were not used (EXPLAIN).
-    The unique key is case-major, so each night's verdicts (a new as_of) go between the earlier nights'
-    entries of the same cases, and saving a night costs more the more nights are kept; with a day-major
-    key it does not grow (bench/verdict_save_days.py measures both; figures in bench/RESULTS.md).
+    Three indexes besides the rowid, each written once per verdict of the night's pass. The unique key
+    is day-major, (as_of, case_no, rulebook_hash) (migration 0013): a night's verdicts append at the end
+    of the index whatever the nights kept, where a case-major key put them between the earlier nights'
+    entries and made each night's save dearer than the last (bench/verdict_save_days.py). It serves the
+    reads of one day by case (a run's verdicts). (case_no, as_of) serves the look-ups by case (the
+    latest verdict); (as_of, outcome) every read of one day by outcome (the queue, the counts by
+    outcome, a run's forums, the newest day). Single-column indexes on outcome or forum span all the
+    days kept and were not used (EXPLAIN, migration 0009).
     """
 
     __tablename__ = "verdict"
-    __table_args__ = (sa.UniqueConstraint("case_no", "as_of", "rulebook_hash", name="uq_verdict_case_day_rulebook"),
+    __table_args__ = (sa.UniqueConstraint("as_of", "case_no", "rulebook_hash", name="uq_verdict_day_case_rulebook"),
+                      sa.Index("ix_verdict_case_no_as_of", "case_no", "as_of"),
                       sa.Index("ix_verdict_as_of_outcome", "as_of", "outcome"))
     id: int | None = Field(default=None, primary_key=True)
     case_no: str = Field(max_length=128)

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, delete, func, select
-from sqlmodel.sql.expression import Select
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from assign import stored_verdict
 from assign.db import table_of, upsert
@@ -239,19 +239,22 @@ def save_verdicts(*, session: Session, verdicts: Sequence[Verdict]) -> int:
                "rulebook_hash": v.rulebook_version.hash, "data": stored_json(v, texts), "created_at": now}
               for v in verdicts]
     stored_verdict.save_texts(session=session, texts=texts)
-    upsert(session, table_of(VerdictRow), values, key=["case_no", "as_of", "rulebook_hash"],
+    upsert(session, table_of(VerdictRow), values, key=["as_of", "case_no", "rulebook_hash"],
            update=["outcome", "forum", "recommended_mode", "data", "created_at"])
     return len(values)
 
 
+def latest_verdict_query(case_no: str) -> SelectOfScalar[str]:
+    """The stored form of the case's newest verdict (index (case_no, as_of): one entry read)."""
+    return (select(VerdictRow.data).where(VerdictRow.case_no == case_no)
+            .order_by(col(VerdictRow.as_of).desc(), col(VerdictRow.id).desc()).limit(1))
+
+
 def latest_verdict(*, session: Session, case_no: str) -> Verdict:
-    row = session.exec(
-        select(VerdictRow).where(VerdictRow.case_no == case_no)
-        .order_by(col(VerdictRow.as_of).desc(), col(VerdictRow.id).desc()).limit(1)
-    ).first()
-    if row is None:
+    data = session.exec(latest_verdict_query(case_no)).first()
+    if data is None:
         raise NotFound(f"no verdict for case {case_no!r}")
-    return read_verdict(session, row.data)
+    return read_verdict(session, data)
 
 
 def verdicts_on(*, session: Session, as_of: date, outcome: str | None = None) -> list[Verdict]:

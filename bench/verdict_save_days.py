@@ -2,19 +2,20 @@
 
     .venv/bin/python bench/verdict_save_days.py --url sqlite:////tmp/COPY-OF-STORE.sqlite [--days 20]
 
-The verdict table's unique key (case_no, as_of, rulebook_hash) is case-major: each night's verdicts
-(a new as_of) go between the earlier nights' entries of the same cases, so a page of 2,500 verdicts
-dirties index pages all over the index, and the more nights are stored the more pages each page of
-verdicts writes (WAL frames, then the checkpoint's copy). The store pass's benchmark
+A case-major unique key (case_no, as_of, rulebook_hash), the verdict table's until migration 0013, puts
+each night's verdicts (a new as_of) between the earlier nights' entries of the same cases, so a page of
+2,500 verdicts dirties index pages all over the index, and the more nights are stored the more pages
+each page of verdicts writes (WAL frames, then the checkpoint's copy). The store pass's benchmark
 (`bench/evaluate_store.py`) re-runs one day, replacing rows, and never sees this; the nightly does.
+The day-major key (as_of, case_no, rulebook_hash) of migration 0013 appends a night at the end of the
+index; the look-ups by case then need their own index (case_no, as_of), smaller than the old key.
 
 This bench saves the same verdicts (one range of stored open cases, evaluated once, in their
 stored form) for one new day after another, in pages of 2,500 per transaction as the pass does,
-alternately into the store as it is and into a copy whose verdict table has the day-major key
-(as_of, case_no, rulebook_hash) plus an index on case_no (the look-ups by case), and prints the
-CPU µs per verdict (`time.process_time`: executemany, commit and the automatic checkpoints) of
-each day. It writes into the file given and a copy beside it (`<file>.day-major`), verdict rows
-whose texts it does not store: run it on a copy of a store, then delete both.
+alternately into two copies of the store whose verdict tables are rebuilt with each layout (same
+columns and rows), and prints the CPU µs per verdict (`time.process_time`: executemany, commit and
+the automatic checkpoints) of each day. The store given is only read; the copies beside it
+(`<file>.case-major`, `<file>.day-major`) hold verdict rows whose texts are not stored: delete them after.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import sqlite3
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from api.config import BUILTIN_RULEBOOK_DIR
@@ -40,17 +42,28 @@ from rules.facts import UNFINISHED_STATUSES, BatchContext
 from rules.loader import load_rulebook
 
 _COLUMNS = "id, case_no, as_of, outcome, forum, recommended_mode, rulebook_hash, data, created_at"
-_DAY_MAJOR = [  # the verdict table rebuilt with the day-major key (same columns and rows)
-    "CREATE TABLE verdict_day_major (id INTEGER NOT NULL PRIMARY KEY, case_no VARCHAR(128) NOT NULL, "
-    "as_of DATE NOT NULL, outcome VARCHAR(32) NOT NULL, forum VARCHAR(32), recommended_mode VARCHAR(16), "
-    "rulebook_hash VARCHAR(64) NOT NULL, data TEXT NOT NULL, created_at DATETIME NOT NULL, "
-    "UNIQUE (as_of, case_no, rulebook_hash))",
-    f"INSERT INTO verdict_day_major ({_COLUMNS}) SELECT {_COLUMNS} FROM verdict",
-    "DROP TABLE verdict",
-    "ALTER TABLE verdict_day_major RENAME TO verdict",
-    "CREATE INDEX ix_verdict_as_of_outcome ON verdict (as_of, outcome)",
-    "CREATE INDEX ix_verdict_case_no ON verdict (case_no)",
-]
+_LAYOUTS = {  # name: (the unique key, the index for look-ups by case or None)
+    "case-major": ("case_no, as_of, rulebook_hash", None),
+    "day-major": ("as_of, case_no, rulebook_hash", "case_no, as_of"),
+}
+
+
+def _rebuild(conn: sqlite3.Connection, key: str, by_case: str | None) -> None:
+    """The verdict table rebuilt with `key` unique and `by_case` indexed (same columns and rows)."""
+    statements = [
+        "CREATE TABLE verdict_rebuilt (id INTEGER NOT NULL PRIMARY KEY, case_no VARCHAR(128) NOT NULL, "
+        "as_of DATE NOT NULL, outcome VARCHAR(32) NOT NULL, forum VARCHAR(32), recommended_mode VARCHAR(16), "
+        f"rulebook_hash VARCHAR(64) NOT NULL, data TEXT NOT NULL, created_at DATETIME NOT NULL, UNIQUE ({key}))",
+        f"INSERT INTO verdict_rebuilt ({_COLUMNS}) SELECT {_COLUMNS} FROM verdict",
+        "DROP TABLE verdict",
+        "ALTER TABLE verdict_rebuilt RENAME TO verdict",
+        "CREATE INDEX ix_verdict_as_of_outcome ON verdict (as_of, outcome)",
+        *([f"CREATE INDEX ix_verdict_by_case ON verdict ({by_case})"] if by_case else []),
+    ]
+    for statement in ("BEGIN", *statements, "COMMIT"):
+        conn.execute(statement)
+
+
 _UPSERT = ("INSERT INTO verdict (case_no, as_of, outcome, forum, recommended_mode, rulebook_hash, data, created_at) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ({key}) DO UPDATE SET outcome = excluded.outcome, "
            "forum = excluded.forum, recommended_mode = excluded.recommended_mode, data = excluded.data, "
@@ -78,7 +91,7 @@ def _connect(path: str) -> sqlite3.Connection:
     return conn
 
 
-def _save_day(conn: sqlite3.Connection, sql: str, rows: list[tuple[object, ...]]) -> float:
+def _save_day(conn: sqlite3.Connection, sql: str, rows: Sequence[tuple[object, ...]]) -> float:
     """CPU µs per verdict of saving `rows` in transactions of 2,500."""
     started = time.process_time()
     for start in range(0, len(rows), 2_500):
@@ -99,16 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     as_of = date.fromisoformat(args.as_of)
     verdicts = _verdicts(args.url, args.size, as_of)
     data = [stored_json(v, {}) for v in verdicts]  # the stored form; its texts are not written (nothing reads them)
-    copy = f"{path}.day-major"
-    case_major = _connect(path)
-    case_major.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copyfile(path, copy)
-    day_major = _connect(copy)
-    for statement in ("BEGIN", *_DAY_MAJOR, "COMMIT"):
-        day_major.execute(statement)
-    stored = case_major.execute("SELECT count(DISTINCT as_of) FROM verdict").fetchone()[0]
-    layouts = {"case-major": (case_major, _UPSERT.format(key="case_no, as_of, rulebook_hash"), []),
-               "day-major": (day_major, _UPSERT.format(key="as_of, case_no, rulebook_hash"), [])}
+    source = _connect(path)
+    source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    stored = source.execute("SELECT count(DISTINCT as_of) FROM verdict").fetchone()[0]
+    source.close()
+    layouts: dict[str, tuple[sqlite3.Connection, str, list[float]]] = {}
+    for name, (key, by_case) in _LAYOUTS.items():
+        shutil.copyfile(path, f"{path}.{name}")
+        conn = _connect(f"{path}.{name}")
+        _rebuild(conn, key, by_case)
+        layouts[name] = (conn, _UPSERT.format(key=key), [])
     sys.stdout.write(f"{len(verdicts):,} verdicts a day; {stored} days stored before; CPU µs per verdict saved\n")
     for k in range(1, args.days + 1):
         day = (as_of - timedelta(days=1000 + k)).isoformat()  # days no run of the store pass writes

@@ -15,6 +15,7 @@ from assign.repository import case_row_values, get_cases, latest_verdict, verdic
 from tests.factories import make_case, make_verdict
 
 BEFORE = "0008_live_decisions_plan_kind"
+AFTER = "0009_case_checks_verdict_indexes"
 
 
 OLD_INDEXES = {"ix_verdict_as_of", "ix_verdict_case_no", "ix_verdict_forum", "ix_verdict_outcome"}
@@ -40,7 +41,7 @@ def test_0009_up_and_down_keeps_the_rows(db_url: str) -> None:
                                  "VALUES (:n, :d, :o, :h, :j, CURRENT_TIMESTAMP)"),
                          {"n": case.case_no, "d": verdict.as_of, "o": str(verdict.outcome),
                           "h": verdict.rulebook_version.hash, "j": verdict.model_dump_json()})
-        migrate.upgrade(engine, "heads")
+        migrate.upgrade(engine, AFTER)
         assert _shape(engine) == (True, {"ix_verdict_as_of_outcome"})
         with session_scope(engine) as session:
             assert get_cases(session=session, case_nos=[case.case_no]) == [case]  # read by the full check
