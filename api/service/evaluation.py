@@ -45,7 +45,7 @@ from assign.network import CourtNetwork
 from assign.processes import process_pool
 from assign.schemas import Case, CaseStatus, Verdict
 from assign.stored_case import StoredRecord, read_stored, stamp_checked
-from rules.alerts import evaluate_alerts
+from rules.alerts import evaluate_alert_values
 from rules.engine import RuleEngine
 from rules.evaluate import evaluate_facts
 from rules.facts import UNFINISHED_STATUSES, BatchContext, CaseFacts, build_facts
@@ -298,7 +298,7 @@ def _evaluate_range(lo: str, hi: str, as_of: date, page: int, span: CaseNoSpan |
         done += len(result.verdicts)
         if alerts_engine is not None:
             started = time.perf_counter()
-            found += [AlertValues.of(a) for a in evaluate_alerts(cases, as_of, alerts_engine)]
+            found += evaluate_alert_values(cases, as_of, alerts_engine)
             alerts_s += time.perf_counter() - started
     new: list[RaisedAlert] = []
     saved: dict[str, int] = {}
