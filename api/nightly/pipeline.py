@@ -15,6 +15,7 @@ solves only the rest; a rerun of a published run changes nothing.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -143,15 +144,28 @@ def _run(engine: Engine, run_id: str, as_of: date, services: NightlyServices, op
                                      time_limit_s=options.task_time_limit_s, retries=options.retries,
                                      address=options.address)
     shared = network_payload(network)
+    starting = _start_in_background(pool, shared)
     try:
-        pool.start(solve_forum, shared=shared)
-        return _after_evaluation(night, pool, shared)
+        return _after_evaluation(night, pool, shared, starting)
     finally:
+        starting.join()
         if executor is None:
             pool.close()
 
 
-def _after_evaluation(night: _Night, pool: Executor, shared: dict[str, Any]) -> NightlyReport:
+def _start_in_background(pool: Executor, shared: dict[str, Any]) -> threading.Thread:
+    """`pool.start` in a thread, joined before the solve stage uses the pool. A spawned worker reads its
+    initializer's arguments (the network: more than a pipe holds) only once it has imported this process's main
+    module, so `start` blocked the night for each worker's imports in turn: seconds of wall in no stage. A start
+    that fails leaves the pool unstarted: `run` then starts it (and reports what fails)."""
+    thread = threading.Thread(target=pool.start, args=(solve_forum,), kwargs={"shared": shared},
+                              name="nightly-solve-pool-start", daemon=True)
+    thread.start()
+    return thread
+
+
+def _after_evaluation(night: _Night, pool: Executor, shared: dict[str, Any],
+                      starting: threading.Thread) -> NightlyReport:
     """The stages after the store pass: alerts (if not in the pass), leads, select, solve, publish."""
     engine, run_id, as_of, services, options = night.engine, night.run_id, night.as_of, night.services, night.options
     network, progress, check, times, mark = night.network, night.progress, night.check, night.times, night.mark
@@ -180,6 +194,7 @@ def _after_evaluation(night: _Night, pool: Executor, shared: dict[str, Any]) -> 
     spent = {"prepare": 0.0, "validate": 0.0, "store": 0.0}
     budget = solve_budget(night_budget_s=options.budget_s, elapsed_s=time.perf_counter() - night.started,
                           floor_s=options.solve_floor_s, explicit_s=options.solve_budget_s)
+    starting.join()  # the solve's workers are up (started while leads and select ran)
     failures = _solve_forums(night, pool, shared, todo, by_forum, pins_used, spent, budget_s=budget.seconds,
                              stage_started=started, done_before=len(stored), total=len(forums))
     times.update({k: round(v, 3) for k, v in spent.items()})  # inside the solve stage's wall time
