@@ -184,6 +184,27 @@ def run_placements(*, session: Session, run_id: str, limit: int | None = None) -
     return list(session.exec(q if limit is None else q.limit(limit)).all())
 
 
+def run_plan_summaries(*, session: Session, run_id: str) -> dict[str, str]:
+    """plan_id -> the stored summary (JSON text) of every plan of a nightly run, published or not."""
+    q = sa.select(col(PlanRow.plan_id), col(PlanRow.summary)).where(col(PlanRow.run_id) == run_id)
+    return {plan_id: summary for plan_id, summary in session.execute(q).all()}
+
+
+def recommended_courts(*, session: Session, run_id: str) -> dict[str, dict[str, str | None]]:
+    """plan_id -> case_no -> the receiving court its recommendation names (None: unplaced), for every plan of a
+    nightly run, each plan's cases in its recommendations' stored order; read from the columns, no
+    recommendation's JSON parsed (a national night stores ~32k)."""
+    q = (sa.select(col(RecommendationRow.plan_id), col(RecommendationRow.case_nos), col(RecommendationRow.target_court))
+         .join(PlanRow, col(PlanRow.plan_id) == col(RecommendationRow.plan_id)).where(col(PlanRow.run_id) == run_id)
+         .order_by(col(RecommendationRow.id)))
+    out: dict[str, dict[str, str | None]] = {}
+    for plan_id, case_nos, court in session.execute(q).all():
+        courts = out.setdefault(plan_id, {})
+        for no in json.loads(case_nos):
+            courts[no] = court
+    return out
+
+
 def plan_recommendations(*, session: Session, plan_id: str) -> list[Recommendation]:
     return [Recommendation.model_validate_json(r.data)
             for r in plan_recommendation_rows(session=session, plan_id=plan_id)]

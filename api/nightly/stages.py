@@ -142,22 +142,26 @@ def publish_night(*, session: Session, run_id: str, summary: NightSummary, stage
     """
     runs.discard_unfinished(session=session, keep_run_id=run_id)
     count = plans.publish_plans(session=session, run_id=run_id)
-    audit.append(session=session, kind="verdicts", subject=f"nightly {run_id}", actor="nightly", payload={
+    entries = [audit.Entry(kind="verdicts", subject=f"nightly {run_id}", actor="nightly", payload={
         "stored": True, "as_of": summary.as_of.isoformat(), "count": summary.cases_evaluated,
         "outcomes_count": summary.outcomes, "rulebook_hash": summary.rulebook_hash,
-    })
+    })]
+    published: list[events.NewEvent] = []
+    # the audit holds every published plan with its assignments, like plans made over the API; one read of the
+    # run's summaries and recommendations' columns, then one run of the audit chain and one batch of events
+    summaries = plans.run_plan_summaries(session=session, run_id=run_id)
+    courts = plans.recommended_courts(session=session, run_id=run_id)
     for forum, progress in sorted(runs.stored_forums(session=session, run_id=run_id).items()):
-        # the audit holds every published plan with its assignments, like plans made over the API
-        summary_of_plan = plan_store.stored_summary(plans.get_plan(session=session, plan_id=progress.plan_id))
-        entry = plan_store.audit_entry(plan_id=progress.plan_id, summary=summary_of_plan, actor="nightly",
-                                       recommendations=plans.plan_recommendations(session=session,
-                                                                                  plan_id=progress.plan_id))
-        audit.append(session=session, kind=entry.kind, subject=entry.subject, payload=entry.payload, actor=entry.actor)
+        summary_of_plan = plan_store.PlanSummary.model_validate_json(summaries[progress.plan_id])
+        entries.append(plan_store.audit_entry_of(plan_id=progress.plan_id, summary=summary_of_plan, actor="nightly",
+                                                 courts=courts.get(progress.plan_id, {})))
         payload = plan_store.event_payload(plan_id=progress.plan_id, summary=summary_of_plan,
                                            idempotency_key=f"nightly:{run_id}:{forum}")
-        events.publish(session=session, kind="plan.published", subject=progress.plan_id, payload=payload)
-    events.publish(session=session, kind="nightly.completed", subject=run_id,
-                   payload={"idempotency_key": f"nightly:{run_id}", **summary.data()})
+        published.append(events.NewEvent("plan.published", progress.plan_id, payload))
+    published.append(events.NewEvent("nightly.completed", run_id,
+                                     {"idempotency_key": f"nightly:{run_id}", **summary.data()}))
+    audit.append_many(session=session, entries=entries)
+    events.publish_many(session=session, items=published)
     runs.finish_run(session=session, run_id=run_id, status=runs.RunStatus.PUBLISHED,
                     summary={**summary.data(), "stage_times_s": stage_times})
     return count

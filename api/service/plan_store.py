@@ -16,7 +16,7 @@ they write:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -86,8 +86,16 @@ class PlanToStore:
 def audit_entry(*, plan_id: str, summary: PlanSummary, recommendations: Sequence[Recommendation], actor: str,
                 **extra: str) -> audit.Entry:
     """The audit record of a stored plan: its summary and every assignment (`extra`: what the path adds)."""
+    courts = {no: r.target_court for r in recommendations for no in r.case_nos}
+    return audit_entry_of(plan_id=plan_id, summary=summary, courts=courts, actor=actor, **extra)
+
+
+def audit_entry_of(*, plan_id: str, summary: PlanSummary, courts: Mapping[str, str | None], actor: str,
+                   **extra: str) -> audit.Entry:
+    """`audit_entry` from the plan's case -> receiving court (None: unplaced), in its recommendations' order, as
+    `assign.plans.recommended_courts` reads them from the stored rows."""
     payload = {"plan_id": plan_id, "scope": summary.forum, "summary": {**summary.data(), **extra},
-               "assignments": {no: r.target_court for r in recommendations for no in r.case_nos}}
+               "assignments": dict(courts)}
     return audit.Entry(kind="plan", subject=plan_id, payload=payload, actor=actor)
 
 
@@ -118,7 +126,3 @@ def store_plan(*, session: Session, stored: PlanToStore, actor: str | None, even
         events.publish(session=session, kind=event, subject=stored.plan_id,
                        payload=event_payload(plan_id=stored.plan_id, summary=s))
     return row
-
-
-def stored_summary(row: PlanRow) -> PlanSummary:
-    return PlanSummary.model_validate_json(row.summary)

@@ -61,6 +61,23 @@ def test_night_writes_its_verdicts_and_every_plan_to_the_audit_chain(engine: Eng
         assert session.exec(sa.select(sa.func.count()).select_from(AuditRecord)).one()[0] == len(records)
 
 
+def test_a_plans_audit_record_holds_its_summary_and_every_recommendations_cases(engine: Engine) -> None:
+    seed_store(engine, 120)
+    report = night(engine)
+    with session_scope(engine) as session:
+        records = session.exec(sa.select(AuditRecord.subject, AuditRecord.payload)
+                               .where(AuditRecord.kind == "plan").order_by(AuditRecord.seq)).all()
+        assert [subject for subject, _ in records] == [p.plan_id for _, p in
+                                                       sorted(runs.stored_forums(session=session,
+                                                                                 run_id=report.run_id).items())]
+        for plan_id, payload in records:
+            recorded = json.loads(payload)
+            recs = plans.plan_recommendations(session=session, plan_id=plan_id)
+            # what the plan's recommendations say, case by case in their order (unplaced cases: None)
+            assert list(recorded["assignments"].items()) == [(no, r.target_court) for r in recs for no in r.case_nos]
+            assert recorded["summary"] == json.loads(plans.get_plan(session=session, plan_id=plan_id).summary)
+
+
 def test_rerun_of_a_published_night_changes_nothing(engine: Engine) -> None:
     seed_store(engine, 60)
     first = night(engine)
