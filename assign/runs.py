@@ -29,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel.sql.expression import Select
 
 from assign.db import table_of
 from assign.errors import Conflict
@@ -226,6 +227,12 @@ def latest_published_run(*, session: Session, before: date | None = None) -> Nig
 # ---------------------------------------------------------------- what the night reads
 
 
+def snapshot_query() -> Select[str, str, str]:
+    """Every case's number, status and content hash in case-number order: read from the index
+    `ix_case_record_snapshot` alone (migration 0014), not from the rows holding the case JSON."""
+    return select(col(CaseRow.case_no), col(CaseRow.status), col(CaseRow.content_hash)).order_by(col(CaseRow.case_no))
+
+
 def data_snapshot(*, session: Session) -> str:
     """A digest of what a night reads besides the network and rulebook: every case's number, status
     and content hash (an import, an update, a closure), and the latest decision (pins). Two runs of
@@ -234,8 +241,7 @@ def data_snapshot(*, session: Session) -> str:
     from assign.decisions import Decision  # decisions -> models; imported here to keep runs' imports flat
 
     digest = hashlib.sha256()
-    q = sa.select(col(CaseRow.case_no), col(CaseRow.status), col(CaseRow.content_hash)).order_by(col(CaseRow.case_no))
-    for case_no, status, content in session.execute(q.execution_options(yield_per=20_000)):
+    for case_no, status, content in session.execute(snapshot_query().execution_options(yield_per=20_000)):
         digest.update(f"{case_no}\x1f{status}\x1f{content}\x1e".encode())
     decided = session.execute(sa.select(sa.func.max(col(Decision.id)))).scalar()
     digest.update(f"decision:{decided}".encode())
