@@ -192,6 +192,8 @@ def _clock_without_exclusions(start: date, months: int, as_of: date) -> ClockRea
 
 def art237_clock(start: date, periods: Iterable[Period], as_of: date) -> ClockReading:
     """Six months from `start` less the Art. 13 periods (legal-reference §2)."""
+    if not periods:  # most cases: no period on record, nothing to exclude (an iterator takes the way below)
+        return _clock_without_exclusions(start, 6, as_of)
     return read_clock(start, 6, excluded_intervals(periods, ART237_EXCLUDED_KINDS, as_of), as_of)
 
 
@@ -200,6 +202,8 @@ def closing_clock(filed_on: date, non_litigation: bool, periods: Iterable[Period
     """Closing deadline: 6 months (3 for 非诉) from the day after filing, less 审限规定 Art. 9 periods,
     plus `extension_months` (an approved extension). A case's deadline is `closing_deadline`."""
     months = (3 if non_litigation else 6) + extension_months
+    if not periods:  # most cases, as `art237_clock`
+        return _clock_without_exclusions(filed_on, months, as_of)
     return read_clock(filed_on, months, excluded_intervals(periods, CLOSING_EXCLUDED_KINDS, as_of), as_of)
 
 
@@ -210,15 +214,18 @@ def extension_approved(case: Case, as_of: date) -> bool:
     return approved is not None and approved <= as_of
 
 
-def closing_deadline(case: Case, as_of: date) -> ClockReading:
+def closing_deadline(case: Case, as_of: date, extended: bool | None = None) -> ClockReading:
     """The case's closing deadline (结案期限) on `as_of`: the one definition the art237 rulebook
     (`closing_deadline_overdue`) and the node alerts (`closing_deadline`) read.
 
     审限规定 Arts. 5, 8, 9 (legal-reference §6, §12.7): 6 months (3 for 非诉) from the day after
     filing, plus 3 months once the president approved an extension, less exactly the Art. 9
-    periods; overdue from the day after its last day (`ClockReading.exceeded_on`)."""
+    periods; overdue from the day after its last day (`ClockReading.exceeded_on`). `extended`:
+    `extension_approved(case, as_of)`, when the caller has read it already."""
+    if extended is None:
+        extended = extension_approved(case, as_of)
     return closing_clock(case.filed_on, case.non_litigation, case.other_periods + case.excluded_periods, as_of,
-                         EXTENSION_MONTHS if extension_approved(case, as_of) else 0)
+                         EXTENSION_MONTHS if extended else 0)
 
 
 def three_months_passed(filed_on: date, on: date) -> bool:

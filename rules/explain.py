@@ -52,6 +52,12 @@ def zh_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "（超出可计算的日期范围）"
 
 
+@functools.lru_cache(maxsize=1 << 14)  # pure; keyed by a day number (an int hashes faster than a date)
+def zh_day(ordinal: int) -> str:
+    """`zh_date` of day number `ordinal` (`clock.from_ordinal`: past 9999-12-31 there is no date)."""
+    return zh_date(clock.from_ordinal(ordinal))
+
+
 @functools.lru_cache(maxsize=1 << 14)  # pure; one entry per filing date
 def _zhongben_earliest(filed_on: date) -> str:
     return zh_date(clock.earliest_after_months(filed_on, 3))  # 终本规定 Art. 1(4)
@@ -87,11 +93,13 @@ class _ReadingField(_Placeholder[_T]):
 
     def __init__(self, reading: str, field: str, render: Callable[[Any], _T], absent: _T) -> None:
         self.reading, self.field, self.render, self.absent = reading, field, render, absent
-        self._reading_of, self._field_of = operator.attrgetter(reading), operator.attrgetter(field)
+        reading_of, field_of = operator.attrgetter(reading), operator.attrgetter(field)
 
-    def value(self, context: ExplanationContext) -> _T:
-        found = self._reading_of(context._found)
-        return self.render(self._field_of(found)) if found is not None else self.absent
+        def value(context: ExplanationContext) -> _T:  # a closure: no attribute look-ups on self per call
+            found = reading_of(context._found)
+            return render(field_of(found)) if found is not None else absent
+
+        self.value = value  # type: ignore[method-assign]
 
 
 class _Part(_Placeholder[str]):
@@ -100,10 +108,13 @@ class _Part(_Placeholder[str]):
 
     def __init__(self, of: str, part: str, render: Callable[[ExplanationContext, Any], str], absent: str) -> None:
         self.of, self.part, self.render, self.absent = of, part, render, absent
+        part_of = operator.attrgetter(f"{of}.{part}")
 
-    def value(self, context: ExplanationContext) -> str:
-        part = getattr(getattr(context._found, self.of), self.part)
-        return self.render(context, part) if part is not None else self.absent
+        def value(context: ExplanationContext) -> str:  # a closure, as `_ReadingField`'s
+            found = part_of(context._found)
+            return render(context, found) if found is not None else absent
+
+        self.value = value  # type: ignore[method-assign]
 
 
 class _Fact(_Placeholder[int]):
@@ -112,8 +123,10 @@ class _Fact(_Placeholder[int]):
     def __init__(self, fact: str) -> None:
         self.fact = fact
 
-    def value(self, context: ExplanationContext) -> int:
-        return int(context._facts[self.fact])
+        def value(context: ExplanationContext) -> int:  # a closure, as `_ReadingField`'s
+            return int(context._facts[fact])
+
+        self.value = value  # type: ignore[method-assign]
 
 
 class ExplanationContext:
@@ -122,9 +135,10 @@ class ExplanationContext:
     (`functools.cached_property` takes a lock per read on Python 3.11, which cost more than the
     sentences themselves)."""
 
+    __slots__ = ("_found", "_facts", "_forum", "_eligible_from", "_projected", "_params")  # one per sentence set
     # the placeholders that read one field of one reading, one optional part, or one fact, as it is
     clock_start = _ReadingField("art237", "start", zh_date, "无")
-    clock_end = _ReadingField("art237", "end", zh_date, "无")
+    clock_end = _ReadingField("art237", "end_ordinal", zh_day, "无")  # zh_date(reading.end)
     counted_days = _ReadingField("art237", "counted_days", int, 0)
     excluded_days = _ReadingField("art237", "excluded_days", int, 0)
     budget_days = _ReadingField("art237", "budget_days", int, 0)
@@ -135,7 +149,7 @@ class ExplanationContext:
     stalled_months = _ReadingField("stalled", "months", int, 0)
     stalled_excluded_days = _ReadingField("stalled", "excluded_days", int, 0)
     closing_start = _ReadingField("closing", "start", zh_date, "")
-    closing_end = _ReadingField("closing", "end", zh_date, "")
+    closing_end = _ReadingField("closing", "end_ordinal", zh_day, "")  # zh_date(reading.end)
     closing_excluded_days = _ReadingField("closing", "excluded_days", int, 0)
     later_order = _Part("orders", "later", lambda c, later: f"其后{c._order(later)}不改变已届满的结果。", "")
     application = _Part("case", "application",
@@ -298,7 +312,7 @@ class ExplanationContext:
         f = self._facts
         grounds: list[str] = []  # only the grounds present are worded (most cases: the closing deadline alone)
         if f["closing_deadline_overdue"]:
-            grounds.append(f"结案期限已于{self.closing_end}届满")
+            grounds.append(f"结案期限已于{_CLOSING_END(self)}届满")
         if f["petition_count"]:
             grounds.append(f"当事人反映{self.petition_count}次（最近一次{self.petition_last}）")
         if f["order_reading"] == "supervision_lapsed":
@@ -348,6 +362,7 @@ class ExplanationContext:
 
 
 Placeholder = Callable[[ExplanationContext], Any]
+_CLOSING_END: Placeholder = ExplanationContext.__dict__["closing_end"].value
 
 
 def _computed_by(attribute: property | _Placeholder[Any]) -> Placeholder:

@@ -88,6 +88,11 @@ def forum_of(case: Case, network: CourtNetwork) -> str | None:
 
 
 def _check_courts(case: Case, network: CourtNetwork) -> None:
+    # the codes `Case.court_codes` names, read without building its dict (which names them for the message)
+    if (case.court_code in network and (case.entrusted is None or case.entrusted.to_court in network)
+            and (case.application is None or case.application.filed_with in network)
+            and (not case.supervision_orders or all(o.issued_by in network for o in case.supervision_orders))):
+        return
     for where, code in case.court_codes().items():
         if code not in network:
             raise DataError(f"case {case.case_no}: {where} names unknown court {code!r}")
@@ -107,6 +112,8 @@ def _basis(case: Case, as_of: date) -> tuple[str, str, date | None]:
         if pending:
             return ("10(2)", "clock", min(a.discovered_on for a in pending if a.discovered_on is not None))
         return ("10(2)", "clock", case.restored_on) if not assets else ("none", "enforced", None)
+    if not assets:
+        return ("none", "none", None)  # most cases: no asset on record (what the lines below give for none)
     pending = [a for a in assets if a.disposed_on is None or a.disposed_on > as_of]
     if any(a.available_at_application for a in pending):
         return ("10(1)", "clock", case.received_on)
@@ -156,7 +163,9 @@ def _linked_count(case: Case, batch: BatchContext | None) -> int:
 def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchContext | None = None) -> CaseFacts:
     """The flat fact record for one case on `as_of`. Events dated after `as_of` are ignored."""
     _check_courts(case, network)
-    forum = forum_of(case, network)
+    court = findings.enforcing_court(case)
+    parent = network.parent(court)  # `forum_of`, with the enforcing court read once for the findings too
+    forum = parent.code if parent else None
     basis, basis_kind, start = _basis(case, as_of)
     if start is not None and case.entrusted is not None:
         start = max(start, case.entrusted.filed_on)  # 委托执行规定 Art. 11: six months at the entrusted court
@@ -176,9 +185,11 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         case_state = "zhongben"
     else:
         case_state = "open"
-    closing = clock.closing_deadline(case, as_of)  # with an approved extension, as the node alerts read it
+    extended = clock.extension_approved(case, as_of)
+    closing = clock.closing_deadline(case, as_of, extended)  # with an approved extension, as the node alerts read it
     seized = [a.seized_on for a in case.assets
-              if a.seized_on and a.seized_on <= as_of and (a.disposed_on is None or a.disposed_on > as_of)]
+              if a.seized_on and a.seized_on <= as_of and (a.disposed_on is None or a.disposed_on > as_of)] \
+        if case.assets else None
     zb = case.zhongben if case.zhongben is not None and case.zhongben.ruled_on <= as_of else None
     auction_tried = zb is not None and (
         any(m.kind == MeasureKind.AUCTION and m.on <= zb.ruled_on for m in case.measures)
@@ -186,10 +197,10 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
     zb_assets = tuple(findings.read_zhongben_assets(case)) if zb is not None else ()
     running = [(as_of - p.start).days + 1 for p in case.excluded_periods
                if p.kind in (PeriodKind.STAY, PeriodKind.SUSPENSION) and p.start <= as_of
-               and (p.end is None or p.end >= as_of)]
+               and (p.end is None or p.end >= as_of)] if case.excluded_periods else None
     orders = findings.read_orders(case, start, as_of)
-    stalled = findings.read_stalled_asset(case, as_of)
-    local = findings.debtor_is_local(case, network)
+    stalled = findings.read_stalled_asset(case, as_of) if case.assets else None  # none without assets
+    local = findings.debtor_is_local(case, network, court)
     linked = _linked_count(case, batch)
     facts: dict[str, bool | int | str] = {
         "case_state": case_state,
@@ -199,7 +210,7 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         "basis_kind": basis_kind,
         "period_exceeded": exceeded,
         "countable_days": reading.counted_days if reading is not None else 0,
-        "order_state": _order_state(case, as_of),
+        "order_state": _order_state(case, as_of) if case.supervision_orders else "none",
         "restored": case.restored_on is not None and case.restored_on <= as_of,
         "debtor_kind": _TEXT[case.debtor.kind],
         "debtor_key_local_taxpayer": bool(case.debtor.key_local_taxpayer),
@@ -218,21 +229,21 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         "zhongben_auction_tried": auction_tried,
         "zhongben_monitoring_lapse": zb is not None and case.restored_on is None
         and clock.monitoring_lapse(zb.ruled_on, zb.asset_queries, as_of),
-        "open_suspension_days": max(running, default=0),
+        "open_suspension_days": max(running) if running else 0,
         "order_reading": orders.state,
         "premature_application": application_state != "none" and not exceeded,
         "stalled_asset_months": stalled.months if stalled else 0,
         "stalled_asset_no_progress": stalled is not None and stalled.no_progress_after is not None,
-        "zhongben_assets_without_ground": sum(1 for z in zb_assets if not z.ground),
+        "zhongben_assets_without_ground": sum(1 for z in zb_assets if not z.ground) if zb_assets else 0,
         "local_debtor_kind": _TEXT[case.debtor.kind] if local else "not_local",
         "local_key_taxpayer": local and bool(case.debtor.key_local_taxpayer),
-        "closing_extension_approved": clock.extension_approved(case, as_of),
+        "closing_extension_approved": extended,
     }
     check_fact_types(case.case_no, facts)
     period = clock.running_period(case.excluded_periods, clock.ART237_EXCLUDED_KINDS, as_of) \
         if case.excluded_periods else None
     found = Findings(case, as_of, reading, closing, orders, act, stalled, zb_assets, period, local, linked,
-                     findings.enforcing_court(case), network)
+                     court, network)
     if case_state != "open":
         return CaseFacts(case.case_no, facts, None, None, forum, None, found)  # §12.11: no clock dates
     eligible_from = reading.exceeded_from if reading is not None else None

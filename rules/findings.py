@@ -237,13 +237,14 @@ def enforcing_court(case: Case) -> str:
     return case.entrusted.to_court if case.entrusted else case.court_code
 
 
-def debtor_is_local(case: Case, network: CourtNetwork) -> bool:
-    """§12.10: the debtor's domicile, or at least half its assets by value, lie in the court's area.
+def debtor_is_local(case: Case, network: CourtNetwork, court: str | None = None) -> bool:
+    """§12.10: the debtor's domicile, or at least half its assets by value, lie in the court's area
+    (`court`: the case's `enforcing_court`, when the caller has it already).
 
     CONVENTION: "main assets" = assets holding at least half the recorded value; an unknown
     domicile with no located assets is not read as local.
     """
-    prefix = court_area(network, enforcing_court(case))
+    prefix = court_area(network, court if court is not None else enforcing_court(case))
     if case.debtor.domicile_division and case.debtor.domicile_division.startswith(prefix):
         return True
     if not case.assets:

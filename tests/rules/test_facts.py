@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -159,6 +160,20 @@ def test_mistyped_facts_never_reach_the_engine(network: CourtNetwork, change: di
         check_fact_types("X", facts)
     with pytest.raises(DataError, match="fact set differs"):
         check_fact_types("X", {**facts_of(network).facts, "extra": 1})
+
+
+@pytest.mark.parametrize(("where", "change"), [
+    ("court_code", {"court_code": "B999999"}),
+    ("entrusted.to_court", {"entrusted": {"to_court": "B999999", "filed_on": D(2024, 3, 1)}}),
+    ("application.filed_with", {"application": {"filed_with": "B999999", "on": D(2024, 7, 20)}}),
+    ("supervision_orders[1].issued_by", {"supervision_orders": [
+        {"issued_by": "I510100", "issued_on": D(2024, 5, 1), "deadline": D(2024, 6, 1)},
+        {"issued_by": "B999999", "issued_on": D(2024, 6, 2), "deadline": D(2024, 7, 1)}]}),
+])
+def test_a_court_code_outside_the_network_is_refused_wherever_it_stands(
+        network: CourtNetwork, where: str, change: dict[str, Any]) -> None:
+    with pytest.raises(DataError, match=rf"{re.escape(where)} names unknown court 'B999999'"):
+        facts_of(network, **change)
 
 
 def test_a_restoration_after_the_evaluation_date_is_not_known_yet(network: CourtNetwork) -> None:
