@@ -28,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from assign.db import rows_affected
+from assign.db import execute_rows, rows_affected, table_of
 from assign.errors import NotFound
 from assign.models import PlanRow, RecommendationRow, utcnow
 from assign.schemas import Recommendation
@@ -91,20 +91,23 @@ def plan_rows(
     return plan, recs
 
 
+_INSERT_PLAN = sa.insert(table_of(PlanRow))
+_INSERT_RECOMMENDATIONS = sa.insert(table_of(RecommendationRow))
+
+
 def save_plan(
     *, session: Session, plan_id: str, as_of: date, scope: str, status: str, kind: PlanKind, data: str,
     summary: dict[str, Any], recommendations: Sequence[Recommendation], previous_plan_id: str | None = None,
     run_id: str | None = None, published: bool = True,
-) -> PlanRow:
-    """Store a plan and its recommendations in the caller's transaction."""
+) -> None:
+    """Store a plan and its recommendations in the caller's transaction: two statements, the recommendations'
+    one executemany (`assign.db.execute_rows`; a national night stores ~32k in 372 plans, and building an ORM
+    object per row and flushing it cost the night's writer more than the database's own work)."""
     plan, recs = plan_rows(plan_id=plan_id, as_of=as_of, scope=scope, status=status, kind=kind, data=data,
                            summary=summary, recommendations=recommendations, previous_plan_id=previous_plan_id,
                            run_id=run_id, published=published)
-    row = PlanRow(**plan)
-    session.add(row)
-    session.flush()
-    session.add_all(RecommendationRow(**r) for r in recs)
-    return row
+    session.execute(_INSERT_PLAN, [plan])
+    execute_rows(session, _INSERT_RECOMMENDATIONS, recs)
 
 
 def publish_plans(*, session: Session, run_id: str) -> int:

@@ -25,7 +25,6 @@ from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session
 
 from assign import audit, events, plans
-from assign.models import PlanRow
 from assign.schemas import Recommendation
 from solver import AssignmentPlan
 
@@ -112,10 +111,10 @@ def rows(stored: PlanToStore, *, published: bool = True) -> tuple[dict[str, Any]
 
 
 def store_plan(*, session: Session, stored: PlanToStore, actor: str | None, event: str | None,
-               published: bool = True) -> PlanRow:
+               published: bool = True) -> None:
     """Rows, audit record (unless `actor` is None) and event (unless `event` is None), in the caller's transaction."""
     s = stored.summary
-    row = plans.save_plan(session=session, plan_id=stored.plan_id, as_of=s.as_of, scope=s.forum,
+    plans.save_plan(session=session, plan_id=stored.plan_id, as_of=s.as_of, scope=s.forum,
                           status=s.status, kind=s.kind, data=stored.plan.model_dump_json(),
                           summary=s.data(), recommendations=stored.recommendations,
                           previous_plan_id=stored.previous_plan_id, run_id=s.run_id, published=published)
@@ -125,4 +124,3 @@ def store_plan(*, session: Session, stored: PlanToStore, actor: str | None, even
     if event is not None:
         events.publish(session=session, kind=event, subject=stored.plan_id,
                        payload=event_payload(plan_id=stored.plan_id, summary=s))
-    return row
