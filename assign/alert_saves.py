@@ -143,10 +143,10 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
     `data` is not rewritten: only its as_of moves to `as_of` (the module's docstring). Written with one
     executemany per statement (a national night stores hundreds of thousands)."""
     table = table_of(AlertRow)
-    found = {a.key: a for a in alerts}
-    active: dict[tuple[str, str, date | None], int] = {}
-    unpublished: set[tuple[str, str, date | None]] = set()
-    unchanged: set[tuple[str, str, date | None]] = set()  # active, found again, its stored content the same
+    found = {a.event[:3]: a for a in alerts}  # by key: a RaisedAlert's first three values are it
+    active: dict[Key, int] = {}
+    unpublished: set[Key] = set()
+    unchanged: set[Key] = set()  # active, found again, its stored content the same
     seen: list[int] = []  # of those, the rows whose as_of is an earlier day
     for i, n, k, d, was_published, is_active, seen_on, data in session.execute(active_query):
         if not is_active:
@@ -156,12 +156,12 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
         if not was_published:
             unpublished.add(key)
         again = found.get(key)
-        if again is not None and again.data == data:
+        if again is not None and again[1] == data:  # its `data`
             unchanged.add(key)
             if seen_on != as_of:
                 seen.append(i)
     key_cols = (table.c.id, table.c.case_no, table.c.node, table.c.due_on)
-    revived: dict[tuple[str, str, date | None], int] = {}
+    revived: dict[Key, int] = {}
     case_nos = sorted({k[0] for k in found if k not in active})  # only a key not active now can be revived
     for lo in range(0, len(case_nos), 5000):  # resolved earlier, firing again
         # by case number alone, `active` tested here (as `_keys_query` says: `active = ?` would walk an index)
@@ -173,9 +173,10 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
     cols = ("court_code", "severity", "days_overdue", "as_of", "active", "resolved_on", "data", "updated_at",
             "published")
     update = table.update().where(by_id).values({c: sa.bindparam(c) for c in cols})
-    counts = {"new": 0, "updated": 0}
+    counts = {"new": 0, "updated": len(unchanged)}  # an unchanged one: its as_of only (`seen`, below)
     new: list[RaisedAlert] = []
-    items = list(found.items())
+    # nearly every alert of a night is unchanged and its event out: nothing to do for it here
+    items = [item for item in found.items() if item[0] not in unchanged or item[0] in unpublished]
     for lo in range(0, len(items), WRITE_CHUNK):  # rows built and written a chunk at a time: bounded memory
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
@@ -183,8 +184,7 @@ def _upsert(session: Session, as_of: date, alerts: Sequence[AlertValues], active
             due = key not in active or key in unpublished  # never seen, raised again, or its event not yet out
             if due:
                 new.append(event)
-            if key in unchanged:  # its as_of only (`seen`, below)
-                counts["updated"] += 1
+            if key in unchanged:
                 continue
             values = {"court_code": event.court_code, "severity": event.severity,
                       "days_overdue": event.days_overdue, "as_of": as_of, "active": True, "resolved_on": None,
