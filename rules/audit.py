@@ -56,6 +56,7 @@ class _RulePlan:
     """One rule's audit entry, with what does not depend on the case worked out."""
 
     rule: Rule
+    rule_id: str  # the rule's id (read per case for the entries' keys)
     names: tuple[str, ...]  # the facts its conditions read
     explain: _Template
     law: tuple[_Template, ...]
@@ -79,7 +80,7 @@ class _RulePlan:
             static_policy = [t.text for t in policy if t.text]
             sources = (static_law, static_policy, "；".join(static_law or static_policy))
         names = rule.fact_names()
-        return cls(rule, names, explain, law, policy, reads, sources, _values_of(reads), _values_of(names))
+        return cls(rule, rule.id, names, explain, law, policy, reads, sources, _values_of(reads), _values_of(names))
 
     def render(self, facts: Mapping[str, Any], lookup: Mapping[str, Any]) -> FiredRule:
         """The rule's entry for one case (`audit_entries` shares it with every case of the same key)."""
@@ -165,7 +166,7 @@ def audit_entries(case_facts: CaseFacts, plan: AuditPlan, rulebook: Rulebook) ->
     # earlier case had gets that (frozen) entry. Inline: the store pass runs this about four times a case.
     entries: list[FiredRule] = []
     for p in plan.plans:
-        key = (p.rule.id, p.read_values(lookup), p.fact_values(facts))
+        key = (p.rule_id, p.read_values(lookup), p.fact_values(facts))
         found = shared.get(key)
         if found is None:
             found = older.get(key)  # in use before the last rotation: kept

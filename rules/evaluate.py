@@ -17,7 +17,7 @@ from assign.errors import RulebookError
 from assign.network import CourtNetwork
 from assign.schemas import MODE_COST, Case, Mode, Outcome, RulebookVersion, Verdict
 from rules.audit import AuditPlan, audit_entries
-from rules.fact_classes import fire_by_class
+from rules.fact_classes import fired_sets_by_class
 from rules.facts import BatchContext, CaseFacts, build_facts
 from rules.spec import Rule, Rulebook
 
@@ -133,7 +133,7 @@ def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rule
 
 def evaluate_facts(case_facts: Sequence[CaseFacts], engine: FiresRules, as_of: date) -> list[Verdict]:
     # the engine is asked once per class of records it cannot tell apart (rules.fact_classes)
-    fired = fire_by_class(engine, [cf.facts for cf in case_facts], [cf.case_no for cf in case_facts])
+    fired = fired_sets_by_class(engine, [cf.facts for cf in case_facts], [cf.case_no for cf in case_facts])
     version = rulebook_version(engine.rulebook)
     return [make_verdict(cf, ids, engine.rulebook, as_of, version) for cf, ids in zip(case_facts, fired, strict=True)]
 

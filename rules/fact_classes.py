@@ -148,17 +148,28 @@ class FiredByClass:
 
     def fire(self, engine: FiresRules, records: Sequence[dict[str, Any]],
              case_nos: Sequence[str]) -> list[list[str]]:
+        return [list(ids) for ids in self.fired_sets(engine, records, case_nos)]
+
+    def fired_sets(self, engine: FiresRules, records: Sequence[dict[str, Any]],
+                   case_nos: Sequence[str]) -> list[tuple[str, ...]]:
+        """`fire`'s answers as the memo's tuples (shared, not copied: callers keep them as they are).
+        Each record's class is hashed once for the memo (a class key is a tuple of ~20 values: its
+        hash is not kept), again only for a class the memo does not know yet."""
         keys = [self.classes.of(r) for r in records]
+        memo = self.memo
+        found = [memo.get(k) for k in keys]
         ask: dict[tuple[Hashable, ...], int] = {}  # a class not known yet -> its first record here
-        for i, k in enumerate(keys):
-            if k not in self.memo and k not in ask:
-                ask[k] = i
-        if ask:
-            answers = engine.fire([records[i] for i in ask.values()], [case_nos[i] for i in ask.values()])
-            if len(self.memo) + len(ask) > MEMO_LIMIT:
-                self.memo.clear()
-            self.memo.update((k, tuple(ids)) for k, ids in zip(ask, answers, strict=True))
-        return [list(self.memo[k]) for k in keys]
+        for i, ids in enumerate(found):
+            if ids is None and keys[i] not in ask:
+                ask[keys[i]] = i
+        if not ask:
+            return found  # type: ignore[return-value]  # every record's class known: no None left
+        answers = engine.fire([records[i] for i in ask.values()], [case_nos[i] for i in ask.values()])
+        if len(memo) + len(ask) > MEMO_LIMIT:
+            memo.clear()
+        new = {k: tuple(ids) for k, ids in zip(ask, answers, strict=True)}
+        memo.update(new)
+        return [ids if ids is not None else new[k] for ids, k in zip(found, keys, strict=True)]
 
 
 _memos: dict[str, FiredByClass | None] = {}  # rulebook content hash -> its fired-by-class memo
@@ -176,3 +187,12 @@ def fire_by_class(engine: FiresRules, records: Sequence[dict[str, Any]], case_no
     """`engine.fire(records, case_nos)`, asked once per class where the rulebook has classes."""
     by_class = fired_by_class(engine.rulebook)
     return by_class.fire(engine, records, case_nos) if by_class is not None else engine.fire(records, case_nos)
+
+
+def fired_sets_by_class(engine: FiresRules, records: Sequence[dict[str, Any]],
+                        case_nos: Sequence[str]) -> list[tuple[str, ...]]:
+    """`fire_by_class` with each record's fired rule ids as a tuple (for a class, the memo's own)."""
+    by_class = fired_by_class(engine.rulebook)
+    if by_class is None:
+        return [tuple(ids) for ids in engine.fire(records, case_nos)]
+    return by_class.fired_sets(engine, records, case_nos)
