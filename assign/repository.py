@@ -169,12 +169,33 @@ def iter_cases(
         yield [case for row in rows if (case := read_stored(StoredRecord(*row), unreadable)) is not None]
 
 
-def case_no_ranges(*, session: Session, size: int, status: Statuses = CaseStatus.OPEN,
+def case_no_ranges(*, session: Session, size: int, status: CaseStatus | None = CaseStatus.OPEN,
                    court_codes: Sequence[str] | None = None) -> Iterator[tuple[str, str, int]]:
     """(first, last, count) of consecutive stored case numbers, `size` at a time (work units for a pool);
-    `court_codes` None = every court."""
-    for rows in _keyset_pages(session, (CaseRow.case_no,), batch_size=size, status=status, court_codes=court_codes):
-        yield rows[0][0], rows[-1][0], len(rows)
+    `status` None = every status, `court_codes` None = every court.
+
+    The database finds each range's bounds (`LIMIT 1` and `OFFSET size - 1` over the case numbers after the
+    last range, in index order) without handing the numbers between them to Python: the keyset scan that
+    fetched every number took 8.6 s of CPU (20 s wall) on the national store before a night's workers
+    could start, this takes a fraction of a second. One status or all: with several, SQLite (no planner
+    statistics) would read the status index and sort what is left for every range."""
+    after = ""
+    while True:
+        rest = _where_status(select(CaseRow.case_no).where(CaseRow.case_no > after), status)
+        if court_codes is not None:
+            rest = rest.where(col(CaseRow.court_code).in_(list(court_codes)))
+        rest = rest.order_by(col(CaseRow.case_no))
+        first = session.exec(rest.limit(1)).first()
+        if first is None:
+            return
+        last = session.exec(rest.offset(size - 1).limit(1)).first()
+        if last is None:  # the last range, shorter than `size`
+            tail = rest.order_by(None).subquery()
+            last, count = session.execute(select(func.max(tail.c.case_no), func.count()).select_from(tail)).one()
+            yield first, last, int(count)
+            return
+        yield first, last, size
+        after = last
 
 
 def case_records_between(*, session: Session, first: str, last: str, status: Statuses = CaseStatus.OPEN,

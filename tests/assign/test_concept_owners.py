@@ -77,6 +77,23 @@ def test_the_keyset_scan_pages_through_every_open_case_once(engine: Engine) -> N
     assert [r.case_no for r in middle] == ordered[3:6]
 
 
+@pytest.mark.parametrize(("n", "size"), [(0, 3), (1, 1), (6, 3), (7, 3), (5, 10), (9, 2)])
+def test_the_store_pass_ranges_cut_the_ordered_case_numbers_into_runs_of_size(engine: Engine, n: int,
+                                                                               size: int) -> None:
+    """Every (status-filtered) case number in exactly one range, `size` a range in order, the last one shorter
+    and never empty; every status with None."""
+    nos = [f"(2024)川0104执{k}号" for k in range(1, n + 1)]
+    with session_scope(engine) as session:
+        for k, no in enumerate(nos):
+            repository.save_case(session=session, case=make_case(no, status="concluded" if k % 3 == 2 else "open"))
+    with session_scope(engine) as session:
+        opened = list(repository.case_no_ranges(session=session, size=size))
+        every = list(repository.case_no_ranges(session=session, size=size, status=None))
+    for ranges, wanted in ((opened, sorted(no for k, no in enumerate(nos) if k % 3 != 2)), (every, sorted(nos))):
+        runs = [wanted[i : i + size] for i in range(0, len(wanted), size)]
+        assert ranges == [(run[0], run[-1], len(run)) for run in runs]
+
+
 def test_the_keyset_scan_over_some_courts_reads_only_their_cases(engine: Engine) -> None:
     """The node-alert pass of one jurisdiction uses the same scan, narrowed to its courts: a case of another
     court between two of theirs is in no range and no range's records."""
