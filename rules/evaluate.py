@@ -17,7 +17,8 @@ from assign.errors import RulebookError
 from assign.network import CourtNetwork
 from assign.schemas import MODE_COST, Case, Mode, Outcome, RulebookVersion, Verdict
 from rules.audit import AuditPlan, audit_entries
-from rules.fact_classes import fired_sets_by_class
+from rules.fact_classes import fired_by_class
+from rules.fact_registry import check_fact_types, fact_check_except
 from rules.facts import BatchContext, CaseFacts, build_facts
 from rules.spec import Rule, Rulebook
 
@@ -131,9 +132,25 @@ def make_verdict(case_facts: CaseFacts, fired_ids: Sequence[str], rulebook: Rule
     })
 
 
+def fired_sets(engine: FiresRules, case_facts: Sequence[CaseFacts]) -> list[tuple[str, ...]]:
+    """The ids of the rules each record fires, every record checked (`check_fact_types`) before the
+    engine or a verdict reads it. The engine is asked once per class of records it cannot tell apart
+    (`rules.fact_classes`); the facts the rules read are checked once per class (records of a class
+    have the same types there, and the same text values), the other facts record by record."""
+    records, case_nos = [cf.facts for cf in case_facts], [cf.case_no for cf in case_facts]
+    by_class = fired_by_class(engine.rulebook, check_fact_types)
+    if by_class is None:
+        for case_no, record in zip(case_nos, records, strict=True):
+            check_fact_types(case_no, record)
+        return [tuple(ids) for ids in engine.fire(records, case_nos)]
+    check_rest = fact_check_except(by_class.classes.read)
+    for case_no, record in zip(case_nos, records, strict=True):
+        check_rest(case_no, record)
+    return by_class.fired_sets(engine, records, case_nos)
+
+
 def evaluate_facts(case_facts: Sequence[CaseFacts], engine: FiresRules, as_of: date) -> list[Verdict]:
-    # the engine is asked once per class of records it cannot tell apart (rules.fact_classes)
-    fired = fired_sets_by_class(engine, [cf.facts for cf in case_facts], [cf.case_no for cf in case_facts])
+    fired = fired_sets(engine, case_facts)
     version = rulebook_version(engine.rulebook)
     return [make_verdict(cf, ids, engine.rulebook, as_of, version) for cf, ids in zip(case_facts, fired, strict=True)]
 

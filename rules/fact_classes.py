@@ -69,6 +69,11 @@ class FactClasses:
         object.__setattr__(self, "_int_types", (int,) * len(names))
         object.__setattr__(self, "_others", _getter(self.values))
 
+    @property
+    def read(self) -> frozenset[str]:
+        """Every fact some rule reads (the facts a class is made of)."""
+        return frozenset(name for name, _ in self.thresholds) | frozenset(self.values)
+
     def of(self, facts: Mapping[str, object]) -> tuple[Hashable, ...]:
         """The record's class: equal classes fire the same rules (module docstring).
 
@@ -138,12 +143,18 @@ def fact_classes(rulebook: Rulebook) -> FactClasses | None:
     return FactClasses(tuple(thresholds), tuple(values))
 
 
+RecordCheck = Callable[[str, Mapping[str, Any]], None]  # (case number, record): raises on a faulty record
+
+
 @dataclass
 class FiredByClass:
     """`engine.fire` of a rulebook with classes, asked once per fact class (module docstring): the
-    same answers in the same order. One per rulebook content: any engine of that content answers alike."""
+    same answers in the same order. One per rulebook content (and `check`): any engine of that
+    content answers alike. With a `check`, each class's first record is checked before the engine
+    sees it, so every class in the memo was checked once (a record of a known class is not)."""
 
     classes: FactClasses
+    check: RecordCheck | None = None
     memo: dict[tuple[Hashable, ...], tuple[str, ...]] = field(default_factory=dict)
 
     def fire(self, engine: FiresRules, records: Sequence[dict[str, Any]],
@@ -164,6 +175,9 @@ class FiredByClass:
                 ask[keys[i]] = i
         if not ask:
             return found  # type: ignore[return-value]  # every record's class known: no None left
+        if self.check is not None:
+            for i in ask.values():
+                self.check(case_nos[i], records[i])
         answers = engine.fire([records[i] for i in ask.values()], [case_nos[i] for i in ask.values()])
         if len(memo) + len(ask) > MEMO_LIMIT:
             memo.clear()
@@ -172,15 +186,18 @@ class FiredByClass:
         return [ids if ids is not None else new[k] for ids, k in zip(found, keys, strict=True)]
 
 
-_memos: dict[str, FiredByClass | None] = {}  # rulebook content hash -> its fired-by-class memo
+# (rulebook content hash, check) -> its fired-by-class memo
+_memos: dict[tuple[str, RecordCheck | None], FiredByClass | None] = {}
 
 
-def fired_by_class(rulebook: Rulebook) -> FiredByClass | None:
-    """The process's memo for `rulebook`'s content, or None when the rulebook has no classes."""
-    if rulebook.content_hash not in _memos:
+def fired_by_class(rulebook: Rulebook, check: RecordCheck | None = None) -> FiredByClass | None:
+    """The process's memo for `rulebook`'s content (classes first checked by `check`: a memo of
+    its own), or None when the rulebook has no classes."""
+    key = (rulebook.content_hash, check)
+    if key not in _memos:
         classes = fact_classes(rulebook)
-        _memos[rulebook.content_hash] = FiredByClass(classes) if classes is not None else None
-    return _memos[rulebook.content_hash]
+        _memos[key] = FiredByClass(classes, check) if classes is not None else None
+    return _memos[key]
 
 
 def fire_by_class(engine: FiresRules, records: Sequence[dict[str, Any]], case_nos: Sequence[str]) -> list[list[str]]:
@@ -188,11 +205,3 @@ def fire_by_class(engine: FiresRules, records: Sequence[dict[str, Any]], case_no
     by_class = fired_by_class(engine.rulebook)
     return by_class.fire(engine, records, case_nos) if by_class is not None else engine.fire(records, case_nos)
 
-
-def fired_sets_by_class(engine: FiresRules, records: Sequence[dict[str, Any]],
-                        case_nos: Sequence[str]) -> list[tuple[str, ...]]:
-    """`fire_by_class` with each record's fired rule ids as a tuple (for a class, the memo's own)."""
-    by_class = fired_by_class(engine.rulebook)
-    if by_class is None:
-        return [tuple(ids) for ids in engine.fire(records, case_nos)]
-    return by_class.fired_sets(engine, records, case_nos)

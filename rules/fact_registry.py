@@ -6,8 +6,9 @@ before it can reach the engine (which compares text as text and never matches No
 
 from __future__ import annotations
 
+import functools
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from assign.errors import DataError
@@ -102,3 +103,31 @@ def check_fact_types(case_no: str, facts: Mapping[str, object]) -> None:
             raise DataError(f"case {case_no}: fact {name} is {type(value).__name__}, expected {expected.__name__}")
         if values and value not in values:
             raise DataError(f"case {case_no}: fact {name}={value!r} is not one of {sorted(values)}")
+
+
+@functools.lru_cache(maxsize=16)  # one per rulebook's set of read facts
+def fact_check_except(checked: frozenset[str]) -> Callable[[str, Mapping[str, object]], None]:
+    """`check_fact_types` for records whose facts in `checked` are sound already (`rules.evaluate`:
+    the facts the rules read, checked once per fact class, whose class fixes their types and text
+    values): the type and value of every other fact, and the record's size (with every name present,
+    its fact set). Any doubt runs `check_fact_types`, which raises naming the fault."""
+    names = tuple(name for name in FACTS if name not in checked)
+    types = tuple(FACTS[name].type for name in names)
+    closed = tuple((i, frozenset(FACTS[name].values)) for i, name in enumerate(names) if FACTS[name].values)
+    getter = operator.itemgetter(*names) if len(names) >= 2 else None
+    size = len(FACTS)
+
+    def values_of(facts: Mapping[str, object]) -> tuple[object, ...]:
+        return getter(facts) if getter is not None else tuple(facts[name] for name in names)
+
+    def check(case_no: str, facts: Mapping[str, object]) -> None:
+        try:
+            values = values_of(facts)
+        except KeyError:
+            check_fact_types(case_no, facts)
+            return
+        if (len(facts) != size or tuple(map(type, values)) != types
+                or not all(values[i] in allowed for i, allowed in closed)):
+            check_fact_types(case_no, facts)
+
+    return check

@@ -161,7 +161,8 @@ def _linked_count(case: Case, batch: BatchContext | None) -> int:
 
 
 def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchContext | None = None) -> CaseFacts:
-    """The flat fact record for one case on `as_of`. Events dated after `as_of` are ignored."""
+    """The flat fact record for one case on `as_of`. Events dated after `as_of` are ignored. The record
+    is checked against FACTS (`check_fact_types`) when it is evaluated (`rules.evaluate.fired_sets`)."""
     _check_courts(case, network)
     court = findings.enforcing_court(case)
     parent = network.parent(court)  # `forum_of`, with the enforcing court read once for the findings too
@@ -239,7 +240,6 @@ def build_facts(case: Case, network: CourtNetwork, as_of: date, batch: BatchCont
         "local_key_taxpayer": local and bool(case.debtor.key_local_taxpayer),
         "closing_extension_approved": extended,
     }
-    check_fact_types(case.case_no, facts)
     period = clock.running_period(case.excluded_periods, clock.ART237_EXCLUDED_KINDS, as_of) \
         if case.excluded_periods else None
     found = Findings(case, as_of, reading, closing, orders, act, stalled, zb_assets, period, local, linked,
