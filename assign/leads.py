@@ -184,8 +184,9 @@ def matched_pairs(conn: Connection, *, page: int = 5000, courts: CourtUnit = (No
     first, last = courts
     if first is None and last is None:
         return _pages(conn, q.where(_CASES.c.status.in_(_MATCHED)), page)
-    # `status || ''` is no index term: SQLite walks the court index over the range instead of the (status,
-    # debtor_id) index, which would read every open and 终本 case's row for its court in every unit
+    # `status || ''` is no index term: SQLite walks the (court_code, case_no, status, debtor_id) index over the
+    # range, reading no case row (migration 0015), instead of the (status, debtor_id) index, which would read every
+    # open and 终本 case's row for its court in every unit
     q = q.where((_CASES.c.status + "").in_(_MATCHED))
     q = q.where(_CASES.c.court_code >= first) if first is not None else q
     return _pages(conn, q.where(_CASES.c.court_code < last) if last is not None else q, page)

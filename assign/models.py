@@ -52,10 +52,12 @@ class CaseRow(SQLModel, table=True):
     # (status, debtor_id): the linked-case counts every store pass starts with (debtors with more than one
     # unfinished case, §12.8) read it alone (covering), not every case row (migration 0011).
     # (case_no, status, content_hash): a night's data snapshot reads it alone (migration 0014).
+    # (court_code, case_no, status, debtor_id): a leads unit's join of its courts' cases reads it alone (0015).
     __tablename__ = "case_record"
     __table_args__ = (sa.Index("ix_case_record_status_case_no", "status", "case_no"),
                       sa.Index("ix_case_record_status_debtor_id", "status", "debtor_id"),
-                      sa.Index("ix_case_record_snapshot", "case_no", "status", "content_hash"))
+                      sa.Index("ix_case_record_snapshot", "case_no", "status", "content_hash"),
+                      sa.Index("ix_case_record_court_lead", "court_code", "case_no", "status", "debtor_id"))
     case_no: str = Field(primary_key=True, max_length=128)
     court_code: str = Field(index=True, max_length=32)
     status: str = Field(max_length=16)
