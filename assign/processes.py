@@ -54,3 +54,12 @@ def process_pool(workers: int, *, initializer: Callable[..., object] | None = No
     modules = [*preload, *([initializer.__module__] if initializer is not None else [])]
     return ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(modules), initializer=initializer,
                                initargs=initargs)
+
+
+def start_server(preload: Sequence[str]) -> None:
+    """Start the forkserver now, with `preload`, unless it runs: it imports those modules in its own process
+    while the caller goes on, so a pool created a little later (with the same modules) forks its workers at
+    once instead of waiting for the imports (a second or two; several under load). The store pass overlaps
+    them with its counts and ranges."""
+    worker_context(preload)
+    multiprocessing.forkserver.ensure_running()

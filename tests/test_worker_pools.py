@@ -107,3 +107,19 @@ def test_the_workers_cpu_counts_as_the_callers_children_cpu(tmp_path: Any) -> No
     _, status, usage = os.wait4(proc.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert usage.ru_utime + usage.ru_stime >= 1.0  # the two workers' 1.2 s, less the clock's granularity
+
+
+def test_a_server_started_early_is_the_one_the_pool_forks_its_workers_from(tmp_path: Any) -> None:
+    """`start_server` starts the forkserver before any pool (the store pass overlaps its imports with its
+    counts); the pool created after it forks from that server, not from a second one."""
+    script = tmp_path / "early.py"
+    script.write_text(
+        "import multiprocessing.forkserver as fs, os\nfrom assign.processes import process_pool, start_server\n"
+        "def parent(_):\n    return os.getppid()\n"
+        "if __name__ == '__main__':\n    start_server(['json'])\n    server = fs._forkserver._forkserver_pid\n"
+        "    assert server is not None\n    with process_pool(2, preload=['json']) as pool:\n"
+        "        print(server, *set(pool.map(parent, range(4))))\n",
+        encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout.split()
+    assert len(out) == 2 and out[0] == out[1], out

@@ -42,7 +42,7 @@ from assign.fields import require_not_future
 from assign.heap import settle_heap
 from assign.masking import mask_text
 from assign.network import CourtNetwork
-from assign.processes import process_pool
+from assign.processes import process_pool, start_server
 from assign.schemas import Case, CaseStatus, Verdict
 from assign.stored_case import StoredRecord, read_stored, stamp_checked
 from rules.alerts import evaluate_alert_values
@@ -344,14 +344,15 @@ def evaluate_store(
     published here at the end, per court (`publish_pending`).
     """
     require_not_future(as_of)  # verdicts are stored
+    start_server([_init_worker.__module__])  # its imports overlap the counts and ranges below
     db = make_engine(url)
     statuses = _statuses(alerts is not None)
     with session_scope(db) as session:
         counts = repository.debtor_case_counts(session=session, status=UNFINISHED_STATUSES)  # §12.8: 未实结
         total = sum(repository.count_cases(session=session, status=s) for s in statuses)
     with session_scope(db) as session:
-        # one status: its (status, case_no) index in order; two: keyset pages over every case (the
-        # index cannot give two statuses in case_no order, so each page would sort all the rest)
+        # one status: its (status, case_no) index in order; two: ranges over every case (the index cannot
+        # give two statuses in case_no order; the workers read the two statuses of their range)
         ranges = list(repository.case_no_ranges(session=session, size=range_size,
                                                 status=statuses[0] if len(statuses) == 1 else None))
     db.dispose()  # the pass holds no connection while its workers write
