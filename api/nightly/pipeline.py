@@ -262,10 +262,10 @@ def _solve_forums(night: _Night, pool: Executor, shared: dict[str, Any], todo: l
                                            term_forums=services.outcome_term_forums,
                                            min_cases=services.outcome_term_min_cases)
         for forum in order:
-            cases = repository.get_cases(session=s, case_nos=by_forum[forum])
+            cases = stages.task_case_texts(session=s, case_nos=by_forum[forum])
             verdicts = runs.day_verdicts(session=s, as_of=as_of, rulebook_hash=services.rulebook_hash,
                                          case_nos=by_forum[forum])
-            inputs[forum] = ([c.model_dump_json() for c in cases], [verdicts[c.case_no] for c in cases])
+            inputs[forum] = ([text for _, text in cases], [verdicts[no] for no, _ in cases])
     left_s = budget_s - (time.perf_counter() - stage_started)  # the stage's budget less what preparing took
     limits = forum_time_limits({f: len(by_forum[f]) for f in order}, budget_s=left_s,
                                workers=options.workers, cap_s=options.forum_time_limit_s)
