@@ -262,7 +262,7 @@ def _solve_forums(night: _Night, pool: Executor, shared: dict[str, Any], todo: l
                                            term_forums=services.outcome_term_forums,
                                            min_cases=services.outcome_term_min_cases)
         for forum in order:
-            cases = stages.task_case_texts(session=s, case_nos=by_forum[forum])
+            cases = runs.case_texts(session=s, case_nos=by_forum[forum])
             verdicts = runs.day_verdicts(session=s, as_of=as_of, rulebook_hash=services.rulebook_hash,
                                          case_nos=by_forum[forum])
             inputs[forum] = ([text for _, text in cases], [verdicts[no] for no, _ in cases])

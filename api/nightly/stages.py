@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -21,10 +20,8 @@ from api.nightly.budget import NightBudget
 from api.service import plan_store
 from api.service.forum_plan import ForumResult, ForumTask, Placer, placer_name, previous_of, to_store
 from assign import audit, events, plans, repository, runs
-from assign.db import table_of
-from assign.models import CaseRow, PlanRow
+from assign.models import PlanRow
 from assign.schemas import CaseStatus
-from assign.stored_case import StoredRecord, read_stored
 from solver.build import PLACED_MODES
 from solver.instance import AssignmentPlan, PlanStatus, SolveParams
 
@@ -80,26 +77,6 @@ def previous_plans(*, session: Session, forums: Sequence[str]) -> dict[str, Plan
         if row is not None:
             found[forum] = row
     return found
-
-
-def task_case_texts(*, session: Session, case_nos: Sequence[str]) -> list[tuple[str, str]]:
-    """(case_no, JSON) of the stored cases among `case_nos` as a forum task carries them, in the order asked
-    (missing ones skipped; one that no longer validates raises, as `repository.get_cases`). A trusted row (checked when
-    written, its hash unchanged: `assign.stored_case`) is the text `Case.model_dump_json` wrote, so it goes as
-    stored: parsing and dumping it again gave the same bytes and was most of preparing a national night's
-    ~32k cases. Any other row is read with the full check and dumped."""
-    found: dict[str, str] = {}
-    table = table_of(CaseRow)
-    for start in range(0, len(case_nos), 5000):
-        chunk = list(case_nos[start : start + 5000])
-        q = sa.select(table.c.case_no, table.c.data, table.c.content_hash, table.c.checks_version)
-        for row in session.execute(q.where(table.c.case_no.in_(chunk))):
-            record = StoredRecord(*row)
-            if record.trusted:
-                found[record.case_no] = record.data
-            elif (case := read_stored(record)) is not None:
-                found[record.case_no] = case.model_dump_json()
-    return [(no, text) for no in case_nos if (text := found.get(no)) is not None]
 
 
 def forum_task(*, run_id: str, forum: str, cases: Sequence[str], verdicts: Sequence[str], previous: PlanRow | None,

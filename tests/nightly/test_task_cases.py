@@ -1,4 +1,4 @@
-"""The cases a forum task carries (`api.nightly.stages.task_case_texts`): what `Case.model_dump_json` of each stored
+"""The cases a forum task carries (`assign.runs.case_texts`): what `Case.model_dump_json` of each stored
 case gives, in the order asked; a trusted row as stored, any other row read with the full check."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from api.nightly.stages import task_case_texts
 from assign import repository
 from assign.db import session_scope
 from assign.errors import DataError
+from assign.runs import case_texts
 from tests.nightly.helpers import seed_store
 
 
@@ -25,14 +25,14 @@ def test_task_cases_are_the_cases_dumped_in_the_order_asked(engine: Engine) -> N
         nos = [r[0] for r in conn.execute(sa.text("SELECT case_no FROM case_record ORDER BY case_no DESC"))]
     asked = [*nos[:6], "(2024)川0104执999999号", *nos[6:]]  # one not stored: skipped
     with session_scope(engine) as session:
-        assert task_case_texts(session=session, case_nos=asked) == _expected(engine, asked)
+        assert case_texts(session=session, case_nos=asked) == _expected(engine, asked)
     with engine.begin() as conn:  # rows no longer trusted (written around the service): read with the full check
         conn.execute(sa.text("UPDATE case_record SET checks_version = NULL WHERE case_no IN (:a, :b)"),
                      {"a": nos[0], "b": nos[7]})
         conn.execute(sa.text("UPDATE case_record SET data = replace(data, '\"case_no\":', '\"case_no\" :')"
                              " WHERE case_no = :a"), {"a": nos[1]})
     with session_scope(engine) as session:
-        assert task_case_texts(session=session, case_nos=asked) == _expected(engine, asked)
+        assert case_texts(session=session, case_nos=asked) == _expected(engine, asked)
 
 
 def test_a_stored_case_that_no_longer_validates_stops_the_preparation(engine: Engine) -> None:
@@ -42,4 +42,4 @@ def test_a_stored_case_that_no_longer_validates_stops_the_preparation(engine: En
         conn.execute(sa.text("UPDATE case_record SET data = replace(data, '\"status\":\"open\"', '\"status\":\"x\"')"
                              " WHERE case_no = :no"), {"no": no})
     with session_scope(engine) as session, pytest.raises(DataError, match="no longer validates"):
-        task_case_texts(session=session, case_nos=[no])
+        case_texts(session=session, case_nos=[no])
