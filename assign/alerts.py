@@ -121,6 +121,7 @@ class AlertKind:
     _node_json: str = field(init=False, repr=False, compare=False)  # ,"node":…,"node_zh":…
     _severity_json: str = field(init=False, repr=False, compare=False)  # ,"severity":…,"limit_zh":…
     _tail_json: str = field(init=False, repr=False, compare=False)  # ,"label_zh":… to the end
+    _severity_value: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         sample = stored_data(self.alert("-", "-", date.min, "late", None, None, None, 0))
@@ -128,6 +129,7 @@ class AlertKind:
         object.__setattr__(self, "_node_json", sample[cut[0] : cut[1]])  # JSON text: `,"name":` is a key
         object.__setattr__(self, "_severity_json", sample[cut[2] : cut[3]])
         object.__setattr__(self, "_tail_json", sample[cut[4] :])
+        object.__setattr__(self, "_severity_value", self.severity.value)
 
     def alert(self, case_no: str, court_code: str, as_of: date, state: str, trigger_on: date | None,
               due_on: date | None, done_on: date | None, days_overdue: int) -> Alert:
@@ -144,7 +146,7 @@ class AlertKind:
         data = (f'{{"case_no":{_json_text(case_no)},"court_code":{_json_text(court_code)}{self._node_json}'
                 f',"state":{_json_text(state)}{self._severity_json},"trigger_on":{_json_day(trigger_on)}'
                 f',"due_on":{_json_day(due_on)},"done_on":{_json_day(done_on)}{days}{self._tail_json}')
-        return AlertValues(RaisedAlert(case_no, self.node, due_on, court_code, self.severity.value, days_overdue,
+        return AlertValues(RaisedAlert(case_no, self.node, due_on, court_code, self._severity_value, days_overdue,
                                        self.legal_basis), data)
 
 

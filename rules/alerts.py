@@ -123,7 +123,7 @@ def evaluate_alerts(cases: Sequence[Case], as_of: date, engine: FiresRules) -> l
 
 def evaluate_alert_values(cases: Sequence[Case], as_of: date, engine: FiresRules) -> list[AlertValues]:
     """`AlertValues.of` each of `evaluate_alerts` (what a store pass saves), without building the alerts."""
-    return [a for n, ids in _fired(cases, as_of, engine) for a in make_alert_values(n, ids, engine)]
+    return [a for n, ids in _fired(cases, as_of, engine) if ids for a in make_alert_values(n, ids, engine)]
 
 
 def _fired(cases: Sequence[Case], as_of: date, engine: FiresRules) -> list[tuple[CaseNodes, list[str]]]:
