@@ -156,7 +156,7 @@ def _closing(case: Case, nodes: ProcessNodes, as_of: date, is_open: bool) -> tup
     if reading.exceeded_on(as_of) and end is not None:  # exceeded: its end lies before as_of, never beyond 9999
         closing = NodeReading("closing_deadline", OVERDUE, case.filed_on, end, None, days_past(end, as_of))
     else:
-        closing = NodeReading("closing_deadline", "running", case.filed_on, reading.end)
+        closing = NodeReading("closing_deadline", "running", case.filed_on, end)
     requested = _known(nodes.extension_requested_on, as_of)
     if requested is None:
         extension = _NOT_APPLICABLE["extension_request"]
