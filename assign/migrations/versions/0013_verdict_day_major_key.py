@@ -10,8 +10,9 @@ their own index (case_no, as_of).
 On SQLite a unique constraint cannot be altered: the table is rebuilt (Alembic's batch mode copies
 every stored row, once; its time grows with the nights kept: 1.1M verdicts took 7 min on the 2-core
 bench machine, under load, so run `assign db upgrade` outside the nightly's window). On PostgreSQL
-the constraint is dropped and created. Both ways the rows, their ids and their data are unchanged; the upsert of `assign.repository.save_verdicts` names the
-same three columns (ON CONFLICT matches a unique index by its set of columns, in any order).
+the constraint is dropped and created. Both ways the rows, their ids and their data are unchanged;
+the upsert of `assign.repository.save_verdicts` names the same three columns (ON CONFLICT matches a
+unique index by its set of columns, in any order).
 
 Revision ID: 0013_verdict_day_major_key
 Revises: 0012_node_alert_published
