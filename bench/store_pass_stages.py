@@ -25,7 +25,7 @@ from api.config import BUILTIN_RULEBOOK_DIR
 from api.service.evaluation import evaluate_each
 from assign import repository
 from assign.db import make_engine, session_scope
-from assign.heap import settle_heap
+from assign.heap import collector_paused, settle_heap
 from assign.network import CourtNetwork, builtin_network
 from assign.schemas import CaseStatus
 from assign.stored_case import read_stored
@@ -69,27 +69,28 @@ def main(argv: list[str] | None = None) -> int:
     lo, hi, _ = ranges[min(1, len(ranges) - 1)]
     settle_heap()  # as the pass's workers do
     spent: dict[str, float] = {}
-    t = time.process_time()
-    with session_scope(db) as session:
-        rows = repository.case_records_between(session=session, first=lo, last=hi)
-    spent["fetch"] = time.process_time() - t
-    spent["read"] = float("inf")
-    for _ in range(args.rounds):
+    with collector_paused():  # as the pass's ranges run
         t = time.process_time()
-        cases = [case for row in rows if (case := read_stored(row, {})) is not None]
-        spent["read"] = min(spent["read"], time.process_time() - t)
-    t = time.process_time()
-    verdicts = evaluate_each(cases, network, as_of, engine=engine, batch=batch).verdicts
-    spent["rules"] = time.process_time() - t
-    t = time.process_time()
-    for verdict in verdicts:
-        stored_json(verdict, {})  # the verdict's stored form (`assign.stored_verdict`)
-    spent["verdict JSON"] = time.process_time() - t
-    t = time.process_time()
-    for start in range(0, len(verdicts), 2_500):
         with session_scope(db) as session:
-            repository.save_verdicts(session=session, verdicts=verdicts[start : start + 2_500])
-    spent["save (JSON included)"] = time.process_time() - t
+            rows = repository.case_records_between(session=session, first=lo, last=hi)
+        spent["fetch"] = time.process_time() - t
+        spent["read"] = float("inf")
+        for _ in range(args.rounds):
+            t = time.process_time()
+            cases = [case for row in rows if (case := read_stored(row, {})) is not None]
+            spent["read"] = min(spent["read"], time.process_time() - t)
+        t = time.process_time()
+        verdicts = evaluate_each(cases, network, as_of, engine=engine, batch=batch).verdicts
+        spent["rules"] = time.process_time() - t
+        t = time.process_time()
+        for verdict in verdicts:
+            stored_json(verdict, {})  # the verdict's stored form (`assign.stored_verdict`)
+        spent["verdict JSON"] = time.process_time() - t
+        t = time.process_time()
+        for start in range(0, len(verdicts), 2_500):
+            with session_scope(db) as session:
+                repository.save_verdicts(session=session, verdicts=verdicts[start : start + 2_500])
+        spent["save (JSON included)"] = time.process_time() - t
     n = len(cases)
     trusted = sum(row.trusted for row in rows)
     sys.stdout.write(f"{n:,} open cases ({trusted:,} trusted rows), as_of {as_of}; CPU µs per case: "

@@ -22,6 +22,7 @@ from assign import repository
 from assign.alert_saves import save_alerts
 from assign.alerts import Alert
 from assign.db import make_engine, session_scope
+from assign.heap import collector_paused
 from assign.network import CourtNetwork
 from assign.processes import process_pool
 from assign.schemas import CaseStatus
@@ -96,13 +97,14 @@ def _range_alerts(status: CaseStatus, lo: str, hi: str, court_codes: list[str] |
         worker_db, worker_engine = _worker[0]
         db = worker_db if db is None else db
         engine = worker_engine if engine is None else engine
-    with session_scope(db) as session:
-        rows = repository.case_records_between(session=session, first=lo, last=hi, status=status,
-                                               court_codes=court_codes)
-    unreadable: dict[str, str] = {}
-    cases = [case for record in rows if (case := read_stored(record, unreadable)) is not None]
-    problems = [f"case {no}: {why}" for no, why in unreadable.items()]
-    return len(cases), evaluate_alerts(cases, as_of, engine), problems
+    with collector_paused():  # the range's cases stay alive to its end (assign.heap.collector_paused)
+        with session_scope(db) as session:
+            rows = repository.case_records_between(session=session, first=lo, last=hi, status=status,
+                                                   court_codes=court_codes)
+        unreadable: dict[str, str] = {}
+        cases = [case for record in rows if (case := read_stored(record, unreadable)) is not None]
+        problems = [f"case {no}: {why}" for no, why in unreadable.items()]
+        return len(cases), evaluate_alerts(cases, as_of, engine), problems
 
 
 def store_alerts(db: Engine, as_of: date, *, network: CourtNetwork, rulebook_dir: str | Path,

@@ -39,7 +39,7 @@ from assign.alerts import AlertValues, RaisedAlert
 from assign.db import WRITER_CACHE_MIB, make_engine, session_scope, write_lock
 from assign.errors import DataError, RowProblem, RulebookError
 from assign.fields import require_not_future
-from assign.heap import settle_heap
+from assign.heap import collector_paused, settle_heap
 from assign.masking import mask_text
 from assign.network import CourtNetwork
 from assign.processes import process_pool, start_server
@@ -268,6 +268,13 @@ def _init_worker(url: str, rulebook: Rulebook, network: CourtNetwork, counts: di
 
 
 def _evaluate_range(lo: str, hi: str, as_of: date, page: int, span: CaseNoSpan | None) -> _RangeDone:
+    """`_evaluate_range_now`, the cyclic collector paused meanwhile: the range's cases and verdicts stay
+    alive until saved, and each collector pass would only re-traverse them (`assign.heap.collector_paused`)."""
+    with collector_paused():
+        return _evaluate_range_now(lo, hi, as_of, page, span)
+
+
+def _evaluate_range_now(lo: str, hi: str, as_of: date, page: int, span: CaseNoSpan | None) -> _RangeDone:
     """Evaluate and save the open cases with lo <= case_no <= hi; a bad stored case is skipped
     and reported (case number and reason), never allowed to stop the night's pass. With the
     alerts ruleset, the range's 终本 cases are read too and every case read, parsed once, also
