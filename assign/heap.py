@@ -20,9 +20,12 @@ not pin every earlier app's leftovers.
 is saved). Every young pass then finds all of it alive and promotes it, so the collector keeps
 re-traversing objects that are about to be freed by reference counting: with the thresholds
 above, still 13 µs of the 45 µs read of a case and 10 µs of its rules step (bench/RESULTS.md).
-Inside the block there is no automatic pass; at its end one full pass collects what cycles
-the block left (0–84 objects per 5,000-case range measured: the work makes almost none),
-which traverses only what is not frozen (12–20 ms a range). Memory stays bounded by the block.
+Inside the block there is no automatic pass; at its end one pass over the two young
+generations, which hold everything the block allocated and kept, collects what cycles it left
+(0–84 objects per 5,000-case range measured: the work makes almost none). Not a full pass: the
+old generation of a store-pass worker holds what its caches (audit entries, decisions, fact
+classes) gathered since it started, and traversing it after every range took 5 % of the
+worker's time on the 1M store (py-spy).
 """
 
 from __future__ import annotations
@@ -50,8 +53,8 @@ def settle_heap(*, collect: bool = True) -> None:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """No automatic cyclic collection inside the block, one full collection at its end (module
-    docstring). For bounded bulk work only: garbage in cycles waits for the block's end."""
+    """No automatic cyclic collection inside the block, one collection of the young generations at its
+    end (module docstring). For bounded bulk work only: garbage in cycles waits for the block's end."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -59,4 +62,4 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-        gc.collect()
+        gc.collect(1)  # generations 0 and 1: everything the block allocated and kept
