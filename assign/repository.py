@@ -21,7 +21,7 @@ from assign.errors import NotFound
 from assign.models import CaseRow, CourtRow, NetworkMeta, VerdictRow, utcnow
 from assign.network import CourtNetwork, builtin_network
 from assign.schemas import Case, CaseStatus, Court, Verdict
-from assign.stored_case import CHECKS_VERSION, StoredRecord, content_digest, read_case, read_stored
+from assign.stored_case import CHECKS_VERSION, StoredRecord, content_digest, read_case, read_stored, utf8_bytes
 from assign.stored_verdict import read_verdict, stored_json
 
 # ---------------------------------------------------------------- network
@@ -202,7 +202,7 @@ def case_records_between(*, session: Session, first: str, last: str, status: Sta
                          court_codes: Sequence[str] | None = None) -> list[StoredRecord]:
     """The stored rows with first <= case_no <= last, in order: one range of `case_no_ranges` (same statuses
     and courts), unparsed so the caller can report a bad record without losing the rest (`read_stored`)."""
-    q = select(CaseRow.case_no, CaseRow.data, CaseRow.content_hash, CaseRow.checks_version)
+    q = select(CaseRow.case_no, utf8_bytes(CaseRow.data), CaseRow.content_hash, CaseRow.checks_version)
     q = _where_status(q.where(CaseRow.case_no >= first).where(CaseRow.case_no <= last), status)
     if court_codes is not None:
         q = q.where(col(CaseRow.court_code).in_(list(court_codes)))

@@ -45,6 +45,8 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from pydantic import ValidationError
 from pydantic_core import SchemaValidator
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session
 
 from assign import fields
@@ -57,16 +59,38 @@ from assign.schemas import Case
 CHECKS_VERSION = 1  # bump when a record check is added or tightened (module docstring)
 
 
-def content_digest(data: str) -> str:
-    """The `content_hash` of a stored record's JSON."""
-    return hashlib.sha256(data.encode()).hexdigest()[:32]
+def content_digest(data: str | bytes) -> str:
+    """The `content_hash` of a stored record's JSON (text, or its UTF-8 bytes)."""
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()[:32]
+
+
+class utf8_bytes(sa.sql.functions.GenericFunction[bytes]):  # noqa: N801 - used as a SQL function
+    """A text column's value as its UTF-8 bytes, converted by the database: the bulk readers fetch a record's
+    JSON this way, so that neither the driver decodes it to a str nor the digest and the parser encode it back
+    (≈ 5–8 µs of a 1.4 KB case's 40–60 µs read). SQLite: `CAST(x AS BLOB)` (the text's own bytes: the
+    database is UTF-8); PostgreSQL: `convert_to(x, 'UTF8')` (a plain cast to bytea would read backslashes
+    as escapes)."""
+
+    type = sa.LargeBinary()
+    inherit_cache = True
+
+
+@compiles(utf8_bytes)
+def _utf8_bytes_sqlite(element: utf8_bytes, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"
+
+
+@compiles(utf8_bytes, "postgresql")
+def _utf8_bytes_postgresql(element: utf8_bytes, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')"
 
 
 class StoredRecord(NamedTuple):
-    """One `case_record` row as the bulk readers fetch it, unparsed."""
+    """One `case_record` row as the bulk readers fetch it, unparsed: its JSON as text, or as UTF-8 bytes where
+    the reader selects `utf8_bytes(CaseRow.data)` (the store pass)."""
 
     case_no: str
-    data: str
+    data: str | bytes
     content_hash: str
     checks_version: int | None
 
@@ -75,7 +99,7 @@ class StoredRecord(NamedTuple):
         return self.checks_version == CHECKS_VERSION and self.content_hash == content_digest(self.data)
 
 
-def read_case(case_no: str, data: str, unreadable: dict[str, str] | None = None) -> Case | None:
+def read_case(case_no: str, data: str | bytes, unreadable: dict[str, str] | None = None) -> Case | None:
     """A stored record as a Case, every check run. A record that no longer validates (stored before a check
     existed, or written around the service) is a DataError naming the case, or, when the caller collects
     them in `unreadable` (case_no -> reason), reported there and skipped (None)."""

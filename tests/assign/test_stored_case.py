@@ -19,6 +19,7 @@ from assign import repository, stored_case
 from assign.db import session_scope
 from assign.generator import generate_cases
 from assign.importer import import_cases
+from assign.models import CaseRow
 from assign.network import builtin_network
 from assign.schemas import Case
 from assign.stored_case import (
@@ -39,6 +40,11 @@ def _rows(engine: Engine) -> dict[str, StoredRecord]:
     with session_scope(engine) as session:
         return {r.case_no: r for r in repository.case_records_between(session=session, first="", last="\uffff",
                                                                         status=None)}
+
+
+def _text(record: StoredRecord) -> str:
+    """The record's JSON as text (the bulk readers fetch it as UTF-8 bytes)."""
+    return record.data.decode() if isinstance(record.data, bytes) else record.data
 
 
 def _write_around_the_service(engine: Engine, case_no: str, data: str, **columns: object) -> None:
@@ -63,10 +69,31 @@ def test_rows_written_by_the_service_are_trusted_and_rows_changed_around_it_are_
             repository.save_case(session=session, case=make_case(f"(2024)川0104执{n}号"))
     good, changed, old = "(2024)川0104执1号", "(2024)川0104执2号", "(2024)川0104执3号"
     rows = _rows(engine)
-    _write_around_the_service(engine, changed, rows[changed].data.replace("川0104", "川0105", 1))
-    _write_around_the_service(engine, old, rows[old].data, checks_version=None)  # as a row from before the column
+    _write_around_the_service(engine, changed, _text(rows[changed]).replace("川0104", "川0105", 1))
+    _write_around_the_service(engine, old, _text(rows[old]), checks_version=None)  # as a row from before the column
     rows = _rows(engine)
     assert rows[good].trusted and not rows[changed].trusted and not rows[old].trusted
+
+
+def test_the_bulk_read_fetches_each_record_as_the_exact_utf8_of_its_stored_text(engine: Engine) -> None:
+    """`utf8_bytes`: the database converts the text, on SQLite and PostgreSQL alike; quotes and backslashes (JSON
+    escapes: a plain cast to bytea would read them as escapes), CJK outside the BMP and mixed scripts included."""
+    names = ['成都"某"贸易\\有限公司', "𠀀𪚥餐饮有限公司", "Ōsaka 株式会社 \\u00e9"]
+    with session_scope(engine) as session:
+        for n, name in enumerate(names, start=1):
+            case = make_case(f"(2024)川0104执{n}号")
+            repository.save_case(session=session, case=case.model_copy(update={
+                "debtor": case.debtor.model_copy(update={"name": name})}))
+    rows = _rows(engine)
+    with session_scope(engine) as session:
+        for n, name in enumerate(names, start=1):
+            case_no = f"(2024)川0104执{n}号"
+            stored = session.get(CaseRow, case_no)
+            assert stored is not None and isinstance(rows[case_no].data, bytes)
+            assert rows[case_no].data == stored.data.encode()
+            assert rows[case_no].trusted
+            read = read_stored(rows[case_no])
+            assert read is not None and read.debtor.name == name
 
 
 def test_a_poisoned_row_is_unreadable_whether_or_not_it_claims_to_be_checked(engine: Engine) -> None:
@@ -105,7 +132,7 @@ def test_a_row_that_passes_the_full_check_is_stamped_unless_it_changed_since_it_
         for n in (1, 2):
             repository.save_case(session=session, case=make_case(f"(2024)川0104执{n}号"))
     for case_no, row in _rows(engine).items():
-        _write_around_the_service(engine, case_no, row.data, checks_version=None)
+        _write_around_the_service(engine, case_no, _text(row), checks_version=None)
     with session_scope(engine) as session:
         assert count_unstamped(session=session) == 2
     rows = _rows(engine)
