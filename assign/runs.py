@@ -284,7 +284,7 @@ def case_texts(*, session: Session, case_nos: Sequence[str]) -> list[tuple[str, 
         for row in session.execute(q):
             record = StoredRecord(*row)
             if record.trusted:
-                found[record.case_no] = record.data
+                found[record.case_no] = record.text
             elif (case := read_stored(record)) is not None:
                 found[record.case_no] = case.model_dump_json()
     return [(no, text) for no in case_nos if (text := found.get(no)) is not None]

@@ -95,6 +95,11 @@ class StoredRecord(NamedTuple):
     checks_version: int | None
 
     @property
+    def text(self) -> str:
+        """The JSON as text, however it was fetched."""
+        return self.data.decode() if isinstance(self.data, bytes) else self.data
+
+    @property
     def trusted(self) -> bool:
         return self.checks_version == CHECKS_VERSION and self.content_hash == content_digest(self.data)
 

@@ -42,11 +42,6 @@ def _rows(engine: Engine) -> dict[str, StoredRecord]:
                                                                         status=None)}
 
 
-def _text(record: StoredRecord) -> str:
-    """The record's JSON as text (the bulk readers fetch it as UTF-8 bytes)."""
-    return record.data.decode() if isinstance(record.data, bytes) else record.data
-
-
 def _write_around_the_service(engine: Engine, case_no: str, data: str, **columns: object) -> None:
     sets = ", ".join(["data = :d", *(f"{k} = :{k}" for k in columns)])
     with engine.begin() as conn:
@@ -69,8 +64,8 @@ def test_rows_written_by_the_service_are_trusted_and_rows_changed_around_it_are_
             repository.save_case(session=session, case=make_case(f"(2024)川0104执{n}号"))
     good, changed, old = "(2024)川0104执1号", "(2024)川0104执2号", "(2024)川0104执3号"
     rows = _rows(engine)
-    _write_around_the_service(engine, changed, _text(rows[changed]).replace("川0104", "川0105", 1))
-    _write_around_the_service(engine, old, _text(rows[old]), checks_version=None)  # as a row from before the column
+    _write_around_the_service(engine, changed, rows[changed].text.replace("川0104", "川0105", 1))
+    _write_around_the_service(engine, old, rows[old].text, checks_version=None)  # as a row from before the column
     rows = _rows(engine)
     assert rows[good].trusted and not rows[changed].trusted and not rows[old].trusted
 
@@ -132,7 +127,7 @@ def test_a_row_that_passes_the_full_check_is_stamped_unless_it_changed_since_it_
         for n in (1, 2):
             repository.save_case(session=session, case=make_case(f"(2024)川0104执{n}号"))
     for case_no, row in _rows(engine).items():
-        _write_around_the_service(engine, case_no, _text(row), checks_version=None)
+        _write_around_the_service(engine, case_no, row.text, checks_version=None)
     with session_scope(engine) as session:
         assert count_unstamped(session=session) == 2
     rows = _rows(engine)
