@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 
-from assign.db import table_of, upsert
+from assign.db import IMPORT_CACHE_MIB, page_cache, table_of, upsert
 from assign.errors import ImportReport, RowProblem
 from assign.fields import require_not_future
 from assign.interchange import context_problems, duplicate_problem
@@ -51,7 +51,7 @@ def import_pages(engine: Engine, items: Iterable[tuple[int, T | list[RowProblem]
     or the row's problems) stored `batch_size` at a time by `store_page`, all in ONE transaction, with the
     keys seen so far in the temporary table `seen` (created and dropped here); problems in row order."""
     report = ImportReport()
-    with engine.begin() as conn:
+    with engine.begin() as conn, page_cache(conn, IMPORT_CACHE_MIB):
         seen.drop(conn, checkfirst=True)  # a pooled connection may still hold one from an earlier import
         seen.create(conn)
         for chunk in _chunks(items, batch_size):
