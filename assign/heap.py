@@ -54,7 +54,10 @@ def settle_heap(*, collect: bool = True) -> None:
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No automatic cyclic collection inside the block, one collection of the young generations at its
-    end (module docstring). For bounded bulk work only: garbage in cycles waits for the block's end."""
+    end (module docstring). For bounded bulk work only: garbage in cycles waits for the block's end.
+    The collector is process-wide: in a process with other threads (the API running an alerts pass in
+    process) their cycles wait too. Blocks may overlap across threads: the one that found the collector
+    enabled enables it again, so it is never left off."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -67,9 +67,9 @@ def content_digest(data: str | bytes) -> str:
 class utf8_bytes(sa.sql.functions.GenericFunction[bytes]):  # noqa: N801 - used as a SQL function
     """A text column's value as its UTF-8 bytes, converted by the database: the bulk readers fetch a record's
     JSON this way, so that neither the driver decodes it to a str nor the digest and the parser encode it back
-    (≈ 5–8 µs of a 1.4 KB case's 40–60 µs read). SQLite: `CAST(x AS BLOB)` (the text's own bytes: the
-    database is UTF-8); PostgreSQL: `convert_to(x, 'UTF8')` (a plain cast to bytea would read backslashes
-    as escapes)."""
+    (2–8 µs of a 1.4 KB case's 35–60 µs fetch and read, bench/RESULTS.md). SQLite: `CAST(x AS BLOB)` (the
+    text's own bytes: the database is UTF-8); PostgreSQL: `convert_to(x, 'UTF8')` (a plain cast to bytea
+    would read backslashes as escapes)."""
 
     type = sa.LargeBinary()
     inherit_cache = True
@@ -87,7 +87,7 @@ def _utf8_bytes_postgresql(element: utf8_bytes, compiler: SQLCompiler, **kw: Any
 
 class StoredRecord(NamedTuple):
     """One `case_record` row as the bulk readers fetch it, unparsed: its JSON as text, or as UTF-8 bytes where
-    the reader selects `utf8_bytes(CaseRow.data)` (the store pass)."""
+    the reader selects `utf8_bytes(CaseRow.data)` (`repository.case_records_between`: the store and alerts passes)."""
 
     case_no: str
     data: str | bytes
