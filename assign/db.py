@@ -45,6 +45,10 @@ def normalise_url(url: str) -> str:
 WRITER_CACHE_MIB = 16
 
 
+def _cache_size_sql(mib: int) -> str:
+    return f"PRAGMA cache_size=-{int(mib) * 1024}"  # negative: KiB
+
+
 # SQLite's page cache, in MiB, for the one transaction of a bulk import (`page_cache`). The import inserts
 # rows in the feed's order into a table with seven indexes (case number, debtor, court, status pairs…):
 # each row touches a leaf of each, all over the trees, and with SQLite's default 2 MiB the leaves of a
@@ -60,7 +64,7 @@ def page_cache(conn: Connection, mib: int) -> Iterator[None]:
         yield
         return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{int(mib) * 1024}")  # negative: KiB
+    conn.exec_driver_sql(_cache_size_sql(mib))
     try:
         yield
     finally:
@@ -84,7 +88,7 @@ def make_engine(url: str, *, echo: bool = False, cache_mib: int | None = None) -
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             if cache_mib is not None:
-                cur.execute(f"PRAGMA cache_size=-{int(cache_mib) * 1024}")  # negative: KiB
+                cur.execute(_cache_size_sql(cache_mib))
             cur.close()
 
         return engine

@@ -31,7 +31,7 @@ def test_no_automatic_pass_inside_and_the_block_cycles_are_collected_at_its_end(
         kept = [_Node() for _ in range(3 * gc.get_threshold()[0] + 10_000)]
         assert left() is not None
     assert gc.isenabled()
-    assert left() is None  # the one full pass at the end
+    assert left() is None  # the one collection of the young generations at the end
     del kept
 
 
